@@ -1,0 +1,1 @@
+"""Open Badges 2.0 without a web server: documents, identities, signatures, baking, verification."""

@@ -1,0 +1,85 @@
+"""Configuration, layered: defaults, then ``instance/config.py``, then ``PALIER_*`` variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+import skilltree
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    # The public address every badge id is minted from; never taken from a request.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "DATABASE_URL": None,  # None: SQLite in the instance folder
+    "SECRET_KEY": None,  # None: read from (or written to) instance/secret_key
+    "SKILLTREE": None,  # None: the tree shipped with Palier
+    "KEYS_DIR": None,  # None: instance/keys
+    "ISSUER_NAME": "Palier (démo)",
+    "ISSUER_EMAIL": "contact@palier.invalid",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "LOGIN_LIMIT": "5 per minute;30 per hour",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_DEFAULT_LOCALE": "fr",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+    "PDF_TIMEOUT": 60,
+}
+
+
+def instance_path() -> str:
+    """The instance folder: ``PALIER_INSTANCE_PATH`` or ``./instance`` beside the project."""
+    return os.environ.get("PALIER_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from the three layers and derive what depends on them."""
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("PALIER")
+    else:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    base = str(app.config["BASE_URL"]).rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"PALIER_BASE_URL doit être une adresse http(s) complète, pas {base!r}")
+    app.config["BASE_URL"] = base
+    app.config["SERVER_HOST"] = parts.netloc
+    app.config["PREFERRED_URL_SCHEME"] = parts.scheme
+    if parts.scheme == "https":  # cookies only over TLS when the site is served over TLS
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'palier.sqlite3'}"
+    if not app.config["SKILLTREE"]:
+        app.config["SKILLTREE"] = str(skilltree.default_tree_path())
+    if not app.config["KEYS_DIR"]:
+        app.config["KEYS_DIR"] = str(instance / "keys")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the instance's secret key, creating it (mode 0600) the first time."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    instance.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
