@@ -1,0 +1,103 @@
+"""The Open Badges v2 JSON-LD context, bundled, and pyld expand/compact that never touch the network."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pyld import jsonld
+
+from .errors import ContextError
+from .vocab import CONTEXT_ALIASES, CONTEXT_URL
+
+__all__ = ["CONTEXT_URL", "compact", "context_document", "document_loader", "expand"]
+
+try:  # A private resolver keeps the processed context for the life of the process.
+    from pyld.context_resolver import ContextResolver
+except ImportError:  # pragma: no cover - older pyld: its own global cache does the same job
+    ContextResolver = None
+
+
+@cache
+def _bundled() -> dict[str, Any]:
+    raw = resources.files(__package__).joinpath("data/openbadges-v2-context.json").read_text("utf-8")
+    return json.loads(raw)
+
+
+def context_document() -> dict[str, Any]:
+    """Return a copy of the bundled Open Badges v2 context document ({"@context": {...}})."""
+    return copy.deepcopy(_bundled())
+
+
+def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Serve the Open Badges v2 context from the package; refuse any other URL without fetching it."""
+    if url not in CONTEXT_ALIASES:
+        raise ContextError(
+            f"Contexte JSON-LD inconnu : {url!r}. Seul le contexte Open Badges v2 est accepté.",
+            code="unknown_context",
+        )
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": context_document(),
+        # "static" lets pyld keep the processed context instead of processing it on every call.
+        "tag": "static",
+    }
+
+
+class _PinnedCache(dict):
+    """A resolved-context cache that keeps only the Open Badges context, so it can never grow."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in CONTEXT_ALIASES:
+            super().__setitem__(key, value)
+
+
+_RESOLVED = _PinnedCache()
+
+
+def _options() -> dict[str, Any]:
+    options: dict[str, Any] = {"documentLoader": document_loader, "base": ""}
+    if ContextResolver is not None:
+        options["contextResolver"] = ContextResolver(_RESOLVED, document_loader)
+    return options
+
+
+def _check(doc: Any) -> None:
+    if not isinstance(doc, Mapping):
+        raise ContextError("Le document JSON-LD doit être un objet.", code="not_an_object")
+
+
+def expand(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Expand a document with the bundled context; raise ContextError on any JSON-LD problem."""
+    _check(doc)
+    try:
+        return jsonld.expand(dict(doc), _options())
+    except jsonld.JsonLdError as exc:
+        raise ContextError(f"Document JSON-LD invalide : {_cause(exc)}") from exc
+
+
+def compact(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Compact a document (or its expansion) against the Open Badges v2 context URL."""
+    if not isinstance(doc, list):
+        _check(doc)
+        doc = dict(doc)
+    try:
+        return jsonld.compact(doc, CONTEXT_URL, _options())
+    except jsonld.JsonLdError as exc:
+        raise ContextError(f"Document JSON-LD invalide : {_cause(exc)}") from exc
+
+
+def _cause(exc: BaseException) -> str:
+    # pyld wraps the real reason (often our own ContextError) several levels deep.
+    seen = exc
+    while seen.__cause__ is not None:
+        seen = seen.__cause__
+        if isinstance(seen, ContextError):
+            return seen.message
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
