@@ -22,9 +22,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     config.load(app, test_config)
 
-    from . import db, i18n, security, auth, errors, views
+    from . import auth, db, errors, i18n, runtime, security, views
 
     db.init_app(app)
+    runtime.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

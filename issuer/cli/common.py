@@ -1,0 +1,52 @@
+"""Helpers shared by the CLI commands: one transaction per command, French errors, no traceback."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import db
+from ..errors import PalierError
+from ..models import utcnow
+from ..runtime import runtime
+
+__all__ = ["Failure", "palier_command", "utcnow", "runtime", "db"]
+
+
+class Failure(click.ClickException):
+    """A refusal printed in French on standard error, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Erreur : {self.format_message()}", err=True)
+
+
+def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``func`` in the app context and one transaction; refusals exit 1 with their message."""
+
+    @functools.wraps(func)
+    @with_appcontext
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        session = db.session()
+        try:
+            result = func(*args, **kwargs)
+            session.commit()
+            return result
+        except PalierError as exc:
+            session.rollback()
+            raise Failure(exc.message) from None
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise Failure(
+                "La base de données n'a pas pu enregistrer l'opération ; rien n'a été modifié. "
+                f"({type(exc).__name__})"
+            ) from None
+        except OSError as exc:
+            session.rollback()
+            raise Failure(f"Erreur d'accès à un fichier : {exc.strerror or exc}") from None
+
+    return wrapper

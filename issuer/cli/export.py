@@ -1,0 +1,3 @@
+"""Commands placeholder, being written."""
+
+commands: list = []

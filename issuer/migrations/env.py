@@ -1,0 +1,36 @@
+"""Alembic environment: runs Palier's migrations on the connection or URL it is given."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from issuer.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    """Migrate through the connection passed by ``issuer.migrate``, or a fresh engine."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as conn:
+        _run(conn)
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs batch ALTERs
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():  # pragma: no cover - Palier always migrates online
+    raise SystemExit("Palier migrates online only")
+run_migrations_online()

@@ -1,0 +1,126 @@
+"""Published badge classes (one row per version) and the assertions that award them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+from .people import Learner, User
+
+
+class BadgeClassVersion(Base):
+    """One published version of a skill's BadgeClass, frozen once an assertion points at it."""
+
+    __tablename__ = "badge_class_versions"
+    __table_args__ = (
+        UniqueConstraint("skill_id", "version"),
+        UniqueConstraint("skill_id", "digest", name="uq_badge_class_versions_skill_digest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(64))
+    branch_id: Mapped[str] = mapped_column(String(80))
+    tier: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    document: Mapped[str] = mapped_column(Text)  # canonical JSON served at the id
+    image_png: Mapped[bytes] = mapped_column(LargeBinary)
+    image_svg: Mapped[str | None] = mapped_column(Text)
+    validity_days: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The BadgeClass document as a dict."""
+        return json.loads(self.document)
+
+
+class GameSession(Base):
+    """A game session or event: when, where, which game, who took part."""
+
+    __tablename__ = "game_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    held_on: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(160), default="")
+    game: Mapped[str] = mapped_column(String(160), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    participants: Mapped[list[Learner]] = relationship(
+        secondary="session_participants", order_by="Learner.display_name"
+    )
+
+
+class SessionParticipant(Base):
+    """A learner who took part in a game session."""
+
+    __tablename__ = "session_participants"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("game_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Assertion(Base):
+    """An award: the hosted document and its signed twin, written together in one row."""
+
+    __tablename__ = "assertions"
+    __table_args__ = (
+        # One live badge per learner and skill: a retried award can never duplicate.
+        Index(
+            "uq_assertions_live_award",
+            "learner_id",
+            "skill_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index("ix_assertions_revoked_at", "revoked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    skill_id: Mapped[str] = mapped_column(String(80))
+    badge_class_id: Mapped[int] = mapped_column(ForeignKey("badge_class_versions.id"))
+    awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("game_sessions.id"), index=True)
+    issued_on: Mapped[datetime]
+    expires: Mapped[datetime | None]
+    evidence_narrative: Mapped[str] = mapped_column(Text)
+    evidence_game: Mapped[str] = mapped_column(String(160), default="")
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    document: Mapped[str] = mapped_column(Text)  # hosted assertion, canonical JSON
+    jws: Mapped[str] = mapped_column(Text)  # the same assertion, signed (SignedBadge)
+    key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
+    etag: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+
+    learner: Mapped[Learner] = relationship()
+    badge_class: Mapped[BadgeClassVersion] = relationship()
+    awarded_by: Mapped[User | None] = relationship()
+    session: Mapped[GameSession | None] = relationship()
+
+    @property
+    def revoked(self) -> bool:
+        """Whether the award has been revoked."""
+        return self.revoked_at is not None
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The hosted assertion document as a dict."""
+        return json.loads(self.document)

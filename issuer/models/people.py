@@ -1,0 +1,95 @@
+"""Mediators and administrators who log in, and the young people who earn badges."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+
+class Role(StrEnum):
+    """What a staff account may do."""
+
+    MEDIATOR = "mediator"
+    ADMIN = "admin"
+
+
+class AgeBand(StrEnum):
+    """The only thing Palier records about a learner's age."""
+
+    UNDER_15 = "under15"
+    TEEN = "15-17"
+    ADULT = "adult"
+
+
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_15: "moins de 15 ans",
+    AgeBand.TEEN: "15 à 17 ans",
+    AgeBand.ADULT: "18 ans et plus",
+}
+
+
+def new_token() -> str:
+    """An unguessable token for public links (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class User(Base):
+    """A staff account: a mediator, or an administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.MEDIATOR)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this account administers the instance."""
+        return self.role == Role.ADMIN
+
+
+class Learner(Base):
+    """A young person: as little personal data as the job needs."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254))
+    age_band: Mapped[str] = mapped_column(String(8), default=AgeBand.ADULT)
+    # Consents are dates, not booleans: when it was given is part of the record.
+    name_public_since: Mapped[datetime | None]
+    parental_consent_at: Mapped[datetime | None]
+    notes: Mapped[str] = mapped_column(Text, default="")  # private to mediators, never public
+    # Stable secret behind the recipient identity of learners without email.
+    recipient_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    # The personal page's link; a mediator can revoke it (set a new one, or none).
+    portfolio_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    erased_at: Mapped[datetime | None]
+
+    @property
+    def name_is_public(self) -> bool:
+        """Whether the name may be shown to the public (consent, and a parent's for under-15s)."""
+        if self.erased_at is not None or self.name_public_since is None:
+            return False
+        if self.age_band == AgeBand.UNDER_15 and self.parental_consent_at is None:
+            return False
+        return True
+
+    @property
+    def public_name(self) -> str:
+        """The name to show publicly: the learner's own only with consent."""
+        return self.display_name if self.name_is_public else "Un·e jeune accompagné·e par la structure"

@@ -1,0 +1,52 @@
+"""The issuer's own profile, and the audit log of who did what and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+from .people import User
+
+
+class IssuerProfile(Base):
+    """The structure that issues the badges (a single row)."""
+
+    __tablename__ = "issuer_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    email: Mapped[str] = mapped_column(String(254))
+    description: Mapped[str] = mapped_column(Text, default="")
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """One line of the audit log: awarded, revoked, overridden, changed."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(254))  # kept when the account goes
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship()
+
+
+class BulkRequest(Base):
+    """A bulk award already carried out, remembered so that sending it again changes nothing."""
+
+    __tablename__ = "bulk_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    report: Mapped[str] = mapped_column(Text)

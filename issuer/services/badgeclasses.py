@@ -1,0 +1,107 @@
+"""The app's policy for turning a skill of the tree into a published, versioned BadgeClass."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import badges
+from skilltree import Skill, SkillTree, emblem_png, emblem_svg
+
+from ..models import BadgeClassVersion
+from ..runtime import Runtime
+
+
+def _image(tree: SkillTree, skill: Skill) -> tuple[bytes, str | None]:
+    """The skill's own PNG image, or a generated emblem (PNG and SVG)."""
+    branch = tree.branch(skill.branch)
+    if skill.image is not None:
+        return skill.image.read_bytes(), None
+    return emblem_png(skill, branch), emblem_svg(skill, branch)
+
+
+def _document(rt: Runtime, skill: Skill, version: int) -> dict:
+    return badges.badge_class(
+        id=rt.urls.badge_class(skill.id, version),
+        issuer=rt.urls.issuer,
+        name=skill.name,
+        description=skill.description,
+        image=rt.urls.badge_image(skill.id, version),
+        criteria_narrative=skill.criteria,
+        criteria_url=rt.urls.criteria(skill.id, version),
+        alignments=[
+            badges.Alignment(
+                target_name=a.name,
+                target_url=a.url,
+                target_framework=a.framework,
+                target_code=a.code,
+            )
+            for a in skill.alignments
+        ],
+        tags=list(skill.tags),
+    )
+
+
+def _digest(rt: Runtime, skill: Skill, png: bytes) -> str:
+    """What the badge says it certifies, independent of the version number in its ids."""
+    doc = _document(rt, skill, 0)
+    payload = badges.canonical_json(doc) + b"|" + hashlib.sha256(png).digest()
+    payload += f"|{skill.branch}|{skill.tier}|{skill.validity_days}".encode()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def current_version(db: Session, rt: Runtime, skill_id: str, now: datetime) -> BadgeClassVersion:
+    """The BadgeClass version matching the skill as the tree says it today, published if new."""
+    tree = rt.tree
+    skill = tree.skill(skill_id)
+    cache_key = (tree.digest, skill_id)
+    cached = rt.badge_class_cache.get(cache_key)
+    if cached is not None:
+        row = db.get(BadgeClassVersion, cached)
+        if row is not None and row.skill_id == skill_id:
+            return row
+    png, svg = _image(tree, skill)
+    digest = _digest(rt, skill, png)
+    row = db.scalars(
+        select(BadgeClassVersion).where(
+            BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.digest == digest
+        )
+    ).first()
+    if row is None:
+        row = _publish(db, rt, skill, digest, png, svg, now)
+    rt.badge_class_cache[cache_key] = row.id
+    return row
+
+
+def _publish(db, rt, skill, digest, png, svg, now) -> BadgeClassVersion:
+    latest = db.scalar(
+        select(func.max(BadgeClassVersion.version)).where(BadgeClassVersion.skill_id == skill.id)
+    )
+    version = (latest or 0) + 1
+    row = BadgeClassVersion(
+        skill_id=skill.id,
+        version=version,
+        digest=digest,
+        branch_id=skill.branch,
+        tier=skill.tier,
+        name=skill.name,
+        document=badges.canonical_json(_document(rt, skill, version)).decode(),
+        image_png=png,
+        image_svg=svg,
+        validity_days=skill.validity_days,
+        created_at=now,
+    )
+    try:
+        with db.begin_nested():  # another worker may publish the same version at the same time
+            db.add(row)
+    except IntegrityError:
+        return db.scalars(
+            select(BadgeClassVersion).where(
+                BadgeClassVersion.skill_id == skill.id, BadgeClassVersion.digest == digest
+            )
+        ).one()
+    return row

@@ -1,0 +1,75 @@
+"""Minting the permanent ids of Open Badges documents from the configured public base URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Every public id Palier mints; built from ``BASE_URL``, never from a request's Host."""
+
+    base: str
+
+    def owns(self, url: str) -> bool:
+        """Whether ``url`` is an address of this issuer (same scheme, host, port and path prefix)."""
+        if not isinstance(url, str):
+            return False
+        try:
+            ours, theirs = urlsplit(self.base), urlsplit(url)
+        except ValueError:
+            return False
+        return (
+            theirs.scheme == ours.scheme
+            and theirs.netloc.lower() == ours.netloc.lower()
+            and (theirs.path + "/").startswith(ours.path.rstrip("/") + "/")
+        )
+
+    @property
+    def issuer(self) -> str:
+        """The issuer Profile."""
+        return f"{self.base}/issuer"
+
+    @property
+    def revocations(self) -> str:
+        """The RevocationList."""
+        return f"{self.base}/revocations"
+
+    def key(self, kid: str) -> str:
+        """A CryptographicKey."""
+        return f"{self.base}/keys/{kid}"
+
+    def badge_class(self, skill_id: str, version: int) -> str:
+        """One version of a BadgeClass."""
+        return f"{self.base}/badges/{skill_id}/v{version}"
+
+    def badge_image(self, skill_id: str, version: int) -> str:
+        """The image of one BadgeClass version."""
+        return f"{self.base}/badges/{skill_id}/v{version}/image.png"
+
+    def criteria(self, skill_id: str, version: int) -> str:
+        """The human page of a BadgeClass version's criteria."""
+        return f"{self.base}/badges/{skill_id}/v{version}/criteres"
+
+    def assertion(self, uid: str) -> str:
+        """An Assertion (and, for a browser, its verification page)."""
+        return f"{self.base}/assertions/{uid}"
+
+    def recipient(self, token: str) -> str:
+        """The stable identity URL of a learner without email."""
+        return f"{self.base}/destinataires/{token}"
+
+    def portfolio(self, token: str) -> str:
+        """A young person's personal page."""
+        return f"{self.base}/p/{token}"
+
+    def uid_from_assertion(self, url: str) -> str | None:
+        """The assertion uid an URL of ours points at, or None."""
+        if not self.owns(url):
+            return None
+        rest = url[len(self.base):].split("?", 1)[0].split("#", 1)[0]
+        parts = [p for p in rest.split("/") if p]
+        if len(parts) >= 2 and parts[0] == "assertions":
+            return parts[1]
+        return None
