@@ -2,6 +2,18 @@
 
 from pathlib import Path
 
+from .emblem import emblem_png, emblem_svg  # noqa: F401
+from .errors import Problem, SkillTreeError
+from .loader import load_tree, parse_tree
+from .model import Alignment, Branch, Skill, SkillState, SkillTree
+from .prerequisites import AllOf, AnyOf, AtLeast, Prerequisite, Requires
+
+__all__ = [
+    "AllOf", "Alignment", "AnyOf", "AtLeast", "Branch", "Prerequisite", "Problem", "Requires", "Skill",
+    "SkillState", "SkillTree", "SkillTreeError", "default_tree_path", "emblem_png", "emblem_svg",
+    "load_tree", "parse_tree",
+]
+
 
 def default_tree_path() -> Path:
     """The French skill tree shipped with Palier."""

@@ -1,0 +1,53 @@
+"""A YAML-free view of the parsed file: nodes with positions, and the problem report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from .errors import Problem
+
+Scalar = Union[str, int, float, bool, None]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One value of the file with its 1-based position; maps keep their (key, value) pairs in order."""
+
+    kind: Literal["map", "seq", "scalar"]
+    line: int
+    column: int
+    value: object  # map: tuple[tuple[Node, Node], ...]; seq: tuple[Node, ...]; scalar: Scalar
+    text: str = ""  # a scalar's source text, so « name: 2048 » can still be read as a name
+
+    @property
+    def items(self) -> tuple[Node, ...]:
+        """The elements of a sequence node."""
+        return self.value if self.kind == "seq" else ()  # type: ignore[return-value]
+
+    @property
+    def pairs(self) -> tuple[tuple[Node, Node], ...]:
+        """The (key, value) pairs of a mapping node."""
+        return self.value if self.kind == "map" else ()  # type: ignore[return-value]
+
+
+@dataclass
+class Report:
+    """Collects problems for one file instead of stopping at the first."""
+
+    filename: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, where: Node | None, message: str) -> None:
+        """Record a problem at a node's position (or for the whole file)."""
+        line = where.line if where is not None else None
+        column = where.column if where is not None else None
+        self.problems.append(Problem(self.filename, line, column, message))
+
+    def at(self, line: int | None, column: int | None, message: str) -> None:
+        """Record a problem at an explicit position."""
+        self.problems.append(Problem(self.filename, line, column, message))
+
+    def sorted(self) -> list[Problem]:
+        """The problems in reading order, file-wide ones first."""
+        return sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))

@@ -1,0 +1,137 @@
+"""Checks that need the whole tree: unique ids, references, tiers, cycles, unreachable skills."""
+
+from __future__ import annotations
+
+import difflib
+
+from ._doc import Report
+from .schema import SkillDraft, TreeParts
+
+
+def check_graph(parts: TreeParts, report: Report) -> None:
+    """Report every problem that only shows when all branches and skills are known."""
+    _unique_branches(parts, report)
+    skills = _unique_skills(parts.skills, report)
+    branch_ids = [branch_id for branch_id, _ in parts.branch_nodes]
+    for draft in parts.skills:
+        if draft.branch is not None and draft.branch not in branch_ids and draft.branch_node is not None:
+            report.add(draft.branch_node, f"Compétence « {draft.id} » : branche « {draft.branch} » inconnue{_hint(draft.branch, branch_ids)}.")
+    unknown = _references(skills, report)
+    cyclic = _cycles(skills, report)
+    _unreachable(skills, unknown, cyclic, report)
+
+
+def _unique_branches(parts: TreeParts, report: Report) -> None:
+    first: dict[str, int] = {}
+    for branch_id, node in parts.branch_nodes:
+        if branch_id in first:
+            report.add(node, f"Branche « {branch_id} » : cet identifiant est déjà utilisé ligne {first[branch_id]}.")
+        else:
+            first[branch_id] = node.line
+
+
+def _unique_skills(drafts: list[SkillDraft], report: Report) -> dict[str, SkillDraft]:
+    """The skills by id (first occurrence wins); later duplicates are reported."""
+    found: dict[str, SkillDraft] = {}
+    for draft in drafts:
+        if draft.id is None:
+            continue
+        if draft.id in found:
+            report.add(draft.id_node, f"Compétence « {draft.id} » : cet identifiant est déjà utilisé ligne {found[draft.id].node.line} ; chaque compétence doit avoir le sien.")
+        else:
+            found[draft.id] = draft
+    return found
+
+
+def _hint(word: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+
+
+def _references(skills: dict[str, SkillDraft], report: Report) -> set[str]:
+    """Report unknown prerequisites and the tier rule; return the unknown ids."""
+    unknown: set[str] = set()
+    for draft in skills.values():
+        for ref, node in draft.requires.refs:
+            target = skills.get(ref)
+            if ref == draft.id:
+                report.add(node, f"Compétence « {draft.id} » : une compétence ne peut pas être son propre prérequis.")
+            elif target is None:
+                unknown.add(ref)
+                report.add(node, f"Compétence « {draft.id} » : prérequis « {ref} » inconnu{_hint(ref, list(skills))}.")
+            elif draft.tier is not None and target.tier is not None and target.tier >= draft.tier:
+                # A prerequisite always sits on a lower tier: the tree then reads bottom-up and cannot loop.
+                report.add(node, f"Compétence « {draft.id} » (niveau {draft.tier}) : son prérequis « {ref} » est de niveau {target.tier} ; un prérequis doit être d'un niveau strictement inférieur.")
+    return unknown
+
+
+def _edges(draft: SkillDraft, skills: dict[str, SkillDraft]) -> list[str]:
+    seen: list[str] = []
+    for ref, _ in draft.requires.refs:
+        if ref in skills and ref not in seen:
+            seen.append(ref)
+    return seen
+
+
+def _cycles(skills: dict[str, SkillDraft], report: Report) -> set[str]:
+    """Report each prerequisite cycle once, on its first skill in file order; return the skills in cycles."""
+    order = list(skills)
+    graph = {skill_id: _edges(skills[skill_id], skills) for skill_id in order}
+    in_cycle: set[str] = set()
+    for start in order:
+        if start in in_cycle:
+            continue
+        path = _loop_from(start, graph)
+        if path is None:
+            continue
+        in_cycle.update(path)
+        if len(path) == 2:  # a skill naming itself: already reported with the references
+            continue
+        names = " → ".join(f"« {skill_id} »" for skill_id in path)
+        report.add(skills[start].node, f"Cycle de prérequis : {names} ; aucune de ces compétences ne pourra être débloquée.")
+    return in_cycle
+
+
+def _loop_from(start: str, graph: dict[str, list[str]]) -> list[str] | None:
+    """The shortest path start → ... → start, if any (breadth-first)."""
+    parent: dict[str, str] = {}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        for nxt in graph[current]:
+            if nxt == start:
+                return _unwind(start, current, parent)
+            if nxt not in parent:
+                parent[nxt] = current
+                queue.append(nxt)
+    return None
+
+
+def _unwind(start: str, last: str, parent: dict[str, str]) -> list[str]:
+    backwards = [last]
+    while backwards[-1] != start:
+        backwards.append(parent[backwards[-1]])
+    return list(reversed(backwards)) + [start]
+
+
+def _unreachable(skills: dict[str, SkillDraft], unknown: set[str], cyclic: set[str], report: Report) -> None:
+    """Report skills no learner could ever unlock, unless the cause was already reported on them."""
+    # Unknown ids and unsound conditions are already reported: count them as reachable to avoid echoes.
+    reachable: set[str] = set(unknown)
+    pending = sorted(skills.values(), key=lambda d: d.tier or 0)
+    changed = True
+    while changed:
+        changed = False
+        for draft in pending:
+            if draft.id in reachable:
+                continue
+            condition = draft.requires.condition
+            if condition is None or not draft.requires.sound or condition.satisfied(reachable):
+                reachable.add(draft.id)  # type: ignore[arg-type]
+                changed = True
+    for draft in skills.values():
+        if draft.id in reachable or draft.id in cyclic:
+            continue
+        blockers = [ref for ref in _edges(draft, skills) if ref not in reachable]
+        named = ", ".join(f"« {ref} »" for ref in blockers)
+        report.add(draft.node, f"Compétence « {draft.id} » : elle ne pourra jamais être débloquée, car ses prérequis dépendent de {named}, qui ne peu{'vent' if len(blockers) > 1 else 't'} jamais l'être.")
