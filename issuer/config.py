@@ -56,6 +56,9 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         raise ValueError(f"PALIER_BASE_URL doit être une adresse http(s) complète, pas {base!r}")
     app.config["BASE_URL"] = base
     app.config["SERVER_HOST"] = parts.netloc
+    # The app answers only for the host of its public address (Werkzeug refuses others with 400).
+    if not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [parts.hostname]
     app.config["PREFERRED_URL_SCHEME"] = parts.scheme
     if parts.scheme == "https":  # cookies only over TLS when the site is served over TLS
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -58,6 +58,7 @@ def app(request, tmp_path, private_pem, monkeypatch):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "BASE_URL": TEST_BASE_URL,
+            "SERVER_NAME": "badges.test",  # so the test client speaks to the configured host
             "DATABASE_URL": url,
             "KEYS_DIR": str(tmp_path / "keys"),
             "RATELIMIT_ENABLED": True,
