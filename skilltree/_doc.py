@@ -8,6 +8,7 @@ from typing import Literal, Union
 from .errors import Problem
 
 Scalar = Union[str, int, float, bool, None]
+MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,10 @@ class Report:
         self.problems.append(Problem(self.filename, line, column, message))
 
     def sorted(self) -> list[Problem]:
-        """The problems in reading order, file-wide ones first."""
-        return sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
+        """The problems in reading order, file-wide ones first, at most ``MAX_PROBLEMS`` of them."""
+        ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
+        if len(ordered) <= MAX_PROBLEMS:
+            return ordered
+        rest = len(ordered) - MAX_PROBLEMS
+        # Past a few hundred, more lines help nobody: the file is probably not a tree at all.
+        return ordered[:MAX_PROBLEMS] + [Problem(self.filename, None, None, f"… et {rest} autres problèmes non affichés")]

@@ -59,7 +59,8 @@ class Fields:
 
     def problem(self, where: Node | None, message: str) -> None:
         """Report a problem, prefixed with who it is about."""
-        self.report.add(where if where is not None else self.node, f"{self.owner} : {message}.")
+        end = "" if message.endswith(("?", ".", "!")) else "."
+        self.report.add(where if where is not None else self.node, f"{self.owner} : {message}{end}")
 
     def get(self, key: str, required: bool) -> Node | None:
         """The value node of a key; a missing required key (or an empty value) is reported."""

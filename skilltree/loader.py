@@ -34,6 +34,14 @@ _YAML_MESSAGES = (
     ("expected a single document", "un seul document est attendu : retirez les séparateurs « --- » en trop"),
     ("found duplicate anchor", "ancre « & » définie deux fois"),
     ("unacceptable character", "caractère invalide (fichier binaire ou caractère de contrôle)"),
+    ("expected ',' or ']'", "crochet « [ » non refermé, ou virgule manquante entre deux éléments"),
+    ("expected ',' or '}'", "accolade « { » non refermée, ou virgule manquante entre deux éléments"),
+    ("expected the node content", "une valeur est attendue ici (crochet ou accolade non refermé ?)"),
+    ("found unknown escape character", "caractère « \\ » inattendu entre guillemets doubles : doublez-le ou utilisez des guillemets simples"),
+    ("expected alphabetic or numeric character", "nom d'ancre ou d'alias invalide après « & » ou « * »"),
+    ("found character '@'", "« @ » ne peut pas commencer une valeur : mettez-la entre guillemets"),
+    ("found character '`'", "« ` » ne peut pas commencer une valeur : mettez-la entre guillemets"),
+    ("found character '%'", "« % » ne peut pas commencer une valeur : mettez-la entre guillemets"),
 )
 
 
@@ -127,7 +135,7 @@ def _french(english: str) -> str:
     for needle, french in _YAML_MESSAGES:
         if needle in english:
             return french
-    return english
+    return f"structure illisible ({english.strip()})"
 
 
 class _Walker:

@@ -48,9 +48,10 @@ class TreeParts:
 
 def read_tree(root: Node, report: Report, base_dir: Path) -> TreeParts | None:
     """Read the top level, the branches and the skills."""
-    top = Fields(root, report, "Fichier", TREE_KEYS)
-    if not top.ok:
+    if root.kind != "map":
+        report.add(root, "Le fichier doit commencer par des lignes « clé: valeur » : version, name, branches, skills.")
         return None
+    top = Fields(root, report, "Fichier", TREE_KEYS)
     version = top.get("version", required=True)
     if version is not None and (version.kind != "scalar" or version.value != FORMAT_VERSION or isinstance(version.value, bool)):
         top.problem(version, f"version du format inconnue : seule « version: {FORMAT_VERSION} » existe")
