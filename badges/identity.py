@@ -16,7 +16,7 @@ __all__ = ["IDENTITY_TYPES", "hash_recipient", "normalise_identity", "recipient_
 IDENTITY_TYPES = ("email", "url", "telephone")
 _SALT_BYTES = 16  # 128 bits: enough that two hashes of one address never share a salt
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9]{4,17}$")
+_PHONE = re.compile(r"^\+?[0-9]{6,15}$")  # E.164 allows 15 digits at most
 _HASHES = {"sha256": hashlib.sha256, "md5": hashlib.md5}  # md5 only read, never written
 
 
