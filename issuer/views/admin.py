@@ -3,3 +3,9 @@
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
+
+
+@bp.get("/admin/")
+def index():
+    """Index (being written)."""
+    return "", 204

@@ -3,3 +3,9 @@
 from flask import Blueprint
 
 bp = Blueprint("learners", __name__)
+
+
+@bp.get("/jeunes/")
+def index():
+    """Index (being written)."""
+    return "", 204
