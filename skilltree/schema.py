@@ -7,13 +7,14 @@ from pathlib import Path
 
 from ._doc import Node, Report
 from ._fields import Fields
+from ._glyphs import GLYPHS
 from ._requires import Parsed, read_requires
 from .model import Alignment, Branch, Skill
 
 FORMAT_VERSION = 1
 MAX_TIER = 20
 MAX_VALIDITY_DAYS = 3650  # ten years: beyond that, « validity_days » is better left out
-ICONS = ("anneaux", "bulle", "puzzle", "montagne", "couronne", "bouclier", "ampoule", "coeur", "cible", "manette", "etoile", "eclair")
+ICONS = tuple(GLYPHS)
 
 TREE_KEYS = ("version", "name", "description", "branches", "skills")
 BRANCH_KEYS = ("id", "name", "description", "colour", "icon")
