@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     config.load(app, test_config)
 
-    from . import auth, db, errors, i18n, runtime, security, views
+    from . import auth, cli, db, errors, i18n, runtime, security, views
 
     db.init_app(app)
     runtime.init_app(app)
@@ -31,4 +31,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    cli.init_app(app)
     return app

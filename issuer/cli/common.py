@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,9 @@ def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
             result = func(*args, **kwargs)
             session.commit()
             return result
+        except click.ClickException:
+            session.rollback()
+            raise
         except PalierError as exc:
             session.rollback()
             raise Failure(exc.message) from None
@@ -48,5 +52,13 @@ def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:
             session.rollback()
             raise Failure(f"Erreur d'accès à un fichier : {exc.strerror or exc}") from None
+        except Exception as exc:
+            session.rollback()
+            if os.environ.get("PALIER_DEBUG"):
+                raise
+            raise Failure(
+                f"Erreur inattendue ({type(exc).__name__}) : rien n'a été enregistré. "
+                "Relancez avec PALIER_DEBUG=1 pour le détail."
+            ) from None
 
     return wrapper

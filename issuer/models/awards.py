@@ -120,7 +120,7 @@ class Assertion(Base):
         """Whether the award has been revoked."""
         return self.revoked_at is not None
 
-    @cached_property
+    @property
     def data(self) -> dict[str, Any]:
-        """The hosted assertion document as a dict."""
+        """The hosted assertion document as a dict (parsed on each use: the document can change)."""
         return json.loads(self.document)

@@ -1,0 +1,235 @@
+"""Bulk award (a session's participants, a tournament's CSV): all-or-nothing, with a report per row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import PalierError, Refused
+from ..models import Assertion, BulkRequest, Learner, User
+from ..runtime import Runtime
+from . import audit
+from .awarding import Evidence, build_assertion, check_awardable, check_evidence, signing_key
+from .badgeclasses import current_version
+
+MAX_ROWS = 1000
+MAX_CSV_BYTES = 512 * 1024
+
+CREATED, ALREADY, ERROR = "délivré", "déjà obtenu", "erreur"
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """One award asked for: a learner (id or exact name), a skill, what was observed."""
+
+    line: int
+    learner_ref: str
+    skill_id: str
+    narrative: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What became of one row."""
+
+    line: int
+    learner: str
+    skill: str
+    status: str
+    message: str = ""
+
+
+@dataclass
+class BulkReport:
+    """The per-row report of a bulk award."""
+
+    rows: list[RowResult] = field(default_factory=list)
+    replayed: bool = False
+
+    @property
+    def created(self) -> int:
+        """How many badges were awarded."""
+        return sum(r.status == CREATED for r in self.rows)
+
+    @property
+    def skipped(self) -> int:
+        """How many rows were already held (nothing to do)."""
+        return sum(r.status == ALREADY for r in self.rows)
+
+    @property
+    def errors(self) -> list[RowResult]:
+        """The rows that stopped the whole award."""
+        return [r for r in self.rows if r.status == ERROR]
+
+    def to_json(self) -> str:
+        """The report, serialised to be remembered."""
+        return json.dumps([asdict(r) for r in self.rows], ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "BulkReport":
+        """A remembered report, marked as a replay."""
+        return cls(rows=[RowResult(**r) for r in json.loads(text)], replayed=True)
+
+
+class BulkRejected(PalierError):
+    """At least one row is wrong: nothing was awarded."""
+
+    status = 422
+
+    def __init__(self, report: BulkReport) -> None:
+        n = len(report.errors)
+        super().__init__(
+            f"{n} ligne{'s' if n > 1 else ''} en erreur : aucun badge n'a été délivré. "
+            "Corrigez puis renvoyez.",
+            code="bulk_rejected",
+        )
+        self.report = report
+
+
+def _resolve_learners(db: Session, rows: list[BulkRow]) -> dict[str, Learner | str]:
+    """Map each learner reference to a learner, or to a French reason it cannot be used."""
+    refs = {r.learner_ref.strip() for r in rows}
+    ids = {int(ref) for ref in refs if ref.isdigit()}
+    names = {ref for ref in refs if not ref.isdigit()}
+    found: dict[str, Learner | str] = {}
+    live = Learner.erased_at.is_(None)
+    for learner in db.scalars(select(Learner).where(Learner.id.in_(ids), live)) if ids else ():
+        found[str(learner.id)] = learner
+    if names:
+        by_name: dict[str, list[Learner]] = {}
+        for learner in db.scalars(select(Learner).where(Learner.display_name.in_(names), live)):
+            by_name.setdefault(learner.display_name, []).append(learner)
+        for name, people in by_name.items():
+            found[name] = people[0] if len(people) == 1 else (
+                f"Plusieurs jeunes s'appellent « {name} » : utilisez leur identifiant."
+            )
+    for ref in refs:
+        found.setdefault(ref, f"Aucun·e jeune ne correspond à « {ref[:60]} ».")
+    return found
+
+
+def _earned(db: Session, learner_ids: set[int]) -> dict[int, set[str]]:
+    earned: dict[int, set[str]] = {i: set() for i in learner_ids}
+    if learner_ids:
+        query = select(Assertion.learner_id, Assertion.skill_id).where(
+            Assertion.learner_id.in_(learner_ids), Assertion.revoked_at.is_(None)
+        )
+        for learner_id, skill_id in db.execute(query):
+            earned[learner_id].add(skill_id)
+    return earned
+
+
+def bulk_award(
+    db: Session,
+    rt: Runtime,
+    *,
+    rows: list[BulkRow],
+    actor: User | None,
+    now: datetime,
+    token: str,
+    session_id: int | None = None,
+    game: str = "",
+) -> BulkReport:
+    """Award every row or none; a token already used returns the first report and changes nothing."""
+    token = (token or "").strip()[:64]
+    if not token:
+        raise Refused("Jeton de requête manquant : rechargez la page puis renvoyez.")
+    previous = db.scalars(select(BulkRequest).where(BulkRequest.token == token)).first()
+    if previous is not None:
+        return BulkReport.from_json(previous.report)
+    if not rows:
+        raise Refused("Aucune ligne à traiter : choisissez au moins un·e jeune.")
+    if len(rows) > MAX_ROWS:
+        raise Refused(f"Au plus {MAX_ROWS} badges à la fois.")
+
+    learners = _resolve_learners(db, rows)
+    earned = _earned(db, {v.id for v in learners.values() if isinstance(v, Learner)})
+    report, plan = BulkReport(), []
+    tree = rt.tree
+    for row in rows:
+        who = learners[row.learner_ref.strip()]
+        label = who.display_name if isinstance(who, Learner) else row.learner_ref[:60]
+        try:
+            if not isinstance(who, Learner):
+                raise Refused(who)
+            evidence = check_evidence(Evidence(row.narrative, game=game, url=row.url))
+            check_awardable(rt, row.skill_id, earned[who.id], actor, None)
+        except PalierError as exc:
+            status = ALREADY if exc.code == "already_earned" else ERROR
+            report.rows.append(RowResult(row.line, label, row.skill_id, status, exc.message))
+            continue
+        earned[who.id].add(row.skill_id)  # later rows may build on this one, and never repeat it
+        plan.append((row, who, evidence))
+        report.rows.append(RowResult(row.line, label, tree.skill(row.skill_id).name, CREATED))
+    if report.errors:
+        raise BulkRejected(report)
+
+    key = signing_key(db, rt)
+    classes = {row.skill_id: current_version(db, rt, row.skill_id, now) for row, _, _ in plan}
+    for row, learner, evidence in plan:
+        assertion = build_assertion(
+            db, rt, learner=learner, badge_class=classes[row.skill_id], key=key,
+            evidence=evidence, now=now, actor=actor, session_id=session_id,
+        )
+        audit.record(db, actor, "award", assertion.uid, now, skill=row.skill_id, learner=learner.id, bulk=token)
+    db.add(BulkRequest(token=token, created_at=now, report=report.to_json()))
+    db.flush()
+    return report
+
+
+_COLUMNS = {
+    "apprenant": "learner", "jeune": "learner", "identifiant": "learner", "pseudo": "learner", "learner": "learner",
+    "competence": "skill", "compétence": "skill", "badge": "skill", "skill": "skill",
+    "observation": "narrative", "preuve": "narrative", "evidence": "narrative",
+    "lien": "url", "url": "url",
+}
+
+
+def parse_csv(data: bytes) -> list[BulkRow]:
+    """Read a tournament's results: columns jeune, competence, observation (lien optional); ; or , separated."""
+    if len(data) > MAX_CSV_BYTES:
+        raise Refused(f"Le fichier CSV dépasse {MAX_CSV_BYTES // 1024} Kio.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # spreadsheets saved on Windows
+    if "\x00" in text:
+        raise Refused("Ce fichier n'est pas un CSV lisible.")
+    lines = text.splitlines()
+    if not lines:
+        raise Refused("Le fichier CSV est vide.")
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except (StopIteration, csv.Error):
+        raise Refused("Le fichier CSV est vide ou illisible.") from None
+    columns = {_COLUMNS[h]: i for i, h in enumerate(header) if h in _COLUMNS}
+    missing = [label for key, label in (("learner", "jeune"), ("skill", "competence"), ("narrative", "observation"))
+               if key not in columns]
+    if missing:
+        raise Refused(
+            "Colonnes manquantes dans le CSV : " + ", ".join(missing)
+            + ". La première ligne doit nommer les colonnes : jeune;competence;observation;lien"
+        )
+    rows: list[BulkRow] = []
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise Refused(f"Au plus {MAX_ROWS} lignes par fichier.")
+            cell = lambda key: record[columns[key]].strip() if key in columns and columns[key] < len(record) else ""
+            rows.append(BulkRow(reader.line_num, cell("learner"), cell("skill"), cell("narrative"), cell("url") or None))
+    except csv.Error as exc:
+        raise Refused(f"Ligne {reader.line_num} du CSV illisible : {exc}.") from None
+    if not rows:
+        raise Refused("Le fichier CSV ne contient aucune ligne de résultat.")
+    return rows
