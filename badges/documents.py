@@ -52,7 +52,7 @@ def canonical_json(doc: Any) -> bytes:
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise DocumentError(f"Ce document ne peut pas être écrit en JSON : {exc}") from exc
+        raise DocumentError("Ce document contient des valeurs qui ne s'écrivent pas en JSON.") from exc
     return text.encode("utf-8")
 
 

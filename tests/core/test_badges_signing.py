@@ -130,9 +130,16 @@ def test_verify_signature_refuses_headers_that_bring_keys_or_change_the_payload(
         badges.verify_signature(forge({"alg": "RS256", **extra}, {"id": "x"}), public_pem())
 
 
-def test_verify_signature_refuses_an_unsigned_token_with_an_empty_signature():
+def test_verify_signature_refuses_an_unsigned_token_by_its_algorithm():
     token = forge({"alg": "none"}, {"id": "x"}).rsplit(".", 1)[0] + "."
-    with pytest.raises(BadgeFormatError):
+    with pytest.raises(SignatureError) as caught:
+        badges.verify_signature(token, public_pem())
+    assert caught.value.code == "alg_not_allowed"
+
+
+def test_verify_signature_refuses_an_empty_rs256_signature():
+    token = forge({"alg": "RS256"}, {"id": "x"}).rsplit(".", 1)[0] + "."
+    with pytest.raises(SignatureError, match="ne correspond pas"):
         badges.verify_signature(token, public_pem())
 
 
