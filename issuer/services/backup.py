@@ -39,8 +39,8 @@ def dump(engine: Engine, path: Path) -> int:
     tmp = path.with_name(f".{path.name}.tmp")
     rows = 0
     with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+        if conn.dialect.name == "postgresql":  # one snapshot for every table, while the app writes
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin(), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("FORMAT", FORMAT)
             for table in Base.metadata.sorted_tables:
