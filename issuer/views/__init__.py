@@ -18,6 +18,7 @@ MODULES = (
     "api",
     "portfolio",
     "cahier",
+    "openapi",
 )
 
 
