@@ -12,10 +12,11 @@ def check_graph(parts: TreeParts, report: Report) -> None:
     """Report every problem that only shows when all branches and skills are known."""
     _unique_branches(parts, report)
     skills = _unique_skills(parts.skills, report)
-    branch_ids = [branch_id for branch_id, _ in parts.branch_nodes]
+    branch_ids = list(dict.fromkeys(branch_id for branch_id, _ in parts.branch_nodes))
     for draft in parts.skills:
         if draft.branch is not None and draft.branch not in branch_ids and draft.branch_node is not None:
-            report.add(draft.branch_node, f"Compétence « {draft.id} » : branche « {draft.branch} » inconnue{_hint(draft.branch, branch_ids)}.")
+            hint = _hint(draft.branch, branch_ids) or f" ; branches déclarées : {', '.join(branch_ids)}"
+            report.add(draft.branch_node, _sentence(f"Compétence « {draft.id} » : branche « {draft.branch} » inconnue{hint}"))
     unknown = _references(skills, report)
     cyclic = _cycles(skills, report)
     _unreachable(skills, unknown, cyclic, report)
@@ -43,6 +44,10 @@ def _unique_skills(drafts: list[SkillDraft], report: Report) -> dict[str, SkillD
     return found
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith(("?", ".")) else text + "."
+
+
 def _hint(word: str, known: list[str]) -> str:
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
@@ -58,7 +63,7 @@ def _references(skills: dict[str, SkillDraft], report: Report) -> set[str]:
                 report.add(node, f"Compétence « {draft.id} » : une compétence ne peut pas être son propre prérequis.")
             elif target is None:
                 unknown.add(ref)
-                report.add(node, f"Compétence « {draft.id} » : prérequis « {ref} » inconnu{_hint(ref, list(skills))}.")
+                report.add(node, _sentence(f"Compétence « {draft.id} » : prérequis « {ref} » inconnu{_hint(ref, list(skills))}"))
             elif draft.tier is not None and target.tier is not None and target.tier >= draft.tier:
                 # A prerequisite always sits on a lower tier: the tree then reads bottom-up and cannot loop.
                 report.add(node, f"Compétence « {draft.id} » (niveau {draft.tier}) : son prérequis « {ref} » est de niveau {target.tier} ; un prérequis doit être d'un niveau strictement inférieur.")

@@ -32,6 +32,7 @@ _YAML_MESSAGES = (
     ("did not find expected key", "indentation incohérente : une clé est mal alignée"),
     ("found unexpected end of stream", "fin de fichier inattendue : un guillemet ou un crochet n'est pas refermé"),
     ("expected a single document", "un seul document est attendu : retirez les séparateurs « --- » en trop"),
+    ("found another document", "un seul document est attendu : retirez les séparateurs « --- » en trop"),
     ("found duplicate anchor", "ancre « & » définie deux fois"),
     ("unacceptable character", "caractère invalide (fichier binaire ou caractère de contrôle)"),
     ("expected ',' or ']'", "crochet « [ » non refermé, ou virgule manquante entre deux éléments"),
