@@ -1,5 +1,161 @@
-"""Blueprint placeholder, being written."""
+"""The permanent Open Badges URLs: issuer, keys, revocations, badge classes, assertions, recipients."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from markupsafe import Markup
+
+from .. import db, hosted
+from ..errors import error_response
+from ..hosted import Hosted
+from ..runtime import runtime
+from ..services.profile import get_profile
+from .verify import assertion_page
 
 bp = Blueprint("hosted", __name__)
+
+
+def prefers_html() -> bool:
+    """True only when the client ranks HTML above JSON-LD (a browser); badge tools get JSON-LD."""
+    if request.args.get("format") == "json":
+        return False
+    accept = request.accept_mimetypes
+    html = accept.quality("text/html")
+    return html > 0 and html > max(accept.quality("application/ld+json"),
+                                   accept.quality("application/json"))
+
+
+def _public(resp: Response, max_age: int | None = None, vary: bool = False) -> Response:
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    if max_age is not None:
+        resp.headers["Cache-Control"] = f"public, max-age={max_age}"
+    if vary:
+        resp.vary.add("Accept")
+    return resp
+
+
+def serve(doc: Hosted, *, vary: bool = False) -> Response:
+    """Send stored bytes with ETag, cache lifetime and CORS; ``If-None-Match`` answers 304."""
+    if doc.status == 200 and request.if_none_match.contains_weak(doc.etag):
+        resp = Response(status=304)
+    else:
+        resp = Response(doc.body, status=doc.status, mimetype=doc.mimetype)
+    resp.set_etag(doc.etag)
+    return _public(resp, doc.max_age, vary)
+
+
+def not_found(message: str, *, vary: bool = False) -> Response:
+    """A 404 as JSON for badge tools (the HTML error page is for browsers)."""
+    if prefers_html():
+        resp = current_app.make_response(error_response(404, message))
+    else:
+        resp = jsonify(error="not_found", message=message)
+        resp.status_code = 404
+    return _public(resp, vary=vary)
+
+
+@bp.get("/issuer")
+def issuer():
+    """The issuer Profile, with every public key and the revocation list."""
+    rt, session = runtime(), db.session()
+    return serve(hosted.profile(session, rt, get_profile(session, current_app.config)))
+
+
+@bp.get("/issuer/image.png")
+def issuer_image():
+    """The issuer's logo."""
+    logo = hosted.issuer_logo(db.session())
+    if not logo:
+        return not_found("Cet émetteur n'a pas de logo.")
+    return serve(Hosted(logo, hosted.etag_of(logo), hosted.SHORT, "image/png"))
+
+
+@bp.get("/keys/<kid>")
+def key(kid: str):
+    """A public key, current or retired."""
+    doc = hosted.key(db.session(), runtime(), kid)
+    return serve(doc) if doc else not_found("Aucune clé de cet émetteur ne porte ce nom.")
+
+
+@bp.get("/revocations")
+def revocations():
+    """The list of every revoked assertion."""
+    return serve(hosted.revocations(db.session(), runtime()))
+
+
+def _version(skill: str, version: int):
+    row = hosted.badge_class_row(db.session(), skill, version)
+    if row is None:
+        return None, not_found("Ce badge (ou cette version) n'existe pas chez cet émetteur.")
+    return row, None
+
+
+@bp.get("/badges/<skill>/v<int:version>")
+def badge_class(skill: str, version: int):
+    """One version of a BadgeClass, as published."""
+    row, missing = _version(skill, version)
+    return missing or serve(hosted.badge_class(row))
+
+
+@bp.get("/badges/<skill>/v<int:version>/image.<any(png, svg):kind>")
+def badge_image(skill: str, version: int, kind: str):
+    """The image of a BadgeClass version (PNG always, SVG when the version has one)."""
+    row, missing = _version(skill, version)
+    if missing:
+        return missing
+    doc = hosted.badge_image(row, kind)
+    return serve(doc) if doc else not_found("Ce badge n'a pas d'image SVG.")
+
+
+@bp.get("/badges/<skill>/v<int:version>/criteres")
+def criteria(skill: str, version: int):
+    """The human page of a badge's criteria."""
+    row, missing = _version(skill, version)
+    if missing:
+        return missing
+    doc = row.data
+    rt = runtime()
+    try:
+        branch = rt.tree.branch(row.branch_id).name
+    except KeyError:
+        branch = row.branch_id
+    narrative = (doc.get("criteria") or {}).get("narrative", "")
+    page = render_template(
+        "public/criteria.html", row=row, doc=doc, branch=branch,
+        criteria=Markup(hosted.criteria_html(narrative)),
+        issuer=get_profile(db.session(), current_app.config),
+    )
+    resp = current_app.make_response(page)
+    return _public(resp, hosted.SHORT)
+
+
+@bp.get("/assertions/<uid>")
+def assertion(uid: str):
+    """An assertion: JSON-LD for badge tools, the verification page for a browser."""
+    as_json = uid.endswith(".json") or not prefers_html()
+    uid = uid.removesuffix(".json")
+    if not as_json:
+        page = assertion_page(uid)
+        page.vary.add("Accept")
+        return page
+    record = hosted.assertion_record(db.session(), uid) if len(uid) <= 36 else None
+    if record is None:
+        return not_found("Aucun badge délivré ici ne porte cet identifiant.", vary=True)
+    if record.revoked:
+        return serve(hosted.revoked_assertion(runtime(), record), vary=True)
+    # The stored canonical bytes are the document: served as they are, never re-encoded.
+    body = record.document.encode("utf-8")
+    return serve(Hosted(body, record.etag, hosted.SHORT), vary=True)
+
+
+@bp.get("/destinataires/<token>")
+def recipient(token: str):
+    """The identity URL of a learner without email; it reveals nothing about the person."""
+    doc = hosted.recipient(db.session(), runtime(), token)
+    if doc is None:
+        return not_found("Cette adresse ne correspond à aucun·e destinataire.", vary=True)
+    if prefers_html():
+        resp = current_app.make_response(render_template("public/recipient.html"))
+        resp.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return _public(resp, hosted.SHORT, vary=True)
+    return serve(doc, vary=True)

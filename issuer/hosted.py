@@ -1,0 +1,189 @@
+"""The hosted Open Badges documents (Profile, keys, revocations...) as bytes with an ETag."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from markdown_it import MarkdownIt
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import badges
+
+from .models import Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
+from .runtime import Runtime
+
+__all__ = [
+    "Hosted", "HostedAssertion", "LONG", "SHORT", "assertion_record", "badge_class", "badge_image",
+    "criteria_html", "etag_of", "issuer_logo", "key", "profile", "recipient", "revocations",
+]
+
+# Badge class versions, images and keys never change once published; the profile and the
+# revocation list do, and a revocation must reach badge tools quickly.
+LONG = 30 * 24 * 3600
+KEY_AGE = 24 * 3600
+SHORT = 60
+LD_JSON = "application/ld+json"
+
+
+@dataclass(frozen=True)
+class Hosted:
+    """A document ready to serve: its exact bytes, their ETag, media type and cache lifetime."""
+
+    body: bytes
+    etag: str
+    max_age: int
+    mimetype: str = LD_JSON
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class HostedAssertion:
+    """Just the columns an assertion's URL needs: the stored canonical bytes are served as they are."""
+
+    uid: str
+    document: str
+    etag: str
+    revoked: bool
+    revocation_reason: str | None
+
+
+def etag_of(body: bytes) -> str:
+    """A strong ETag for some bytes."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def _hosted(doc: dict, max_age: int) -> Hosted:
+    body = badges.canonical_json(doc)
+    return Hosted(body, etag_of(body), max_age)
+
+
+def issuer_logo(db: Session) -> bytes | None:
+    """The issuer's logo (PNG), if one was uploaded."""
+    return db.scalar(select(IssuerProfile.logo_png).order_by(IssuerProfile.id).limit(1))
+
+
+def logo_url(rt: Runtime) -> str:
+    """Where the issuer's logo is served."""
+    return f"{rt.urls.issuer}/image.png"
+
+
+def profile(db: Session, rt: Runtime, row: IssuerProfile) -> Hosted:
+    """The issuer Profile, listing every public key ever used (current and retired)."""
+    kids = db.scalars(select(SigningKey.kid).order_by(SigningKey.created_at, SigningKey.id))
+    fields = dict(
+        id=rt.urls.issuer, name=row.name, url=row.url, description=row.description or None,
+        image=logo_url(rt) if row.logo_png else None,
+        public_keys=[rt.urls.key(kid) for kid in kids], revocation_list=rt.urls.revocations,
+    )
+    try:
+        doc = badges.issuer_profile(email=row.email or None, **fields)
+    except badges.DocumentError:
+        # A contact address the spec refuses must not take the whole issuer offline.
+        doc = badges.issuer_profile(**fields)
+    return _hosted(doc, SHORT)
+
+
+def key(db: Session, rt: Runtime, kid: str) -> Hosted | None:
+    """The CryptographicKey document of one key, current or retired."""
+    pem = db.scalar(select(SigningKey.public_pem).where(SigningKey.kid == kid))
+    if pem is None:
+        return None
+    return _hosted(badges.cryptographic_key(id=rt.urls.key(kid), owner=rt.urls.issuer,
+                                            public_pem=pem), KEY_AGE)
+
+
+_revocation_cache: dict[tuple, Hosted] = {}
+_revocation_lock = threading.Lock()
+
+
+def revocations(db: Session, rt: Runtime) -> Hosted:
+    """The RevocationList: every revoked assertion, hosted and signed alike (cached until the next one)."""
+    count, latest = db.execute(
+        select(func.count(Assertion.id), func.max(Assertion.revoked_at))
+        .where(Assertion.revoked_at.is_not(None))
+    ).one()
+    # A revocation only ever adds rows (or moves the latest date): this stamp changes with each.
+    stamp = (str(db.get_bind().url), rt.urls.base, count, latest)
+    with _revocation_lock:
+        cached = _revocation_cache.get(stamp)
+    if cached is not None:
+        return cached
+    rows = db.execute(
+        select(Assertion.uid, Assertion.revocation_reason)
+        .where(Assertion.revoked_at.is_not(None)).order_by(Assertion.revoked_at, Assertion.id)
+    )
+    doc = badges.revocation_list(id=rt.urls.revocations, issuer=rt.urls.issuer,
+                                 revoked=[(rt.urls.assertion(uid), reason) for uid, reason in rows])
+    hosted = _hosted(doc, SHORT)
+    with _revocation_lock:
+        _revocation_cache.clear()  # only the newest list is worth keeping
+        _revocation_cache[stamp] = hosted
+    return hosted
+
+
+def badge_class_row(db: Session, skill_id: str, version: int) -> BadgeClassVersion | None:
+    """One published version of a BadgeClass."""
+    return db.scalars(select(BadgeClassVersion).where(
+        BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.version == version)).first()
+
+
+def badge_class(row: BadgeClassVersion) -> Hosted:
+    """The stored BadgeClass document, as published."""
+    body = row.document.encode("utf-8")
+    return Hosted(body, etag_of(body), LONG)
+
+
+def badge_image(row: BadgeClassVersion, kind: str) -> Hosted | None:
+    """The badge class image as PNG, or SVG when the version has one."""
+    if kind == "png":
+        return Hosted(row.image_png, etag_of(row.image_png), LONG, "image/png")
+    if kind == "svg" and row.image_svg:
+        body = row.image_svg.encode("utf-8")
+        return Hosted(body, etag_of(body), LONG, "image/svg+xml")
+    return None
+
+
+def assertion_record(db: Session, uid: str) -> HostedAssertion | None:
+    """The stored assertion, read as plain columns (no ORM object, no JSON parsing)."""
+    row = db.execute(
+        select(Assertion.document, Assertion.etag, Assertion.revoked_at, Assertion.revocation_reason)
+        .where(Assertion.uid == uid)
+    ).first()
+    if row is None:
+        return None
+    return HostedAssertion(uid, row.document, row.etag, row.revoked_at is not None, row.revocation_reason)
+
+
+def revoked_assertion(rt: Runtime, record: HostedAssertion) -> Hosted:
+    """The body served with 410 Gone for a revoked assertion."""
+    body = badges.canonical_json(badges.revoked_assertion(rt.urls.assertion(record.uid),
+                                                          record.revocation_reason))
+    return Hosted(body, etag_of(body), SHORT, status=410)
+
+
+def recipient(db: Session, rt: Runtime, token: str) -> Hosted | None:
+    """The identity URL of a learner without email: it exists, and says nothing about the person."""
+    if not token or len(token) > 64:
+        return None
+    erased_at = db.execute(select(Learner.erased_at).where(Learner.recipient_token == token)).first()
+    if erased_at is None or erased_at[0] is not None:
+        return None
+    doc = {"@context": badges.CONTEXT_URL, "id": rt.urls.recipient(token), "type": "Profile"}
+    return _hosted(doc, LONG)
+
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def criteria_html(text: str) -> str:
+    """Criteria written in Markdown as safe HTML: raw HTML is escaped, unsafe links dropped."""
+    return _markdown.render(text or "")
+
+
+def is_expired(expires: datetime | None, now: datetime) -> bool:
+    """Whether a validity date is past."""
+    return expires is not None and expires < now

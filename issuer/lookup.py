@@ -1,0 +1,235 @@
+"""The issuer's records as ``badges.Lookup``, and verification that never says « valide » in doubt."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+import badges
+from badges import LookupUnavailable, Report, StoredAssertion, Verdict
+from badges.baking import sniff_image
+from badges.report import CODES
+
+from .models import Assertion, IssuerProfile, SigningKey
+from .urls import Urls
+
+log = logging.getLogger(__name__)
+
+__all__ = ["BadgeFacts", "DbLookup", "Facts", "api_view", "examine", "record_of", "uid_of", "verify"]
+
+
+def uid_of(urls: Urls, assertion_id: Any) -> str | None:
+    """The uid behind one of our assertion URLs (``.json`` suffix allowed), or None."""
+    if not isinstance(assertion_id, str):
+        return None
+    uid = urls.uid_from_assertion(assertion_id)
+    if uid is None:
+        return None
+    uid = uid.removesuffix(".json")
+    # Our uids are UUIDs; anything else cannot be ours and is not worth a query.
+    return uid if 0 < len(uid) <= 36 else None
+
+
+@dataclass
+class DbLookup:
+    """The database as the source of truth for ``badges.verify_badge``; DB errors mean unavailable."""
+
+    db: Session
+    urls: Urls
+
+    def owns(self, url: str) -> bool:
+        """Whether ``url`` lives under our BASE_URL (pure: no request ever leaves the server)."""
+        return self.urls.owns(url)
+
+    def row(self, assertion_id: str) -> Assertion | None:
+        """The assertion row behind one of our assertion URLs, or None."""
+        uid = uid_of(self.urls, assertion_id)
+        if uid is None:
+            return None
+        try:
+            return self.db.scalars(select(Assertion).where(Assertion.uid == uid)).first()
+        except SQLAlchemyError as exc:
+            raise LookupUnavailable("La base de données ne répond pas.") from exc
+
+    def find_assertion(self, assertion_id: str) -> StoredAssertion | None:
+        """Our stored record of this assertion (hosted document, signed twin, revocation)."""
+        row = self.row(assertion_id)
+        if row is None:
+            return None
+        try:
+            kid = self.db.scalar(select(SigningKey.kid).where(SigningKey.id == row.key_id))
+        except SQLAlchemyError as exc:
+            raise LookupUnavailable("La base de données ne répond pas.") from exc
+        return StoredAssertion(
+            id=row.data.get("id", self.urls.assertion(row.uid)), document=row.data,
+            jws=row.jws or None, key_id=self.urls.key(kid) if kid else None, revoked=row.revoked,
+            revocation_reason=row.revocation_reason,
+        )
+
+    def public_key(self, key_id: str) -> str | None:
+        """The PEM of one of our keys, current or retired, named by its URL."""
+        prefix = self.urls.key("")
+        if not isinstance(key_id, str) or not key_id.startswith(prefix):
+            return None
+        kid = key_id[len(prefix):]
+        if not kid or "/" in kid or len(kid) > 40:
+            return None
+        try:
+            return self.db.scalar(select(SigningKey.public_pem).where(SigningKey.kid == kid))
+        except SQLAlchemyError as exc:
+            raise LookupUnavailable("La base de données ne répond pas.") from exc
+
+
+def _unavailable(now: datetime) -> Report:
+    verdict, reason = CODES["unavailable"]
+    return Report(verdict=verdict, code="unavailable", reasons=(reason,), assertion=None,
+                  recipient_match=None, checked_at=now)
+
+
+def verify(badge: str | bytes | Mapping[str, Any], lookup: DbLookup, *, now: datetime,
+           identity: str | None = None) -> Report:
+    """Verify any form of badge against our records; any unexpected failure answers unavailable."""
+    try:
+        report = badges.verify_badge(badge, lookup, now=now, identity=identity)
+        if report.code == "tampered":
+            report = _erased_or_tampered(report, badge, lookup, now, identity)
+        return report
+    except Exception:  # never « valide » when in doubt: a bug or an outage is not a verdict
+        log.exception("verification failed unexpectedly")
+        return _unavailable(now)
+
+
+def _erased_or_tampered(report: Report, badge: Any, lookup: DbLookup, now: datetime,
+                        identity: str | None) -> Report:
+    """A badge whose stored record was revoked (erasure blanks the record) answers revoked."""
+    # Erasure replaces the stored document by a revocation notice, so an authentic signed badge
+    # no longer matches it; the record's revocation is still the truth to tell the employer.
+    claimed = _claimed_id(badge)
+    record = lookup.find_assertion(claimed) if claimed else None
+    if record is None or not record.revoked:
+        return report
+    revoked = badges.verify_badge(claimed, lookup, now=now, identity=identity)
+    if revoked.verdict is not Verdict.REVOKED:
+        return report
+    return replace(revoked, assertion=record.document)
+
+
+def _claimed_id(badge: Any) -> str | None:
+    """The assertion id a badge claims, read without trusting it (only to find our record)."""
+    try:
+        if isinstance(badge, Mapping):
+            value = badge.get("id")
+        else:
+            text = badge.decode("utf-8", "replace") if isinstance(badge, (bytes, bytearray)) else badge
+            if isinstance(badge, (bytes, bytearray)) and sniff_image(bytes(badge)):
+                text = badges.extract(bytes(badge))
+            text = str(text).strip()
+            if text.startswith("<"):
+                text = badges.extract(text.encode("utf-8"))
+            if text.startswith("{"):
+                value = json.loads(text).get("id")
+            else:
+                value = badges.read_unverified(text)[1].get("id")
+        return value if isinstance(value, str) else None
+    except Exception:  # unreadable claims simply keep the first answer
+        return None
+
+
+def record_of(lookup: DbLookup, report: Report) -> Assertion | None:
+    """The assertion row a report speaks about, if it is one of ours."""
+    doc = report.assertion
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("id"), str):
+        return None
+    return lookup.row(doc["id"])
+
+
+def api_view(report: Report) -> dict[str, Any]:
+    """The JSON answer of ``/api/verify`` for a report."""
+    doc = report.assertion if isinstance(report.assertion, Mapping) else None
+    summary = None
+    if doc is not None:
+        summary = {key: doc.get(key) for key in ("id", "badge", "issuedOn", "expires")}
+    return {
+        "verdict": report.verdict.value,
+        "code": report.code,
+        "reasons": list(report.reasons),
+        "assertion": summary,
+        "revocationReason": report.revocation_reason,
+        "recipientMatch": report.recipient_match,
+        "checkedAt": report.checked_at.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class BadgeFacts:
+    """What a badge certifies, as its published BadgeClass version says."""
+
+    name: str
+    description: str
+    image_url: str
+    url: str
+    criteria_url: str
+    criteria: str  # Markdown, rendered safely by the page
+    alignments: tuple[dict[str, str], ...]
+    branch: str
+    tier: int
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a verification page shows: the verdict, then what the issuer recorded."""
+
+    report: Report
+    uid: str | None = None
+    assertion_url: str | None = None
+    badge: BadgeFacts | None = None
+    issuer: IssuerProfile | None = None
+    recipient: str | None = None
+    evidence: str = ""
+    game: str = ""
+    evidence_url: str | None = None
+    issued_on: datetime | None = None
+    expires: datetime | None = None
+
+
+def _badge_facts(row: Assertion, tree_branch) -> BadgeFacts:
+    bc = row.badge_class
+    doc = bc.data
+    criteria = doc.get("criteria") if isinstance(doc.get("criteria"), Mapping) else {}
+    alignments = tuple(a for a in doc.get("alignment", []) if isinstance(a, Mapping))
+    return BadgeFacts(
+        name=bc.name, description=str(doc.get("description", "")), image_url=str(doc.get("image", "")),
+        url=str(doc.get("id", "")), criteria_url=str(criteria.get("id", "")),
+        criteria=str(criteria.get("narrative", "")), alignments=alignments,
+        branch=tree_branch(bc.branch_id), tier=bc.tier,
+    )
+
+
+def examine(badge: str | bytes | Mapping[str, Any], lookup: DbLookup, tree_branch, *,
+            now: datetime, identity: str | None = None) -> Facts:
+    """Verify a badge and gather what its page shows; never raises (doubt answers unavailable)."""
+    report = verify(badge, lookup, now=now, identity=identity)
+    try:
+        row = record_of(lookup, report)
+        if row is None:
+            return Facts(report=report)
+        issuer = lookup.db.scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
+        erased = row.learner.erased_at is not None
+        return Facts(
+            report=report, uid=row.uid, assertion_url=lookup.urls.assertion(row.uid),
+            badge=_badge_facts(row, tree_branch), issuer=issuer, recipient=row.learner.public_name,
+            evidence="" if erased else row.evidence_narrative, game="" if erased else row.evidence_game,
+            evidence_url=None if erased else row.evidence_url, issued_on=row.issued_on,
+            expires=row.expires,
+        )
+    except Exception:  # the verdict must never outlive a failure to read what backs it
+        log.exception("verification page could not be assembled")
+        return Facts(report=_unavailable(now))
