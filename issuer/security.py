@@ -1,14 +1,101 @@
-"""Request protections: CSRF on every state change, login throttling, security headers."""
+"""Request protections: CSRF on every state change, login throttling, safe redirects, security headers.
+
+The one module that imports Flask-WTF's CSRF machinery and Flask-Limiter.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from .errors import error_response
+from .forms.once import new_token
 
 # Shared by the whole app; a JSON API view opts out with ``@csrf.exempt``.
 csrf = CSRFProtect()
 
+LIMITER = "palier.limiter"
+
+# Nothing inline, nothing from elsewhere: templates use /static files only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+HSTS = "max-age=31536000; includeSubDomains"
+
+CSRF_MESSAGE = (
+    "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis recommencez."
+)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path on this site, else ``fallback`` (no open redirect)."""
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+def throttle(app: Flask, endpoint: str, config_key: str) -> None:
+    """Limit POSTs to ``endpoint`` per client address, at the rate named by ``config_key``."""
+    limiter: Limiter = app.extensions[LIMITER]
+    view = app.view_functions[endpoint]
+    # Flask-Limiter's decorator keeps its registry in the limiter, so wrapping per app keeps apps apart.
+    app.view_functions[endpoint] = limiter.limit(
+        lambda: current_app.config[config_key], methods=["POST"], key_func=get_remote_address,
+    )(view)
+
+
+def _make_limiter(app: Flask) -> Limiter:
+    # One limiter (and so one storage) per app: tests build many apps, each must start counting at 0.
+    limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
+        headers_enabled=False,
+    )
+    limiter.init_app(app)
+    return limiter
+
+
+def _headers(https: bool) -> Callable[[Response], Response]:
+    def add(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if https:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint is not None and not request.endpoint.endswith("static"):
+            # Pages for logged-in staff carry personal data: never keep them in shared caches.
+            if "Cache-Control" not in headers and response.mimetype == "text/html":
+                headers["Cache-Control"] = "no-store"
+        return response
+
+    return add
+
 
 def init_app(app: Flask) -> None:
-    """Protect every POST/PUT/PATCH/DELETE with a CSRF token."""
+    """Protect state changes with CSRF tokens, create the login limiter, add security headers."""
     csrf.init_app(app)
+    app.extensions[LIMITER] = _make_limiter(app)
+    app.after_request(_headers(app.config["BASE_URL"].startswith("https://")))
+    # Templates with several small forms give each its own one-time token.
+    app.jinja_env.globals["new_token"] = new_token
+
+    @app.errorhandler(CSRFError)
+    def _csrf_refused(_exc: CSRFError):
+        return error_response(400, CSRF_MESSAGE, "csrf")

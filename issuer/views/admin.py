@@ -1,11 +1,184 @@
-"""Blueprint placeholder, being written."""
+"""Administration (administrators only): staff accounts, the issuer profile, the signing key, the audit log."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("admin", __name__)
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from .. import db
+from ..auth import actor, current_user, log_in, require_admin
+from ..errors import NotFound, Refused
+from ..forms import ConfirmForm, PasswordForm, ProfileForm, UserForm, run_once
+from ..forms.images import clean_logo
+from ..i18n import gettext as _
+from ..models import AuditEvent, SigningKey, User, utcnow
+from ..runtime import runtime
+from ..services import accounts, audit, profile
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
 
 
-@bp.get("/admin/")
+@bp.before_request
+def _admins_only():
+    return require_admin()
+
+
+def _user(user_id: int) -> User:
+    found = db.session().get(User, user_id)
+    if found is None:
+        raise NotFound(_("Ce compte n'existe pas."))
+    return found
+
+
+@bp.get("/")
 def index():
-    """Index (being written)."""
-    return "", 204
+    """The administration's table of contents."""
+    return render_template("admin/index.html", title=_("Administration"))
+
+
+@bp.route("/comptes", methods=["GET", "POST"])
+def users():
+    """Every staff account, and the form that creates one."""
+    form = UserForm()
+    status = 200
+    if form.validate_on_submit():
+        outcome = run_once(form.token.data, lambda dbs: {"id": accounts.create_user(
+            dbs, email=form.email.data, name=form.name.data, password=form.password.data,
+            role=form.role.data, actor=actor(), now=utcnow()).id})
+        if outcome.ok:
+            flash(_("Compte créé. Transmettez le mot de passe initial de vive voix."), "success")
+            return redirect(url_for("admin.users"))
+        form.refuse(outcome.error.message)
+        status = outcome.error.status
+    elif request.method == "POST":
+        status = 400
+    rows = db.session().scalars(select(User).order_by(User.active.desc(), User.name))
+    return render_template("admin/users.html", users=list(rows), form=form, title=_("Comptes")), status
+
+
+def _set_active(dbs, user_id: int, active: bool) -> dict:
+    # No service for this yet: one flag and its audit line, in the caller's transaction.
+    user = dbs.get(User, user_id)
+    if user is None:
+        raise NotFound(_("Ce compte n'existe pas."))
+    if user.id == current_user.id and not active:
+        raise Refused(_("Vous ne pouvez pas désactiver votre propre compte."))
+    user.active = active
+    audit.record(dbs, actor(), "user.activate" if active else "user.deactivate", f"user:{user.id}", utcnow())
+    dbs.flush()
+    return {"id": user.id}
+
+
+@bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
+def user(user_id: int):
+    """One account: reset its password, deactivate or reactivate it."""
+    found = _user(user_id)
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        outcome = run_once(form.token.data, lambda dbs: accounts.set_password(
+            dbs, found, form.password.data, actor(), utcnow()) or {"id": found.id})
+        if outcome.ok:
+            if found.id == current_user.id:
+                log_in(found)  # the fingerprint changed: keep this session, end the others
+            flash(_("Mot de passe changé : les sessions ouvertes avec l'ancien sont fermées."), "success")
+            return redirect(url_for("admin.user", user_id=found.id))
+        form.refuse(outcome.error.message)
+        status = outcome.error.status
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/user.html", account=found, form=form, toggle=ConfirmForm(formdata=None),
+                           title=found.name), status
+
+
+@bp.post("/comptes/<int:user_id>/activation")
+def activation(user_id: int):
+    """Deactivate (the account can no longer log in, its sessions end) or reactivate an account."""
+    found = _user(user_id)
+    form = ConfirmForm()
+    active = request.form.get("active") == "1"
+    if not form.validate_on_submit():
+        flash(_("Cochez la case pour confirmer."), "error")
+        return redirect(url_for("admin.user", user_id=found.id))
+    outcome = run_once(form.token.data, lambda dbs: _set_active(dbs, found.id, active))
+    if outcome.ok:
+        flash(_("Compte réactivé.") if active else _("Compte désactivé."), "success")
+    else:
+        flash(outcome.error.message, "error")
+    return redirect(url_for("admin.user", user_id=found.id))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+def issuer_profile():
+    """The structure's name, site, email, presentation and logo, as every badge shows them."""
+    dbs = db.session()
+    current = profile.get_profile(dbs, current_app.config)
+    form = ProfileForm(obj=current if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        upload = form.logo.data
+
+        def act(s):
+            logo = clean_logo(upload.read(2 * 1024 * 1024)) if upload else None
+            profile.update_profile(s, current_app.config, name=form.name.data, url=form.url.data,
+                                   email=form.email.data, description=form.description.data,
+                                   logo_png=logo, actor=actor(), now=utcnow())
+            return {"ok": True}
+
+        outcome = run_once(form.token.data, act)
+        if outcome.ok:
+            flash(_("Profil de la structure enregistré."), "success")
+            return redirect(url_for("admin.issuer_profile"))
+        form.refuse(outcome.error.message)
+        status = outcome.error.status
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/profile.html", form=form, profile=current,
+                           title=_("Profil de la structure")), status
+
+
+@bp.get("/profil/logo.png")
+def logo():
+    """The stored logo, as a preview for administrators."""
+    current = profile.get_profile(db.session(), current_app.config)
+    if not current.logo_png:
+        raise NotFound(_("Aucun logo enregistré."))
+    return Response(current.logo_png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+def _rotate(dbs) -> dict:
+    key = runtime().keys.rotate(dbs, utcnow())
+    audit.record(dbs, actor(), "key.rotate", f"key:{key.kid}", utcnow())
+    return {"kid": key.kid}
+
+
+@bp.route("/cle", methods=["GET", "POST"])
+def keys():
+    """The signing keys; rotating creates a new one (badges already issued stay verifiable)."""
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        outcome = run_once(form.token.data, _rotate)
+        if outcome.ok:
+            flash(_("Nouvelle clé de signature créée : %(kid)s.", kid=outcome.result["kid"]), "success")
+            return redirect(url_for("admin.keys"))
+        form.refuse(outcome.error.message)
+        status = outcome.error.status
+    elif request.method == "POST":
+        status = 400
+    rows = db.session().scalars(select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc()))
+    return render_template("admin/keys.html", keys=list(rows), form=form, title=_("Clé de signature")), status
+
+
+@bp.get("/journal")
+def audit_log():
+    """Who did what and when, newest first, a page at a time."""
+    dbs = db.session()
+    total = dbs.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = dbs.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                       .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return render_template("admin/audit.html", events=list(rows), page=page, pages=pages, total=total,
+                           title=_("Journal d'audit"))

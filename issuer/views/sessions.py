@@ -1,11 +1,191 @@
-"""Blueprint placeholder, being written."""
+"""Game sessions and events: creating one, one badge for several participants, a tournament's CSV."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("sessions", __name__)
+from datetime import date, datetime, time, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from .. import db
+from ..auth import actor, require_staff
+from ..errors import NotFound, Refused
+from ..forms import BulkAwardForm, CsvImportForm, SessionForm, choice, run_once
+from ..i18n import gettext as _, ngettext
+from ..models import BulkRequest, GameSession, Learner, User, utcnow
+from ..runtime import runtime
+from ..services import audit, bulk
+
+bp = Blueprint("sessions", __name__, url_prefix="/seances")
+LISTED = 100
 
 
-@bp.get("/seances/")
+def _held_on(day: date) -> datetime:
+    # Noon UTC: the date reads the same in every timezone France uses, overseas included.
+    return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
+
+
+def _live_learners(dbs) -> list[Learner]:
+    return list(dbs.scalars(
+        select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
+    ))
+
+
+def create_session(dbs, *, title: str, held_on: date, place: str, game: str, participant_ids: list[int],
+                   who: User | None, now: datetime) -> GameSession:
+    """Record a game session with its participants (no dedicated service yet: kept small, here)."""
+    if not (title or "").strip():
+        raise Refused(_("Donnez un titre à la séance."))
+    people = list(dbs.scalars(select(Learner).where(
+        Learner.id.in_(set(participant_ids)), Learner.erased_at.is_(None)))) if participant_ids else []
+    if len(people) != len(set(participant_ids)):
+        raise Refused(_("Un·e des participant·es choisi·es n'existe plus : rechargez la page."))
+    row = GameSession(title=title.strip(), held_on=_held_on(held_on), place=place or "", game=game or "",
+                      created_by_id=who.id if who else None, created_at=now)
+    row.participants = people
+    dbs.add(row)
+    dbs.flush()
+    audit.record(dbs, who, "session.create", f"session:{row.id}", now, participants=len(people))
+    return row
+
+
+def _get(session_id: int) -> GameSession:
+    row = db.session().get(GameSession, session_id)
+    if row is None:
+        raise NotFound(_("Cette séance n'existe pas."))
+    return row
+
+
+def _skill_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The tree's skills grouped by branch, for a select with one optgroup per branch."""
+    tree = runtime().tree
+    return [(b.name, [(s.id, _("%(name)s (niveau %(tier)s)", name=s.name, tier=s.tier))
+                      for s in tree.skills_of(b.id)]) for b in tree.branches]
+
+
+def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: CsvImportForm | None = None):
+    live = [p for p in game.participants if p.erased_at is None]
+    bulk_form = bulk_form or BulkAwardForm(formdata=None)
+    bulk_form.skill_id.choices = []  # rendered by the template from _skill_groups(); checked by the service
+    bulk_form.learners.choices = [choice(p.id, p.display_name) for p in live]
+    return bulk_form, (csv_form or CsvImportForm(formdata=None)), live
+
+
+def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, status=200):
+    bulk_form, csv_form, live = _forms(game, bulk_form, csv_form)
+    return render_template("mediator/session.html", game=game, participants=live, bulk_form=bulk_form,
+                           skill_groups=_skill_groups(),
+                           csv_form=csv_form, report=report, title=game.title), status
+
+
+@bp.before_request
+def _staff_only():
+    return require_staff()
+
+
+@bp.get("/")
 def index():
-    """Index (being written)."""
-    return "", 204
+    """Sessions and events, latest first."""
+    rows = db.session().scalars(
+        select(GameSession).order_by(GameSession.held_on.desc(), GameSession.id.desc()).limit(LISTED))
+    return render_template("mediator/sessions.html", sessions=list(rows), title=_("Séances"))
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+def create():
+    """Record a session: title, date, place, game, who took part."""
+    dbs = db.session()
+    form = SessionForm()
+    form.participants.choices = [choice(p.id, p.display_name) for p in _live_learners(dbs)]
+    status = 200
+    if request.method == "GET" and form.held_on.data is None:
+        form.held_on.data = date.today()
+    if form.validate_on_submit():
+        outcome = run_once(form.token.data, lambda s: {"id": create_session(
+            s, title=form.title.data, held_on=form.held_on.data, place=form.place.data, game=form.game.data,
+            participant_ids=form.participants.data or [], who=actor(), now=utcnow()).id})
+        if outcome.ok:
+            flash(_("Séance enregistrée."), "success")
+            return redirect(url_for("sessions.show", session_id=outcome.result["id"]))
+        form.refuse(outcome.error.message)
+        status = outcome.error.status
+    elif request.method == "POST":
+        status = 400
+    return render_template("mediator/session_form.html", form=form, title=_("Nouvelle séance")), status
+
+
+@bp.get("/<int:session_id>")
+def show(session_id: int):
+    """A session: its participants, the group award and the CSV import."""
+    return _render(_get(session_id))
+
+
+def _carry_out(game: GameSession, token: str, rows_of) -> tuple[object, object]:
+    """Run a bulk award (rows computed inside the transaction); return (outcome, report)."""
+    holder: dict = {}
+
+    def act(dbs):
+        report = bulk.bulk_award(dbs, runtime(), rows=rows_of(), actor=actor(), now=utcnow(), token=token,
+                                 session_id=game.id, game=game.game)
+        holder["report"] = report
+        return {"token": token}
+
+    # The bulk service remembers its own token, so the form's token is not recorded a second time.
+    outcome = run_once(None, act)
+    report = holder.get("report") or getattr(outcome.error, "report", None)
+    return outcome, report
+
+
+def _after(game: GameSession, token: str, outcome, report, **forms):
+    if not outcome.ok:
+        if report is None:
+            forms_key = next(iter(forms))
+            forms[forms_key].refuse(outcome.error.message)
+        return _render(game, report=report, status=outcome.error.status, **forms)
+    if report.replayed:
+        flash(_("Cet envoi avait déjà été traité : aucun badge n'a été délivré en double."), "info")
+    else:
+        flash(ngettext("%(num)d badge délivré.", "%(num)d badges délivrés.", report.created), "success")
+    return redirect(url_for("sessions.report", session_id=game.id, token=token))
+
+
+@bp.post("/<int:session_id>/attribuer")
+def award_many(session_id: int):
+    """One badge for the ticked participants, with one shared observation: all or nothing."""
+    game = _get(session_id)
+    form, _csv, _live = _forms(game, BulkAwardForm())
+    if not form.validate_on_submit():
+        return _render(game, bulk_form=form, status=400)
+    rows = [bulk.BulkRow(n, str(learner_id), form.skill_id.data, form.narrative.data, form.url.data or None)
+            for n, learner_id in enumerate(form.learners.data, start=1)]
+    outcome, report = _carry_out(game, form.token.data, lambda: rows)
+    return _after(game, form.token.data, outcome, report, bulk_form=form)
+
+
+@bp.post("/<int:session_id>/import")
+def import_csv(session_id: int):
+    """A tournament's results as CSV (jeune;competence;observation;lien): all rows or none."""
+    game = _get(session_id)
+    form = CsvImportForm()
+    if not form.validate_on_submit():
+        return _render(game, csv_form=form, status=400)
+    data = form.file.data.read(bulk.MAX_CSV_BYTES + 1)
+    outcome, report = _carry_out(game, form.token.data, lambda: bulk.parse_csv(data))
+    return _after(game, form.token.data, outcome, report, csv_form=form)
+
+
+@bp.get("/<int:session_id>/rapport/<token>")
+def report(session_id: int, token: str):
+    """The per-row report of a bulk award already carried out."""
+    game = _get(session_id)
+    if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
+        abort(404)
+    row = db.session().scalars(select(BulkRequest).where(BulkRequest.token == token)).first()
+    if row is None:
+        abort(404)
+    try:
+        result = bulk.BulkReport.from_json(row.report)
+    except (ValueError, TypeError):
+        abort(404)
+    result.replayed = False
+    return render_template("mediator/report.html", game=game, report=result, title=_("Rapport d'attribution"))

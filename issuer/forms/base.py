@@ -1,0 +1,39 @@
+"""What every Palier form shares: a CSRF token, an idempotency token, a place for a service's refusal."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from .once import new_token
+
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms.fields.choices import SelectChoice as _Choice
+except ImportError:  # pragma: no cover - older WTForms
+    _Choice = None
+
+
+class PalierForm(FlaskForm):
+    """A form with a hidden one-time token, so that sending it twice does the work once."""
+
+    token = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.token.data:
+            self.token.data = new_token()
+        self.refusal: str | None = None
+
+    def refuse(self, message: str) -> None:
+        """Attach a service's French refusal to the form, shown above its fields."""
+        self.refusal = message
+
+
+def strip(value: str | None) -> str | None:
+    """A filter that trims surrounding spaces (keeps None)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def choice(value, label):
+    """One option of a select, radio or checkbox list, in the form this WTForms version prefers."""
+    return _Choice(value, label) if _Choice is not None else (value, label)
