@@ -1,0 +1,1 @@
+"""Coverage-guided fuzzing of Palier's parsers of untrusted input (run outside CI, see README)."""
