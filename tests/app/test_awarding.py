@@ -190,3 +190,26 @@ def test_learner_erasure_revokes_badges_and_removes_personal_data(dbs, rt, learn
     assert learner.email is None and learner.portfolio_token is None and learner.erased_at
     assert row.revoked and row.evidence_narrative == "" and row.jws == ""
     assert row.data == {**row.data, "revoked": True}
+
+
+def test_full_disk_at_commit_leaves_nothing_and_the_retry_awards_once(dbs, rt, learner, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    skill = _first_unlocked(rt)
+    real_commit = type(dbs).commit
+
+    def full_disk(self):
+        raise OperationalError("COMMIT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(type(dbs), "commit", full_disk)
+    with pytest.raises(OperationalError):
+        _award(dbs, rt, learner, skill.id)
+    dbs.rollback()
+    monkeypatch.setattr(type(dbs), "commit", real_commit)
+    assert dbs.scalar(select(func.count()).select_from(Assertion)) == 0
+    _award(dbs, rt, learner, skill.id)
+    with pytest.raises(Refused):
+        _award(dbs, rt, learner, skill.id)
+    dbs.rollback()
+    rows = dbs.scalars(select(Assertion)).all()
+    assert len(rows) == 1 and rows[0].jws and rows[0].document
