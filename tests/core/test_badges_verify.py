@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -66,6 +67,15 @@ def test_verify_badge_reports_a_revoked_badge_with_its_reason(issuer):
         assert (report.verdict, report.code) == (Verdict.REVOKED, "revoked")
         assert report.revocation_reason == "Attribué par erreur"
         assert "« Attribué par erreur »" in report.reasons[1]
+
+
+def test_verify_badge_says_revoked_even_when_the_stored_document_was_erased(issuer):
+    token = issuer.issue(hosted_assertion(1), revoked=True, reason="Données effacées")
+    notice = badges.revoked_assertion(URL, "Données effacées")
+    issuer.records[URL] = replace(issuer.records[URL], document=notice)
+    for badge in (token, hosted_assertion(1)):
+        report = check(badge, issuer)
+        assert (report.verdict, report.assertion) == (Verdict.REVOKED, notice)
 
 
 def test_verify_badge_reports_an_expired_badge_with_its_date(issuer):
