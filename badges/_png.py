@@ -94,7 +94,7 @@ def extract_png(data: bytes) -> str:
         text = _itxt_text(body)
     if not text.strip():
         raise BakingError("Le badge contenu dans l'image est vide.", code="no_badge")
-    return text.strip()
+    return text
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from xml.dom import Node
 from xml.parsers.expat import ExpatError
 
@@ -13,6 +14,9 @@ from .errors import BakingError
 from .vocab import BAKING_NAMESPACE
 
 _XMLNS = "http://www.w3.org/2000/xmlns/"
+# Characters XML 1.0 cannot carry at all; whitespace is also refused in the verify attribute,
+# where parsers fold it into spaces (a JWS or a URL never contains any).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PREFIX = "openbadges"  # the validator's bakery looks the element up by this exact prefix
 
 
@@ -68,6 +72,11 @@ def bake_svg(svg: bytes | str, payload: str, *, signed: bool,
     """Bake a JWS (signed) or an assertion URL with its JSON (hosted) into an SVG; replaces."""
     if not isinstance(payload, str) or not payload.strip():
         raise BakingError("Rien à insérer dans l'image : le badge est vide.", code="empty")
+    payload = payload.strip()
+    if any(c.isspace() for c in payload) or _NOT_XML.search(payload) or (
+            assertion_json is not None and _NOT_XML.search(assertion_json)):
+        raise BakingError("Le badge à insérer contient des caractères qu'une image SVG ne peut pas "
+                          "porter.", code="bad_payload")
     if signed and assertion_json is not None:
         raise BakingError("Un badge signé se cuit sans JSON : la signature contient tout.",
                           code="bad_arguments")
@@ -80,7 +89,7 @@ def bake_svg(svg: bytes | str, payload: str, *, signed: bool,
                           code="prefix_clash")
     root.setAttributeNS(_XMLNS, f"xmlns:{_PREFIX}", BAKING_NAMESPACE)
     element = doc.createElementNS(BAKING_NAMESPACE, f"{_PREFIX}:assertion")
-    element.setAttribute("verify", payload.strip())
+    element.setAttribute("verify", payload)
     if assertion_json is not None:
         # "]]>" would close the CDATA section early; it can only occur inside a JSON string,
         # where "\u003e" is the very same character.
