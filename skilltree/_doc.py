@@ -20,6 +20,8 @@ class Node:
     column: int
     value: object  # map: tuple[tuple[Node, Node], ...]; seq: tuple[Node, ...]; scalar: Scalar
     text: str = ""  # a scalar's source text, so « name: 2048 » can still be read as a name
+    plain: bool = field(default=True, compare=False)  # written without quotes (so « << » is a merge key)
+    weight: int = field(default=1, compare=False)  # nodes below, aliases expanded: the budget's unit
 
     @property
     def items(self) -> tuple[Node, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import deque
 
 from ._doc import Report
 from .schema import SkillDraft, TreeParts
@@ -82,14 +83,14 @@ def _cycles(skills: dict[str, SkillDraft], report: Report) -> set[str]:
     """Report each prerequisite cycle once, on its first skill in file order; return the skills in cycles."""
     order = list(skills)
     graph = {skill_id: _edges(skills[skill_id], skills) for skill_id in order}
+    position = {skill_id: i for i, skill_id in enumerate(order)}
     in_cycle: set[str] = set()
-    for start in order:
-        if start in in_cycle:
+    for component in _strong_components(order, graph):
+        start = min(component, key=position.__getitem__)
+        if len(component) == 1 and start not in graph[start]:
             continue
-        path = _loop_from(start, graph)
-        if path is None:
-            continue
-        in_cycle.update(path)
+        in_cycle.update(component)
+        path = _loop_from(start, graph, component)
         if len(path) == 2:  # a skill naming itself: already reported with the references
             continue
         names = " → ".join(f"« {skill_id} »" for skill_id in path)
@@ -97,19 +98,59 @@ def _cycles(skills: dict[str, SkillDraft], report: Report) -> set[str]:
     return in_cycle
 
 
-def _loop_from(start: str, graph: dict[str, list[str]]) -> list[str] | None:
-    """The shortest path start → ... → start, if any (breadth-first)."""
+def _strong_components(order: list[str], graph: dict[str, list[str]]) -> list[set[str]]:
+    """Tarjan's strongly connected components, iteratively (a long chain must not hit the recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for root in order:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if child < len(graph[node]):
+                work.append((node, child + 1))
+                nxt = graph[node][child]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                found.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return found
+
+
+def _loop_from(start: str, graph: dict[str, list[str]], within: set[str]) -> list[str]:
+    """The shortest path start → ... → start inside one strongly connected component (breadth-first)."""
     parent: dict[str, str] = {}
-    queue = [start]
+    queue = deque([start])
     while queue:
-        current = queue.pop(0)
+        current = queue.popleft()
         for nxt in graph[current]:
             if nxt == start:
                 return _unwind(start, current, parent)
-            if nxt not in parent:
+            if nxt in within and nxt not in parent:
                 parent[nxt] = current
                 queue.append(nxt)
-    return None
+    raise AssertionError("a strongly connected component always loops")
 
 
 def _unwind(start: str, last: str, parent: dict[str, str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Reading a tree file safely: size limit, safe YAML composition, node budget, then checks."""
+"""Reading a tree file safely: size limit, YAML events turned into nodes within a budget, then checks."""
 
 from __future__ import annotations
 
@@ -7,43 +7,23 @@ from pathlib import Path
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ._doc import Node, Report
+from ._messages import NOT_PRINTABLE, french
 from .checks import check_graph
 from .errors import Problem, SkillTreeError
 from .model import SkillTree
 from .schema import read_tree
 
 MAX_BYTES = 1024 * 1024  # a real tree is a few dozen kilobytes
-MAX_NODES = 100_000  # counted with aliases expanded: stops "billion laughs"
+MAX_NODES = 250_000  # counted with aliases expanded (by arithmetic, never by copying): stops "billion laughs"
 MAX_DEPTH = 40  # nothing in the format nests deeper than about ten levels
 
+# libyaml when installed (ten times faster); only its event stream is used, never its constructor.
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-
-# PyYAML speaks English; these are the mistakes people really make, said in French.
-_YAML_MESSAGES = (
-    ("mapping values are not allowed", "deux-points « : » inattendu ; mettez le texte entre guillemets s'il contient « : »"),
-    ("found character '\\t'", "tabulation interdite : indentez avec des espaces"),
-    ("could not find expected ':'", "il manque « : » après une clé, ou un guillemet n'est pas refermé"),
-    ("found undefined alias", "alias « * » inconnu : aucune ancre « & » de ce nom plus haut"),
-    ("expected <block end>", "indentation incohérente : alignez les éléments du même niveau"),
-    ("did not find expected '-'", "indentation incohérente dans une liste « - »"),
-    ("did not find expected key", "indentation incohérente : une clé est mal alignée"),
-    ("found unexpected end of stream", "fin de fichier inattendue : un guillemet ou un crochet n'est pas refermé"),
-    ("expected a single document", "un seul document est attendu : retirez les séparateurs « --- » en trop"),
-    ("found another document", "un seul document est attendu : retirez les séparateurs « --- » en trop"),
-    ("found duplicate anchor", "ancre « & » définie deux fois"),
-    ("unacceptable character", "caractère invalide (fichier binaire ou caractère de contrôle)"),
-    ("expected ',' or ']'", "crochet « [ » non refermé, ou virgule manquante entre deux éléments"),
-    ("expected ',' or '}'", "accolade « { » non refermée, ou virgule manquante entre deux éléments"),
-    ("expected the node content", "une valeur est attendue ici (crochet ou accolade non refermé ?)"),
-    ("found unknown escape character", "caractère « \\ » inattendu entre guillemets doubles : doublez-le ou utilisez des guillemets simples"),
-    ("expected alphabetic or numeric character", "nom d'ancre ou d'alias invalide après « & » ou « * »"),
-    ("found character '@'", "« @ » ne peut pas commencer une valeur : mettez-la entre guillemets"),
-    ("found character '`'", "« ` » ne peut pas commencer une valeur : mettez-la entre guillemets"),
-    ("found character '%'", "« % » ne peut pas commencer une valeur : mettez-la entre guillemets"),
-)
 
 
 def load_tree(path: str | Path) -> SkillTree:
@@ -108,107 +88,138 @@ def _compose(data: bytes, report: Report) -> Node | None:
         line = data[: exc.start].count(b"\n") + 1
         report.at(line, None, "le fichier n'est pas du texte UTF-8 (enregistrez-le en UTF-8)")
         return None
+    bad = NOT_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        report.at(line, bad.start() - text.rfind("\n", 0, bad.start()), "caractère invalide (fichier binaire ou caractère de contrôle)")
+        return None
     try:
-        # compose() builds the node graph only: no Python object is ever constructed.
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return _Composer(report).run(yaml.parse(text, Loader=_PARSER))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        report.at(line, column, "erreur de syntaxe YAML : " + _french(exc.problem or exc.context or ""))
-        return None
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        report.at(line, None, "caractère invalide (fichier binaire ou caractère de contrôle)")
-        return None
+        report.at(line, column, "erreur de syntaxe YAML : " + french(exc.problem or exc.context or "", _char_at(text, mark)))
     except yaml.YAMLError as exc:
-        report.add(None, "erreur de syntaxe YAML : " + _french(str(exc)))
-        return None
-    except RecursionError:
-        report.add(None, "imbrication trop profonde")
-        return None
-    if node is None:
-        report.add(None, "le fichier est vide")
-        return None
-    return _Walker(report).convert(node)
+        report.add(None, "erreur de syntaxe YAML : " + french(str(exc)))
+    return None
 
 
-def _french(english: str) -> str:
-    for needle, french in _YAML_MESSAGES:
-        if needle in english:
-            return french
-    return f"structure illisible ({english.strip()})"
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n", mark.line + 1)
+    return lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
 
 
-class _Walker:
-    """Turns the YAML node graph into ``Node`` values, within a budget."""
+class _Open:
+    """A sequence or mapping whose end event has not come yet."""
+
+    def __init__(self, kind: str, event: yaml.Event) -> None:
+        self.kind, self.anchor = kind, event.anchor
+        self.line, self.column = event.start_mark.line + 1, event.start_mark.column + 1
+        self.items: list[Node] = []
+        self.weight = 1
+
+
+class _Composer:
+    """Builds ``Node`` values from parser events, in a loop (no recursion), within a node budget."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
         self.budget = MAX_NODES
+        self.anchors: dict[str, Node] = {}
+        self.resolver = Resolver()
         self.constructor = SafeConstructor()
-        self.active: set[int] = set()
-        self.failed = False
 
-    def convert(self, root: yaml.Node) -> Node | None:
-        converted = self._node(root, 0)
-        return None if self.failed else converted
+    def run(self, events) -> Node | None:  # noqa: ANN001 - PyYAML's event iterator
+        stack: list[_Open] = []
+        root: Node | None = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return self._stop(event, "erreur de syntaxe YAML : un seul document est attendu : retirez les séparateurs « --- » en trop")
+                continue
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
+                if event.tag not in (None, "!", _CORE + kind):
+                    return self._stop(event, _bad_tag(event.tag))
+                if len(stack) >= MAX_DEPTH:
+                    return self._stop(event, "imbrication trop profonde")
+                stack.append(_Open(kind, event))
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                node = self._scalar(event)
+            elif isinstance(event, yaml.AliasEvent):
+                node = self._alias(event, stack)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node = self._close(stack.pop())
+            else:
+                continue
+            if node is None:
+                return None
+            # A new node costs one; an alias costs everything it repeats (children were paid for already).
+            self.budget -= node.weight if isinstance(event, yaml.AliasEvent) else 1
+            if self.budget < 0:
+                return self._stop(event, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré")
+            if stack:
+                stack[-1].items.append(node)
+                stack[-1].weight += node.weight
+            else:
+                root = node
+        if root is None:
+            self.report.add(None, "le fichier est vide")
+        return root
 
-    def _stop(self, node: yaml.Node, message: str) -> None:
-        if not self.failed:
-            self.report.add(_where(node), message)
-        self.failed = True
+    def _stop(self, event: yaml.Event, message: str) -> None:
+        self.report.at(event.start_mark.line + 1, event.start_mark.column + 1, message)
+        return None
 
-    def _node(self, node: yaml.Node, depth: int) -> Node | None:
-        self.budget -= 1
-        if self.budget < 0:
-            self._stop(node, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré")
-            return None
-        if depth > MAX_DEPTH:
-            self._stop(node, "imbrication trop profonde")
-            return None
-        if id(node) in self.active:
-            self._stop(node, "alias récursif : une ancre « & » se contient elle-même")
-            return None
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, line, column)
-        self.active.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode) and node.tag == _CORE + "seq":
-                items = tuple(self._node(item, depth + 1) for item in node.value)
-                return None if self.failed else Node("seq", line, column, items)
-            if isinstance(node, yaml.MappingNode) and node.tag == _CORE + "map":
-                pairs = []
-                for key, value in node.value:
-                    if key.tag == _CORE + "merge":
-                        self.report.add(_where(key), "la fusion « << » n'est pas acceptée : recopiez les champs")
-                        continue
-                    pairs.append((self._node(key, depth + 1), self._node(value, depth + 1)))
-                return None if self.failed else Node("map", line, column, tuple(pairs))
-            self._stop(node, _bad_tag(node.tag))
-            return None
-        finally:
-            self.active.discard(id(node))
+    def _close(self, done: _Open) -> Node | None:
+        if done.kind == "seq":
+            node = Node("seq", done.line, done.column, tuple(done.items), weight=done.weight)
+        else:
+            keys, values = done.items[0::2], done.items[1::2]
+            for key in keys:
+                if key.kind == "scalar" and key.text == "<<" and key.plain:
+                    self.report.add(key, "la fusion « << » n'est pas acceptée : recopiez les champs")
+            pairs = tuple((k, v) for k, v in zip(keys, values) if not (k.plain and k.text == "<<"))
+            node = Node("map", done.line, done.column, pairs, weight=done.weight)
+        if done.anchor is not None:
+            self.anchors[done.anchor] = node
+        return node
 
-    def _scalar(self, node: yaml.ScalarNode, line: int, column: int) -> Node | None:
-        if node.tag not in _SCALAR_TAGS:
-            self._stop(node, _bad_tag(node.tag))
-            return None
-        if node.tag in (_CORE + "str", _CORE + "timestamp"):
-            return Node("scalar", line, column, node.value, node.value)
-        try:
-            value = self.constructor.construct_object(node)
-        except (ValueError, TypeError, yaml.YAMLError):
-            self._stop(node, f"valeur illisible : « {node.value} »")
-            return None
-        return Node("scalar", line, column, value, node.value)
+    def _alias(self, event: yaml.AliasEvent, stack: list[_Open]) -> Node | None:
+        if any(item.anchor == event.anchor for item in stack):
+            return self._stop(event, "alias récursif : une ancre « & » se contient elle-même")
+        if event.anchor not in self.anchors:
+            return self._stop(event, f"erreur de syntaxe YAML : alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
+        return self.anchors[event.anchor]  # shared, and its weight counted again against the budget
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Node | None:
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        plain = not event.style  # None from PyYAML, "" from libyaml
+        if tag == _CORE + "merge" and plain:  # « << »: kept as text, refused where its mapping closes
+            tag = _CORE + "str"
+        if tag not in _SCALAR_TAGS:
+            return self._stop(event, _bad_tag(tag))
+        if tag in (_CORE + "str", _CORE + "timestamp"):
+            node = Node("scalar", line, column, event.value, event.value, plain=plain)
+        else:
+            try:
+                value = self.constructor.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+            except (ValueError, TypeError, yaml.YAMLError):
+                return self._stop(event, f"valeur illisible : « {event.value} »")
+            node = Node("scalar", line, column, value, event.value, plain=plain)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+        return node
 
 
 def _bad_tag(tag: str) -> str:
     shown = tag.replace(_CORE, "!!")
     return f"étiquette YAML « {shown} » refusée : seules les données simples (texte, nombres, listes) sont acceptées"
-
-
-def _where(node: yaml.Node) -> Node:
-    mark = node.start_mark
-    return Node("scalar", mark.line + 1, mark.column + 1, None)

@@ -216,3 +216,44 @@ def test_skill_tree_error_message_lists_every_problem():
     text = str(caught.value)
     assert text.startswith(f"{len(caught.value.problems)} problèmes")
     assert all(str(p) in text for p in caught.value.problems)
+
+
+def test_documentation_example_is_a_valid_tree():
+    import re
+
+    doc = (Path(__file__).parents[2] / "docs" / "skilltree.md").read_text(encoding="utf-8")
+    example = re.findall(r"```yaml\n(.*?)```", doc, re.S)[0]
+    assert [s.id for s in parse_tree(example).skills] == ["cooperation-1", "cooperation-2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version: 1\nname: [a, b\nskills: x\n",
+        "version: 1\n\tname: x\n",
+        "version: 1\nname: x\n  branches: y\n",
+        'version: 1\nname: "pas fermé\n',
+        "version: 1\nname: @x\n",
+        'version: 1\nname: "a\\qb"\n',
+    ],
+)
+def test_parse_tree_syntax_errors_read_the_same_with_or_without_libyaml(text, monkeypatch):
+    import yaml
+
+    from skilltree import loader
+
+    with_c = only_problem(text)
+    monkeypatch.setattr(loader, "_PARSER", yaml.SafeLoader)
+    pure = only_problem(text)
+    assert "structure illisible" not in with_c.message and "structure illisible" not in pure.message
+    assert with_c.line == pure.line
+
+
+def test_parse_tree_loads_the_same_tree_with_or_without_libyaml(monkeypatch):
+    import yaml
+
+    from skilltree import loader
+
+    fast = load_tree(skilltree.default_tree_path())
+    monkeypatch.setattr(loader, "_PARSER", yaml.SafeLoader)
+    assert load_tree(skilltree.default_tree_path()) == fast
