@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ import badges
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 LD_JSON = {"Accept": "application/ld+json"}
+BASE = "http://badges.test"
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,12 @@ def set_expired(app, uid: str, private_pem: bytes, days_ago: int = 3) -> str:
         return row.jws
 
 
+def path(url: str) -> str:
+    """The path of one of our URLs, for the test client."""
+    assert url.startswith(BASE)
+    return url[len(BASE):]
+
+
 def csrf_token(html: str) -> str:
     """The CSRF token of the first form of a page."""
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
@@ -122,4 +130,4 @@ def csrf_token(html: str) -> str:
 def text_of(html: str) -> str:
     """A page's visible text, tags removed and spaces collapsed, for assertions on wording."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
