@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .emblem import emblem_png, emblem_svg  # noqa: F401
+from .emblem import emblem_png, emblem_svg
 from .errors import Problem, SkillTreeError
 from .loader import load_tree, parse_tree
 from .model import Alignment, Branch, Skill, SkillState, SkillTree

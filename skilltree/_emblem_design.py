@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ._glyphs import BG, FG, glyph_for, rounded_rect, star
+from ._glyphs import FG, glyph_for, rounded_rect, star
 from .model import Branch, Skill
 
 SIDE = 512

@@ -8,6 +8,8 @@ from collections import deque
 from ._doc import Report
 from .schema import SkillDraft, TreeParts
 
+HINT_LIMIT = 300
+
 
 def check_graph(parts: TreeParts, report: Report) -> None:
     """Report every problem that only shows when all branches and skills are known."""
@@ -50,6 +52,8 @@ def _sentence(text: str) -> str:
 
 
 def _hint(word: str, known: list[str]) -> str:
+    if len(known) > HINT_LIMIT:  # fuzzy matching is quadratic; trees that large are generated, not typed
+        return ""
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import NoReturn
 
 import click
 
@@ -97,7 +98,6 @@ def _configured_path() -> str:
         return str(app.config["SKILLTREE"])
     except Exception as exc:  # noqa: BLE001 - a broken configuration is reported, not dumped
         _fail(f"impossible de lire la configuration de Palier pour trouver l'arbre ({exc}). Indiquez le fichier : palier tree check CHEMIN")
-    raise AssertionError("unreachable")
 
 
 def _print_problems(exc: SkillTreeError) -> None:
@@ -111,6 +111,6 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Erreur : {message}", err=True)
     raise SystemExit(1)
