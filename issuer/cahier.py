@@ -131,8 +131,10 @@ def _child(conn, documents: list[str], memory: int) -> None:
 def _context():
     # forkserver: each child is forked from a small server that has WeasyPrint already imported,
     # so a render starts in milliseconds and inherits nothing from the web worker (no sockets).
+    # As with any multiprocessing start method but fork, a script used as __main__ must keep its
+    # work under ``if __name__ == "__main__"`` (console scripts, gunicorn, pytest and -m all do).
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["issuer.cahier"])
+    ctx.set_forkserver_preload(["issuer.cahier_warmup"])
     return ctx
 
 
@@ -166,11 +168,15 @@ def _run_child(documents: list[str], timeout: float, memory: int) -> Rendered:
             raise PdfTimeout(TIMEOUT_MESSAGE, code="pdf_timeout")
         status, payload = receiver.recv()
         finished = True
-    except EOFError:  # the child died without a word: killed by the kernel, most likely for memory
-        raise Unavailable(MEMORY_MESSAGE, code="pdf_failed") from None
+    except EOFError:  # the child died without a word
+        status, payload = "died", None
     finally:
         receiver.close()
-        _stop(child, patient=finished)
+        code = _stop(child, patient=finished)
+    if status == "died":
+        log.error("cahier rendering child died (exit code %s)", code)
+        # SIGKILL is what the kernel's out-of-memory killer sends.
+        raise Unavailable(MEMORY_MESSAGE if code == -9 else FAILED_MESSAGE, code="pdf_failed")
     if status == "ok":
         return payload
     if status == "memory":
@@ -179,16 +185,17 @@ def _run_child(documents: list[str], timeout: float, memory: int) -> Rendered:
     raise Unavailable(FAILED_MESSAGE, code="pdf_failed")
 
 
-def _stop(child, *, patient: bool) -> None:
-    """Make sure the child is gone: a rendering never outlives its request."""
+def _stop(child, *, patient: bool) -> int | None:
+    """Make sure the child is gone (a rendering never outlives its request); its exit code."""
     if child.pid is None:
-        return
-    if patient:  # it has sent its answer and is exiting on its own
-        child.join(timeout=2)
+        return None
+    child.join(timeout=2 if patient else 0.05)  # patient: it has answered and is exiting on its own
     if child.is_alive():
         child.kill()
         child.join(timeout=5)
+    code = child.exitcode
     child.close()
+    return code
 
 
 def _slot(concurrency: int) -> threading.BoundedSemaphore:
