@@ -37,6 +37,11 @@ def _chunks(data: bytes) -> Iterator[tuple[bytes, bytes, int, int]]:
         if first and kind != b"IHDR":
             raise BakingError("Cette image PNG est mal formée (en-tête IHDR manquant).",
                               code="not_png")
+        if not first and kind == b"IHDR":
+            # A second header makes the image invalid, and bake_png would put a badge after
+            # each one: the result would carry two badges (found by fuzzing).
+            raise BakingError("Cette image PNG est mal formée (deux en-têtes IHDR).",
+                              code="not_png")
         first = False
         yield kind, body, pos, end
         if kind == b"IEND":

@@ -35,7 +35,9 @@ def _parse(data: bytes | str):
     except DefusedXmlException as exc:
         raise BakingError("Cette image SVG contient des déclarations interdites (DTD ou entités).",
                           code="forbidden_xml") from exc
-    except (ExpatError, ValueError, UnicodeError) as exc:
+    # LookupError: expat asks Python for the codec named in <?xml encoding="..."?>, which may
+    # name no codec at all (found by fuzzing).
+    except (ExpatError, ValueError, UnicodeError, LookupError) as exc:
         raise BakingError("Ce fichier n'est pas une image SVG lisible.", code="not_svg") from exc
     root = doc.documentElement
     if root is None or root.localName != "svg":
