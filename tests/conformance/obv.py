@@ -213,11 +213,17 @@ def main(argv: list[str]) -> int:
     from openbadges import verify
     # After the import: its logger module sets DEBUG and a console handler when first loaded.
     logging.getLogger("openbadges.verifier").setLevel(logging.CRITICAL)
-    if path is not None:
-        with open(path, "rb") as handle:
-            result = verify(handle, recipient_profile=recipient)
-    else:
-        result = verify(args[0], recipient_profile=recipient)
+    try:
+        if path is not None:
+            with open(path, "rb") as handle:
+                result = verify(handle, recipient_profile=recipient)
+        else:
+            result = verify(args[0], recipient_profile=recipient)
+    except Exception as exc:  # e.g. an image with nothing baked: verify() raises, we report
+        message = {"name": "VALIDATOR_EXCEPTION", "success": False, "messageLevel": "ERROR",
+                   "result": f"{type(exc).__name__}: {exc}"}
+        result = {"report": {"valid": False, "errorCount": 1, "warningCount": 0,
+                             "messages": [message]}}
     print(json.dumps(result, default=str))
     return 0 if result["report"]["valid"] else 1
 

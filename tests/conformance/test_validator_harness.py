@@ -154,3 +154,10 @@ def test_validator_refuses_another_recipient(issuer):
 def test_validator_refuses_a_key_the_profile_does_not_list(issuer):
     report = run_validator(issuer.signed("6", key=2))
     assert not report["valid"] and "VERIFY_KEY_OWNERSHIP" in failed_tasks(report)
+
+
+def test_validator_reports_an_image_with_nothing_baked(tmp_path):
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(_png())
+    report = run_validator(empty)
+    assert not report["valid"] and failed_tasks(report)

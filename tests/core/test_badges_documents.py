@@ -82,6 +82,16 @@ def test_documents_are_plain_json_with_string_type(name):
     assert json.loads(badges.canonical_json(document)) == document
 
 
+def test_context_is_processed_once_not_per_call(monkeypatch):
+    import badges.context as context
+    calls = []
+    monkeypatch.setattr(context, "document_loader",
+                        lambda url, options=None: calls.append(url) or document_loader(url))
+    for _ in range(3):
+        badges.compact(badges.expand(every_document()["assertion"]))
+    assert len(calls) <= 1
+
+
 def test_context_is_the_bundled_open_badges_v2_context():
     context = context_document()["@context"]
     assert context["obi"] == "https://w3id.org/openbadges#"
