@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -131,3 +132,23 @@ def text_of(html: str) -> str:
     """A page's visible text, tags removed and spaces collapsed, for assertions on wording."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+@contextmanager
+def database_down(app):
+    """Make every SQL statement fail as an unreachable database does."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from issuer import db
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("could not connect to server"))
+
+    with app.app_context():
+        engine = db.engine()
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from public_helpers import (BROWSER, award, csrf_token, path, revoke, set_expired, text_of,
-                            tier_one_skills)
+from public_helpers import (BROWSER, award, csrf_token, database_down, path, revoke, set_expired,
+                            text_of, tier_one_skills)
 
 import badges
 
@@ -64,17 +64,10 @@ def test_unknown_assertion_page_says_unknown_here(client):
     assert "Badge inconnu ici" in text
 
 
-def test_database_down_says_verification_impossible_with_503(app, client, monkeypatch):
-    from sqlalchemy.exc import OperationalError
-    from sqlalchemy.orm import Session
-
+def test_database_down_says_verification_impossible_with_503(app, client):
     badge = award(app)
-
-    def down(*args, **kwargs):
-        raise OperationalError("SELECT", {}, Exception("database is locked"))
-
-    monkeypatch.setattr(Session, "execute", down)
-    text = page(client, badge.url, 503)
+    with database_down(app):
+        text = page(client, badge.url, 503)
     assert "Vérification momentanément impossible" in text
     assert "Badge valide" not in text
 
