@@ -13,6 +13,8 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_UPLOAD = 5 * 1024 * 1024
 _KEYWORD = BAKING_KEYWORD.encode("latin-1")
 _TEXT_CHUNKS = (b"iTXt", b"tEXt", b"zTXt")
+_COMPRESSED = ("Le badge contenu dans l'image est compressé, ce que la norme Open Badges "
+               "interdit.")
 _MAX_CHUNK = 2**31 - 1  # the PNG limit on one chunk's length
 
 
@@ -59,8 +61,7 @@ def _itxt_text(body: bytes) -> str:
     if len(rest) < 2:
         raise BakingError("Le badge contenu dans l'image est mal formé.", code="malformed")
     if rest[0] != 0:
-        raise BakingError("Le badge contenu dans l'image est compressé, ce que la norme Open Badges "
-                          "interdit.", code="compressed")
+        raise BakingError(_COMPRESSED, code="compressed")
     fields = rest[2:].split(b"\0", 2)
     if len(fields) != 3:
         raise BakingError("Le badge contenu dans l'image est mal formé.", code="malformed")
@@ -91,8 +92,7 @@ def extract_png(data: bytes) -> str:
                           code="duplicate")
     kind, body = found[0]
     if kind == b"zTXt":
-        raise BakingError("Le badge contenu dans l'image est compressé, ce que la norme Open Badges "
-                          "interdit.", code="compressed")
+        raise BakingError(_COMPRESSED, code="compressed")
     if kind == b"tEXt":  # legacy Open Badges 1.0 bakes: the hosted assertion's URL, in Latin-1
         text = body.partition(b"\0")[2].decode("latin-1")
     else:

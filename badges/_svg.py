@@ -87,8 +87,8 @@ def bake_svg(svg: bytes | str, payload: str, *, signed: bool,
         old.parentNode.removeChild(old)
     declared = root.getAttributeNS(_XMLNS, _PREFIX)
     if declared and declared != BAKING_NAMESPACE:
-        raise BakingError("Cette image SVG utilise déjà le préfixe « openbadges » pour autre chose.",
-                          code="prefix_clash")
+        raise BakingError("Cette image SVG utilise déjà le préfixe « openbadges » pour autre "
+                          "chose.", code="prefix_clash")
     root.setAttributeNS(_XMLNS, f"xmlns:{_PREFIX}", BAKING_NAMESPACE)
     element = doc.createElementNS(BAKING_NAMESPACE, f"{_PREFIX}:assertion")
     element.setAttribute("verify", payload)

@@ -1,4 +1,4 @@
-"""The Open Badges v2 JSON-LD context, bundled, and pyld expand/compact that never touch the network."""
+"""The Open Badges v2 JSON-LD context, bundled, and pyld expand/compact that never go online."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ except ImportError:  # pragma: no cover - older pyld: its own global cache does 
 
 @cache
 def _bundled() -> dict[str, Any]:
-    raw = resources.files(__package__).joinpath("data/openbadges-v2-context.json").read_text("utf-8")
+    path = resources.files(__package__).joinpath("data/openbadges-v2-context.json")
+    raw = path.read_text("utf-8")
     return json.loads(raw)
 
 
@@ -34,7 +35,7 @@ def context_document() -> dict[str, Any]:
 
 
 def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Serve the Open Badges v2 context from the package; refuse any other URL without fetching it."""
+    """Serve the Open Badges v2 context from the package; refuse any other URL, never fetch it."""
     if url not in CONTEXT_ALIASES:
         raise ContextError(
             f"Contexte JSON-LD inconnu : {url!r}. Seul le contexte Open Badges v2 est accepté.",

@@ -22,7 +22,8 @@ __all__ = [
 ]
 
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-_PEM_PUBLIC = re.compile(r"^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n?$")
+_PEM_PUBLIC = re.compile(
+    r"^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n?$")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Alignment:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A piece of evidence attached to an assertion: a narrative, optionally a URL, name and genre."""
+    """Evidence attached to an assertion: a narrative, and optionally a URL, name and genre."""
 
     narrative: str
     id: str | None = None
@@ -52,7 +53,8 @@ def canonical_json(doc: Any) -> bytes:
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise DocumentError("Ce document contient des valeurs qui ne s'écrivent pas en JSON.") from exc
+        raise DocumentError("Ce document contient des valeurs qui ne s'écrivent pas "
+                            "en JSON.") from exc
     return text.encode("utf-8")
 
 
@@ -67,7 +69,8 @@ def iri(value: Any, field: str) -> str:
                 pass
         else:
             parts = urlsplit(value)
-            if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value):
+            spaced = any(c.isspace() for c in value)
+            if parts.scheme in ("http", "https") and parts.netloc and not spaced:
                 return value
     raise DocumentError(f"« {field} » doit être une adresse absolue (http, https ou urn:uuid), "
                         f"pas {value!r}.")
@@ -91,7 +94,8 @@ def format_datetime(value: Any, field: str = "date") -> str:
     if not isinstance(value, datetime):
         raise DocumentError(f"« {field} » doit être une date et heure.")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise DocumentError(f"« {field} » doit préciser son fuseau horaire (date « naïve » refusée).")
+        raise DocumentError(f"« {field} » doit préciser son fuseau horaire "
+                            "(date « naïve » refusée).")
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

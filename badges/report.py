@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = ["CODES", "Lookup", "Report", "StoredAssertion", "Verdict", "french_date"]
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """The overall answer; the values are part of the JSON API and never change."""
 
     VALID = "valid"

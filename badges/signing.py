@@ -137,7 +137,8 @@ def verify_signature(token: str | bytes, public_pem: str | bytes) -> dict[str, A
     try:
         key = _public_from_pem(_as_bytes(public_pem))
     except (ValueError, TypeError, JoseError) as exc:
-        raise SignatureError("La clé publique de l'émetteur est illisible.", code="bad_key") from exc
+        raise SignatureError("La clé publique de l'émetteur est illisible.",
+                             code="bad_key") from exc
     if key.is_private:  # a caller passing a private key is a mistake worth catching early
         key = RSAKey.import_key(key.public_key)
     text = token.decode("ascii") if isinstance(token, bytes) else token

@@ -1,4 +1,4 @@
-"""Palier's own badge verifier: any form of badge in, a Report out, the issuer's records as truth."""
+"""Palier's badge verifier: any form of badge in, a Report out, the issuer's records as truth."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .baking import MAX_UPLOAD, extract, sniff_image
 from .documents import canonical_json
 from .errors import BadgesError, LookupUnavailable, SignatureError
 from .identity import recipient_matches
-from .report import CODES, Lookup, Report, StoredAssertion, Verdict, french_date
+from .report import CODES, Lookup, Report, StoredAssertion, french_date
 from .signing import check_header, read_unverified, verify_signature
 from .vocab import SIGNED_TYPES
 
@@ -70,7 +70,8 @@ def _classify(badge: Any) -> tuple[str, Any]:
             return _classify_text(data.decode("utf-8"), allow_image=False)
         if isinstance(badge, str):
             return _classify_text(badge, allow_image=True)
-        raise _Stop("malformed", "Ce qui a été fourni n'est ni un texte, ni un fichier, ni un objet.")
+        raise _Stop("malformed", "Ce qui a été fourni n'est ni un texte, ni un fichier, "
+                                 "ni un objet.")
     except _Stop:
         raise
     except Exception as exc:  # anything a hostile input provokes while being read ends here
@@ -86,7 +87,7 @@ def _ask(method, *args):
 
 
 def _owned_id(lookup: Lookup, assertion_id: Any) -> str:
-    """Return the assertion id if the issuer owns it; a badge from elsewhere is not ours to judge."""
+    """Return the id if the issuer owns it: a badge from elsewhere is not ours to judge."""
     if not isinstance(assertion_id, str) or not assertion_id.lower().startswith(_ID_SCHEMES):
         raise _Stop("malformed", "Le badge n'indique pas son adresse (« id »).")
     if not _ask(lookup.owns, assertion_id):
@@ -181,7 +182,7 @@ def _report(code: str, details: tuple[str, ...], now: datetime, *,
 
 def verify_badge(badge: str | bytes | Mapping[str, Any], lookup: Lookup, *, now: datetime,
                  identity: str | None = None) -> Report:
-    """Verify a badge (JWS, URL, JSON, or baked PNG/SVG) against the issuer's records; never raises."""
+    """Verify a badge (JWS, URL, JSON, baked PNG/SVG) against the issuer's records; never raises."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")  # a programming error, not bad input
     try:

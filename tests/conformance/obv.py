@@ -142,8 +142,10 @@ def failed_tasks(report: dict) -> set[str]:
 def _serve_context_offline() -> None:
     """Answer the Open Badges context URLs from the validator's bundled copy, never the network."""
     from openbadges.verifier import utils
-    from openbadges.verifier.openbadges_context import (OPENBADGES_CONTEXT_V2_DICT,
-                                                        OPENBADGES_CONTEXT_V2_URI)
+    from openbadges.verifier.openbadges_context import (
+        OPENBADGES_CONTEXT_V2_DICT,
+        OPENBADGES_CONTEXT_V2_URI,
+    )
     text = json.dumps(OPENBADGES_CONTEXT_V2_DICT)
     known = {OPENBADGES_CONTEXT_V2_URI, OPENBADGES_CONTEXT_V2_URI + "/",
              "https://openbadgespec.org/v2/context.json"}

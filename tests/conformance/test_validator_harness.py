@@ -8,6 +8,7 @@ import json
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from PIL import Image
@@ -25,9 +26,9 @@ ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
 class _Handler(BaseHTTPRequestHandler):
     """Serves the documents of one fake issuer from a dict: path -> (content type, bytes)."""
 
-    routes: dict[str, tuple[str, bytes]] = {}
+    routes: ClassVar[dict[str, tuple[str, bytes]]] = {}
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):  # http.server's naming
         found = self.routes.get(self.path)
         if found is None:
             self.send_error(404)

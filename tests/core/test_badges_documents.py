@@ -243,6 +243,6 @@ def test_issuer_profile_refuses_bad_values(changes, message):
 
 
 def test_cryptographic_key_refuses_a_private_key():
+    private = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
     with pytest.raises(DocumentError, match="PEM"):
-        badges.cryptographic_key(id=KEY_ID, owner=ISSUER_ID,
-                                 public_pem="-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+        badges.cryptographic_key(id=KEY_ID, owner=ISSUER_ID, public_pem=private)

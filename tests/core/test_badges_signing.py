@@ -8,7 +8,7 @@ import hmac
 import json
 
 import pytest
-from badges_fixtures import private_key, public_pem, rsa_key  # noqa: F401 (fixture)
+from badges_fixtures import public_pem, rsa_key
 from cryptography.hazmat.primitives import serialization
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +23,12 @@ JSON_VALUES = st.recursive(
                                                                         max_size=4),
     max_leaves=20)
 PAYLOADS = st.dictionaries(st.text(), JSON_VALUES, max_size=6)
+
+
+@pytest.fixture(scope="module")
+def private_key() -> bytes:
+    """The session's main private key."""
+    return rsa_key(0)
 
 
 def b64(data: bytes) -> str:
@@ -171,7 +177,8 @@ def test_read_unverified_refuses_malformed_tokens_in_french(token, message):
 def test_verify_signature_with_an_unreadable_public_key_is_a_signature_error(private_key):
     token = badges.sign_assertion({"a": 1}, private_key)
     with pytest.raises(SignatureError, match="illisible"):
-        badges.verify_signature(token, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+        badges.verify_signature(token, "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+                                       "-----END PUBLIC KEY-----\n")
 
 
 def test_load_private_key_refuses_garbage():

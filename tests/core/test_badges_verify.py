@@ -7,8 +7,20 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from badges_fixtures import (BASE, EMAIL, KEY_ID, NOW, OLD_KEY_ID, SVG_IMAGE, FakeIssuer,
-                             hosted_assertion, png_image, public_pem, rsa_key, signed_twin)
+from badges_fixtures import (
+    BASE,
+    EMAIL,
+    KEY_ID,
+    NOW,
+    OLD_KEY_ID,
+    SVG_IMAGE,
+    FakeIssuer,
+    hosted_assertion,
+    png_image,
+    public_pem,
+    rsa_key,
+    signed_twin,
+)
 
 import badges
 from badges import Report, Verdict, verify_badge

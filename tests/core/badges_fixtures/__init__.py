@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 
-import pytest
 from PIL import Image
 
 import badges
@@ -36,12 +35,6 @@ def rsa_key(number: int = 0) -> bytes:
 def public_pem(number: int = 0) -> str:
     """Public PEM of rsa_key(number)."""
     return badges.public_key_pem(rsa_key(number))
-
-
-@pytest.fixture(scope="module")
-def private_key() -> bytes:
-    """The session's main private key."""
-    return rsa_key(0)
 
 
 @cache
