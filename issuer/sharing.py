@@ -151,9 +151,11 @@ Chaque sous-dossier correspond à un badge :
 
 emetteur.json décrit la structure qui a délivré les badges.
 
-Pour vérifier un badge, il suffit d'ouvrir son adresse (indiquée dans
-assertion.json, champ « id ») ou de déposer l'image sur la page « Vérifier un
-badge » du site de l'émetteur : {verify}
+Pour vérifier un badge, il suffit d'ouvrir son adresse (champ « id » de
+assertion.json), ou de déposer son image sur la page
+« Vérifier un badge » du site de l'émetteur : {verify}
+
+Les badges retirés (révoqués) par l'émetteur ne figurent pas dans ce dossier.
 
 Ces fichiers sont à vous : gardez-les, partagez-les avec qui vous voulez.
 """
