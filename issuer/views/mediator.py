@@ -87,7 +87,8 @@ def _render_learner(learner: Learner, *, failed: AwardForm | None = None, failed
     forms = {
         skill.id: (failed if skill.id == failed_skill and failed is not None else award_form(skill.id, learner.id))
         for skill in tree.skills
-        if states[skill.id].status == "unlocked" or (states[skill.id].status == "locked" and current_user.is_admin)
+        if states[skill.id].status == "unlocked" or skill.id == failed_skill
+        or (states[skill.id].status == "locked" and current_user.is_admin)
     }
     badges = list(dbs.scalars(
         select(Assertion).where(Assertion.learner_id == learner.id).order_by(Assertion.issued_on.desc())

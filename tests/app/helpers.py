@@ -7,6 +7,7 @@ the client's own session, so that any test can post to any form.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 
@@ -45,6 +46,11 @@ def form_token_in(html: str) -> str | None:
     return found.group(1) if found else None
 
 
+def text(response) -> str:
+    """A response's body as text with HTML entities decoded (« n&#39;est » reads « n'est »)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
 def post(client, url: str, data: dict | None = None, **kwargs):
     """POST a form with a valid CSRF token added (pass ``csrf_token=None`` in data to leave it out)."""
     data = dict(data or {})
@@ -68,3 +74,43 @@ def login_admin(client):
 def logout(client):
     """Log out through the real form."""
     return post(client, "/logout")
+
+
+def make_learner(app, name: str = "Lina", **fields) -> int:
+    """Record a learner directly through the service; return their id."""
+    from issuer import db
+    from issuer.models import utcnow
+    from issuer.services import learners
+
+    with app.app_context():
+        session = db.session()
+        row = learners.create_learner(session, learners.LearnerData(name, **fields), actor=None, now=utcnow())
+        session.commit()
+        return row.id
+
+
+def skills_by_status(app, earned=()) -> dict[str, list[str]]:
+    """The tree's skill ids grouped by status for a learner holding ``earned``, in tree order."""
+    from issuer.runtime import runtime
+
+    with app.app_context():
+        tree = runtime().tree
+        states = tree.status(set(earned))
+        grouped: dict[str, list[str]] = {"earned": [], "unlocked": [], "locked": []}
+        for skill in tree.topological_order():
+            grouped[states[skill.id].status].append(skill.id)
+        return grouped
+
+
+def award_fields(skill_id: str, narrative: str = "A aidé un coéquipier bloqué, deux fois.", **extra) -> dict:
+    """The award form's fields for one skill (each skill's form has its own prefix)."""
+    fields = {"narrative": narrative, "game": "Overcooked 2", "url": "", "session_id": "", **extra}
+    return {f"s-{skill_id}-{name}": value for name, value in fields.items()}
+
+
+def query(app, statement):
+    """Run a SELECT in a fresh app context and return all scalars."""
+    from issuer import db
+
+    with app.app_context():
+        return list(db.session().scalars(statement))
