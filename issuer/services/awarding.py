@@ -87,8 +87,7 @@ def check_awardable(
     raise Refused(f"Le badge « {skill.name} » n'est pas encore débloqué. {why}", code="locked")
 
 
-def build_assertion(
-    db: Session,
+def assertion_values(
     rt: Runtime,
     *,
     learner: Learner,
@@ -99,8 +98,8 @@ def build_assertion(
     actor: User | None,
     session_id: int | None = None,
     override_reason: str | None = None,
-) -> Assertion:
-    """Mint, sign and stage one assertion row (hosted document and JWS together)."""
+) -> dict:
+    """Mint and sign one assertion: the column values of its row (hosted document and JWS together)."""
     uid = str(uuid.uuid4())
     if learner.email:
         recipient = badges.hash_recipient(learner.email, "email")
@@ -109,19 +108,20 @@ def build_assertion(
     expires = now + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
     narrative = evidence.narrative + (f"\n\nJeu : {evidence.game}" if evidence.game else "")
     proof = [badges.Evidence(narrative=narrative, id=evidence.url)]
-    common = dict(
+    hosted = badges.assertion(
         id=rt.urls.assertion(uid),
         badge=badge_class.data["id"],
         recipient=recipient,
         issued_on=now,
         expires=expires,
         evidence=proof,
+        verification=badges.hosted_verification(),
     )
-    hosted = badges.assertion(verification=badges.hosted_verification(), **common)
-    signed = badges.assertion(verification=badges.signed_verification(rt.urls.key(key.kid)), **common)
+    # The signed twin differs only by its verification block: the fields were checked just above.
+    signed = {**hosted, "verification": badges.signed_verification(rt.urls.key(key.kid))}
     jws = badges.sign_assertion(signed, rt.keys.private_pem(key.kid))
     document = badges.canonical_json(hosted).decode()
-    row = Assertion(
+    return dict(
         uid=uid,
         learner_id=learner.id,
         skill_id=badge_class.skill_id,
@@ -139,6 +139,11 @@ def build_assertion(
         key_id=key.id,
         etag=hashlib.sha256(document.encode()).hexdigest()[:32],
     )
+
+
+def build_assertion(db: Session, rt: Runtime, **fields) -> Assertion:
+    """Mint, sign and stage one assertion row (see ``assertion_values`` for the fields)."""
+    row = Assertion(**assertion_values(rt, **fields))
     db.add(row)
     return row
 
