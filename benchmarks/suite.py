@@ -30,7 +30,7 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
         n = 100 if quick else 500
         _log(f"attribution groupée de {n} badges")
         try:
-            figures.append(award.run(app, pem, n=n, repeats=1 if quick else 2))
+            figures.append(award.run(app, pem, n=n, repeats=2 if quick else 3))
         except Exception as exc:  # a broken benchmark shows its reason in the table, never a fake figure
             figures.append(failed(award.KEY, award.WORK.format(n=n), "max", award.TARGET, exc))
     return figures, ctx
