@@ -15,10 +15,12 @@ import badges
 
 from .models import Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
 from .runtime import Runtime
+from .services.profile import get_profile
 
 __all__ = [
-    "Hosted", "HostedAssertion", "LONG", "SHORT", "assertion_record", "badge_class", "badge_image",
-    "criteria_html", "etag_of", "issuer_logo", "key", "profile", "recipient", "revocations",
+    "Hosted", "HostedAssertion", "LONG", "PUBLIC_KEYS", "SHORT", "assertion_record", "badge_class",
+    "badge_image", "criteria_html", "etag_of", "issuer_logo", "issuer_profile", "key", "profile",
+    "recipient", "revocations",
 ]
 
 # Badge class versions, images and keys never change once published; the profile and the
@@ -71,9 +73,24 @@ def logo_url(rt: Runtime) -> str:
     return f"{rt.urls.issuer}/image.png"
 
 
-def profile(db: Session, rt: Runtime, row: IssuerProfile) -> Hosted:
-    """The issuer Profile, listing every public key ever used (current and retired)."""
-    kids = db.scalars(select(SigningKey.kid).order_by(SigningKey.created_at, SigningKey.id))
+# Which keys the Profile's ``publicKey`` names. Open Badges 2.0 allows several, but the official
+# validator (openbadges 1.1.2) refuses a Profile with more than one ("more than the single allowed
+# value"), which after a rotation would fail EVERY badge of the instance, hosted ones included. So by
+# default only the signing key is named; retired keys stay published at /keys/<kid> (owner: the
+# issuer), Palier's own verifier still accepts them, and downloads are re-signed with the active key
+# (see sharing.download_jws). "all" follows the letter of the spec instead.
+PUBLIC_KEYS = ("active", "all")
+
+
+def profile(db: Session, rt: Runtime, row: IssuerProfile, *, keys: str = "active") -> Hosted:
+    """The issuer Profile with its revocation list and public key(s): the active one, or all."""
+    if keys == "all":
+        kids = list(db.scalars(select(SigningKey.kid).order_by(SigningKey.created_at, SigningKey.id)))
+    else:
+        # No active key (all retired by hand): name the newest, so recent badges keep an owner.
+        newest = rt.keys.active(db) or db.scalars(
+            select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc()).limit(1)).first()
+        kids = [newest.kid] if newest else []
     fields = dict(
         id=rt.urls.issuer, name=row.name, url=row.url, description=row.description or None,
         image=logo_url(rt) if row.logo_png else None,
@@ -85,6 +102,12 @@ def profile(db: Session, rt: Runtime, row: IssuerProfile) -> Hosted:
         # A contact address the spec refuses must not take the whole issuer offline.
         doc = badges.issuer_profile(**fields)
     return _hosted(doc, SHORT)
+
+
+def issuer_profile(db: Session, rt: Runtime, config) -> Hosted:
+    """The issuer Profile as this instance publishes it (``ISSUER_PUBLIC_KEYS``: active or all)."""
+    mode = config.get("ISSUER_PUBLIC_KEYS", "active")
+    return profile(db, rt, get_profile(db, config), keys=mode if mode in PUBLIC_KEYS else "active")
 
 
 def key(db: Session, rt: Runtime, kid: str) -> Hosted | None:

@@ -20,7 +20,7 @@ from .models import Assertion, IssuerProfile, Learner
 from .runtime import Runtime
 
 __all__ = [
-    "SharedBadge", "baked_png", "baked_svg", "export_zip", "linkedin_url", "live_assertions",
+    "SharedBadge", "baked_png", "baked_svg", "download_jws", "export_zip", "linkedin_url", "live_assertions",
     "png_as_svg", "portfolio_badges", "qr_png", "qr_svg",
 ]
 
@@ -90,15 +90,26 @@ def png_as_svg(png: bytes) -> str:
             f'</svg>')
 
 
-def baked_png(row: Assertion) -> bytes:
+def download_jws(db: Session, rt: Runtime, row: Assertion) -> str:
+    """The signed badge to hand out: the stored JWS, or the same assertion signed by the active key."""
+    # After a key rotation the Profile names only the active key (see hosted.PUBLIC_KEYS), so a
+    # badge signed by a retired key is re-signed, unchanged but for its creator, when downloaded.
+    active = rt.keys.active(db)
+    if active is None or active.id == row.key_id or not row.jws:
+        return row.jws
+    signed = dict(row.data, verification=badges.signed_verification(rt.urls.key(active.kid)))
+    return badges.sign_assertion(signed, rt.keys.private_pem(active.kid))
+
+
+def baked_png(row: Assertion, jws: str | None = None) -> bytes:
     """The badge image with the signed badge (JWS) baked in, as the Baking spec asks."""
-    return badges.bake_png(row.badge_class.image_png, row.jws)
+    return badges.bake_png(row.badge_class.image_png, jws or row.jws)
 
 
-def baked_svg(row: Assertion) -> bytes:
+def baked_svg(row: Assertion, jws: str | None = None) -> bytes:
     """The badge as SVG with the signed badge baked in (wrapping the PNG when there is no SVG)."""
     source = row.badge_class.image_svg or png_as_svg(row.badge_class.image_png)
-    return badges.bake_svg(source, row.jws, signed=True)
+    return badges.bake_svg(source, jws or row.jws, signed=True)
 
 
 def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
@@ -184,7 +195,8 @@ def export_zip(db: Session, rt: Runtime, learner: Learner, issuer: IssuerProfile
             folder = f"{index:02d}-{row.skill_id}/"
             put(folder + "assertion.json", row.document)
             put(folder + "classe-de-badge.json", row.badge_class.document)
-            put(folder + "badge.jws", row.jws)
-            put(folder + "badge.png", baked_png(row))
-            put(folder + "badge.svg", baked_svg(row))
+            jws = download_jws(db, rt, row)
+            put(folder + "badge.jws", jws)
+            put(folder + "badge.png", baked_png(row, jws))
+            put(folder + "badge.svg", baked_svg(row, jws))
     return out.getvalue()

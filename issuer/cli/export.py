@@ -24,8 +24,8 @@ def export_command(learner_id: int, output: str) -> None:
     session, rt = db.session(), runtime()
     learner = learners.get(session, learner_id)
     issuer = get_profile(session, current_app.config)
-    data = sharing.export_zip(session, rt, learner, issuer, hosted.profile(session, rt, issuer).body,
-                              utcnow())
+    profile = hosted.issuer_profile(session, rt, current_app.config).body
+    data = sharing.export_zip(session, rt, learner, issuer, profile, utcnow())
     target = Path(output)
     if target.parent and not target.parent.is_dir():
         raise Failure(f"Le dossier {target.parent} n'existe pas.")

@@ -57,8 +57,7 @@ def not_found(message: str, *, vary: bool = False) -> Response:
 @bp.get("/issuer")
 def issuer():
     """The issuer Profile, with every public key and the revocation list."""
-    rt, session = runtime(), db.session()
-    return serve(hosted.profile(session, rt, get_profile(session, current_app.config)))
+    return serve(hosted.issuer_profile(db.session(), runtime(), current_app.config))
 
 
 @bp.get("/issuer/image.png")

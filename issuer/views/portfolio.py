@@ -67,9 +67,10 @@ def page(token: str):
 def baked(token: str, uid: str, kind: str):
     """A badge image with its signed badge baked in, to import into a backpack."""
     row = _badge(_learner(token), uid)
+    jws = sharing.download_jws(db.session(), runtime(), row)
     if kind == "png":
-        return _file(sharing.baked_png(row), "image/png", f"badge-{row.skill_id}.png")
-    return _file(sharing.baked_svg(row), "image/svg+xml", f"badge-{row.skill_id}.svg")
+        return _file(sharing.baked_png(row, jws), "image/png", f"badge-{row.skill_id}.png")
+    return _file(sharing.baked_svg(row, jws), "image/svg+xml", f"badge-{row.skill_id}.svg")
 
 
 @bp.get("/p/<token>/badges/<uid>/qr.<any(png, svg):kind>")
@@ -88,6 +89,6 @@ def export(token: str):
     learner = _learner(token)
     session, rt = db.session(), runtime()
     issuer = get_profile(session, current_app.config)
-    data = sharing.export_zip(session, rt, learner, issuer, hosted.profile(session, rt, issuer).body,
-                              utcnow())
+    profile = hosted.issuer_profile(session, rt, current_app.config).body
+    data = sharing.export_zip(session, rt, learner, issuer, profile, utcnow())
     return _file(data, "application/zip", "mes-open-badges.zip")

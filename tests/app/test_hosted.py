@@ -60,7 +60,16 @@ def test_issuer_profile_is_json_ld_with_ids_from_base_url(client):
     assert doc["@context"] == "https://w3id.org/openbadges/v2"
 
 
-def test_issuer_profile_lists_every_key_current_and_retired(app, client, second_private_pem):
+def test_issuer_profile_names_the_active_key_by_default(app, client, second_private_pem):
+    # The official validator refuses a Profile with several publicKey values (see hosted.PUBLIC_KEYS).
+    rotate(app, second_private_pem)
+    kids = all_kids(app)
+    assert client.get("/issuer").get_json(force=True)["publicKey"] == f"{BASE}/keys/{kids[-1]}"
+
+
+def test_issuer_profile_lists_every_key_current_and_retired_when_configured(app, client,
+                                                                            second_private_pem):
+    app.config["ISSUER_PUBLIC_KEYS"] = "all"
     rotate(app, second_private_pem)
     kids = all_kids(app)
     assert len(kids) == 2

@@ -191,6 +191,32 @@ def test_baked_svg_wraps_the_png_when_the_badge_has_no_svg(app, client):
     assert verdict_of(client, resp.data, "badge.svg") == "valid"
 
 
+def test_download_after_a_key_rotation_is_signed_by_the_active_key(app, client, second_private_pem):
+    from sqlalchemy import select
+
+    from issuer import db
+    from issuer.models import SigningKey, utcnow
+    from issuer.runtime import runtime
+
+    badge = award(app)
+    with app.app_context():
+        session = db.session()
+        for key in session.scalars(select(SigningKey)):
+            key.retired_at = utcnow()
+        new = runtime().keys.install(session, second_private_pem, utcnow())
+        session.commit()
+        new_key = f"http://badges.test/keys/{new.kid}"
+    data = client.get(f"/p/{badge.portfolio_token}/badges/{badge.uid}.png").data
+    jws = badges.extract(data)
+    payload = badges.read_unverified(jws)[1]
+    old_payload = badges.read_unverified(badge.jws)[1]
+    assert payload["verification"]["creator"] == new_key
+    assert {**payload, "verification": None} == {**old_payload, "verification": None}
+    assert verdict_of(client, data, "badge.png") == "valid"
+    # The badge as first handed out, signed by the retired key, still verifies here too.
+    assert client.post("/api/verify", json={"badge": badge.jws}).get_json()["verdict"] == "valid"
+
+
 # ---- Télécharger tout --------------------------------------------------------------------------------
 
 def test_export_zip_holds_everything_for_each_badge(app, client):
