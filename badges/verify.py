@@ -170,7 +170,8 @@ def _report(code: str, details: tuple[str, ...], now: datetime, *,
     verdict, first = CODES[code]
     reasons = (first, *details)
     match = None
-    if record is not None and identity is not None:
+    # An erased record has no recipient left: then the answer is "unknown", not "someone else".
+    if record is not None and identity is not None and "recipient" in record.document:
         match = recipient_matches(record.document.get("recipient"), identity)
         reasons += ("La personne indiquée est bien celle qui a reçu ce badge." if match else
                     "La personne indiquée n'est pas celle qui a reçu ce badge.",)

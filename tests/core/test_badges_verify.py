@@ -86,8 +86,9 @@ def test_verify_badge_says_revoked_even_when_the_stored_document_was_erased(issu
     notice = badges.revoked_assertion(URL, "Données effacées")
     issuer.records[URL] = replace(issuer.records[URL], document=notice)
     for badge in (token, hosted_assertion(1)):
-        report = check(badge, issuer)
+        report = check(badge, issuer, identity=EMAIL)
         assert (report.verdict, report.assertion) == (Verdict.REVOKED, notice)
+        assert report.recipient_match is None  # nothing left to compare with
 
 
 def test_verify_badge_reports_an_expired_badge_with_its_date(issuer):
