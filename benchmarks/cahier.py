@@ -2,7 +2,8 @@
 
 ``run()`` builds a throw-away instance (SQLite, a generated tree big enough), awards the badges, then
 times the whole cahier path (gathering, HTML, rendering child) and, for reference, WeasyPrint rendering a
-plain HTML page holding the same text and the same images (QR codes, badge PNGs, map) with no design.
+plain HTML page holding the same words and the same images (QR codes, badge PNGs, map), without design:
+paragraphs and images only.
 ``python -m benchmarks.cahier`` prints the figures.
 """
 
@@ -14,6 +15,7 @@ import tempfile
 import time
 from datetime import timedelta
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -49,18 +51,49 @@ def tree_yaml(n_skills: int, tiers: int = 5) -> str:
     return "\n".join(lines) + "\n"
 
 
-def reference_html(cahier) -> str:
-    """The same words and images as the cahier, in the plainest HTML: what WeasyPrint costs at least."""
-    parts = ["<html><body>", f"<h1>{escape(cahier.learner_name or '')}</h1>", f"<p>{escape(cahier.issuer_name)}</p>",
-             f'<img src="{cahier.emblem_uri}">', f'<img src="{cahier.portfolio_qr}">',
-             f'<img src="{cahier.legend_uri}">', f'<img src="{cahier.map_uri}">']
-    for b in cahier.badges:
-        parts += [f'<img src="{b.image}" width="100"><img src="{b.qr}" width="90">',
-                  f"<h2>{escape(b.name)}</h2><p>{escape(b.description)}</p>{b.criteria}",
-                  f"<p>{escape(b.evidence)}</p><p>{escape(b.issued_on)} {escape(b.typed_url)} {b.short_code}</p>",
-                  "".join(f"<p>{escape(a.framework)} {escape(a.name)}</p>" for a in b.alignments)]
-    parts.append("<h1>Pour les employeurs</h1>" + "<p>Un Open Badge atteste une compétence.</p>" * 5)
-    return "".join(parts + ["</body></html>"])
+class _Plain(HTMLParser):
+    """Keeps the words and the images of a page, dropping every class, style and layout."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "li", "div", "article", "section", "ol", "ul", "br"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.words: list[str] = []
+        self.skip = 0
+
+    def flush(self) -> None:
+        text = " ".join(" ".join(self.words).split())
+        if text:
+            self.out.append(f"<p>{escape(text)}</p>")
+        self.words = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "title"):
+            self.skip += 1
+        elif tag == "img":
+            self.flush()
+            self.out.append(f'<img src="{escape(dict(attrs).get("src") or "")}" width="90">')
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "title"):
+            self.skip -= 1
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.words.append(data)
+
+
+def reference_html(cahier_html: str) -> str:
+    """The cahier's own words and images in the plainest HTML: what WeasyPrint costs at the least."""
+    plain = _Plain()
+    plain.feed(cahier_html)
+    plain.flush()
+    return '<html lang="fr"><body>' + "".join(plain.out) + "</body></html>"
 
 
 def _instance(root: Path, n_badges: int):
@@ -114,10 +147,11 @@ def run(n_badges: int = 30) -> dict[str, Any]:
             def whole() -> Any:
                 learner = learners.get(session, learner_id)
                 gathered = cahier_print._gather(session, rt, app.config, learner, utcnow())
-                return cahier.render([cahier_print.html(gathered)]), gathered
+                page = cahier_print.html(gathered)
+                return cahier.render([page]), page
 
-            (_, gathered) = whole()  # warm-up: starts the fork server, fills the image cache
-            reference = reference_html(gathered)
+            (_, page) = whole()  # warm-up: starts the fork server, fills the image and QR caches
+            reference = reference_html(page)
             cahier.render([reference])
             ours, theirs = [], []
             for _ in range(REPEATS):  # interleaved, so that a busy machine weighs on both alike

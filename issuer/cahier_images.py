@@ -23,7 +23,7 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
 
 _cache: OrderedDict[tuple, str] = OrderedDict()
 _cache_lock = threading.Lock()
-_CACHE_SIZE = 256
+_CACHE_SIZE = 1024  # QR codes weigh about 1 KiB each, badge images about 30 KiB
 
 
 def data_uri(mime: str, payload: bytes) -> str:
@@ -33,10 +33,15 @@ def data_uri(mime: str, payload: bytes) -> str:
 
 def qr_uri(url: str) -> str:
     """A QR code for ``url`` as a PNG data URI (PNG: WeasyPrint draws it far faster than SVG)."""
+    key = ("qr", url)
+    with _cache_lock:
+        if key in _cache:  # badge URLs are permanent: a reprint or a group print reuses the codes
+            _cache.move_to_end(key)
+            return _cache[key]
     buffer = io.BytesIO()
     # Error level M survives a crease or a coffee stain; scale 4 keeps modules crisp when printed.
     segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=4, border=2)
-    return data_uri("image/png", buffer.getvalue())
+    return _remember(key, data_uri("image/png", buffer.getvalue()))
 
 
 def badge_uri(key: tuple, png: bytes) -> str | None:
@@ -59,7 +64,10 @@ def _cached(key: tuple, png: bytes, size: int) -> str | None:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    uri = _shrink(png, size)
+    return _remember(key, _shrink(png, size))
+
+
+def _remember(key: tuple, uri: str | None) -> str | None:
     with _cache_lock:
         _cache[key] = uri
         while len(_cache) > _CACHE_SIZE:
@@ -78,6 +86,10 @@ def _shrink(png: bytes, size: int) -> str | None:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
     picture.thumbnail((size, size), Image.Resampling.LANCZOS)
+    # Flattened on the white of the paper: without an alpha channel the PDF needs no soft mask,
+    # which spares WeasyPrint a second image to encode for every badge.
+    flat = Image.new("RGB", picture.size, (255, 255, 255))
+    flat.paste(picture, mask=picture.getchannel("A"))
     out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=False)
+    flat.save(out, format="PNG", optimize=False)
     return data_uri("image/png", out.getvalue())
