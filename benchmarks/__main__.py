@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from . import report
+from .suite import NAMES, run_all
 from .table import as_json, format_table
 
 
@@ -17,7 +18,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "Mesure Palier contre les limites que le travail ne peut pas battre ; chaque chiffre est un ratio."))
     parser.add_argument("--quick", action="store_true",
                         help="une passe courte (moins de badges, de requêtes et d'assertions)")
-    parser.add_argument("--only", action="append", default=[], metavar="NOM",
+    parser.add_argument("--only", action="append", default=[], metavar="NOM", choices=NAMES,
                         help="ne lancer que ce banc (award, http, scale, cahier) ; répétable")
     parser.add_argument("--keep", action="store_true", help="garder le dossier temporaire de l'instance")
     return parser.parse_args(argv)
@@ -26,7 +27,6 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the table; the exit code is 0 even when an aim is missed."""
     args = _parse(argv)
-    from .suite import run_all
 
     if args.keep:
         root = Path(tempfile.mkdtemp(prefix="palier-bench-"))

@@ -1,0 +1,53 @@
+"""The 30-badge cahier figures, from ``benchmarks/cahier.py`` (written alongside) when it exists."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .table import Figure, absent, failed, judged
+
+TIME, MEMORY = "cahier_time", "cahier_memory"
+TARGET = 1.3
+
+
+def _works(n: int) -> tuple[str, str]:
+    return (f"cahier PDF de {n} badges : temps", f"cahier PDF de {n} badges : mémoire de pointe")
+
+
+def run(n_badges: int = 30) -> list[Figure]:
+    """Call ``benchmarks.cahier.run`` and turn its dict into two figures, or mark them absent."""
+    time_work, memory_work = _works(n_badges)
+    try:
+        module = importlib.import_module(f"{__package__}.cahier")
+    except ImportError as exc:
+        note = f"benchmarks/cahier.py absent ou incomplet ({exc})"
+        return [absent(TIME, time_work, "max", TARGET, note), absent(MEMORY, memory_work, "max", TARGET, note)]
+    try:
+        figures = module.run(n_badges=n_badges)
+    except Exception as exc:  # its failure is shown, not hidden behind a number
+        return [failed(TIME, time_work, "max", TARGET, exc), failed(MEMORY, memory_work, "max", TARGET, exc)]
+    return from_dict(figures, n_badges)
+
+
+def from_dict(found: dict[str, Any], n_badges: int) -> list[Figure]:
+    """Two figures (time, peak memory) from the dict the cahier benchmark returns."""
+    time_work, memory_work = _works(n_badges)
+    target = float(found.get("target_ratio", TARGET))
+    pages = f"{found['pages']} pages, " if "pages" in found else ""
+    out = []
+    if "cahier_seconds" in found and "reference_seconds" in found:
+        out.append(judged(Figure(
+            TIME, time_work, ratio=found["cahier_seconds"] / found["reference_seconds"], target=target,
+            measured=f"{found['cahier_seconds']:.2f} s", limit=f"{found['reference_seconds']:.2f} s (WeasyPrint seul)",
+            note=f"{pages}médiane de passes alternées (benchmarks/cahier.py)", values=dict(found))))
+    else:
+        out.append(absent(TIME, time_work, "max", target, "benchmarks/cahier.py ne donne pas de temps"))
+    if "cahier_peak_mib" in found and "reference_peak_mib" in found:
+        out.append(judged(Figure(
+            MEMORY, memory_work, ratio=found["cahier_peak_mib"] / found["reference_peak_mib"], target=target,
+            measured=f"{found['cahier_peak_mib']:.0f} Mio", limit=f"{found['reference_peak_mib']:.0f} Mio (WeasyPrint seul)",
+            values={k: found[k] for k in ("cahier_peak_mib", "reference_peak_mib") if k in found})))
+    else:
+        out.append(absent(MEMORY, memory_work, "max", target, "benchmarks/cahier.py ne donne pas de mémoire"))
+    return out
