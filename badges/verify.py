@@ -80,6 +80,14 @@ def _classify(badge: Any) -> tuple[str, Any]:
 
 def _ask(method, *args):
     """Call the app's Lookup, turning "database down" into the unavailable verdict."""
+    for arg in args:
+        # A lone surrogate ("\ud800" is valid JSON) cannot be stored or looked up anywhere: it
+        # would break the app's database query and read as an outage (found by fuzzing).
+        if isinstance(arg, str) and not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise _Stop("malformed", "Le badge contient des caractères invalides.") from exc
     try:
         return method(*args)
     except LookupUnavailable as exc:

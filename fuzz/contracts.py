@@ -127,23 +127,26 @@ class MemoryIssuer:
         self.records: dict[str, StoredAssertion] = {}
         self.tokens: dict[str, str] = {}
 
-    def _check(self) -> None:
+    def _check(self, value: str) -> None:
+        # Like a database driver: anything but a UTF-8-encodable string is a crash, not a miss.
+        _require(isinstance(value, str), "the verifier asked its lookup about a non-string")
+        value.encode("utf-8")
         if self.down:
             raise LookupUnavailable("base de données indisponible")
 
     def owns(self, url: str) -> bool:
         """Ids under BASE are ours."""
-        self._check()
+        self._check(url)
         return url.startswith(BASE + "/")
 
     def find_assertion(self, assertion_id: str) -> StoredAssertion | None:
         """Look a record up by id."""
-        self._check()
+        self._check(assertion_id)
         return self.records.get(assertion_id)
 
     def public_key(self, key_id: str) -> str | None:
         """Look a key up by id."""
-        self._check()
+        self._check(key_id)
         return self.keys.get(key_id)
 
 
@@ -207,11 +210,9 @@ def _check_report(report: badges.Report) -> None:
 def verify(data: bytes) -> None:
     """verify_badge never raises; a 'down' issuer never yields valid, revoked or expired."""
     healthy, down = issuer(), _down()
-    inputs: list[bytes | str] = [data]
-    try:
-        inputs.append(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+    # Bytes as uploaded, and text as pasted; surrogateescape keeps lone surrogates reachable, as a
+    # JSON string "\ud800" would produce them.
+    inputs: list[bytes | str] = [data, data.decode("utf-8", errors="surrogateescape")]
     for badge in inputs:
         report = badges.verify_badge(badge, healthy, now=NOW, identity=EMAIL)
         _check_report(report)

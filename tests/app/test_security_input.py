@@ -266,3 +266,17 @@ def test_security_input_private_key_never_in_any_get_answer(app, client, who):
         if resp.status_code >= 500:
             errors.append(f"{url} -> {resp.status_code}")
     assert not errors, "GET routes answering a server error: " + ", ".join(errors)
+
+
+# ---- Hostile text that is valid JSON ----------------------------------------------------------
+
+@pytest.mark.parametrize("badge", [
+    "http://badges.test/assertions/\ud800",
+    {"id": "http://badges.test/assertions/\udfff", "type": "Assertion"},
+], ids=["url", "json"])
+def test_security_input_lone_surrogate_is_invalid_not_an_outage(client, badge):
+    # "\ud800" is legal JSON; it must read as a bad badge, not as a database that is down.
+    body = json.dumps({"badge": badge})  # ensure_ascii keeps the escape as the wire form
+    resp = client.post("/api/verify", data=body, content_type="application/json", headers=HOST)
+    assert resp.status_code == 200
+    assert resp.get_json()["verdict"] == "invalid"
