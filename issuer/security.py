@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from .errors import error_response
 from .forms.once import new_token
@@ -32,6 +33,13 @@ HSTS = "max-age=31536000; includeSubDomains"
 CSRF_MESSAGE = (
     "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis recommencez."
 )
+
+
+class RowId(IntegerConverter):
+    """``<id:name>`` in a route: a positive integer small enough for every database (else 404)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, min=1, max=2**31 - 1)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -91,6 +99,8 @@ def _headers(https: bool) -> Callable[[Response], Response]:
 def init_app(app: Flask) -> None:
     """Protect state changes with CSRF tokens, create the login limiter, add security headers."""
     csrf.init_app(app)
+    # Registered before the blueprints, which use it for every database id in their routes.
+    app.url_map.converters["id"] = RowId
     app.extensions[LIMITER] = _make_limiter(app)
     app.after_request(_headers(app.config["BASE_URL"].startswith("https://")))
     # Templates with several small forms give each its own one-time token.

@@ -70,7 +70,7 @@ def _set_active(dbs, user_id: int, active: bool) -> dict:
     return {"id": user.id}
 
 
-@bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/comptes/<id:user_id>", methods=["GET", "POST"])
 def user(user_id: int):
     """One account: reset its password, deactivate or reactivate it."""
     found = _user(user_id)
@@ -92,7 +92,7 @@ def user(user_id: int):
                            title=found.name), status
 
 
-@bp.post("/comptes/<int:user_id>/activation")
+@bp.post("/comptes/<id:user_id>/activation")
 def activation(user_id: int):
     """Deactivate (the account can no longer log in, its sessions end) or reactivate an account."""
     found = _user(user_id)

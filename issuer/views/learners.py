@@ -78,7 +78,7 @@ def create():
                            title=_("Nouvelle fiche")), status
 
 
-@bp.route("/<int:learner_id>/modifier", methods=["GET", "POST"])
+@bp.route("/<id:learner_id>/modifier", methods=["GET", "POST"])
 def edit(learner_id: int):
     """Change a young person's record (consents, notes...)."""
     found = learners.get(db.session(), learner_id)
@@ -111,7 +111,7 @@ def _disable_link(dbs, learner_id: int) -> dict:
     return {"id": found.id}
 
 
-@bp.post("/<int:learner_id>/lien")
+@bp.post("/<id:learner_id>/lien")
 def link(learner_id: int):
     """Renew the personal link (the old one stops working) or disable it."""
     found = learners.get(db.session(), learner_id)
@@ -134,7 +134,7 @@ def link(learner_id: int):
     return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="lien"))
 
 
-@bp.route("/<int:learner_id>/effacer", methods=["GET", "POST"])
+@bp.route("/<id:learner_id>/effacer", methods=["GET", "POST"])
 def erase(learner_id: int):
     """Say plainly what erasure does, then erase on explicit confirmation."""
     dbs = db.session()

@@ -119,7 +119,7 @@ def home():
     return redirect(url_for("learners.index"))
 
 
-@bp.get("/jeunes/<int:learner_id>")
+@bp.get("/jeunes/<id:learner_id>")
 def learner(learner_id: int):
     """A young person's tree: what is earned, what can be awarded now, what is still locked and why."""
     found = learners.get(db.session(), learner_id)
@@ -127,7 +127,7 @@ def learner(learner_id: int):
     return _render_learner(found)
 
 
-@bp.post("/jeunes/<int:learner_id>/badges/<skill_id>")
+@bp.post("/jeunes/<id:learner_id>/badges/<skill_id>")
 def award(learner_id: int, skill_id: str):
     """Award one badge from the learner's page, then come back to it."""
     found = learners.get(db.session(), learner_id)
@@ -159,7 +159,7 @@ def _own_badge(learner_id: int, uid: str) -> Assertion:
     return row
 
 
-@bp.route("/jeunes/<int:learner_id>/revoquer/<uid>", methods=["GET", "POST"])
+@bp.route("/jeunes/<id:learner_id>/revoquer/<uid>", methods=["GET", "POST"])
 def revoke(learner_id: int, uid: str):
     """Confirm, then revoke a badge with a reason shown to whoever checks it."""
     found = learners.get(db.session(), learner_id)

@@ -114,7 +114,7 @@ def create():
     return render_template("mediator/session_form.html", form=form, title=_("Nouvelle séance")), status
 
 
-@bp.get("/<int:session_id>")
+@bp.get("/<id:session_id>")
 def show(session_id: int):
     """A session: its participants, the group award and the CSV import."""
     return _render(_get(session_id))
@@ -149,7 +149,7 @@ def _after(game: GameSession, token: str, outcome, report, **forms):
     return redirect(url_for("sessions.report", session_id=game.id, token=token))
 
 
-@bp.post("/<int:session_id>/attribuer")
+@bp.post("/<id:session_id>/attribuer")
 def award_many(session_id: int):
     """One badge for the ticked participants, with one shared observation: all or nothing."""
     game = _get(session_id)
@@ -162,7 +162,7 @@ def award_many(session_id: int):
     return _after(game, form.token.data, outcome, report, bulk_form=form)
 
 
-@bp.post("/<int:session_id>/import")
+@bp.post("/<id:session_id>/import")
 def import_csv(session_id: int):
     """A tournament's results as CSV (jeune;competence;observation;lien): all rows or none."""
     game = _get(session_id)
@@ -174,7 +174,7 @@ def import_csv(session_id: int):
     return _after(game, form.token.data, outcome, report, csv_form=form)
 
 
-@bp.get("/<int:session_id>/rapport/<token>")
+@bp.get("/<id:session_id>/rapport/<token>")
 def report(session_id: int, token: str):
     """The per-row report of a bulk award already carried out."""
     game = _get(session_id)
