@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
 from markdown_it import MarkdownIt
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, event, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import badges
@@ -170,15 +173,39 @@ def badge_image(row: BadgeClassVersion, kind: str) -> Hosted | None:
     return None
 
 
-def assertion_record(db: Session, uid: str) -> HostedAssertion | None:
-    """The stored assertion, read as plain columns (no ORM object, no JSON parsing)."""
-    row = db.execute(
-        select(Assertion.document, Assertion.etag, Assertion.revoked_at, Assertion.revocation_reason)
-        .where(Assertion.uid == uid)
-    ).first()
+_ASSERTION = (select(Assertion.document, Assertion.etag, Assertion.revoked_at,
+                     Assertion.revocation_reason).where(Assertion.uid == bindparam("uid")))
+RECORD_TTL = 2.0  # seconds; well under the max-age the same document is published with
+_records: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {uid: (t, record)}
+_MAX_RECORDS = 10_000
+
+
+def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
+    """The stored assertion as plain columns, kept a moment in memory: badge tools ask often."""
+    cache = _records.get(engine)
+    if cache is None:
+        cache = _records.setdefault(engine, {})
+    now = time.monotonic()
+    hit = cache.get(uid)
+    if hit is not None and now - hit[0] < RECORD_TTL:
+        return hit[1]
+    with engine.connect() as conn:
+        row = conn.execute(_ASSERTION, {"uid": uid}).first()
     if row is None:
-        return None
-    return HostedAssertion(uid, row.document, row.etag, row.revoked_at is not None, row.revocation_reason)
+        return None  # unknown ids are not remembered: a badge issued a moment later must answer
+    record = HostedAssertion(uid, row.document, row.etag, row.revoked_at is not None,
+                             row.revocation_reason)
+    if len(cache) >= _MAX_RECORDS:
+        cache.clear()
+    cache[uid] = (now, record)
+    return record
+
+
+@event.listens_for(Assertion, "after_update")
+def _forget(_mapper, _connection, target: Assertion) -> None:
+    # A revocation or an erasure in this process is seen at once; other processes within the TTL.
+    for cache in list(_records.values()):
+        cache.pop(target.uid, None)
 
 
 def revoked_assertion(rt: Runtime, record: HostedAssertion) -> Hosted:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -42,8 +44,9 @@ def uid_of(urls: Urls, assertion_id: Any) -> str | None:
 class DbLookup:
     """The database as the source of truth for ``badges.verify_badge``; DB errors mean unavailable."""
 
-    db: Session
+    engine: Engine
     urls: Urls
+    db: Session | None = None  # only for ``row``: the verification page reads the ORM objects
 
     def owns(self, url: str) -> bool:
         """Whether ``url`` lives under our BASE_URL (pure: no request ever leaves the server)."""
@@ -52,7 +55,7 @@ class DbLookup:
     def row(self, assertion_id: str) -> Assertion | None:
         """The assertion row behind one of our assertion URLs, or None."""
         uid = uid_of(self.urls, assertion_id)
-        if uid is None:
+        if uid is None or self.db is None:
             return None
         try:
             return self.db.scalars(select(Assertion).where(Assertion.uid == uid)).first()
@@ -61,17 +64,22 @@ class DbLookup:
 
     def find_assertion(self, assertion_id: str) -> StoredAssertion | None:
         """Our stored record of this assertion (hosted document, signed twin, revocation)."""
-        row = self.row(assertion_id)
-        if row is None:
+        uid = uid_of(self.urls, assertion_id)
+        if uid is None:
             return None
         try:
-            kid = self.db.scalar(select(SigningKey.kid).where(SigningKey.id == row.key_id))
+            # Core on a pooled connection: one indexed query, no ORM session or object to build.
+            with self.engine.connect() as conn:
+                found = conn.execute(_RECORD, {"uid": uid}).first()
         except SQLAlchemyError as exc:
             raise LookupUnavailable("La base de données ne répond pas.") from exc
+        if found is None:
+            return None
+        document = json.loads(found.document)
         return StoredAssertion(
-            id=row.data.get("id", self.urls.assertion(row.uid)), document=row.data,
-            jws=row.jws or None, key_id=self.urls.key(kid) if kid else None, revoked=row.revoked,
-            revocation_reason=row.revocation_reason,
+            id=document.get("id", self.urls.assertion(uid)), document=document,
+            jws=found.jws or None, key_id=self.urls.key(found.kid) if found.kid else None,
+            revoked=found.revoked_at is not None, revocation_reason=found.revocation_reason,
         )
 
     def public_key(self, key_id: str) -> str | None:
@@ -83,9 +91,29 @@ class DbLookup:
         if not kid or "/" in kid or len(kid) > 40:
             return None
         try:
-            return self.db.scalar(select(SigningKey.public_pem).where(SigningKey.kid == kid))
+            known = _public_keys.get(self.engine)
+            if known is None:
+                known = _public_keys.setdefault(self.engine, {})
+            if kid not in known:
+                with self.engine.connect() as conn:
+                    pem = conn.execute(_KEY_PEM, {"kid": kid}).scalar()
+                if pem is None:
+                    return None
+                known[kid] = pem  # a published key never changes: read it once per process
+            return known[kid]
         except SQLAlchemyError as exc:
             raise LookupUnavailable("La base de données ne répond pas.") from exc
+
+
+# Statements built once: executing a prepared construct skips rebuilding it for every request.
+_RECORD = (
+    select(Assertion.document, Assertion.jws, Assertion.revoked_at, Assertion.revocation_reason,
+           SigningKey.kid)
+    .join_from(Assertion, SigningKey, Assertion.key_id == SigningKey.id, isouter=True)
+    .where(Assertion.uid == bindparam("uid"))
+)
+_KEY_PEM = select(SigningKey.public_pem).where(SigningKey.kid == bindparam("kid"))
+_public_keys: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {kid: pem}
 
 
 def _unavailable(now: datetime) -> Report:
@@ -200,6 +228,13 @@ class Facts:
     expires: datetime | None = None
 
 
+def row_session(lookup: DbLookup) -> Session:
+    """The ORM session a page-building lookup carries."""
+    if lookup.db is None:
+        raise RuntimeError("this lookup has no ORM session")
+    return lookup.db
+
+
 def _badge_facts(row: Assertion, tree_branch) -> BadgeFacts:
     bc = row.badge_class
     doc = bc.data
@@ -221,7 +256,7 @@ def examine(badge: str | bytes | Mapping[str, Any], lookup: DbLookup, tree_branc
         row = record_of(lookup, report)
         if row is None:
             return Facts(report=report)
-        issuer = lookup.db.scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
+        issuer = row_session(lookup).scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
         erased = row.learner.erased_at is not None
         return Facts(
             report=report, uid=row.uid, assertion_url=lookup.urls.assertion(row.uid),

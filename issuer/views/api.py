@@ -74,7 +74,7 @@ def verify_badge():
     except BadRequest as exc:
         return _answer({"error": "bad_request", "message": str(exc)}, 400)
     rt = runtime()
-    report = verify(badge, DbLookup(db.session(), rt.urls), now=utcnow(), identity=identity)
+    report = verify(badge, DbLookup(db.engine(), rt.urls), now=utcnow(), identity=identity)
     status = 503 if report.verdict is Verdict.UNAVAILABLE else 200
     return _answer(api_view(report), status)
 

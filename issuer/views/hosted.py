@@ -17,8 +17,10 @@ bp = Blueprint("hosted", __name__)
 
 def prefers_html() -> bool:
     """True only when the client ranks HTML above JSON-LD (a browser); badge tools get JSON-LD."""
-    if request.args.get("format") == "json":
+    if request.query_string and request.args.get("format") == "json":
         return False
+    if "html" not in request.headers.get("Accept", ""):
+        return False  # the usual badge-tool request: no need to parse the header
     accept = request.accept_mimetypes
     html = accept.quality("text/html")
     return html > 0 and html > max(accept.quality("application/ld+json"),
@@ -34,14 +36,26 @@ def _public(resp: Response, max_age: int | None = None, vary: bool = False) -> R
     return resp
 
 
+def _matches(etag: str) -> bool:
+    sent = request.headers.get("If-None-Match")
+    if not sent:
+        return False
+    quoted = f'"{etag}"'
+    if sent == quoted or sent == "W/" + quoted:  # what badge tools send back: no parsing needed
+        return True
+    return request.if_none_match.contains_weak(etag)
+
+
 def serve(doc: Hosted, *, vary: bool = False) -> Response:
     """Send stored bytes with ETag, cache lifetime and CORS; ``If-None-Match`` answers 304."""
-    if doc.status == 200 and request.if_none_match.contains_weak(doc.etag):
-        resp = Response(status=304)
-    else:
-        resp = Response(doc.body, status=doc.status, mimetype=doc.mimetype)
-    resp.set_etag(doc.etag)
-    return _public(resp, doc.max_age, vary)
+    # Headers written out directly: this is the hottest path of the public side.
+    headers = [("ETag", f'"{doc.etag}"'), ("Cache-Control", f"public, max-age={doc.max_age}"),
+               ("Access-Control-Allow-Origin", "*")]
+    if vary:
+        headers.append(("Vary", "Accept"))
+    if doc.status == 200 and _matches(doc.etag):
+        return Response(status=304, headers=headers)
+    return Response(doc.body, status=doc.status, headers=headers, mimetype=doc.mimetype)
 
 
 def not_found(message: str, *, vary: bool = False) -> Response:
@@ -137,7 +151,7 @@ def assertion(uid: str):
         page = assertion_page(uid)
         page.vary.add("Accept")
         return page
-    record = hosted.assertion_record(db.session(), uid) if len(uid) <= 36 else None
+    record = hosted.assertion_record(db.engine(), uid) if len(uid) <= 36 else None
     if record is None:
         return not_found("Aucun badge délivré ici ne porte cet identifiant.", vary=True)
     if record.revoked:

@@ -79,7 +79,7 @@ def helpers() -> dict:
 
 def _examine(badge, identity: str | None) -> Facts:
     rt = runtime()
-    return examine(badge, DbLookup(db.session(), rt.urls), _branch_name, now=utcnow(),
+    return examine(badge, DbLookup(db.engine(), rt.urls, db.session()), _branch_name, now=utcnow(),
                    identity=identity)
 
 

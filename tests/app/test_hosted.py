@@ -154,6 +154,7 @@ def test_assertion_json_is_the_stored_canonical_bytes(app, client):
 
 def test_revoked_assertion_answers_410_with_reason_and_joins_revocation_list(app, client):
     badge = award(app)
+    assert client.get(path(badge.url), headers=LD_JSON).status_code == 200  # now held in memory
     revoke(app, badge.uid, "Délivré par erreur à la mauvaise personne.")
     resp = client.get(path(badge.url), headers=LD_JSON)
     assert resp.status_code == 410
@@ -295,13 +296,27 @@ def test_recipient_url_exists_and_reveals_nothing_personal(app, client):
     assert hosted["recipient"]["type"] == "url" and hosted["recipient"]["hashed"] is True
 
 
-def test_recipient_url_of_an_erased_learner_is_gone(app, client):
+def test_erased_learner_leaves_no_recipient_url_and_revoked_badges(app, client):
     from issuer import db
     from issuer.models import utcnow
     from issuer.services import learners
 
-    badge = award(app, email=None)
+    badge = award(app, email=None, narrative="Observation très personnelle.")
+    assert client.get(path(badge.url), headers=LD_JSON).status_code == 200
     with app.app_context():
         learners.erase(db.session(), badge.learner_id, actor=None, now=utcnow())
         db.session().commit()
     assert client.get(f"/destinataires/{badge.recipient_token}").status_code == 404
+    gone = client.get(path(badge.url), headers=LD_JSON)
+    assert gone.status_code == 410
+    assert b"personnelle" not in gone.data
+    assert badge.url in [e["id"] for e in client.get("/revocations").get_json(force=True)["revokedAssertions"]]
+
+
+def test_assertion_json_when_the_database_is_down_is_503_not_a_guess(app, client):
+    from public_helpers import database_down
+
+    badge = award(app)
+    with database_down(app):
+        resp = client.get(path(badge.url), headers=LD_JSON)
+    assert resp.status_code == 503
