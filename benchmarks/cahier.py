@@ -52,47 +52,40 @@ def tree_yaml(n_skills: int, tiers: int = 5) -> str:
 
 
 class _Plain(HTMLParser):
-    """Keeps the words and the images of a page, dropping every class, style and layout."""
+    """Keeps the words, the images and the plain semantic tags of a page; drops classes, styles, layout."""
 
-    BLOCKS = {"p", "h1", "h2", "h3", "li", "div", "article", "section", "ol", "ul", "br"}
+    KEEP = {"p", "h1", "h2", "h3", "ul", "ol", "li", "strong", "br"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self.words: list[str] = []
         self.skip = 0
-
-    def flush(self) -> None:
-        text = " ".join(" ".join(self.words).split())
-        if text:
-            self.out.append(f"<p>{escape(text)}</p>")
-        self.words = []
 
     def handle_starttag(self, tag, attrs):
         if tag in ("style", "title"):
             self.skip += 1
         elif tag == "img":
-            self.flush()
             self.out.append(f'<img src="{escape(dict(attrs).get("src") or "")}" width="90">')
-        elif tag in self.BLOCKS:
-            self.flush()
+        elif tag in self.KEEP:
+            self.out.append(f"<{tag}>")
+        elif tag in ("div", "section", "article"):
+            self.out.append("<p>")
 
     def handle_endtag(self, tag):
         if tag in ("style", "title"):
             self.skip -= 1
-        elif tag in self.BLOCKS:
-            self.flush()
+        elif tag in self.KEEP:
+            self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
         if not self.skip:
-            self.words.append(data)
+            self.out.append(escape(data))
 
 
 def reference_html(cahier_html: str) -> str:
     """The cahier's own words and images in the plainest HTML: what WeasyPrint costs at the least."""
     plain = _Plain()
     plain.feed(cahier_html)
-    plain.flush()
     return '<html lang="fr"><body>' + "".join(plain.out) + "</body></html>"
 
 
