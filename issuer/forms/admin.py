@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..i18n import lazy_gettext as _l
 from ..models import Role
 from ..passwords import MIN_LENGTH
-from .base import PalierForm, choice, strip
+from .base import FileField, PalierForm, choice, email_address, strip
 
 ROLE_CHOICES = [choice(Role.MEDIATOR.value, _l("Médiateur·rice")), choice(Role.ADMIN.value, _l("Administrateur·rice"))]
 
@@ -31,7 +30,7 @@ class UserForm(PalierForm):
                        validators=[DataRequired(_l("Indiquez un nom.")),
                                    Length(max=120, message=_l("120 caractères au plus."))])
     email = EmailField(_l("Adresse e-mail"), filters=[strip],
-                       validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254)],
+                       validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254), email_address],
                        render_kw={"autocomplete": "off", "autocapitalize": "none"})
     role = RadioField(_l("Rôle"), choices=ROLE_CHOICES, default=Role.MEDIATOR.value)
     password = _password(_l("Mot de passe initial"))

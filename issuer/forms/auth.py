@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from ..i18n import lazy_gettext as _l
-from .base import strip
+from .base import FlaskForm, strip
 
 
 class LoginForm(FlaskForm):

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+from ..errors import Refused
+from ..services.accounts import normalise_email
 
 from .once import new_token
 
@@ -11,6 +16,10 @@ try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms.fields.choices import SelectChoice as _Choice
 except ImportError:  # pragma: no cover - older WTForms
     _Choice = None
+
+
+# Re-exported: the other form modules take Flask-WTF's pieces from here only.
+__all__ = ["FileField", "FileRequired", "FlaskForm", "PalierForm", "choice", "email_address", "strip"]
 
 
 class PalierForm(FlaskForm):
@@ -37,3 +46,12 @@ def strip(value: str | None) -> str | None:
 def choice(value, label):
     """One option of a select, radio or checkbox list, in the form this WTForms version prefers."""
     return _Choice(value, label) if _Choice is not None else (value, label)
+
+
+def email_address(_form, field) -> None:
+    """A validator: an email address as the services accept it (checked early, with the other fields)."""
+    if field.data:
+        try:
+            normalise_email(field.data)
+        except Refused as exc:
+            raise ValidationError(exc.message) from None

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from ..i18n import lazy_gettext as _l
 from ..models import AgeBand, Learner
 from ..services.learners import LearnerData
-from .base import PalierForm, choice, strip
+from .base import PalierForm, choice, email_address, strip
 
 AGE_CHOICES = [
     choice(AgeBand.UNDER_15.value, _l("moins de 15 ans")),
@@ -28,7 +28,7 @@ class LearnerForm(PalierForm):
     )
     email = EmailField(
         _l("Adresse e-mail (facultative)"), filters=[strip],
-        validators=[Length(max=254, message=_l("254 caractères au plus."))],
+        validators=[Length(max=254, message=_l("254 caractères au plus.")), email_address],
         render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"},
     )
     age_band = RadioField(

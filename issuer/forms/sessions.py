@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..i18n import lazy_gettext as _l
-from .base import PalierForm, strip
+from .base import FileField, FileRequired, PalierForm, strip
 
 
 class SessionForm(PalierForm):

@@ -10,13 +10,32 @@ from ..auth import actor, current_user, log_in, require_admin
 from ..errors import NotFound, Refused
 from ..forms import ConfirmForm, PasswordForm, ProfileForm, UserForm, run_once
 from ..forms.images import clean_logo
-from ..i18n import gettext as _
+from ..i18n import gettext as _, lazy_gettext as _l
 from ..models import AuditEvent, SigningKey, User, utcnow
 from ..runtime import runtime
 from ..services import accounts, audit, profile
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
+
+# The audit log stores stable codes; people read these sentences (unknown codes are shown as they are).
+ACTIONS = {
+    "award": _l("Badge délivré"),
+    "revoke": _l("Badge révoqué"),
+    "override": _l("Prérequis passés outre"),
+    "learner.create": _l("Fiche créée"),
+    "learner.update": _l("Fiche modifiée"),
+    "learner.erase": _l("Données effacées"),
+    "learner.link": _l("Lien personnel renouvelé"),
+    "learner.link.disable": _l("Lien personnel désactivé"),
+    "session.create": _l("Séance créée"),
+    "user.create": _l("Compte créé"),
+    "user.password": _l("Mot de passe changé"),
+    "user.activate": _l("Compte réactivé"),
+    "user.deactivate": _l("Compte désactivé"),
+    "issuer.update": _l("Profil de la structure modifié"),
+    "key.rotate": _l("Clé de signature renouvelée"),
+}
 
 
 @bp.before_request
@@ -181,4 +200,4 @@ def audit_log():
     rows = dbs.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return render_template("admin/audit.html", events=list(rows), page=page, pages=pages, total=total,
-                           title=_("Journal d'audit"))
+                           actions=ACTIONS, title=_("Journal d'audit"))

@@ -82,7 +82,8 @@ def test_edit_with_bad_input_changes_nothing(app, client):
     lina = make_learner(app, "Lina", email="lina@example.org")
     login(client)
     response = post(client, f"/jeunes/{lina}/modifier", {**GOOD, "display_name": "Nouveau", "email": "faux"})
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert "« faux » n'est pas une adresse e-mail valide." in text(response)
     [row] = _learners(app)
     assert (row.display_name, row.email) == ("Lina", "lina@example.org")
 
