@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import login, login_admin
-from public_helpers import BROWSER, LD_JSON, add_learner, award, tier_one_skills
+from public_helpers import BROWSER, LD_JSON, award, tier_one_skills
 from sqlalchemy import select
 
 import skilltree
