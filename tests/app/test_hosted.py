@@ -301,7 +301,7 @@ def test_erased_learner_leaves_no_recipient_url_and_revoked_badges(app, client):
     from issuer.models import utcnow
     from issuer.services import learners
 
-    badge = award(app, email=None, narrative="Observation très personnelle.")
+    badge = award(app, email=None, narrative="Observation confidentielle XYZZY.")
     assert client.get(path(badge.url), headers=LD_JSON).status_code == 200
     with app.app_context():
         learners.erase(db.session(), badge.learner_id, actor=None, now=utcnow())
@@ -309,7 +309,7 @@ def test_erased_learner_leaves_no_recipient_url_and_revoked_badges(app, client):
     assert client.get(f"/destinataires/{badge.recipient_token}").status_code == 404
     gone = client.get(path(badge.url), headers=LD_JSON)
     assert gone.status_code == 410
-    assert b"personnelle" not in gone.data
+    assert b"XYZZY" not in gone.data
     assert badge.url in [e["id"] for e in client.get("/revocations").get_json(force=True)["revokedAssertions"]]
 
 
