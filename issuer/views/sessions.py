@@ -74,7 +74,7 @@ def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: 
 def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, status=200):
     bulk_form, csv_form, live = _forms(game, bulk_form, csv_form)
     return render_template("mediator/session.html", game=game, participants=live, bulk_form=bulk_form,
-                           skill_groups=_skill_groups(),
+                           skill_groups=_skill_groups(), skill_name=runtime().tree.display_name,
                            csv_form=csv_form, report=report, title=game.title), status
 
 
@@ -144,8 +144,10 @@ def _after(game: GameSession, token: str, outcome, report, **forms):
         return _render(game, report=report, status=outcome.error.status, **forms)
     if report.replayed:
         flash(_("Cet envoi avait déjà été traité : aucun badge n'a été délivré en double."), "info")
-    else:
+    elif report.created:
         flash(ngettext("%(num)d badge délivré.", "%(num)d badges délivrés.", report.created), "success")
+    else:
+        flash(_("Rien à délivrer : chaque personne avait déjà ce badge."), "info")
     return redirect(url_for("sessions.report", session_id=game.id, token=token))
 
 
@@ -188,4 +190,5 @@ def report(session_id: int, token: str):
     except (ValueError, TypeError):
         abort(404)
     result.replayed = False
-    return render_template("mediator/report.html", game=game, report=result, title=_("Rapport d'attribution"))
+    return render_template("mediator/report.html", game=game, report=result, skill_name=runtime().tree.display_name,
+                           title=_("Rapport d'attribution"))

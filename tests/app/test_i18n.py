@@ -98,3 +98,14 @@ def test_placeholders_match_between_french_and_english():
         expected = set(pattern.findall(ids[-1]))
         for translated in strings:
             assert set(pattern.findall(translated)) <= expected | {"%(num)d"}, message.id
+
+
+@pytest.mark.parametrize("lang, expected", [("fr", ["0 badge", "1 badge", "2 badges"]),
+                                            ("en", ["0 badges", "1 badge", "2 badges"])])
+def test_plurals_follow_each_language(app, lang, expected):
+    from flask import render_template_string
+
+    with app.test_request_context("/", headers={"Accept-Language": lang}):
+        rendered = render_template_string(
+            "{% for n in (0, 1, 2) %}{{ ngettext('%(num)d badge', '%(num)d badges', n) }}|{% endfor %}")
+    assert rendered.split("|")[:3] == expected
