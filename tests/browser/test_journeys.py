@@ -1,0 +1,153 @@
+"""End-to-end journeys in a real Chromium: a mediator on a phone, a young person, an employer.
+
+Every page met on the way is screenshotted and audited by axe-core (no serious or critical
+violation). The demo learners are split between journeys so they can run in any order:
+Yanis (no badge yet) gets a new badge, Noé loses one, Lina downloads and checks hers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_checks import check_page
+
+pytestmark = pytest.mark.browser
+
+EVIDENCE = "A guidé son équipe pendant tout le niveau en annonçant chaque danger à voix haute."
+REASON = "Délivré par erreur à la mauvaise personne."
+
+
+def log_in(page, live_server) -> None:
+    """Sign in as the demo mediator from the login page."""
+    page.goto("/login")
+    page.get_by_label("Adresse e-mail").fill(live_server.mediator)
+    page.get_by_label("Mot de passe").fill(live_server.password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/jeunes/$"))
+
+
+def open_learner(page, name: str) -> None:
+    """From the list of young people, open one person's page."""
+    page.get_by_role("link", name=re.compile(name)).first.click()
+    page.wait_for_url(re.compile(r"/jeunes/\d+$"))
+    page.get_by_role("heading", level=1, name=name).wait_for()
+
+
+def badge_links(page) -> list[str]:
+    """The revocation links of the badges listed on a learner's page (each carries the badge uid)."""
+    return [a.get_attribute("href") for a in page.get_by_role("link", name="Révoquer…").all()]
+
+
+def uid_of(revoke_href: str) -> str:
+    """The assertion uid at the end of a revocation link."""
+    return revoke_href.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_mediator_awards_a_badge_from_a_phone_in_three_screens(pages, live_server):
+    page = pages("phone")
+    page.goto("/login")
+    check_page(page, "01-connexion-telephone")
+    screens: list[str] = []
+    page.on("framenavigated", lambda frame: frame == page.main_frame and screens.append(frame.url))
+
+    page.get_by_label("Adresse e-mail").fill(live_server.mediator)
+    page.get_by_label("Mot de passe").fill(live_server.password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/jeunes/$"))
+    check_page(page, "02-liste-des-jeunes-telephone")
+
+    open_learner(page, "Yanis")
+    skill = page.locator("li.skill--unlocked").first
+    skill_id = skill.get_attribute("id")
+    skill_name = skill.locator(".skill__name").inner_text()
+    skill.locator("summary").tap()
+    check_page(page, "03-fiche-formulaire-ouvert-telephone")
+    skill.get_by_label(re.compile("^Ce qui a été observé|Preuve|observ", re.I)).first.fill(EVIDENCE)
+    skill.get_by_role("button", name="Délivrer le badge").tap()
+
+    page.get_by_role("status").filter(has_text="délivré").wait_for()
+    earned = page.locator(f"li#{skill_id}")
+    assert "skill--earned" in (earned.get_attribute("class") or "")
+    assert "Obtenu" in earned.inner_text()
+    assert skill_name in page.locator("#badges ~ ul").first.inner_text()
+    check_page(page, "04-badge-delivre-telephone")
+    # login -> list -> learner -> (award) learner again: three screens after the login page.
+    assert len(screens) <= 3, screens
+
+
+def test_mediator_revokes_a_badge_with_a_reason_and_the_employer_sees_it(pages, live_server):
+    page = pages("phone")
+    log_in(page, live_server)
+    open_learner(page, "Noé")
+    links = badge_links(page)
+    assert links, "Noé devrait avoir des badges de démonstration"
+    page.get_by_role("link", name="Révoquer…").first.tap()
+    page.get_by_role("heading", level=1, name="Révoquer un badge").wait_for()
+    check_page(page, "05-revocation-telephone")
+    page.get_by_label(re.compile("raison", re.I)).fill(REASON)
+    page.get_by_role("button", name="Révoquer ce badge").tap()
+
+    page.get_by_role("status").filter(has_text="révoqué").wait_for()
+    assert REASON in page.locator("#badges ~ ul").first.inner_text()
+    assert len(badge_links(page)) == len(links) - 1
+    check_page(page, "06-badge-revoque-fiche")
+
+    employer = pages("desktop")
+    employer.goto(f"/assertions/{uid_of(links[0])}")
+    verdict = employer.locator(".verdict")
+    assert "révoqué" in verdict.get_by_role("heading", level=1).inner_text().lower()
+    assert REASON in verdict.inner_text()
+    check_page(employer, "07-employeur-badge-revoque")
+
+
+def test_young_person_downloads_the_baked_png_and_verifies_it(pages, live_server, tmp_path):
+    page = pages("phone")
+    log_in(page, live_server)
+    open_learner(page, "Lina")
+    personal = page.get_by_label("Adresse de sa page").input_value()
+    assert personal.startswith(live_server.url + "/p/")
+
+    # The young person has no account: a fresh page, without the mediator's cookies.
+    young = pages("phone")
+    young.goto(personal)
+    young.get_by_role("heading", level=1, name="Mes badges").wait_for()
+    check_page(young, "08-page-du-jeune")
+    first = young.locator("li.portfolio__badge").first
+    name = first.get_by_role("heading", level=2).inner_text()
+    with young.expect_download() as info:
+        first.get_by_role("link", name="Télécharger l'image (PNG)").click()
+    png = tmp_path / "badge.png"
+    info.value.save_as(png)
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+    young.goto("/verifier")
+    check_page(young, "09-formulaire-de-verification")
+    young.get_by_label("Image du badge (PNG ou SVG)").set_input_files(png)
+    young.get_by_role("button", name="Vérifier ce badge").click()
+    heading = young.locator(".verdict").get_by_role("heading", level=1)
+    assert "valide" in heading.inner_text().lower()
+    assert name in young.locator("main").inner_text()
+    check_page(young, "10-verdict-badge-valide")
+
+
+def test_employer_opens_the_address_a_young_person_shared_and_sees_it_is_valid(pages, live_server):
+    mediator = pages("phone")
+    log_in(mediator, live_server)
+    open_learner(mediator, "Lina")
+    personal = mediator.get_by_label("Adresse de sa page").input_value()
+
+    young = pages("phone")
+    young.goto(personal)
+    first = young.locator("li.portfolio__badge").first
+    first.locator("summary").tap()
+    shared = first.get_by_label(re.compile("Lien public du badge")).input_value()
+    check_page(young, "11-page-du-jeune-partage-ouvert")
+
+    employer = pages("desktop")
+    employer.goto("/jeunes/")  # the staff side is closed to them: they land on the login page
+    assert "/login" in employer.url
+    employer.goto(shared)
+    heading = employer.locator(".verdict").get_by_role("heading", level=1)
+    assert heading.inner_text().strip().lower() == "badge valide"
+    check_page(employer, "12-employeur-badge-valide")
