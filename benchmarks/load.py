@@ -28,6 +28,13 @@ class Request:
     method: str = "GET"
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    # Other paths to rotate through (``path`` first), e.g. many assertions instead of one.
+    rotate: tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every path the load cycles through, in order."""
+        return (self.path, *self.rotate)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,11 @@ def _script(request: Request) -> str:
         lines.append(f"wrk.body = {_lua_string(request.body.decode('utf-8'))}")
     for name, value in _headers(request).items():
         lines.append(f"wrk.headers[ {_lua_string(name)} ] = {_lua_string(value)}")
+    if request.rotate:
+        # Each thread cycles through the paths; wrk.format fills in the method, headers and body.
+        lines.append("paths = { " + ", ".join(_lua_string(p) for p in request.paths) + " }")
+        lines.append("i = 0")
+        lines.append("request = function() i = i % #paths + 1; return wrk.format(nil, paths[i]) end")
     return "\n".join(lines) + "\n"
 
 
@@ -129,11 +141,13 @@ def _client(port: int, request: Request, deadline: float, counts: Counter) -> No
     """Send requests over one connection (reopened when the server closes it) until the deadline."""
     conn: http.client.HTTPConnection | None = None
     headers = _headers(request)
+    paths, turn = request.paths, 0
     while time.monotonic() < deadline:
         if conn is None:
             conn = http.client.HTTPConnection(LOOPBACK, port, timeout=10)
+        path, turn = paths[turn % len(paths)], turn + 1
         try:
-            conn.request(request.method, request.path, body=request.body or None, headers=headers)
+            conn.request(request.method, path, body=request.body or None, headers=headers)
             resp = conn.getresponse()
             resp.read()
             counts[resp.status] += 1

@@ -15,12 +15,24 @@ from .fixture import Instance
 from .server_app import HELLO_PATH
 from .table import Figure, absent, failed, judged
 
-GET, COND, VERIFY = "assertion_get", "assertion_304", "api_verify"
+GET, MANY, COND, VERIFY = "assertion_get", "assertion_get_many", "assertion_304", "api_verify"
+ROTATE = 2000
 WORKS = {
     GET: ("GET /assertions/<uid> (JSON-LD)", 0.9),
+    MANY: ("le même GET, assertions en rotation (variante)", 0.9),
     COND: ("le même GET avec If-None-Match (304)", 0.95),
     VERIFY: ("POST /api/verify (badge signé)", 0.6),
 }
+
+
+def _others(app: Flask, uid: str) -> tuple[str, ...]:
+    """Up to ROTATE - 1 other live assertions, so that no server-side cache can hold them all."""
+    from issuer import db
+    from issuer.models import Assertion
+
+    with app.app_context():
+        return tuple(db.session().scalars(select(Assertion.uid).where(
+            Assertion.revoked_at.is_(None), Assertion.uid != uid).limit(ROTATE - 1)))
 
 
 def _sample(app: Flask) -> tuple[str, str, str]:
@@ -45,11 +57,13 @@ def _sample(app: Flask) -> tuple[str, str, str]:
         return row.uid, row.etag, row.jws
 
 
-def requests_for(uid: str, etag: str, jws: str) -> dict[str, load.Request]:
-    """The three requests measured, as a badge tool and a verifier would send them."""
+def requests_for(uid: str, etag: str, jws: str, others: tuple[str, ...] = ()) -> dict[str, load.Request]:
+    """The requests measured, as a badge tool and a verifier would send them."""
     accept = {"Accept": "application/ld+json"}
     return {
         GET: load.Request(f"/assertions/{uid}", headers=accept),
+        MANY: load.Request(f"/assertions/{uid}", headers=accept,
+                           rotate=tuple(f"/assertions/{other}" for other in others)),
         COND: load.Request(f"/assertions/{uid}", headers={**accept, "If-None-Match": f'"{etag}"'}),
         VERIFY: load.Request("/api/verify", "POST",
                              {"Content-Type": "application/json", "Accept": "application/json"},
@@ -70,7 +84,7 @@ def has_route(app: Flask, request: load.Request) -> bool:
 
 def _check(key: str, status: int, headers: dict[str, str], body: bytes) -> str | None:
     """Why the endpoint's answer cannot be measured (not what a badge tool expects), or None."""
-    if key == GET and (status != 200 or "json" not in headers.get("content-type", "")):
+    if key in (GET, MANY) and (status != 200 or "json" not in headers.get("content-type", "")):
         return f"réponse {status} {headers.get('content-type', '')} au lieu de 200 JSON-LD"
     if key == COND and status != 304:
         return f"réponse {status} au lieu de 304"
@@ -86,7 +100,7 @@ def _check(key: str, status: int, headers: dict[str, str], body: bytes) -> str |
 def run(instance: Instance, app: Flask, *, seconds: float, rounds: int, workers: int, log: Path) -> list[Figure]:
     """Serve the instance with gunicorn and measure each request against hello, in adjacent pairs."""
     uid, etag, jws = _sample(app)
-    wanted = requests_for(uid, etag, jws)
+    wanted = requests_for(uid, etag, jws, _others(app, uid))
     hello = load.Request(HELLO_PATH)
     if not load.has_wrk():
         print(load.WRK_MISSING, file=sys.stderr)
@@ -124,6 +138,8 @@ def _measure(key: str, srv: server.Server, request: load.Request, hello: load.Re
     bad = sum(m.bad for m, _ in pairs)
     total = sum(m.requests for m, _ in pairs)
     note = f"{tool}, {connections} connexions, {srv.describe}, {rounds}×{seconds:g} s par côté"
+    if request.rotate:
+        note += f" ; {len(request.paths)} adresses en rotation"
     if bad:
         note += f" ; {bad} réponses hors 2xx/3xx ou erreurs sur {total}"
     if bad > total / 100:  # a fast error is not throughput
