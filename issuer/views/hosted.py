@@ -96,8 +96,11 @@ def revocations():
     return serve(hosted.revocations(db.session(), runtime()))
 
 
+MAX_VERSION = 2**31 - 1  # the column's range on every backend; beyond it nothing can exist
+
+
 def _version(skill: str, version: int):
-    row = hosted.badge_class_row(db.session(), skill, version)
+    row = hosted.badge_class_row(db.session(), skill, version) if version <= MAX_VERSION else None
     if row is None:
         return None, not_found("Ce badge (ou cette version) n'existe pas chez cet émetteur.")
     return row, None

@@ -89,7 +89,8 @@ def test_retired_key_is_still_published(app, client, second_private_pem):
 
 UNKNOWN = ["/keys/nope", "/keys/" + "a" * 300, "/assertions/nope", "/assertions/" + "b" * 300,
            "/assertions/nope.json", "/badges/nope/v1", "/badges/cooperation-1/v99",
-           "/badges/cooperation-1/v99/image.png", "/destinataires/nope"]
+           "/badges/cooperation-1/v99/image.png", f"/badges/cooperation-1/v{10**30}",
+           f"/badges/cooperation-1/v{10**30}/image.png", "/destinataires/nope"]
 
 
 def test_unknown_document_answers_404_json_with_cors(client):
