@@ -71,10 +71,10 @@ def _session_choices(learner_id: int) -> list:
     return [choice("", _("Aucune"))] + [choice(str(s.id), f"{s.held_on:%d/%m/%Y} — {s.title}") for s in rows]
 
 
-def award_form(skill_id: str, learner_id: int, formdata=None) -> AwardForm:
+def award_form(skill_id: str, sessions: list, formdata=None) -> AwardForm:
     """The award form of one skill; its prefix keeps field ids unique on a page with many forms."""
     form = AwardForm(formdata=formdata, prefix=f"s-{skill_id}")
-    form.session_id.choices = _session_choices(learner_id)
+    form.session_id.choices = sessions
     return form
 
 
@@ -84,8 +84,9 @@ def _render_learner(learner: Learner, *, failed: AwardForm | None = None, failed
     earned = awarding.earned_skills(dbs, learner.id)
     tree = rt.tree
     states = tree.status(earned)
+    sessions = _session_choices(learner.id)  # one query for the page, shared by every form
     forms = {
-        skill.id: (failed if skill.id == failed_skill and failed is not None else award_form(skill.id, learner.id))
+        skill.id: (failed if skill.id == failed_skill and failed is not None else award_form(skill.id, sessions))
         for skill in tree.skills
         if states[skill.id].status == "unlocked" or skill.id == failed_skill
         or (states[skill.id].status == "locked" and current_user.is_admin)
@@ -131,7 +132,7 @@ def learner(learner_id: int):
 def award(learner_id: int, skill_id: str):
     """Award one badge from the learner's page, then come back to it."""
     found = learners.get(db.session(), learner_id)
-    form = award_form(skill_id, found.id, formdata=request.form)
+    form = award_form(skill_id, _session_choices(found.id), formdata=request.form)
     if not form.validate():
         return _render_learner(found, failed=form, failed_skill=skill_id, status=400)
     evidence = awarding.Evidence(form.narrative.data or "", form.game.data or "", form.url.data or None)

@@ -193,3 +193,17 @@ def test_home_sends_staff_to_the_learner_list(client):
 def test_learner_page_of_an_erased_or_unknown_learner_is_404(client):
     login(client)
     assert client.get("/jeunes/4242").status_code == 404
+
+
+def test_award_can_name_a_recent_session_the_learner_took_part_in(app, client, lina):
+    from datetime import date
+
+    login(client)
+    created = post(client, "/seances/nouvelle", {"title": "Raid du jeudi", "held_on": date.today().isoformat(),
+                                                 "participants": [str(lina)]})
+    game = int(created.headers["Location"].rsplit("/", 1)[1])
+    page = text(client.get(f"/jeunes/{lina}"))
+    assert "Raid du jeudi" in page
+    skill = skills_by_status(app)["unlocked"][0]
+    assert _award(client, lina, skill, session_id=str(game)).status_code == 302
+    assert _live(app, lina)[0].session_id == game
