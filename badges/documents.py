@@ -52,10 +52,11 @@ def canonical_json(doc: Any) -> bytes:
     try:
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False)
-    except (TypeError, ValueError) as exc:
+        # A lone surrogate ("\ud800" is legal JSON) has no UTF-8 form (found by fuzzing).
+        return text.encode("utf-8")
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
         raise DocumentError("Ce document contient des valeurs qui ne s'écrivent pas "
                             "en JSON.") from exc
-    return text.encode("utf-8")
 
 
 def iri(value: Any, field: str) -> str:

@@ -280,3 +280,13 @@ def test_security_input_lone_surrogate_is_invalid_not_an_outage(client, badge):
     resp = client.post("/api/verify", data=body, content_type="application/json", headers=HOST)
     assert resp.status_code == 200
     assert resp.get_json()["verdict"] == "invalid"
+
+
+def test_security_input_lone_surrogate_in_a_real_badge_is_invalid_not_an_outage(app, client):
+    given = award(app)
+    doc = json.loads(client.get(f"/assertions/{given.uid}", headers={**LD_JSON, **HOST}).data)
+    doc["narrative"] = "\udcff"
+    # The badge is pasted as JSON text, so the escape is decoded only by the verifier.
+    resp = client.post("/api/verify", json={"badge": json.dumps(doc)}, headers=HOST)
+    assert resp.status_code == 200
+    assert resp.get_json()["verdict"] == "invalid"
