@@ -78,6 +78,11 @@ def test_openapi_is_served_as_json_with_our_base_url(client):
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
 
 
+def test_openapi_description_is_valid_openapi_3_1():
+    api = schemathesis.openapi.from_dict(description(BASE))
+    api.adapter.validate_schema(api.raw_schema)  # the OpenAPI 3.1 meta-schema; raises if not
+
+
 def test_openapi_describes_every_public_json_endpoint(client):
     paths = client.get("/openapi.json").get_json()["paths"]
     assert {"/issuer", "/badges/{skill}/v{version}", "/assertions/{uid}", "/keys/{kid}",
