@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, request
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext, to_user_timezone
+
+from .models import utcnow
 
 LANGUAGES = ("fr", "en")
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 # Re-exported so that views and forms import translation helpers from here only.
-__all__ = ["LANGUAGES", "COOKIE", "gettext", "lazy_gettext", "ngettext", "current_language", "init_app"]
+__all__ = ["LANGUAGES", "COOKIE", "gettext", "lazy_gettext", "ngettext", "current_language", "init_app",
+           "local_today"]
 
 
 def select_locale() -> str:
@@ -25,6 +30,11 @@ def current_language() -> str:
     """The two-letter code of the language of this request."""
     locale = get_locale()
     return locale.language if locale is not None else LANGUAGES[0]
+
+
+def local_today() -> date:
+    """Today's date where the structure is (BABEL_DEFAULT_TIMEZONE), not where the server is."""
+    return to_user_timezone(utcnow()).date()
 
 
 def init_app(app: Flask) -> None:

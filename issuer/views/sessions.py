@@ -11,7 +11,7 @@ from .. import db
 from ..auth import actor, require_staff
 from ..errors import NotFound, Refused
 from ..forms import BulkAwardForm, CsvImportForm, SessionForm, choice, run_once
-from ..i18n import gettext as _, ngettext
+from ..i18n import gettext as _, local_today, ngettext
 from ..models import BulkRequest, GameSession, Learner, User, utcnow
 from ..runtime import runtime
 from ..services import audit, bulk
@@ -21,7 +21,7 @@ LISTED = 100
 
 
 def _held_on(day: date) -> datetime:
-    # Noon UTC: the date reads the same in every timezone France uses, overseas included.
+    # Noon UTC: the same calendar day in metropolitan France and in almost every overseas territory.
     return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
 
 
@@ -99,7 +99,7 @@ def create():
     form.participants.choices = [choice(p.id, p.display_name) for p in _live_learners(dbs)]
     status = 200
     if request.method == "GET" and form.held_on.data is None:
-        form.held_on.data = date.today()
+        form.held_on.data = local_today()
     if form.validate_on_submit():
         outcome = run_once(form.token.data, lambda s: {"id": create_session(
             s, title=form.title.data, held_on=form.held_on.data, place=form.place.data, game=form.game.data,
@@ -136,12 +136,12 @@ def _carry_out(game: GameSession, token: str, rows_of) -> tuple[object, object]:
     return outcome, report
 
 
-def _after(game: GameSession, token: str, outcome, report, **forms):
+def _after(game: GameSession, token: str, outcome, report, slot: str, form):
+    """Redirect to the report after success; otherwise show the session page again, nothing awarded."""
     if not outcome.ok:
-        if report is None:
-            forms_key = next(iter(forms))
-            forms[forms_key].refuse(outcome.error.message)
-        return _render(game, report=report, status=outcome.error.status, **forms)
+        if report is None:  # a refusal before any row was looked at (unreadable CSV...)
+            form.refuse(outcome.error.message)
+        return _render(game, report=report, status=outcome.error.status, **{slot: form})
     if report.replayed:
         flash(_("Cet envoi avait déjà été traité : aucun badge n'a été délivré en double."), "info")
     elif report.created:
@@ -161,7 +161,7 @@ def award_many(session_id: int):
     rows = [bulk.BulkRow(n, str(learner_id), form.skill_id.data, form.narrative.data, form.url.data or None)
             for n, learner_id in enumerate(form.learners.data, start=1)]
     outcome, report = _carry_out(game, form.token.data, lambda: rows)
-    return _after(game, form.token.data, outcome, report, bulk_form=form)
+    return _after(game, form.token.data, outcome, report, "bulk_form", form)
 
 
 @bp.post("/<id:session_id>/import")
@@ -173,7 +173,7 @@ def import_csv(session_id: int):
         return _render(game, csv_form=form, status=400)
     data = form.file.data.read(bulk.MAX_CSV_BYTES + 1)
     outcome, report = _carry_out(game, form.token.data, lambda: bulk.parse_csv(data))
-    return _after(game, form.token.data, outcome, report, csv_form=form)
+    return _after(game, form.token.data, outcome, report, "csv_form", form)
 
 
 @bp.get("/<id:session_id>/rapport/<token>")
