@@ -1,19 +1,54 @@
-"""What every browser journey does on each page: an axe-core audit and a screenshot."""
+"""The browser harness: what the tests need installed, and the checks run on every page."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import weakref
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = HERE.parent.parent / "test-artifacts" / "screenshots"
+ARTIFACTS = HERE.parent.parent / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE_REPORTS = ARTIFACTS / "axe"
+CHROMIUM = os.environ.get("PALIER_CHROMIUM", "/usr/bin/chromium")
+# No background traffic from the browser: the tests must never reach the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
 
 # WCAG 2.1 A/AA plus axe's best practices; only what axe rates serious or critical fails a test.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
                "resultTypes": ["violations"]}
 BLOCKING = ("serious", "critical")
+# What the browser itself reports while a page is used: CSP refusals, script errors, broken assets.
+_TROUBLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def missing_tools() -> str | None:
+    """Why the browser tests cannot run here, or None when everything they need is installed."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright pour Python n'est pas installé (pip install -e '.[test]')"
+    if not (os.access(CHROMIUM, os.X_OK) or shutil.which(CHROMIUM)):
+        return f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium"
+    if not AXE_JS.is_file():
+        return "axe-core absent : lancez « npm ci » dans tests/browser"
+    return None
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer machine; fail loudly in CI, where the browser must be there."""
+    if os.environ.get("CI"):
+        pytest.fail(f"Tests navigateur impossibles en CI : {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 @cache
@@ -39,10 +74,16 @@ def inject_axe(page) -> None:
         raise AssertionError(f"axe-core n'a pas pu être chargé : {answer['exceptionDetails']}")
 
 
-def axe_violations(page) -> list[dict]:
-    """The serious or critical violations axe-core finds on the page as it is now."""
+def axe_violations(page, name: str) -> list[dict]:
+    """The serious or critical violations axe-core finds on the page as it is now.
+
+    Every violation, minor ones included, is written to test-artifacts/axe/<name>.json for review.
+    """
     inject_axe(page)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+    report = {"url": page.url, "axe": result["testEngine"]["version"], "violations": result["violations"]}
+    (AXE_REPORTS / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return [v for v in result["violations"] if v.get("impact") in BLOCKING]
 
 
@@ -64,8 +105,54 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def watch(page) -> None:
+    """Record the console errors, page errors and failed requests of a page as it is used."""
+    trouble = _TROUBLE.setdefault(page, [])
+    page.on("console", lambda msg: _console(trouble, msg))
+    page.on("pageerror", lambda exc: trouble.append(f"erreur JavaScript : {exc}"))
+    page.on("requestfailed", lambda req: _failed(trouble, req))
+    page.on("response", lambda resp: _broken(trouble, resp))
+
+
+def _console(trouble: list[str], message) -> None:
+    # "Failed to load resource" repeats a status the response listener already judges (and a
+    # revoked badge's page is rightly a 410); CSP refusals and script errors are kept.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        trouble.append(f"console : {message.text}")
+
+
+def _failed(trouble: list[str], request) -> None:
+    # A download ends its navigation with ERR_ABORTED: that is the browser saving a file, not a fault.
+    if request.failure == "net::ERR_ABORTED" and request.is_navigation_request():
+        return
+    trouble.append(f"requête échouée : {request.url} ({request.failure})")
+
+
+def _broken(trouble: list[str], response) -> None:
+    # A page answering 4xx is the journey's business; a stylesheet, image or script must never fail.
+    if response.status >= 400 and response.request.resource_type != "document":
+        trouble.append(f"ressource en erreur : {response.url} ({response.status})")
+
+
+def browser_trouble(page) -> list[str]:
+    """What went wrong in the browser on this page since the last check, then forget it."""
+    trouble = _TROUBLE.get(page, [])
+    found, trouble[:] = list(trouble), []
+    return found
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (WCAG 1.4.10: no sideways scrolling)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
 def check_page(page, name: str) -> None:
-    """Screenshot the page, then fail if axe-core finds a serious or critical violation on it."""
+    """Screenshot the page, then fail on a serious or critical axe-core violation, sideways
+    scrolling, a CSP refusal, a script error or a broken asset."""
     screenshot(page, name)
-    violations = axe_violations(page)
+    violations = axe_violations(page, name)
     assert not violations, f"Accessibilité ({name}, {page.url}) :\n{describe(violations)}"
+    wider = overflow(page)
+    assert wider <= 0, f"{name} : la page déborde de {wider} px en largeur ({page.url})"
+    trouble = browser_trouble(page)
+    assert not trouble, f"{name} : le navigateur signale des problèmes :\n" + "\n".join(trouble)

@@ -8,20 +8,13 @@ skipped with the reason; in CI (``CI`` set) they fail instead, so a missing brow
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from browser_checks import AXE_JS
+from browser_checks import CHROMIUM, CHROMIUM_ARGS, missing_tools, skip_or_fail, watch
 
-CHROMIUM = os.environ.get("PALIER_CHROMIUM", "/usr/bin/chromium")
-# No background traffic from the browser: the tests must never reach the network.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -31,25 +24,6 @@ TIMEOUT_MS = 10_000
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``browser`` marker (tests that drive a real Chromium)."""
     config.addinivalue_line("markers", "browser: end-to-end tests in a real headless Chromium with axe-core")
-
-
-def missing_tools() -> str | None:
-    """Why the browser tests cannot run here, or None when everything they need is installed."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright pour Python n'est pas installé (pip install -e '.[test]')"
-    if not (os.access(CHROMIUM, os.X_OK) or shutil.which(CHROMIUM)):
-        return f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium"
-    if not AXE_JS.is_file():
-        return "axe-core absent : lancez « npm ci » dans tests/browser"
-    return None
-
-
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"Tests navigateur impossibles en CI : {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @dataclass(frozen=True)
@@ -117,14 +91,14 @@ def browser():
     """Debian's Chromium, headless, launched once for the whole run."""
     reason = missing_tools()
     if reason:
-        _skip_or_fail(reason)
+        skip_or_fail(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         try:
             chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         except Exception as exc:  # a broken install says so in one line, not a Playwright traceback
-            _skip_or_fail(f"Chromium ne démarre pas : {str(exc).splitlines()[0]}")
+            skip_or_fail(f"Chromium ne démarre pas : {str(exc).splitlines()[0]}")
         yield chromium
         chromium.close()
 
@@ -133,7 +107,8 @@ def _context(browser, live_server, options: dict):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True, **options)
     context.set_default_timeout(TIMEOUT_MS)
     # Belt and braces: anything not addressed to the test server is refused before it leaves.
-    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
+    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort("blockedbyclient"))
+    context.on("page", watch)
     return context
 
 

@@ -63,7 +63,7 @@ def test_mediator_awards_a_badge_from_a_phone_in_three_screens(pages, live_serve
     skill_name = skill.locator(".skill__name").inner_text()
     skill.locator("summary").tap()
     check_page(page, "03-fiche-formulaire-ouvert-telephone")
-    skill.get_by_label(re.compile("^Ce qui a été observé|Preuve|observ", re.I)).first.fill(EVIDENCE)
+    skill.get_by_label("Ce que vous avez observé").fill(EVIDENCE)
     skill.get_by_role("button", name="Délivrer le badge").tap()
 
     page.get_by_role("status").filter(has_text="délivré").wait_for()
