@@ -14,6 +14,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
+from xml.parsers.expat import ExpatError
+
+from defusedxml.minidom import parseString
 
 import badges
 import skilltree
@@ -72,6 +75,13 @@ def tree(data: bytes) -> None:
     for earned in (frozenset(), frozenset(s.id for s in result.skills[:3])):
         states = result.status(earned)
         _require(set(states) == {s.id for s in result.skills}, "status misses a skill")
+    # Tree text ends up in SVG emblems (XML) and badge documents (UTF-8): both must be writable.
+    for skill in result.skills[:5]:
+        svg = skilltree.emblem_svg(skill, result.branch(skill.branch))
+        try:
+            parseString(svg.encode("utf-8"), forbid_dtd=True)
+        except (ExpatError, UnicodeEncodeError) as exc:
+            raise ContractBroken(f"the emblem of {skill.id!r} is not well-formed XML") from exc
 
 
 # --- baked images ------------------------------------------------------------------------
