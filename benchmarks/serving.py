@@ -125,7 +125,7 @@ def run(instance: Instance, app: Flask, *, seconds: float, rounds: int, workers:
 
 def _measure(key: str, srv: server.Server, request: load.Request, hello: load.Request,
              seconds: float, rounds: int, connections: int, tool: str) -> Figure:
-    """Alternate hello and the request; each pair gives one ratio, the median is the figure."""
+    """Alternate hello and the request; each round gives one ratio, the median is the figure."""
     work, target = WORKS[key]
     load.run(srv.port, request, 1, connections)  # warm: first requests compile templates, open the DB
     pairs = []
@@ -133,11 +133,14 @@ def _measure(key: str, srv: server.Server, request: load.Request, hello: load.Re
         base = load.run(srv.port, hello, seconds, connections)
         measured = load.run(srv.port, request, seconds, connections)
         pairs.append((measured, base))
-    ratio = median(m.rps / b.rps for m, b in pairs)
+    # Each round's ratio compares two runs seconds apart; the median of the rounds is the figure.
+    ratios = [m.rps / b.rps for m, b in pairs]
+    ratio = median(ratios)
     rps, base_rps = median(m.rps for m, _ in pairs), median(b.rps for _, b in pairs)
     bad = sum(m.bad for m, _ in pairs)
     total = sum(m.requests for m, _ in pairs)
-    note = f"{tool}, {connections} connexions, {srv.describe}, {rounds}×{seconds:g} s par côté"
+    note = (f"{tool}, {connections} connexions, {srv.describe}, médiane de {rounds} tours de {seconds:g} s "
+            f"par côté (ratios de {min(ratios):.2f} à {max(ratios):.2f})")
     if request.rotate:
         note += f" ; {len(request.paths)} adresses en rotation"
     if bad:
@@ -148,5 +151,5 @@ def _measure(key: str, srv: server.Server, request: load.Request, hello: load.Re
         key, work, ratio=ratio, bound="min", target=target,
         measured=f"{rps:.0f} req/s", limit=f"{base_rps:.0f} req/s (hello)", note=note,
         values={"rps": round(rps, 1), "hello_rps": round(base_rps, 1), "bad": bad, "tool": tool,
-                "ratios": [round(m.rps / b.rps, 4) for m, b in pairs]},
+                "pair_ratios": [round(r, 4) for r in ratios]},
     ))
