@@ -110,6 +110,17 @@ def test_security_input_criteria_page_escapes_tree_markdown(app, client, hostile
     _assert_no_raw(page, "the criteria page")
 
 
+def test_security_input_generated_badge_image_escapes_tree_text(app, client, hostile):
+    from defusedxml.minidom import parseString
+
+    doc = json.loads(client.get(f"/assertions/{hostile.uid}", headers={**LD_JSON, **HOST}).data)
+    resp = client.get(doc["badge"][len(BASE):] + "/image.svg", headers=HOST)
+    assert resp.status_code == 200
+    svg = parseString(resp.data)  # well-formed, and served from our origin: no script may run
+    assert not svg.getElementsByTagName("script")
+    assert "&lt;script&gt;" in resp.get_data(as_text=True)
+
+
 def test_security_input_evidence_link_must_be_http(app):
     from issuer.errors import Refused
     from issuer.services.awarding import Evidence, check_evidence
