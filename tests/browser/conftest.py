@@ -7,7 +7,6 @@ skipped with the reason; in CI (``CI`` set) they fail instead, so a missing brow
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -92,12 +91,13 @@ def browser():
     reason = missing_tools()
     if reason:
         skip_or_fail(reason)
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         try:
             chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except Exception as exc:  # a broken install says so in one line, not a Playwright traceback
+        except PlaywrightError as exc:  # a broken install says so in one line, not a Playwright traceback
             skip_or_fail(f"Chromium ne démarre pas : {str(exc).splitlines()[0]}")
         yield chromium
         chromium.close()

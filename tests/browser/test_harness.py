@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 import browser_checks
-from browser_checks import axe_violations, browser_trouble, missing_tools, overflow, skip_or_fail
+import pytest
+from browser_checks import (
+    axe_violations,
+    browser_trouble,
+    missing_tools,
+    overflow,
+    skip_or_fail,
+)
 
 from issuer.security import CONTENT_SECURITY_POLICY
 

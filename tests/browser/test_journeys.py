@@ -85,7 +85,7 @@ def test_mediator_revokes_a_badge_with_a_reason_and_the_employer_sees_it(pages, 
     page.get_by_role("link", name="Révoquer…").first.tap()
     page.get_by_role("heading", level=1, name="Révoquer un badge").wait_for()
     check_page(page, "05-revocation-telephone")
-    page.get_by_label(re.compile("raison", re.I)).fill(REASON)
+    page.get_by_label("Raison de la révocation").fill(REASON)
     page.get_by_role("button", name="Révoquer ce badge").tap()
 
     page.get_by_role("status").filter(has_text="révoqué").wait_for()
