@@ -61,9 +61,12 @@ def post(client, url: str, data: dict | None = None, **kwargs):
     return client.post(url, data=data, **kwargs)
 
 
-def login(client, email: str = MEDIATOR, password: str = PASSWORD, **kwargs):
-    """Log in through the real form (CSRF token included)."""
-    return post(client, "/login", {"email": email, "password": password, **kwargs})
+def login(client, email: str = MEDIATOR, password: str = PASSWORD, next: str | None = None, **kwargs):
+    """Log in through the real form (CSRF token included); other keyword arguments go to ``client.post``."""
+    data = {"email": email, "password": password}
+    if next is not None:
+        data["next"] = next
+    return post(client, "/login", data, **kwargs)
 
 
 def login_admin(client):
