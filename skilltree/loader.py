@@ -209,7 +209,7 @@ class _Composer:
             return self._stop(event, _bad_tag(tag))
         if NOT_PRINTABLE.search(event.value):
             # Refused raw by the reader, but double-quoted escapes ("\x01", "\ud800") still make them,
-            # and SVG emblems (XML) and badge documents (UTF-8) cannot carry them (found by fuzzing).
+            # and SVG emblems (XML) and badge documents (UTF-8) cannot carry them.
             return self._stop(event, "caractère de contrôle ou invalide écrit avec « \\ » : retirez-le")
         if tag in (_CORE + "str", _CORE + "timestamp"):
             node = Node("scalar", line, column, event.value, event.value, plain=plain)
