@@ -17,7 +17,7 @@ from ..errors import PalierError, Refused
 from ..models import Assertion, BulkRequest, Learner, User
 from ..runtime import Runtime
 from . import audit
-from .awarding import Evidence, assertion_values, check_awardable, check_evidence, signing_key
+from .awarding import Evidence, check_awardable, check_evidence, mint_assertion, sign_minted, signing_key
 from .badgeclasses import current_version
 
 MAX_ROWS = 1000
@@ -196,11 +196,11 @@ def bulk_award(
 
     key = signing_key(db, rt)
     classes = {skill: current_version(db, rt, skill, now) for skill in {row.skill_id for row, _, _ in plan}}
-    values = [
-        assertion_values(rt, learner=learner, badge_class=classes[row.skill_id], key=key,
-                         evidence=evidence, now=now, actor=actor, session_id=session_id)
+    values = sign_minted(rt, key, [
+        mint_assertion(rt, learner=learner, badge_class=classes[row.skill_id], key=key,
+                       evidence=evidence, now=now, actor=actor, session_id=session_id)
         for row, learner, evidence in plan
-    ]
+    ])
     # One multi-row INSERT, not an ORM object per badge: the unit of work was a third of the non-signing time.
     if values:  # an empty list would be read as one row of defaults
         db.execute(insert(Assertion), values)
