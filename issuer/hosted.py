@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 import weakref
@@ -22,7 +23,7 @@ from .services.profile import get_profile
 
 __all__ = [
     "Hosted", "HostedAssertion", "LONG", "PUBLIC_KEYS", "SHORT", "assertion_record", "badge_class",
-    "badge_image", "criteria_html", "etag_of", "issuer_logo", "issuer_profile", "key", "profile",
+    "badge_image", "criteria_html", "etag_of", "safe_id", "issuer_logo", "issuer_profile", "key", "profile",
     "recipient", "revocations",
 ]
 
@@ -54,6 +55,17 @@ class HostedAssertion:
     etag: str
     revoked: bool
     revocation_reason: str | None
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def safe_id(value: object, limit: int = 64) -> bool:
+    """Whether a path segment can be one of our ids or tokens (URL-safe, bounded, no NUL).
+
+    Checked before any query: PostgreSQL refuses NUL bytes outright, and nothing else can match.
+    """
+    return isinstance(value, str) and 0 < len(value) <= limit and _SAFE_ID.match(value) is not None
 
 
 def etag_of(body: bytes) -> str:
@@ -115,6 +127,8 @@ def issuer_profile(db: Session, rt: Runtime, config) -> Hosted:
 
 def key(db: Session, rt: Runtime, kid: str) -> Hosted | None:
     """The CryptographicKey document of one key, current or retired."""
+    if not safe_id(kid, 40):
+        return None
     pem = db.scalar(select(SigningKey.public_pem).where(SigningKey.kid == kid))
     if pem is None:
         return None
@@ -153,6 +167,8 @@ def revocations(db: Session, rt: Runtime) -> Hosted:
 
 def badge_class_row(db: Session, skill_id: str, version: int) -> BadgeClassVersion | None:
     """One published version of a BadgeClass."""
+    if not safe_id(skill_id, 80) or not 0 < version < 2**31:
+        return None
     return db.scalars(select(BadgeClassVersion).where(
         BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.version == version)).first()
 
@@ -182,6 +198,8 @@ _MAX_RECORDS = 10_000
 
 def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
     """The stored assertion as plain columns, kept a moment in memory: badge tools ask often."""
+    if not safe_id(uid, 36):
+        return None
     cache = _records.get(engine)
     if cache is None:
         cache = _records.setdefault(engine, {})
@@ -217,7 +235,7 @@ def revoked_assertion(rt: Runtime, record: HostedAssertion) -> Hosted:
 
 def recipient(db: Session, rt: Runtime, token: str) -> Hosted | None:
     """The identity URL of a learner without email: it exists, and says nothing about the person."""
-    if not token or len(token) > 64:
+    if not safe_id(token):
         return None
     erased_at = db.execute(select(Learner.erased_at).where(Learner.recipient_token == token)).first()
     if erased_at is None or erased_at[0] is not None:

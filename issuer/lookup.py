@@ -20,6 +20,7 @@ from badges import LookupUnavailable, Report, StoredAssertion, Verdict
 from badges.baking import sniff_image
 from badges.report import CODES
 
+from .hosted import safe_id
 from .models import Assertion, IssuerProfile, SigningKey
 from .urls import Urls
 
@@ -37,7 +38,7 @@ def uid_of(urls: Urls, assertion_id: Any) -> str | None:
         return None
     uid = uid.removesuffix(".json")
     # Our uids are UUIDs; anything else cannot be ours and is not worth a query.
-    return uid if 0 < len(uid) <= 36 else None
+    return uid if safe_id(uid, 36) else None
 
 
 @dataclass
@@ -88,7 +89,7 @@ class DbLookup:
         if not isinstance(key_id, str) or not key_id.startswith(prefix):
             return None
         kid = key_id[len(prefix):]
-        if not kid or "/" in kid or len(kid) > 40:
+        if not safe_id(kid, 40):
             return None
         try:
             known = _public_keys.get(self.engine)

@@ -31,13 +31,15 @@ def _private(resp: Response) -> Response:
 
 
 def _learner(token: str) -> Learner:
-    learner = by_portfolio_token(db.session(), token)
+    learner = by_portfolio_token(db.session(), token) if hosted.safe_id(token) else None
     if learner is None:
         raise NotFound(GONE)
     return learner
 
 
 def _badge(learner: Learner, uid: str) -> Assertion:
+    if not hosted.safe_id(uid, 36):
+        raise NotFound("Ce badge ne fait pas (ou plus) partie de cette page.")
     row = db.session().scalars(select(Assertion).where(
         Assertion.uid == uid, Assertion.learner_id == learner.id, Assertion.revoked_at.is_(None),
     )).first()

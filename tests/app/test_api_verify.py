@@ -97,6 +97,12 @@ FOREIGN_URLS = [
 ]
 
 
+@pytest.mark.parametrize("url", ["http://badges.test/assertions/\x00", "http://badges.test/assertions/é",
+                                 "http://badges.test/assertions/" + "a" * 300])
+def test_api_answers_unknown_for_impossible_ids_of_ours(client, url):
+    assert api(client, url).get_json()["verdict"] == "unknown"
+
+
 @pytest.mark.parametrize("url", FOREIGN_URLS)
 def test_api_answers_unknown_for_other_addresses_without_fetching_them(client, no_network, url):
     body = api(client, url).get_json()

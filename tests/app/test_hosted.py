@@ -87,7 +87,8 @@ def test_retired_key_is_still_published(app, client, second_private_pem):
     assert doc["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
 
 
-UNKNOWN = ["/keys/nope", "/keys/" + "a" * 300, "/assertions/nope", "/assertions/" + "b" * 300,
+UNKNOWN = ["/keys/nope", "/keys/" + "a" * 300, "/keys/%00", "/assertions/%00", "/badges/%00/v1",
+           "/destinataires/%00", "/badges/cooperation-1/v0", "/assertions/nope", "/assertions/" + "b" * 300,
            "/assertions/nope.json", "/badges/nope/v1", "/badges/cooperation-1/v99",
            "/badges/cooperation-1/v99/image.png", f"/badges/cooperation-1/v{10**30}",
            f"/badges/cooperation-1/v{10**30}/image.png", "/destinataires/nope"]

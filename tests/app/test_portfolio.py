@@ -65,9 +65,15 @@ def test_portfolio_link_is_gone_once_renewed(app, client):
     assert client.get(f"/p/{new}", headers=BROWSER).status_code == 200
 
 
-@pytest.mark.parametrize("token", ["nope", "x" * 200, "%00"])
+@pytest.mark.parametrize("token", ["nope", "x" * 200, "%00", "a%00b", "%C3%A9"])
 def test_portfolio_unknown_token_is_404(client, token):
     assert client.get(f"/p/{token}", headers=BROWSER).status_code == 404
+
+
+def test_portfolio_unknown_badge_is_404(app, client):
+    badge = award(app)
+    for uid in ("nope", "%00", "x" * 300):
+        assert client.get(f"/p/{badge.portfolio_token}/badges/{uid}.png").status_code == 404
 
 
 def test_portfolio_does_not_serve_someone_elses_badge(app, client):
