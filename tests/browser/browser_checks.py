@@ -23,8 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 
-# WCAG 2.1 A/AA plus axe's best practices; only what axe rates serious or critical fails a test.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+# WCAG 2.2 A/AA plus axe's best practices; only what axe rates serious or critical fails a test.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
                "resultTypes": ["violations"]}
 BLOCKING = ("serious", "critical")
 # What the browser itself reports while a page is used: CSP refusals, script errors, broken assets.

@@ -15,7 +15,7 @@ import pytest
 from browser_checks import CHROMIUM, CHROMIUM_ARGS, missing_tools, skip_or_fail, watch
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+         "device_scale_factor": 1}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 TIMEOUT_MS = 10_000
 
@@ -27,12 +27,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @dataclass(frozen=True)
 class LiveServer:
-    """The running instance: its public address and the demo accounts' password."""
+    """The running instance: its public address, the demo accounts, and the ids of demo records."""
 
     url: str
     password: str
     mediator: str
     admin: str
+    ids: dict[str, int]  # learners by first name, plus "session" and "admin" (the admin's user id)
 
 
 class _Deferred:
@@ -42,6 +43,17 @@ class _Deferred:
 
     def __call__(self, environ, start_response):
         return self.app(environ, start_response)
+
+
+def _demo_ids(session, admin_email: str) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from issuer.models import GameSession, Learner, User
+
+    ids = {p.display_name: p.id for p in session.scalars(select(Learner))}
+    ids["session"] = session.scalars(select(GameSession.id)).first()
+    ids["admin"] = session.scalars(select(User.id).where(User.email == admin_email)).one()
+    return ids
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +77,8 @@ def live_server(tmp_path_factory, private_pem) -> Iterator[LiveServer]:
             "BASE_URL": base,
             "DATABASE_URL": f"sqlite:///{folder / 'palier.sqlite3'}",
             "KEYS_DIR": str(folder / "keys"),
+            # Every journey signs in from 127.0.0.1; the login limiter has its own tests in tests/app.
+            "LOGIN_LIMIT": "100 per minute",
         })
         with app.app_context():
             migrate.upgrade(db.engine())
@@ -73,11 +87,12 @@ def live_server(tmp_path_factory, private_pem) -> Iterator[LiveServer]:
             profile.get_profile(session, app.config)
             password, _created = demo.load_demo(session, runtime(), now)
             session.commit()
+            ids = _demo_ids(session, demo.DEMO_ADMIN)
         deferred.app = app
         thread = threading.Thread(target=server.serve_forever, name="palier-live", daemon=True)
         thread.start()
         try:
-            yield LiveServer(base, password, demo.DEMO_MEDIATOR, demo.DEMO_ADMIN)
+            yield LiveServer(base, password, demo.DEMO_MEDIATOR, demo.DEMO_ADMIN, ids)
         finally:
             server.shutdown()
             thread.join(timeout=5)
@@ -112,17 +127,46 @@ def _context(browser, live_server, options: dict):
     return context
 
 
+def sign_in(page, live_server, email: str) -> None:
+    """Sign in through the login page with a demo account."""
+    page.goto("/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(live_server.password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, live_server):
+    """The cookies of a signed-in demo account (``"mediator"`` or ``"admin"``), signed in once per run."""
+    states: dict[str, dict] = {}
+
+    def state(who: str) -> dict:
+        if who not in states:
+            context = _context(browser, live_server, DESKTOP)
+            sign_in(context.new_page(), live_server, getattr(live_server, who))
+            states[who] = context.storage_state()
+            context.close()
+        return states[who]
+
+    return state
+
+
 @pytest.fixture
-def pages(browser, live_server):
-    """A factory of pages, each in its own cookie jar: ``pages("phone")`` or ``pages("desktop")``.
+def pages(browser, live_server, signed_in):
+    """A factory of pages, each in its own cookie jar: ``pages("phone")``, ``pages("desktop", "admin")``.
 
     The phone is 360×740 with touch, as a mediator holds it during a session; the desktop is
-    an employer checking a badge. Separate contexts keep one person's login away from another.
+    an employer checking a badge. Separate contexts keep one person's login away from another;
+    ``as_`` opens the page already signed in as a demo account.
     """
     contexts = []
 
-    def open_page(kind: str = "desktop"):
-        context = _context(browser, live_server, PHONE if kind == "phone" else DESKTOP)
+    def open_page(kind: str = "desktop", as_: str | None = None):
+        options = dict(PHONE if kind == "phone" else DESKTOP)
+        if as_:
+            options["storage_state"] = signed_in(as_)
+        context = _context(browser, live_server, options)
         contexts.append(context)
         return context.new_page()
 

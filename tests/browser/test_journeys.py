@@ -18,17 +18,10 @@ EVIDENCE = "A guidé son équipe pendant tout le niveau en annonçant chaque dan
 REASON = "Délivré par erreur à la mauvaise personne."
 
 
-def log_in(page, live_server) -> None:
-    """Sign in as the demo mediator from the login page."""
-    page.goto("/login")
-    page.get_by_label("Adresse e-mail").fill(live_server.mediator)
-    page.get_by_label("Mot de passe").fill(live_server.password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(re.compile(r"/jeunes/$"))
-
-
 def open_learner(page, name: str) -> None:
     """From the list of young people, open one person's page."""
+    if not page.url.endswith("/jeunes/"):
+        page.goto("/jeunes/")
     page.get_by_role("link", name=re.compile(name)).first.click()
     page.wait_for_url(re.compile(r"/jeunes/\d+$"))
     page.get_by_role("heading", level=1, name=name).wait_for()
@@ -77,8 +70,7 @@ def test_mediator_awards_a_badge_from_a_phone_in_three_screens(pages, live_serve
 
 
 def test_mediator_revokes_a_badge_with_a_reason_and_the_employer_sees_it(pages, live_server):
-    page = pages("phone")
-    log_in(page, live_server)
+    page = pages("phone", "mediator")
     open_learner(page, "Noé")
     links = badge_links(page)
     assert links, "Noé devrait avoir des badges de démonstration"
@@ -102,8 +94,7 @@ def test_mediator_revokes_a_badge_with_a_reason_and_the_employer_sees_it(pages, 
 
 
 def test_young_person_downloads_the_baked_png_and_verifies_it(pages, live_server, tmp_path):
-    page = pages("phone")
-    log_in(page, live_server)
+    page = pages("phone", "mediator")
     open_learner(page, "Lina")
     personal = page.get_by_label("Adresse de sa page").input_value()
     assert personal.startswith(live_server.url + "/p/")
@@ -132,8 +123,7 @@ def test_young_person_downloads_the_baked_png_and_verifies_it(pages, live_server
 
 
 def test_employer_opens_the_address_a_young_person_shared_and_sees_it_is_valid(pages, live_server):
-    mediator = pages("phone")
-    log_in(mediator, live_server)
+    mediator = pages("phone", "mediator")
     open_learner(mediator, "Lina")
     personal = mediator.get_by_label("Adresse de sa page").input_value()
 

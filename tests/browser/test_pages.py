@@ -1,0 +1,81 @@
+"""A tour of the pages the journeys do not cross, each audited like the journeys' pages.
+
+Forms are also checked in their refused state: an error must be tied to its field and announced,
+not only painted red.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_checks import check_page
+
+pytestmark = pytest.mark.browser
+
+# (screenshot name, path with {ids} from the demo data, device, account or None for the public)
+TOUR = [
+    ("jeune-nouvelle-fiche", "/jeunes/nouveau", "phone", "mediator"),
+    ("jeune-modifier-fiche", "/jeunes/{Sacha}/modifier", "phone", "mediator"),
+    ("jeune-effacer", "/jeunes/{Sacha}/effacer", "phone", "mediator"),
+    ("jeune-recherche", "/jeunes/?q=noe", "phone", "mediator"),
+    ("seances", "/seances/", "phone", "mediator"),
+    ("seance-nouvelle", "/seances/nouvelle", "phone", "mediator"),
+    ("seance", "/seances/{session}", "phone", "mediator"),
+    ("admin", "/admin/", "desktop", "admin"),
+    ("admin-comptes", "/admin/comptes", "desktop", "admin"),
+    ("admin-compte", "/admin/comptes/{admin}", "desktop", "admin"),
+    ("admin-profil", "/admin/profil", "desktop", "admin"),
+    ("admin-cle", "/admin/cle", "desktop", "admin"),
+    ("admin-journal", "/admin/journal", "desktop", "admin"),
+    ("admin-fiche-verrouillee", "/jeunes/{Sacha}", "desktop", "admin"),
+    ("criteres", "/badges/cooperation-1/v1/criteres", "phone", None),
+    ("page-introuvable", "/cette-page-n-existe-pas", "phone", None),
+    ("lien-personnel-perime", "/p/jeton-inconnu", "phone", None),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "device", "who"), TOUR, ids=[row[0] for row in TOUR])
+def test_page_is_accessible(pages, live_server, name, path, device, who):
+    page = pages(device, who)
+    page.goto(path.format(**live_server.ids))
+    assert "/login" not in page.url, f"{path} demanded a login again"
+    check_page(page, f"tour-{name}")
+
+
+def test_page_in_english_is_accessible(pages, live_server):
+    page = pages("phone", "mediator")
+    page.goto(f"/langue/en?next=/jeunes/{live_server.ids['Lina']}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    check_page(page, "tour-fiche-en-anglais")
+
+
+def test_refused_login_names_the_problem_accessibly(pages):
+    page = pages("phone")
+    page.goto("/login")
+    page.get_by_role("button", name="Se connecter").click()
+    email = page.get_by_label("Adresse e-mail")
+    assert email.get_attribute("aria-invalid") == "true"
+    error = page.locator(f"#{email.get_attribute('aria-describedby').split()[-1]}")
+    assert "adresse" in error.inner_text().lower()
+    assert page.get_by_role("alert").count() >= 1
+    check_page(page, "tour-connexion-refusee")
+
+
+def test_refused_learner_form_ties_each_error_to_its_field(pages):
+    page = pages("phone", "mediator")
+    page.goto("/jeunes/nouveau")
+    page.locator("form.form button[type=submit]").last.click()
+    invalid = page.locator("[aria-invalid=true]")
+    assert invalid.count() >= 1
+    for field in invalid.all():
+        described = (field.get_attribute("aria-describedby") or "").split()
+        assert any(part.endswith("-error") for part in described), field.evaluate("e => e.outerHTML")
+    check_page(page, "tour-nouvelle-fiche-refusee")
+
+
+def test_refused_verification_explains_in_french(pages):
+    page = pages("phone")
+    page.goto("/verifier")
+    page.get_by_label("Adresse du badge, badge signé ou JSON du badge").fill("ceci n'est pas un badge")
+    page.get_by_role("button", name="Vérifier ce badge").click()
+    assert page.locator("main").inner_text().strip()
+    check_page(page, "tour-verification-refusee")
