@@ -97,11 +97,11 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots/ (kept by CI)."""
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a screenshot under test-artifacts/screenshots/ (kept by CI): the whole page, or what is in view."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -1,0 +1,97 @@
+"""What axe-core cannot judge from a still page: keyboard-only use, visible focus, reflow at 320 px."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_checks import check_page, overflow, screenshot
+
+pytestmark = pytest.mark.browser
+
+MAX_TABS = 80
+# The element that has focus, and whether something draws it (outline or the focus ring's shadow).
+FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  return {
+    tag: e.tagName.toLowerCase(), id: e.id, cls: e.className || '',
+    text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 60),
+    drawn: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none',
+  };
+}"""
+
+
+def tab_to(page, wanted) -> list[dict]:
+    """Press Tab until ``wanted(focused)`` holds; every element met on the way must show its focus."""
+    met = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        met.append(focused)
+        assert focused["drawn"], f"focus invisible on {focused}"
+        if wanted(focused):
+            return met
+    raise AssertionError(f"not reached in {MAX_TABS} Tab presses; met: {[m['text'] for m in met]}")
+
+
+def test_skip_link_is_the_first_stop_and_leads_to_the_content(pages):
+    page = pages("phone", "mediator")
+    page.goto("/jeunes/")
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUSED)
+    assert first["text"] == "Aller au contenu" and first["drawn"]
+    assert page.get_by_role("link", name="Aller au contenu").bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "contenu"
+
+
+def test_keyboard_alone_awards_a_badge_with_visible_focus_throughout(pages, live_server):
+    page = pages("desktop", "mediator")
+    page.goto(f"/jeunes/{live_server.ids['Sacha']}")
+    skill = page.locator("li.skill--unlocked").first
+    skill_id, summary = skill.get_attribute("id"), skill.locator("summary").inner_text().strip()
+    page.locator("main").focus()  # where the skip link leads: the walk starts at the content
+
+    tab_to(page, lambda f: f["tag"] == "summary" and f["text"] == summary)
+    page.keyboard.press("Enter")
+    assert skill.locator("details").get_attribute("open") is not None
+    tab_to(page, lambda f: f["tag"] == "textarea")
+    page.keyboard.type("A attendu que chacun ait fini avant de lancer la manche suivante.")
+    tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "Délivrer le badge")
+    screenshot(page, "clavier-bouton-delivrer-focalise", full_page=False)
+    page.keyboard.press("Enter")
+
+    page.get_by_role("status").filter(has_text="délivré").wait_for()
+    assert "skill--earned" in (page.locator(f"li#{skill_id}").get_attribute("class") or "")
+
+
+def test_revocation_confirms_by_keyboard_and_can_be_cancelled(pages, live_server):
+    page = pages("desktop", "mediator")
+    page.goto(f"/jeunes/{live_server.ids['Sacha']}")
+    tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "Révoquer…")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", level=1, name="Révoquer un badge").wait_for()
+    tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "Annuler")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/jeunes/{live_server.ids['Sacha']}$"))
+
+
+@pytest.mark.parametrize("where", ["fiche", "page-du-jeune", "verdict", "verifier"])
+def test_key_pages_reflow_at_320_pixels(pages, live_server, where):
+    staff = pages("phone", "mediator")
+    staff.goto(f"/jeunes/{live_server.ids['Lina']}")
+    targets = {
+        "fiche": staff.url,
+        "page-du-jeune": staff.get_by_label("Adresse de sa page").input_value(),
+        "verdict": live_server.url + "/assertions/"
+        + staff.get_by_role("link", name="Révoquer…").first.get_attribute("href").rsplit("/", 1)[1],
+        "verifier": live_server.url + "/verifier",
+    }
+    page = staff if where == "fiche" else pages("phone")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(targets[where])
+    assert overflow(page) <= 0, f"{where}: scrolls sideways at 320 px"
+    if where == "page-du-jeune":
+        for details in page.locator("details.share").all():
+            details.locator("summary").click()
+        check_page(page, "320px-page-du-jeune-partages-ouverts")
