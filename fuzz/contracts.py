@@ -8,7 +8,9 @@ crash found by the fuzzer and saved to tests/fuzz/crashes/ is replayed on every 
 
 from __future__ import annotations
 
+import atexit
 import io
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -51,6 +53,7 @@ def _image_dir() -> Path:
     from PIL import Image
 
     folder = Path(tempfile.mkdtemp(prefix="palier-fuzz-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     out = io.BytesIO()
     Image.new("RGB", (4, 4), (30, 120, 200)).save(out, "PNG")
     (folder / "a.png").write_bytes(out.getvalue())
