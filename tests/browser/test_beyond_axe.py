@@ -76,22 +76,19 @@ def test_revocation_confirms_by_keyboard_and_can_be_cancelled(pages, live_server
     page.wait_for_url(re.compile(rf"/jeunes/{live_server.ids['Sacha']}$"))
 
 
-@pytest.mark.parametrize("where", ["fiche", "page-du-jeune", "verdict", "verifier"])
-def test_key_pages_reflow_at_320_pixels(pages, live_server, where):
+def test_key_pages_reflow_at_320_pixels(pages, live_server):
     staff = pages("phone", "mediator")
+    staff.set_viewport_size({"width": 320, "height": 640})
     staff.goto(f"/jeunes/{live_server.ids['Lina']}")
-    targets = {
-        "fiche": staff.url,
-        "page-du-jeune": staff.get_by_label("Adresse de sa page").input_value(),
-        "verdict": live_server.url + "/assertions/"
-        + staff.get_by_role("link", name="Révoquer…").first.get_attribute("href").rsplit("/", 1)[1],
-        "verifier": live_server.url + "/verifier",
-    }
-    page = staff if where == "fiche" else pages("phone")
-    page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(targets[where])
-    assert overflow(page) <= 0, f"{where}: scrolls sideways at 320 px"
-    if where == "page-du-jeune":
-        for details in page.locator("details.share").all():
-            details.locator("summary").click()
-        check_page(page, "320px-page-du-jeune-partages-ouverts")
+    assert overflow(staff) <= 0, "la fiche défile en largeur à 320 px"
+    personal = staff.get_by_label("Adresse de sa page").input_value()
+    uid = staff.get_by_role("link", name="Révoquer…").first.get_attribute("href").rsplit("/", 1)[1]
+
+    public = pages("phone")
+    public.set_viewport_size({"width": 320, "height": 640})
+    for url in (f"/assertions/{uid}", "/verifier", personal):
+        public.goto(url)
+        assert overflow(public) <= 0, f"{url} défile en largeur à 320 px"
+    for details in public.locator("details.share").all():
+        details.locator("summary").click()
+    check_page(public, "320px-page-du-jeune-partages-ouverts")
