@@ -11,6 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import given as given_  # « given » names the awarded badge here
+from hypothesis import strategies as st
 from helpers import login, login_admin
 from public_helpers import BROWSER, LD_JSON, award, tier_one_skills
 from sqlalchemy import select
@@ -303,3 +306,43 @@ def test_security_input_lone_surrogate_in_a_real_badge_is_invalid_not_an_outage(
     resp = client.post("/api/verify", json={"badge": json.dumps(doc)}, headers=HOST)
     assert resp.status_code == 200
     assert resp.get_json()["verdict"] == "invalid"
+
+
+# Any character, with lone surrogates, controls and quotes made frequent: they are what broke.
+_ANY_CHAR = st.one_of(st.characters(categories=("L", "M", "N", "P", "S", "Z", "Cc", "Cf", "Cs")),
+                      st.sampled_from("\ud800\udcff\udfff\x00\x01\u2028\ufffe<>\"'\\"))
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(_ANY_CHAR, max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(_ANY_CHAR, max_size=10), inner, max_size=4),
+    max_leaves=12)
+
+
+def _badge_shapes(uid: str):
+    """Random text and JSON, alone or grafted on one of our real assertion ids."""
+    ours = f"{BASE}/assertions/{uid}"
+    return st.one_of(
+        st.text(_ANY_CHAR, min_size=1, max_size=200),
+        st.builds(lambda tail: ours + tail, st.text(_ANY_CHAR, max_size=20)),
+        st.dictionaries(st.text(_ANY_CHAR, max_size=10), _JSON, max_size=5).map(lambda d: {**d, "id": ours}),
+        st.dictionaries(st.text(_ANY_CHAR, max_size=10), _JSON, max_size=5).map(
+            lambda d: json.dumps({**d, "id": ours})),
+    )
+
+
+def test_security_input_random_badges_never_read_as_an_outage(app, client):
+    """With a healthy database, no input may answer « momentanément impossible » (or a 5xx)."""
+    from issuer import security
+
+    app.extensions[security.LIMITER].enabled = False  # hundreds of posts: the limit is not under test
+    given = award(app)
+
+    @given_(badge=_badge_shapes(given.uid))
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def check(badge):
+        resp = client.post("/api/verify", data=json.dumps({"badge": badge}),
+                           content_type="application/json", headers=HOST)
+        assert resp.status_code in (200, 400), resp.get_data(as_text=True)[:300]
+        if resp.status_code == 200:
+            assert resp.get_json()["verdict"] != "unavailable", badge
+
+    check()
