@@ -1,7 +1,8 @@
 """End-to-end journeys in a real Chromium: a mediator on a phone, a young person, an employer.
 
 Every page met on the way is screenshotted and audited by axe-core (no serious or critical
-violation). The demo learners are split between journeys so they can run in any order:
+violation); axe is loaded through DevTools, not ``add_script_tag``, because Palier's CSP refuses
+inline scripts and ``bypass_csp`` would hide real CSP refusals (see browser_checks.inject_axe). The demo learners are split between journeys so they can run in any order:
 Yanis (no badge yet) gets a new badge, Noé loses one, Lina downloads and checks hers.
 """
 
