@@ -2,8 +2,9 @@
 
 Every page met on the way is screenshotted and audited by axe-core (no serious or critical
 violation); axe is loaded through DevTools, not ``add_script_tag``, because Palier's CSP refuses
-inline scripts and ``bypass_csp`` would hide real CSP refusals (see browser_checks.inject_axe). The demo learners are split between journeys so they can run in any order:
-Yanis (no badge yet) gets a new badge, Noé loses one, Lina downloads and checks hers.
+inline scripts and ``bypass_csp`` would hide real CSP refusals (see browser_checks.inject_axe).
+The demo learners are split between journeys so they can run in any order: Yanis (no badge yet)
+gets a new badge, Noé loses one, Lina downloads and checks hers.
 """
 
 from __future__ import annotations
