@@ -77,12 +77,16 @@ def inject_axe(page) -> None:
 def axe_violations(page, name: str) -> list[dict]:
     """The serious or critical violations axe-core finds on the page as it is now.
 
-    Every violation, minor ones included, is written to test-artifacts/axe/<name>.json for review.
+    Every violation, minor ones included, and what axe left undecided are written to
+    test-artifacts/axe/<name>.json for review.
     """
     inject_axe(page)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     AXE_REPORTS.mkdir(parents=True, exist_ok=True)
-    report = {"url": page.url, "axe": result["testEngine"]["version"], "violations": result["violations"]}
+    # "incomplete" is what axe could not decide alone (text over an image, say): for a human to review.
+    report = {"url": page.url, "axe": result["testEngine"]["version"], "violations": result["violations"],
+              "incomplete": [{"id": r["id"], "help": r["help"], "targets": [n["target"] for n in r["nodes"]]}
+                             for r in result["incomplete"]]}
     (AXE_REPORTS / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return [v for v in result["violations"] if v.get("impact") in BLOCKING]
 
