@@ -151,9 +151,12 @@ def overflow(page) -> int:
 
 
 def check_page(page, name: str) -> None:
-    """Screenshot the page, then fail on a serious or critical axe-core violation, sideways
-    scrolling, a CSP refusal, a script error or a broken asset."""
+    """Screenshot the page, then fail on an empty title, a serious or critical axe-core violation,
+    sideways scrolling, a CSP refusal, a script error or a broken asset."""
     screenshot(page, name)
+    # WCAG 2.4.2: a title that says which page this is, not only the site's name.
+    title = page.title()
+    assert title.removesuffix("Palier").strip(" ·-—"), f"{name} : titre de page vide ({title!r}, {page.url})"
     violations = axe_violations(page, name)
     assert not violations, f"Accessibilité ({name}, {page.url}) :\n{describe(violations)}"
     wider = overflow(page)
