@@ -1,1 +1,1 @@
-"""Palier's benchmarks: each figure is a ratio against the limit the work cannot beat, run by ``python -m benchmarks``."""
+"""Palier's benchmarks (``python -m benchmarks``): each figure is a ratio against an unbeatable limit."""

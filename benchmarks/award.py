@@ -17,7 +17,8 @@ KEY, WORK = "bulk_award", "attribution groupée de {n} badges (RSA-3072, base, j
 TARGET = 1.15
 
 
-def _award_once(app: Flask, learner_ids: list[int], skills: list[str], token: str) -> tuple[tuple[float, float, float], list[str]]:
+def _award_once(app: Flask, learner_ids: list[int], skills: list[str],
+                token: str) -> tuple[tuple[float, float, float], list[str]]:
     """Time one bulk award, commit included: (wall, CPU, commit's wall) and the signed badges it wrote."""
     from issuer import db
     from issuer.models import Assertion, utcnow
@@ -81,6 +82,7 @@ def run(app: Flask, private_pem: bytes, n: int = 500, repeats: int = 3) -> Figur
                 "commit_runs_s": [round(a[2], 4) for a in awards],
                 "award_runs_s": [round(a[0], 4) for a in awards],
                 "bare_runs_s": [round(b[0], 4) for b in bares]},
-        note=f"temps CPU : {cpu_ratio:.2f}× ; commit (fsync) : {median(a[2] for a in awards):.2f} s ; médiane de {repeats} passes, chacune entre deux séries "
+        note=f"temps CPU : {cpu_ratio:.2f}× ; commit (fsync) : {median(a[2] for a in awards):.2f} s ; "
+             f"médiane de {repeats} passes, chacune entre deux séries "
              f"de signatures nues (ratios de {min(ratios):.2f} à {max(ratios):.2f})",
     ))

@@ -17,7 +17,8 @@ from .fixture import HOST
 from .server import LOOPBACK
 
 WRK_MISSING = ("wrk est absent : la charge passe par un petit client Python (threads + http.client), "
-               "moins puissant ; installez-le avec « apt-get install -y wrk » pour des chiffres plus justes.")
+               "moins puissant ; installez-le avec « apt-get install -y wrk » "
+               "pour des chiffres plus justes.")
 
 
 @dataclass(frozen=True)

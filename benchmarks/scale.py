@@ -103,7 +103,8 @@ def fill(app: Flask, total: int) -> int:
         now, made, learner_ids = utcnow(), 0, []
         while made < missing:
             if not learner_ids:
-                learner_ids = _new_learners(session, Learner, -(-min(BATCH, missing - made) // len(skills)), now)
+                wanted = -(-min(BATCH, missing - made) // len(skills))  # enough people for one batch
+                learner_ids = _new_learners(session, Learner, wanted, now)
             batch = []
             for learner_id in learner_ids:
                 for skill in skills:
@@ -210,7 +211,8 @@ def build(root: Path, private_pem: bytes, small: int, large: int) -> tuple[Insta
     return first, second, subject
 
 
-def run(root: Path, private_pem: bytes, *, small: int, large: int, rounds: int, per_round: int) -> list[Figure]:
+def run(root: Path, private_pem: bytes, *, small: int, large: int, rounds: int,
+        per_round: int) -> list[Figure]:
     """Build both databases, then ask each page of each in alternation; the ratio of medians is the figure."""
     from .serving import has_route
     from .load import Request
@@ -223,7 +225,8 @@ def run(root: Path, private_pem: bytes, *, small: int, large: int, rounds: int, 
     figures, live = [], []
     for page in PAGES:
         if not has_route(apps[0], Request(page.path(subject))):
-            figures.append(absent(page.key, page.work, "max", TARGET, "route absente de ce dépôt pour l'instant"))
+            figures.append(absent(page.key, page.work, "max", TARGET,
+                                  "route absente de ce dépôt pour l'instant"))
         else:
             live.append(page)
     clients = [_client(app) for app in apps]
@@ -259,7 +262,8 @@ def _figure(page: Page, small_times: list[float], large_times: list[float], smal
             built: float) -> Figure:
     low, high = median(small_times), median(large_times)
     return judged(Figure(
-        page.key, f"{page.work}, {_n(large)} vs {_n(small)} assertions", ratio=high / low, bound="max", target=TARGET,
+        page.key, f"{page.work}, {_n(large)} vs {_n(small)} assertions", ratio=high / low,
+        bound="max", target=TARGET,
         measured=f"{high * 1000:.2f} ms", limit=f"{low * 1000:.2f} ms",
         note=f"médiane de {len(small_times)} requêtes par taille, en process, en alternance "
              f"(bases construites en {built:.0f} s)",

@@ -97,7 +97,8 @@ def _check(key: str, status: int, headers: dict[str, str], body: bytes) -> str |
     return None
 
 
-def run(instance: Instance, app: Flask, *, seconds: float, rounds: int, workers: int, log: Path) -> list[Figure]:
+def run(instance: Instance, app: Flask, *, seconds: float, rounds: int, workers: int,
+        log: Path) -> list[Figure]:
     """Serve the instance with gunicorn and measure each request against hello, in adjacent pairs."""
     uid, etag, jws = _sample(app)
     wanted = requests_for(uid, etag, jws, _others(app, uid))
@@ -139,7 +140,8 @@ def _measure(key: str, srv: server.Server, request: load.Request, hello: load.Re
     rps, base_rps = median(m.rps for m, _ in pairs), median(b.rps for _, b in pairs)
     bad = sum(m.bad for m, _ in pairs)
     total = sum(m.requests for m, _ in pairs)
-    note = (f"{tool}, {connections} connexions, {srv.describe}, médiane de {rounds} tours de {seconds:g} s "
+    tours = f"{rounds} tour{'s' if rounds > 1 else ''}"
+    note = (f"{tool}, {connections} connexions, {srv.describe}, médiane de {tours} de {seconds:g} s "
             f"par côté (ratios de {min(ratios):.2f} à {max(ratios):.2f})")
     if request.rotate:
         note += f" ; {len(request.paths)} adresses en rotation"

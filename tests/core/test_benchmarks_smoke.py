@@ -100,6 +100,7 @@ def test_cahier_figures_are_absent_when_the_dict_lacks_them():
 
 
 def test_wrk_script_rotates_through_every_path_when_asked():
-    script = load._script(load.Request("/a/1", headers={"Accept": "application/ld+json"}, rotate=("/a/2", "/a/3")))
+    request = load.Request("/a/1", headers={"Accept": "application/ld+json"}, rotate=("/a/2", "/a/3"))
+    script = load._script(request)
     assert "paths = { [[/a/1]], [[/a/2]], [[/a/3]] }" in script
     assert "wrk.format(nil, paths[i])" in script and "wrk.headers[ [[Host]] ]" in script
