@@ -22,7 +22,7 @@ from .runtime import Runtime
 from .services.profile import get_profile
 
 __all__ = [
-    "Hosted", "HostedAssertion", "LONG", "PUBLIC_KEYS", "SHORT", "assertion_record", "badge_class",
+    "Hosted", "HostedAssertion", "LONG", "SHORT", "assertion_record", "badge_class",
     "badge_image", "criteria_html", "etag_of", "safe_id", "issuer_logo", "issuer_profile", "key", "profile",
     "recipient", "revocations",
 ]
@@ -88,28 +88,25 @@ def logo_url(rt: Runtime) -> str:
     return f"{rt.urls.issuer}/image.png"
 
 
-# Which keys the Profile's ``publicKey`` names. Open Badges 2.0 allows several, but the official
-# validator (openbadges 1.1.2) refuses a Profile with more than one ("more than the single allowed
-# value"), which after a rotation would fail EVERY badge of the instance, hosted ones included. So by
-# default only the signing key is named; retired keys stay published at /keys/<kid> (owner: the
-# issuer), Palier's own verifier still accepts them, and downloads are re-signed with the active key
-# (see sharing.download_jws). "all" follows the letter of the spec instead.
-PUBLIC_KEYS = ("active", "all")
+def profile(db: Session, rt: Runtime, row: IssuerProfile, *, kid: str | None = None) -> Hosted:
+    """A Profile of the issuer: the one owning key ``kid``, or ``/issuer`` naming the signing key.
 
-
-def profile(db: Session, rt: Runtime, row: IssuerProfile, *, keys: str = "active") -> Hosted:
-    """The issuer Profile with its revocation list and public key(s): the active one, or all."""
-    if keys == "all":
-        kids = list(db.scalars(select(SigningKey.kid).order_by(SigningKey.created_at, SigningKey.id)))
-    else:
+    Open Badges 2.0 allows several keys per Profile, but the official validator (openbadges 1.1.2)
+    refuses more than one ``publicKey`` value. So each key has its own Profile, ``/issuer/<kid>``, which
+    the BadgeClasses published while that key signed name as their issuer: after a rotation, badges
+    signed by the old key and by the new one both verify, in Palier and in the validator.
+    """
+    if kid is None:
         # No active key (all retired by hand): name the newest, so recent badges keep an owner.
         newest = rt.keys.active(db) or db.scalars(
             select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc()).limit(1)).first()
-        kids = [newest.kid] if newest else []
+        kids, ident = ([newest.kid] if newest else []), rt.urls.issuer
+    else:
+        kids, ident = [kid], rt.urls.issuer_for_key(kid)
     fields = dict(
-        id=rt.urls.issuer, name=row.name, url=row.url, description=row.description or None,
+        id=ident, name=row.name, url=row.url, description=row.description or None,
         image=logo_url(rt) if row.logo_png else None,
-        public_keys=[rt.urls.key(kid) for kid in kids], revocation_list=rt.urls.revocations,
+        public_keys=[rt.urls.key(k) for k in kids], revocation_list=rt.urls.revocations,
     )
     try:
         doc = badges.issuer_profile(email=row.email or None, **fields)
@@ -119,10 +116,12 @@ def profile(db: Session, rt: Runtime, row: IssuerProfile, *, keys: str = "active
     return _hosted(doc, SHORT)
 
 
-def issuer_profile(db: Session, rt: Runtime, config) -> Hosted:
-    """The issuer Profile as this instance publishes it (``ISSUER_PUBLIC_KEYS``: active or all)."""
-    mode = config.get("ISSUER_PUBLIC_KEYS", "active")
-    return profile(db, rt, get_profile(db, config), keys=mode if mode in PUBLIC_KEYS else "active")
+def issuer_profile(db: Session, rt: Runtime, config, kid: str | None = None) -> Hosted | None:
+    """The issuer Profile at ``/issuer``, or the one of key ``kid`` (None when there is no such key)."""
+    if kid is not None:
+        if not safe_id(kid, 40) or db.scalar(select(SigningKey.id).where(SigningKey.kid == kid)) is None:
+            return None
+    return profile(db, rt, get_profile(db, config), kid=kid)
 
 
 def key(db: Session, rt: Runtime, kid: str) -> Hosted | None:
@@ -132,7 +131,7 @@ def key(db: Session, rt: Runtime, kid: str) -> Hosted | None:
     pem = db.scalar(select(SigningKey.public_pem).where(SigningKey.kid == kid))
     if pem is None:
         return None
-    return _hosted(badges.cryptographic_key(id=rt.urls.key(kid), owner=rt.urls.issuer,
+    return _hosted(badges.cryptographic_key(id=rt.urls.key(kid), owner=rt.urls.issuer_for_key(kid),
                                             public_pem=pem), KEY_AGE)
 
 

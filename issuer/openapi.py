@@ -156,6 +156,9 @@ _SKILL = _path_param("skill", _TEXT, "L'identifiant de la compétence dans l'arb
 
 _PATHS: dict[str, Any] = {
     "/issuer": _get("Le profil de l'émetteur", _json("Issuer", "Le profil (JSON-LD).")),
+    "/issuer/{kid}": _get("Le profil de l'émetteur en tant que détenteur d'une clé",
+                          _json("Issuer", "Le profil qui nomme cette seule clé (JSON-LD)."),
+                          params=[_path_param("kid", _TEXT, "Le nom de la clé.")]),
     "/keys/{kid}": _get("Une clé publique de l'émetteur", _json("CryptographicKey", "La clé (JSON-LD)."),
                         params=[_path_param("kid", _TEXT, "Le nom de la clé.")]),
     "/revocations": _get("La liste des badges retirés", _json("RevocationList", "La liste (JSON-LD).")),

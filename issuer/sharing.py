@@ -91,14 +91,11 @@ def png_as_svg(png: bytes) -> str:
 
 
 def download_jws(db: Session, rt: Runtime, row: Assertion) -> str:
-    """The signed badge to hand out: the stored JWS, or the same assertion signed by the active key."""
-    # After a key rotation the Profile names only the active key (see hosted.PUBLIC_KEYS), so a
-    # badge signed by a retired key is re-signed, unchanged but for its creator, when downloaded.
-    active = rt.keys.active(db)
-    if active is None or active.id == row.key_id or not row.jws:
-        return row.jws
-    signed = dict(row.data, verification=badges.signed_verification(rt.urls.key(active.kid)))
-    return badges.sign_assertion(signed, rt.keys.private_pem(active.kid))
+    """The signed badge to hand out: the JWS stored at award time, whichever key signed it.
+
+    A retired key keeps verifying: its Profile (``/issuer/<kid>``) still names it (see hosted.profile).
+    """
+    return row.jws
 
 
 def baked_png(row: Assertion, jws: str | None = None) -> bytes:

@@ -31,6 +31,10 @@ class Urls:
         """The issuer Profile."""
         return f"{self.base}/issuer"
 
+    def issuer_for_key(self, kid: str) -> str:
+        """The Profile of the issuer as the owner of one signing key (named by its BadgeClasses)."""
+        return f"{self.base}/issuer/{kid}"
+
     @property
     def revocations(self) -> str:
         """The RevocationList."""

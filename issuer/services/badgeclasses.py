@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import badges
 from skilltree import Skill, SkillTree, emblem_png, emblem_svg
 
-from ..models import BadgeClassVersion
+from ..models import BadgeClassVersion, SigningKey
 from ..runtime import Runtime
 
 
@@ -24,10 +24,10 @@ def _image(tree: SkillTree, skill: Skill) -> tuple[bytes, str | None]:
     return emblem_png(skill, branch), emblem_svg(skill, branch)
 
 
-def _document(rt: Runtime, skill: Skill, version: int) -> dict:
+def _document(rt: Runtime, skill: Skill, version: int, issuer: str) -> dict:
     return badges.badge_class(
         id=rt.urls.badge_class(skill.id, version),
-        issuer=rt.urls.issuer,
+        issuer=issuer,
         name=skill.name,
         description=skill.description,
         image=rt.urls.badge_image(skill.id, version),
@@ -46,38 +46,51 @@ def _document(rt: Runtime, skill: Skill, version: int) -> dict:
     )
 
 
-def _digest(rt: Runtime, skill: Skill, png: bytes) -> str:
+def _digest(rt: Runtime, skill: Skill, png: bytes, issuer: str) -> str:
     """What the badge says it certifies, independent of the version number in its ids."""
-    doc = _document(rt, skill, 0)
+    doc = _document(rt, skill, 0, issuer)
     payload = badges.canonical_json(doc) + b"|" + hashlib.sha256(png).digest()
     payload += f"|{skill.branch}|{skill.tier}|{skill.validity_days}".encode()
     return hashlib.sha256(payload).hexdigest()
 
 
-def current_version(db: Session, rt: Runtime, skill_id: str, now: datetime) -> BadgeClassVersion:
+def issuer_of(rt: Runtime, key: SigningKey | None) -> str:
+    """The Profile a BadgeClass names: the one of the key that signs its badges.
+
+    Each signing key has its own Profile (``/issuer/<kid>``) naming that key alone, because the official
+    validator accepts a single ``publicKey`` per Profile: so after a rotation, badges signed by the old key
+    (through their frozen BadgeClass versions) and by the new one both verify everywhere.
+    """
+    return rt.urls.issuer_for_key(key.kid) if key is not None else rt.urls.issuer
+
+
+def current_version(
+    db: Session, rt: Runtime, skill_id: str, now: datetime, key: SigningKey | None = None
+) -> BadgeClassVersion:
     """The BadgeClass version matching the skill as the tree says it today, published if new."""
     tree = rt.tree
     skill = tree.skill(skill_id)
-    cache_key = (tree.digest, skill_id)
+    issuer = issuer_of(rt, key or rt.keys.active(db))
+    cache_key = (tree.digest, skill_id, issuer)
     cached = rt.badge_class_cache.get(cache_key)
     if cached is not None:
         row = db.get(BadgeClassVersion, cached)
         if row is not None and row.skill_id == skill_id:
             return row
     png, svg = _image(tree, skill)
-    digest = _digest(rt, skill, png)
+    digest = _digest(rt, skill, png, issuer)
     row = db.scalars(
         select(BadgeClassVersion).where(
             BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.digest == digest
         )
     ).first()
     if row is None:
-        row = _publish(db, rt, skill, digest, png, svg, now)
+        row = _publish(db, rt, skill, digest, png, svg, now, issuer)
     rt.badge_class_cache[cache_key] = row.id
     return row
 
 
-def _publish(db, rt, skill, digest, png, svg, now) -> BadgeClassVersion:
+def _publish(db, rt, skill, digest, png, svg, now, issuer) -> BadgeClassVersion:
     latest = db.scalar(
         select(func.max(BadgeClassVersion.version)).where(BadgeClassVersion.skill_id == skill.id)
     )
@@ -89,7 +102,7 @@ def _publish(db, rt, skill, digest, png, svg, now) -> BadgeClassVersion:
         branch_id=skill.branch,
         tier=skill.tier,
         name=skill.name,
-        document=badges.canonical_json(_document(rt, skill, version)).decode(),
+        document=badges.canonical_json(_document(rt, skill, version, issuer)).decode(),
         image_png=png,
         image_svg=svg,
         validity_days=skill.validity_days,

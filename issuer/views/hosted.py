@@ -70,8 +70,15 @@ def not_found(message: str, *, vary: bool = False) -> Response:
 
 @bp.get("/issuer")
 def issuer():
-    """The issuer Profile, with every public key and the revocation list."""
+    """The issuer Profile, naming the signing key and the revocation list."""
     return serve(hosted.issuer_profile(db.session(), runtime(), current_app.config))
+
+
+@bp.get("/issuer/<kid>")
+def issuer_of_key(kid: str):
+    """The issuer Profile as owner of one key, current or retired (named by that key's BadgeClasses)."""
+    doc = hosted.issuer_profile(db.session(), runtime(), current_app.config, kid)
+    return serve(doc) if doc else not_found("Aucune clé de cet émetteur ne porte ce nom.")
 
 
 @bp.get("/issuer/image.png")
