@@ -29,7 +29,7 @@ class Sizes:
     cahier_badges: int
 
 
-FULL = Sizes(500, 3, 3, 5, 1_000, 100_000, 4, 25, 30)
+FULL = Sizes(500, 5, 3, 5, 1_000, 100_000, 4, 25, 30)
 QUICK = Sizes(100, 2, 2, 1, 1_000, 20_000, 2, 10, 30)
 
 
