@@ -109,7 +109,8 @@ def test_young_person_downloads_the_baked_png_and_verifies_it(pages, live_server
     first = young.locator("li.portfolio__badge").first
     name = first.get_by_role("heading", level=2).inner_text()
     with young.expect_download() as info:
-        first.get_by_role("link", name="Télécharger l'image (PNG)").click()
+        # The link's name says which badge, for a screen reader's list of links.
+        first.get_by_role("link", name=f"Télécharger l'image (PNG) du badge {name}", exact=True).click()
     png = tmp_path / "badge.png"
     info.value.save_as(png)
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
