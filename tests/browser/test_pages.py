@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from browser_checks import check_page
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,7 @@ def test_refused_login_names_the_problem_accessibly(pages):
     page.goto("/login")
     page.get_by_role("button", name="Se connecter").click()
     email = page.get_by_label("Adresse e-mail")
-    assert email.get_attribute("aria-invalid") == "true"
+    expect(email).to_have_attribute("aria-invalid", "true")
     error = page.locator(f"#{email.get_attribute('aria-describedby').split()[-1]}")
     assert "adresse" in error.inner_text().lower()
     assert page.get_by_role("alert").count() >= 1
@@ -65,7 +66,7 @@ def test_refused_learner_form_ties_each_error_to_its_field(pages):
     page.goto("/jeunes/nouveau")
     page.locator("form.form button[type=submit]").last.click()
     invalid = page.locator("[aria-invalid=true]")
-    assert invalid.count() >= 1
+    expect(invalid.first).to_be_visible()
     for field in invalid.all():
         described = (field.get_attribute("aria-describedby") or "").split()
         assert any(part.endswith("-error") for part in described), field.evaluate("e => e.outerHTML")
@@ -77,7 +78,8 @@ def test_refused_verification_explains_in_french(pages):
     page.goto("/verifier")
     page.get_by_label("Adresse du badge, badge signé ou JSON du badge").fill("ceci n'est pas un badge")
     page.get_by_role("button", name="Vérifier ce badge").click()
-    assert page.locator("main").inner_text().strip()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Badge non authentique")
+    expect(page.locator(".verdict")).to_contain_text("n'est pas un badge lisible")
     check_page(page, "tour-verification-refusee")
 
 
@@ -92,3 +94,19 @@ def test_public_pages_say_they_are_french_to_an_english_browser(browser, live_se
             assert page.locator("footer").get_attribute("lang") == "en", path  # the translated layout
     finally:
         context.close()
+
+
+def test_refused_award_reopens_its_form_with_the_focus_on_the_missing_evidence(pages, live_server):
+    page = pages("phone", "mediator")
+    page.goto(f"/jeunes/{live_server.ids['Noé']}")
+    skill = page.locator("li.skill--unlocked").first
+    skill.locator("summary").tap()
+    skill.get_by_role("button", name="Délivrer le badge").tap()  # no evidence written
+    page.wait_for_url("**/badges/*")
+
+    assert page.locator("details[open]").count() == 1, "only the refused form is open"
+    narrative = page.locator("details[open]").get_by_label("Ce que vous avez observé")
+    assert narrative.evaluate("e => e === document.activeElement")
+    assert narrative.get_attribute("aria-invalid") == "true"
+    assert "Décrivez ce que vous avez observé" in page.locator(f"#{narrative.get_attribute('id')}-error").inner_text()
+    check_page(page, "tour-delivrance-refusee")
