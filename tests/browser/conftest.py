@@ -119,10 +119,12 @@ def browser():
 
 
 def _context(browser, live_server, options: dict):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True, **options)
+    context = browser.new_context(**{"base_url": live_server.url, "locale": "fr-FR", "accept_downloads": True,
+                                     **options})
     context.set_default_timeout(TIMEOUT_MS)
     # Belt and braces: anything not addressed to the test server is refused before it leaves.
-    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort("blockedbyclient"))
+    ours = live_server.url + "/"
+    context.route(lambda url: not url.startswith(ours), lambda route: route.abort("blockedbyclient"))
     context.on("page", watch)
     return context
 
@@ -158,12 +160,12 @@ def pages(browser, live_server, signed_in):
 
     The phone is 360×740 with touch, as a mediator holds it during a session; the desktop is
     an employer checking a badge. Separate contexts keep one person's login away from another;
-    ``as_`` opens the page already signed in as a demo account.
+    ``as_`` opens the page already signed in as a demo account; other keywords go to the context.
     """
     contexts = []
 
-    def open_page(kind: str = "desktop", as_: str | None = None):
-        options = dict(PHONE if kind == "phone" else DESKTOP)
+    def open_page(kind: str = "desktop", as_: str | None = None, **context_options):
+        options = {**(PHONE if kind == "phone" else DESKTOP), **context_options}
         if as_:
             options["storage_state"] = signed_in(as_)
         context = _context(browser, live_server, options)

@@ -83,17 +83,13 @@ def test_refused_verification_explains_in_french(pages):
     check_page(page, "tour-verification-refusee")
 
 
-def test_public_pages_say_they_are_french_to_an_english_browser(browser, live_server):
+def test_public_pages_say_they_are_french_to_an_english_browser(pages):
     # An employer abroad: their browser asks for English, the public pages are written in French only.
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", extra_http_headers={"Accept-Language": "en"})
-    try:
-        page = context.new_page()
-        for path in ("/verifier", "/badges/cooperation-1/v1/criteres"):
-            page.goto(path)
-            assert page.locator("html").get_attribute("lang") == "fr", path
-            assert page.locator("footer").get_attribute("lang") == "en", path  # the translated layout
-    finally:
-        context.close()
+    page = pages("desktop", locale="en-GB", extra_http_headers={"Accept-Language": "en"})
+    for path in ("/verifier", "/badges/cooperation-1/v1/criteres"):
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "fr", path
+        assert page.locator("footer").get_attribute("lang") == "en", path  # the translated layout
 
 
 def test_refused_award_reopens_its_form_with_the_focus_on_the_missing_evidence(pages, live_server):
