@@ -8,9 +8,9 @@ import click
 from flask import current_app
 
 from .. import db, migrate
-from ..services import audit, backup, profile
+from ..services import audit, backup, profile, signing
 from ..services import demo as demo_service
-from .common import Failure, palier_command, runtime, utcnow
+from .common import palier_command, runtime, utcnow
 
 
 @click.command("init")
@@ -44,9 +44,8 @@ def key_group() -> None:
 @palier_command
 def key_rotate() -> None:
     """Crée une nouvelle clé pour les prochains badges ; les anciennes restent publiées."""
-    rt, now = runtime(), utcnow()
-    key = rt.keys.rotate(db.session(), now)
-    audit.record(db.session(), None, "key.rotate", f"key:{key.kid}", now)
+    rt = runtime()
+    key = signing.rotate_key(db.session(), rt, actor=None, now=utcnow())
     click.echo(f"Nouvelle clé de signature : {rt.urls.key(key.kid)}")
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import Refused
+from ..errors import NotFound, Refused
 from ..models import Role, User
 from ..passwords import MIN_LENGTH, check_password, hash_password, needs_rehash
 from . import audit
@@ -70,4 +70,17 @@ def authenticate(db: Session, email: str, password: str, now: datetime) -> User 
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
+    return user
+
+
+def set_active(db: Session, user_id: int, active: bool, *, actor: User | None, now: datetime) -> User:
+    """Activate or deactivate an account (its sessions end at their next request)."""
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("Ce compte n'existe pas.")
+    if actor is not None and user.id == actor.id and not active:
+        raise Refused("Vous ne pouvez pas désactiver votre propre compte.")
+    user.active = active
+    audit.record(db, actor, "user.activate" if active else "user.deactivate", f"user:{user.id}", now)
+    db.flush()
     return user

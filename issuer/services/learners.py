@@ -108,6 +108,16 @@ def renew_portfolio_link(db: Session, learner_id: int, *, actor: User | None, no
     return learner
 
 
+def disable_portfolio_link(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Learner:
+    """Revoke the personal link without issuing a new one."""
+    learner = get(db, learner_id)
+    if learner.portfolio_token is None:
+        raise Refused("Ce lien personnel est déjà désactivé.")
+    learner.portfolio_token = None
+    audit.record(db, actor, "learner.link.disable", f"learner:{learner.id}", now)
+    return learner
+
+
 def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Learner:
     """Erase personal data: badges stay answerable, as revoked, without what they said of the person."""
     learner = get(db, learner_id)

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from .. import db
 from ..auth import actor, current_user, log_in, require_admin
-from ..errors import NotFound, Refused
+from ..errors import NotFound
 from ..forms import ConfirmForm, PasswordForm, ProfileForm, UserForm, run_once
 from ..forms.images import clean_logo
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..models import AuditEvent, SigningKey, User, utcnow
 from ..runtime import runtime
-from ..services import accounts, audit, profile
+from ..services import accounts, profile, signing
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -77,15 +77,7 @@ def users():
 
 
 def _set_active(dbs, user_id: int, active: bool) -> dict:
-    # No service for this yet: one flag and its audit line, in the caller's transaction.
-    user = dbs.get(User, user_id)
-    if user is None:
-        raise NotFound(_("Ce compte n'existe pas."))
-    if user.id == current_user.id and not active:
-        raise Refused(_("Vous ne pouvez pas désactiver votre propre compte."))
-    user.active = active
-    audit.record(dbs, actor(), "user.activate" if active else "user.deactivate", f"user:{user.id}", utcnow())
-    dbs.flush()
+    user = accounts.set_active(dbs, user_id, active, actor=actor(), now=utcnow())
     return {"id": user.id}
 
 
@@ -167,8 +159,7 @@ def logo():
 
 
 def _rotate(dbs) -> dict:
-    key = runtime().keys.rotate(dbs, utcnow())
-    audit.record(dbs, actor(), "key.rotate", f"key:{key.kid}", utcnow())
+    key = signing.rotate_key(dbs, runtime(), actor=actor(), now=utcnow())
     return {"kid": key.kid}
 
 

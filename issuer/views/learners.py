@@ -9,13 +9,12 @@ from sqlalchemy import func, select
 
 from .. import db
 from ..auth import actor, require_staff
-from ..errors import Refused
 from ..forms import EraseForm, LearnerForm, PalierForm, run_once
 from ..forms.once import recall
 from ..i18n import gettext as _
 from ..models import Assertion, Learner, utcnow
 from ..runtime import runtime
-from ..services import audit, learners
+from ..services import learners
 from .mediator import RECENT
 
 bp = Blueprint("learners", __name__, url_prefix="/jeunes")
@@ -101,13 +100,7 @@ def edit(learner_id: int):
 
 
 def _disable_link(dbs, learner_id: int) -> dict:
-    # No service for this yet: one field and its audit line, in the caller's transaction.
-    found = learners.get(dbs, learner_id)
-    if found.portfolio_token is None:
-        raise Refused(_("Le lien personnel est déjà désactivé."))
-    found.portfolio_token = None
-    audit.record(dbs, actor(), "learner.link.disable", f"learner:{found.id}", utcnow())
-    dbs.flush()
+    found = learners.disable_portfolio_link(dbs, learner_id, actor=actor(), now=utcnow())
     return {"id": found.id}
 
 

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import db
 from ..auth import actor, require_staff
-from ..errors import NotFound, Refused
 from ..forms import BulkAwardForm, CsvImportForm, SessionForm, choice, run_once
 from ..i18n import gettext as _, local_today, ngettext
-from ..models import BulkRequest, GameSession, Learner, User, utcnow
+from ..models import BulkRequest, GameSession, Learner, utcnow
 from ..runtime import runtime
-from ..services import audit, bulk
+from ..services import bulk, sessions
 
 bp = Blueprint("sessions", __name__, url_prefix="/seances")
 LISTED = 100
-
-
-def _held_on(day: date) -> datetime:
-    # Noon UTC: the same calendar day in metropolitan France and in almost every overseas territory.
-    return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
 
 
 def _live_learners(dbs) -> list[Learner]:
@@ -31,29 +23,8 @@ def _live_learners(dbs) -> list[Learner]:
     ))
 
 
-def create_session(dbs, *, title: str, held_on: date, place: str, game: str, participant_ids: list[int],
-                   who: User | None, now: datetime) -> GameSession:
-    """Record a game session with its participants (no dedicated service yet: kept small, here)."""
-    if not (title or "").strip():
-        raise Refused(_("Donnez un titre à la séance."))
-    people = list(dbs.scalars(select(Learner).where(
-        Learner.id.in_(set(participant_ids)), Learner.erased_at.is_(None)))) if participant_ids else []
-    if len(people) != len(set(participant_ids)):
-        raise Refused(_("Un·e des participant·es choisi·es n'existe plus : rechargez la page."))
-    row = GameSession(title=title.strip(), held_on=_held_on(held_on), place=place or "", game=game or "",
-                      created_by_id=who.id if who else None, created_at=now)
-    row.participants = people
-    dbs.add(row)
-    dbs.flush()
-    audit.record(dbs, who, "session.create", f"session:{row.id}", now, participants=len(people))
-    return row
-
-
 def _get(session_id: int) -> GameSession:
-    row = db.session().get(GameSession, session_id)
-    if row is None:
-        raise NotFound(_("Cette séance n'existe pas."))
-    return row
+    return sessions.get(db.session(), session_id)
 
 
 def _skill_groups() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -101,9 +72,9 @@ def create():
     if request.method == "GET" and form.held_on.data is None:
         form.held_on.data = local_today()
     if form.validate_on_submit():
-        outcome = run_once(form.token.data, lambda s: {"id": create_session(
-            s, title=form.title.data, held_on=form.held_on.data, place=form.place.data, game=form.game.data,
-            participant_ids=form.participants.data or [], who=actor(), now=utcnow()).id})
+        outcome = run_once(form.token.data, lambda s: {"id": sessions.create_session(
+            s, title=form.title.data, day=form.held_on.data, place=form.place.data, game=form.game.data,
+            participant_ids=form.participants.data or [], actor=actor(), now=utcnow()).id})
         if outcome.ok:
             flash(_("Séance enregistrée."), "success")
             return redirect(url_for("sessions.show", session_id=outcome.result["id"]))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import stat
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from issuer.models import Assertion, SigningKey
 
