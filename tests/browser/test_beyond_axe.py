@@ -10,13 +10,14 @@ from browser_checks import check_page, overflow, screenshot
 pytestmark = pytest.mark.browser
 
 MAX_TABS = 80
-# The element that has focus, and whether something draws it (outline or the focus ring's shadow).
+# The element that has focus, and whether an outline draws it: a box-shadow alone vanishes in
+# Windows' contrast themes (forced colours), an outline stays.
 FOCUSED = """() => {
   const e = document.activeElement, s = getComputedStyle(e);
   return {
     tag: e.tagName.toLowerCase(), id: e.id, cls: e.className || '',
     text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 60),
-    drawn: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none',
+    drawn: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
   };
 }"""
 
@@ -92,3 +93,31 @@ def test_key_pages_reflow_at_320_pixels(pages, live_server):
     for details in public.locator("details.share").all():
         details.locator("summary").click()
     check_page(public, "320px-page-du-jeune-partages-ouverts")
+
+
+# WCAG 1.4.12: a reader may widen line, paragraph, letter and word spacing without losing anything.
+TEXT_SPACING = """() => {
+  const sheet = new CSSStyleSheet();  // built by script: the CSP's style-src governs markup, not this
+  sheet.replaceSync(`* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+                         word-spacing: 0.16em !important; }
+                     p { margin-bottom: 2em !important; }`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  return getComputedStyle(document.body).letterSpacing;
+}"""
+# Buttons and labels whose text no longer fits their box (text fields scroll by design: not them).
+CLIPPED = """() => [...document.querySelectorAll('a.button, button, summary, label, select, legend, h1, h2')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.outerHTML.slice(0, 120))"""
+
+
+def test_key_pages_survive_wider_text_spacing_on_a_phone(pages, live_server):
+    staff = pages("phone", "mediator")
+    staff.goto(f"/jeunes/{live_server.ids['Lina']}")
+    personal = staff.get_by_label("Adresse de sa page").input_value()
+    public = pages("phone")
+    for page, url in ((staff, staff.url), (public, personal), (public, "/verifier")):
+        page.goto(url)
+        assert page.evaluate(TEXT_SPACING) != "normal", "the spacing sheet was not applied"
+        assert overflow(page) <= 0, f"{url} défile en largeur avec un espacement de texte élargi"
+        assert page.evaluate(CLIPPED) == [], url
+    screenshot(public, "espacement-texte-verifier")
