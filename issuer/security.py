@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -96,9 +97,29 @@ def _headers(https: bool) -> Callable[[Response], Response]:
     return add
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that shared documents do not ``Vary: Cookie``.
+
+    Flask-Login touches the session after every request, so Flask would mark even the public Open
+    Badges documents as varying on cookies, and a shared cache could not keep them. A view that
+    calls ``cookie_free()`` promises its body never depends on who asks.
+    """
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if g.get("cookie_free") and not session and not session.modified:
+            return  # nothing to store, and nothing in the answer came from a session
+        super().save_session(app, session, response)
+
+
+def cookie_free() -> None:
+    """Mark the current answer as the same for everyone (no ``Vary: Cookie``)."""
+    g.cookie_free = True
+
+
 def init_app(app: Flask) -> None:
     """Protect state changes with CSRF tokens, create the login limiter, add security headers."""
     csrf.init_app(app)
+    app.session_interface = _SessionInterface()
     # Registered before the blueprints, which use it for every database id in their routes.
     app.url_map.converters["id"] = RowId
     app.extensions[LIMITER] = _make_limiter(app)

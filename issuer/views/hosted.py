@@ -9,6 +9,7 @@ from .. import db, hosted
 from ..errors import error_response
 from ..hosted import Hosted
 from ..runtime import runtime
+from ..security import cookie_free
 from ..services.profile import get_profile
 from .verify import assertion_page
 
@@ -48,6 +49,7 @@ def _matches(etag: str) -> bool:
 
 def serve(doc: Hosted, *, vary: bool = False) -> Response:
     """Send stored bytes with ETag, cache lifetime and CORS; ``If-None-Match`` answers 304."""
+    cookie_free()
     # Headers written out directly: this is the hottest path of the public side.
     headers = [("ETag", f'"{doc.etag}"'), ("Cache-Control", f"public, max-age={doc.max_age}"),
                ("Access-Control-Allow-Origin", "*")]

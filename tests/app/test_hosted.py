@@ -322,3 +322,11 @@ def test_assertion_json_when_the_database_is_down_is_503_not_a_guess(app, client
     with database_down(app):
         resp = client.get(path(badge.url), headers=LD_JSON)
     assert resp.status_code == 503
+
+
+def test_public_documents_do_not_vary_on_cookies_so_shared_caches_can_keep_them(app, client):
+    badge = award(app)
+    for path in ("/issuer", "/revocations", f"/assertions/{badge.uid}"):
+        resp = client.get(path, headers={"Accept": "application/ld+json"})
+        assert resp.status_code == 200
+        assert "Cookie" not in resp.headers.get("Vary", "") and "Set-Cookie" not in resp.headers
