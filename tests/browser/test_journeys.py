@@ -68,7 +68,7 @@ def test_mediator_awards_a_badge_from_a_phone_in_three_screens(pages, live_serve
     assert skill_name in page.locator("#badges ~ ul").first.inner_text()
     check_page(page, "04-badge-delivre-telephone")
     # login -> list -> learner -> (award) learner again: three screens after the login page.
-    assert len(screens) <= 3, screens
+    assert 2 <= len(screens) <= 3, screens
 
 
 def test_mediator_revokes_a_badge_with_a_reason_and_the_employer_sees_it(pages, live_server):
