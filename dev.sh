@@ -20,8 +20,18 @@ venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
   fi
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null
-  "$VENV/bin/python" -m pip install --quiet -e ".$1"
+  echo "Installation des dépendances de Palier dans $VENV ..."
+  local log
+  log=$(mktemp)
+  # pip's build chatter only matters when something fails: then it is shown whole.
+  if ! { "$VENV/bin/python" -m pip install --quiet --upgrade pip &&
+         "$VENV/bin/python" -m pip install --quiet -e ".$1"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "L'installation a échoué (voir ci-dessus)." >&2
+    exit 1
+  fi
+  rm -f "$log"
 }
 
 case "${1:-}" in
