@@ -13,6 +13,7 @@ import re
 
 import pytest
 from browser_checks import check_page
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -144,3 +145,23 @@ def test_employer_opens_the_address_a_young_person_shared_and_sees_it_is_valid(p
     heading = employer.locator(".verdict").get_by_role("heading", level=1)
     assert heading.inner_text().strip().lower() == "badge valide"
     check_page(employer, "12-employeur-badge-valide")
+
+
+def test_baked_svg_from_the_young_persons_page_also_verifies(pages, live_server, tmp_path):
+    staff = pages("desktop", "mediator")
+    open_learner(staff, "Lina")
+    young = pages("desktop")
+    young.goto(staff.get_by_label("Adresse de sa page").input_value())
+    last = young.locator("li.portfolio__badge").last
+    name = last.get_by_role("heading", level=2).inner_text()
+    with young.expect_download() as info:
+        last.get_by_role("link", name=f"Télécharger (SVG) le badge {name}", exact=True).click()
+    svg = tmp_path / info.value.suggested_filename
+    info.value.save_as(svg)
+    assert svg.suffix == ".svg" and b"<svg" in svg.read_bytes()[:2000]
+
+    young.goto("/verifier")
+    young.get_by_label("Image du badge (PNG ou SVG)").set_input_files(svg)
+    young.get_by_role("button", name="Vérifier ce badge").click()
+    expect(young.locator(".verdict").get_by_role("heading", level=1)).to_have_text("Badge valide")
+    expect(young.locator("main")).to_contain_text(name)
