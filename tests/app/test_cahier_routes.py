@@ -156,3 +156,14 @@ def test_cahier_cli_refuses_in_french(runner, args, message):
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_cahier_is_offered_on_the_learner_session_and_personal_pages(client, dbs, rt):
+    learner, _ = make_learner(dbs, rt, 1)
+    session = make_session(dbs, [learner])
+    assert f"/p/{learner.portfolio_token}/cahier.pdf" in client.get(f"/p/{learner.portfolio_token}").text
+    from helpers import login
+
+    login(client)
+    assert f"/jeunes/{learner.id}/cahier.pdf" in client.get(f"/jeunes/{learner.id}").text
+    assert f"/seances/{session.id}/cahiers.pdf" in client.get(f"/seances/{session.id}").text
