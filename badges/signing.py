@@ -1,16 +1,21 @@
-"""RSA keys and RS256 compact JWS for signed badges, through joserfc; the algorithm is pinned."""
+"""RSA keys and RS256 compact JWS for signed badges; the algorithm is pinned.
+
+Keys load through joserfc (its ``RSAKey`` is part of the API); the RS256 signature itself is made and
+checked with ``cryptography`` directly, which joserfc calls anyway, without its per-call overhead.
+"""
 
 from __future__ import annotations
 
 import base64
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from joserfc import jws
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
@@ -20,12 +25,15 @@ from .errors import BadgeFormatError, SignatureError
 from .vocab import JWS_ALG
 
 __all__ = ["MAX_TOKEN", "generate_private_key", "load_private_key", "public_key_pem",
-           "read_unverified", "sign_assertion", "verify_signature"]
+           "parse_token", "read_unverified", "sign_assertion", "verify_parsed",
+           "verify_signature"]
 
 MAX_TOKEN = 64 * 1024  # a signed assertion is 1-3 KiB; the bound keeps hostile input cheap
 KEY_BITS = 3072
 _PART = re.compile(r"^[A-Za-z0-9_-]+$")
-_ALGORITHMS = [JWS_ALG]
+# The only header we ever write, encoded once: {"alg":"RS256"} as joserfc wrote it (same bytes).
+_HEADER_B64 = base64.urlsafe_b64encode(b'{"alg":"%s"}' % JWS_ALG.encode()).rstrip(b"=")
+_PKCS1 = padding.PKCS1v15()
 # Header parameters we refuse: "crit"/"b64" change how the payload is read (RFC 7797); the others
 # would point at a key, and keys only ever come from the issuer's own records.
 _FORBIDDEN_HEADERS = frozenset({"crit", "b64", "jwk", "jku", "x5u", "x5c"})
@@ -77,11 +85,22 @@ def public_key_pem(private_pem: PrivateKey) -> str:
                             serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
 
 
+def _b64encode(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _signer(private_key: PrivateKey) -> rsa.RSAPrivateKey:
+    if isinstance(private_key, rsa.RSAPrivateKey):
+        return private_key
+    return load_private_key(private_key).private_key
+
+
 def sign_assertion(assertion: Mapping[str, Any], private_key: PrivateKey) -> str:
     """Sign the canonical JSON of an assertion as a compact JWS with header {"alg": "RS256"}."""
-    key = load_private_key(private_key)
-    return jws.serialize_compact({"alg": JWS_ALG}, canonical_json(assertion), key,
-                                 algorithms=_ALGORITHMS)
+    key = _signer(private_key)
+    signing_input = _HEADER_B64 + b"." + _b64encode(canonical_json(assertion))
+    signature = key.sign(signing_input, _PKCS1, hashes.SHA256())
+    return (signing_input + b"." + _b64encode(signature)).decode("ascii")
 
 
 def _b64decode(part: str, what: str) -> bytes:
@@ -91,8 +110,18 @@ def _b64decode(part: str, what: str) -> bytes:
         raise BadgeFormatError(f"{what} du badge signé est illisible.") from exc
 
 
-def read_unverified(token: str | bytes) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split a compact JWS into (header, payload) WITHOUT checking the signature; bounded."""
+@dataclass(frozen=True)
+class Parsed:
+    """A compact JWS read once: its header and payload, and what the signature covers."""
+
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    signing_input: bytes
+    signature: str
+
+
+def parse_token(token: str | bytes) -> Parsed:
+    """Split a compact JWS WITHOUT checking the signature; bounded, French errors."""
     if isinstance(token, bytes):
         if len(token) > MAX_TOKEN:
             raise BadgeFormatError("Ce badge signé est trop long pour être authentique.",
@@ -117,7 +146,14 @@ def read_unverified(token: str | bytes) -> tuple[dict[str, Any], dict[str, Any]]
     payload = parse_object(_b64decode(parts[1], "Le contenu"), "Le contenu du badge signé")
     if not isinstance(header.get("alg"), str):
         raise BadgeFormatError("L'en-tête du badge signé n'indique pas d'algorithme.")
-    return header, payload
+    # The parts matched _PART, so they are ASCII: the signature covers exactly these bytes.
+    return Parsed(header, payload, f"{parts[0]}.{parts[1]}".encode("ascii"), parts[2])
+
+
+def read_unverified(token: str | bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a compact JWS into (header, payload) WITHOUT checking the signature; bounded."""
+    parsed = parse_token(token)
+    return parsed.header, parsed.payload
 
 
 def check_header(header: Mapping[str, Any]) -> None:
@@ -130,21 +166,40 @@ def check_header(header: Mapping[str, Any]) -> None:
                              code="alg_not_allowed")
 
 
-def verify_signature(token: str | bytes, public_pem: str | bytes) -> dict[str, Any]:
-    """Check an RS256 compact JWS against exactly this public key and return its payload."""
-    header, payload = read_unverified(token)
-    check_header(header)
+@lru_cache(maxsize=64)
+def _verifier(pem: bytes) -> rsa.RSAPublicKey:
+    # Parsing a key costs more than checking a signature: once per key (and process) is enough.
+    key = _public_from_pem(pem)
+    return key.public_key
+
+
+def _bad_signature() -> SignatureError:
+    return SignatureError("La signature ne correspond pas : le badge a été modifié après sa "
+                          "délivrance, ou il n'a pas été signé par cette clé.")
+
+
+def verify_parsed(parsed: Parsed, public_pem: str | bytes) -> dict[str, Any]:
+    """Check the signature of a token read by ``parse_token`` against this public key."""
+    check_header(parsed.header)
     try:
-        key = _public_from_pem(_as_bytes(public_pem))
+        key = _verifier(_as_bytes(public_pem))
     except (ValueError, TypeError, JoseError) as exc:
         raise SignatureError("La clé publique de l'émetteur est illisible.",
                              code="bad_key") from exc
-    if key.is_private:  # a caller passing a private key is a mistake worth catching early
-        key = RSAKey.import_key(key.public_key)
-    text = token.decode("ascii") if isinstance(token, bytes) else token
+    # Only the canonical encoding of a signature is accepted (as joserfc did): one signature, one token.
     try:
-        jws.deserialize_compact(text.strip(), key, algorithms=_ALGORITHMS)
-    except (JoseError, ValueError) as exc:
-        raise SignatureError("La signature ne correspond pas : le badge a été modifié après sa "
-                             "délivrance, ou il n'a pas été signé par cette clé.") from exc
-    return payload
+        signature = base64.urlsafe_b64decode(parsed.signature + "=" * (-len(parsed.signature) % 4))
+    except ValueError as exc:
+        raise _bad_signature() from exc
+    if not signature or _b64encode(signature).decode("ascii") != parsed.signature:
+        raise _bad_signature()
+    try:
+        key.verify(signature, parsed.signing_input, _PKCS1, hashes.SHA256())
+    except (InvalidSignature, ValueError, TypeError) as exc:
+        raise _bad_signature() from exc
+    return parsed.payload
+
+
+def verify_signature(token: str | bytes, public_pem: str | bytes) -> dict[str, Any]:
+    """Check an RS256 compact JWS against exactly this public key and return its payload."""
+    return verify_parsed(parse_token(token), public_pem)

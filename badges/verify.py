@@ -12,7 +12,7 @@ from .documents import canonical_json
 from .errors import BadgesError, LookupUnavailable, SignatureError
 from .identity import recipient_matches
 from .report import CODES, Lookup, Report, StoredAssertion, french_date
-from .signing import check_header, read_unverified, verify_signature
+from .signing import check_header, parse_token, verify_parsed
 from .vocab import SIGNED_TYPES
 
 __all__ = ["verify_badge"]
@@ -122,12 +122,13 @@ def _same_content(claimed: Mapping[str, Any], stored: Mapping[str, Any]) -> bool
 
 def _check_jws(token: str, lookup: Lookup) -> StoredAssertion:
     try:
-        header, payload = read_unverified(token)
-        check_header(header)
+        parsed = parse_token(token)  # read once: the signature check below reuses it
+        check_header(parsed.header)
     except SignatureError as exc:
         raise _Stop(exc.code) from exc
     except BadgesError as exc:
         raise _malformed(exc) from exc
+    payload = parsed.payload
     assertion_id = _owned_id(lookup, payload.get("id"))
     verification = payload.get("verification")
     if (not isinstance(verification, Mapping) or verification.get("type") not in SIGNED_TYPES
@@ -139,7 +140,7 @@ def _check_jws(token: str, lookup: Lookup) -> StoredAssertion:
     if pem is None:
         raise _Stop("key_not_ours")
     try:
-        verify_signature(token, pem)
+        verify_parsed(parsed, pem)
     except SignatureError as exc:
         raise _Stop("unavailable" if exc.code == "bad_key" else exc.code) from exc
     except BadgesError as exc:
