@@ -64,6 +64,9 @@ class StoredAssertion:
     key_id: str | None = None
     revoked: bool = False
     revocation_reason: str | None = None
+    # Optional: canonical JSON of ``document`` without "verification", when the app keeps it ready
+    # (it is what a badge's content is compared with). None means: compute it from ``document``.
+    content: bytes | None = None
 
 
 @runtime_checkable

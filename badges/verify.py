@@ -12,10 +12,10 @@ from .documents import canonical_json
 from .errors import BadgesError, LookupUnavailable, SignatureError
 from .identity import recipient_matches
 from .report import CODES, Lookup, Report, StoredAssertion, french_date
-from .signing import check_header, parse_token, verify_parsed
+from .signing import Parsed, check_header, parse_token, verify_parsed
 from .vocab import SIGNED_TYPES
 
-__all__ = ["verify_badge"]
+__all__ = ["content_of", "verify_badge"]
 
 _ID_SCHEMES = ("http://", "https://", "urn:uuid:")
 
@@ -110,19 +110,54 @@ def _owned_record(lookup: Lookup, assertion_id: Any) -> StoredAssertion:
     return record
 
 
-def _same_content(claimed: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
+def content_of(doc: Mapping[str, Any]) -> bytes:
+    """The canonical JSON of a document without "verification": what both twins share."""
+    return canonical_json({k: v for k, v in doc.items() if k != "verification"})
+
+
+def _same_content(claimed: Mapping[str, Any], record: StoredAssertion) -> bool:
     # The hosted and signed twins differ only by "verification"; everything else must be equal.
-    def strip(doc: Mapping[str, Any]) -> bytes:
-        return canonical_json({k: v for k, v in doc.items() if k != "verification"})
     try:
-        return strip(claimed) == strip(stored)
+        stored = record.content if record.content is not None else content_of(record.document)
+        return content_of(claimed) == stored
     except BadgesError:
         return False
 
 
+# Tokens already read, and (token, key) pairs whose signature already checked out. Both are pure
+# functions of their keys, so the memo cannot change an answer; the record is still looked up for
+# every request (revocation, erasure). Bounded: hostile input only ever costs cache misses.
+_MEMO_LIMIT = 256
+_MEMO_TOKEN = 16 * 1024
+_parsed: dict[str, Parsed] = {}
+_signed_ok: set[tuple[str, str]] = set()
+
+
+def _parse(token: str) -> Parsed:
+    parsed = _parsed.get(token)
+    if parsed is None:
+        parsed = parse_token(token)
+        if len(token) <= _MEMO_TOKEN:
+            if len(_parsed) >= _MEMO_LIMIT:
+                _parsed.clear()
+            _parsed[token] = parsed
+    return parsed
+
+
+def _verify(token: str, parsed: Parsed, pem: str | bytes) -> None:
+    pair = (token, pem if isinstance(pem, str) else pem.decode("ascii", "replace"))
+    if pair in _signed_ok:
+        return
+    verify_parsed(parsed, pem)
+    if len(token) <= _MEMO_TOKEN:
+        if len(_signed_ok) >= _MEMO_LIMIT:
+            _signed_ok.clear()
+        _signed_ok.add(pair)
+
+
 def _check_jws(token: str, lookup: Lookup) -> StoredAssertion:
     try:
-        parsed = parse_token(token)  # read once: the signature check below reuses it
+        parsed = _parse(token)  # read once: the signature check below reuses it
         check_header(parsed.header)
     except SignatureError as exc:
         raise _Stop(exc.code) from exc
@@ -140,7 +175,7 @@ def _check_jws(token: str, lookup: Lookup) -> StoredAssertion:
     if pem is None:
         raise _Stop("key_not_ours")
     try:
-        verify_parsed(parsed, pem)
+        _verify(token, parsed, pem)
     except SignatureError as exc:
         raise _Stop("unavailable" if exc.code == "bad_key" else exc.code) from exc
     except BadgesError as exc:
@@ -159,7 +194,7 @@ def _check_json(doc: dict[str, Any], lookup: Lookup) -> StoredAssertion:
 def _check_content(claimed: Mapping[str, Any], record: StoredAssertion) -> None:
     # A revoked id is revoked whatever the badge claims: erasing a learner's data replaces the
     # stored document, so an authentic badge no longer matches it, and "revoked" stays the truth.
-    if not record.revoked and not _same_content(claimed, record.document):
+    if not record.revoked and not _same_content(claimed, record):
         raise _Stop("tampered")
 
 

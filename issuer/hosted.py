@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 import time
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from markdown_it import MarkdownIt
@@ -16,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import badges
+from badges.verify import content_of
 
 from .models import Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
 from .runtime import Runtime
@@ -48,13 +51,25 @@ class Hosted:
 
 @dataclass(frozen=True)
 class HostedAssertion:
-    """Just the columns an assertion's URL needs: the stored canonical bytes are served as they are."""
+    """Just the columns an assertion's URL and its verification need: the stored bytes are served as they are."""
 
     uid: str
     document: str
     etag: str
     revoked: bool
     revocation_reason: str | None
+    jws: str | None = None
+    kid: str | None = None
+
+    @cached_property
+    def data(self) -> dict:
+        """The stored document parsed, once per cached record: shared, so read it, never change it."""
+        return json.loads(self.document)
+
+    @cached_property
+    def content(self) -> bytes:
+        """What a badge's content is compared with on verification, computed once per cached record."""
+        return content_of(self.data)
 
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -188,8 +203,13 @@ def badge_image(row: BadgeClassVersion, kind: str) -> Hosted | None:
     return None
 
 
-_ASSERTION = (select(Assertion.document, Assertion.etag, Assertion.revoked_at,
-                     Assertion.revocation_reason).where(Assertion.uid == bindparam("uid")))
+# The signed twin and the key come along so that /api/verify can use the same cached record.
+_ASSERTION = (
+    select(Assertion.document, Assertion.etag, Assertion.revoked_at, Assertion.revocation_reason,
+           Assertion.jws, SigningKey.kid)
+    .join_from(Assertion, SigningKey, Assertion.key_id == SigningKey.id, isouter=True)
+    .where(Assertion.uid == bindparam("uid"))
+)
 RECORD_TTL = 2.0  # seconds; well under the max-age the same document is published with
 _records: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {uid: (t, record)}
 _MAX_RECORDS = 10_000
@@ -211,7 +231,7 @@ def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
     if row is None:
         return None  # unknown ids are not remembered: a badge issued a moment later must answer
     record = HostedAssertion(uid, row.document, row.etag, row.revoked_at is not None,
-                             row.revocation_reason)
+                             row.revocation_reason, row.jws or None, row.kid)
     if len(cache) >= _MAX_RECORDS:
         cache.clear()
     cache[uid] = (now, record)

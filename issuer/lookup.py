@@ -20,7 +20,7 @@ from badges import LookupUnavailable, Report, StoredAssertion, Verdict
 from badges.baking import sniff_image
 from badges.report import CODES
 
-from .hosted import safe_id
+from .hosted import assertion_record, safe_id
 from .models import Assertion, IssuerProfile, SigningKey
 from .urls import Urls
 
@@ -69,18 +69,19 @@ class DbLookup:
         if uid is None:
             return None
         try:
-            # Core on a pooled connection: one indexed query, no ORM session or object to build.
-            with self.engine.connect() as conn:
-                found = conn.execute(_RECORD, {"uid": uid}).first()
+            # The hosted URL's record cache: a revocation or an erasure in this process empties it
+            # at once (other workers within its 2 s), and unknown ids are never remembered.
+            record = assertion_record(self.engine, uid)
         except SQLAlchemyError as exc:
             raise LookupUnavailable("La base de données ne répond pas.") from exc
-        if found is None:
+        if record is None:
             return None
-        document = json.loads(found.document)
+        document = record.data
         return StoredAssertion(
             id=document.get("id", self.urls.assertion(uid)), document=document,
-            jws=found.jws or None, key_id=self.urls.key(found.kid) if found.kid else None,
-            revoked=found.revoked_at is not None, revocation_reason=found.revocation_reason,
+            jws=record.jws, key_id=self.urls.key(record.kid) if record.kid else None,
+            revoked=record.revoked, revocation_reason=record.revocation_reason,
+            content=record.content,
         )
 
     def public_key(self, key_id: str) -> str | None:
@@ -106,13 +107,7 @@ class DbLookup:
             raise LookupUnavailable("La base de données ne répond pas.") from exc
 
 
-# Statements built once: executing a prepared construct skips rebuilding it for every request.
-_RECORD = (
-    select(Assertion.document, Assertion.jws, Assertion.revoked_at, Assertion.revocation_reason,
-           SigningKey.kid)
-    .join_from(Assertion, SigningKey, Assertion.key_id == SigningKey.id, isouter=True)
-    .where(Assertion.uid == bindparam("uid"))
-)
+# Built once: executing a prepared construct skips rebuilding it for every request.
 _KEY_PEM = select(SigningKey.public_pem).where(SigningKey.kid == bindparam("kid"))
 _public_keys: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {kid: pem}
 
