@@ -204,8 +204,11 @@ def bulk_award(
     # One multi-row INSERT, not an ORM object per badge: the unit of work was a third of the non-signing time.
     if values:  # an empty list would be read as one row of defaults
         db.execute(insert(Assertion), values)
-    for (row, learner, _), value in zip(plan, values):
-        audit.record(db, actor, "award", value["uid"], now, skill=row.skill_id, learner=learner.id, bulk=token)
+    # The audit lines too: one INSERT rather than an ORM object each (about 90 µs a badge, measured).
+    audit.record_many(db, [
+        audit.values(actor, "award", value["uid"], now, skill=row.skill_id, learner=learner.id, bulk=token)
+        for (row, learner, _), value in zip(plan, values)
+    ])
     db.add(BulkRequest(token=token, created_at=now, report=report.to_json()))
     db.flush()
     return report
