@@ -85,8 +85,38 @@ def _make_limiter(app: Flask) -> Limiter:
     return limiter
 
 
+READY_HEADERS = "palier.ready_headers"
+
+
+def protective_headers(https: bool) -> tuple[tuple[str, str], ...]:
+    """The headers every answer carries (HSTS only when the site is served over HTTPS)."""
+    headers = (
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+    return headers + (("Strict-Transport-Security", HSTS),) if https else headers
+
+
+def ready_headers() -> tuple[tuple[str, str], ...]:
+    """This app's protective headers, for a hot path that writes them itself (then ``headers_ready``)."""
+    return current_app.extensions[READY_HEADERS]
+
+
+def headers_ready(response: Response) -> Response:
+    """Mark a response built with ``ready_headers()`` and its own Cache-Control: nothing left to add."""
+    # On the response itself, never on ``g``: an error page replacing it must still get every header.
+    response.palier_headers_ready = True
+    return response
+
+
 def _headers(https: bool) -> Callable[[Response], Response]:
     def add(response: Response) -> Response:
+        if response.__dict__.get("palier_headers_ready"):
+            return response  # the public documents' hot path: each header lookup scans the list
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -131,7 +161,9 @@ def init_app(app: Flask) -> None:
     # Registered before the blueprints, which use it for every database id in their routes.
     app.url_map.converters["id"] = RowId
     app.extensions[LIMITER] = _make_limiter(app)
-    app.after_request(_headers(app.config["BASE_URL"].startswith("https://")))
+    https = app.config["BASE_URL"].startswith("https://")
+    app.extensions[READY_HEADERS] = protective_headers(https)
+    app.after_request(_headers(https))
     # Templates with several small forms give each its own one-time token.
     app.jinja_env.globals["new_token"] = new_token
 
