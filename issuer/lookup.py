@@ -33,12 +33,24 @@ def uid_of(urls: Urls, assertion_id: Any) -> str | None:
     """The uid behind one of our assertion URLs (``.json`` suffix allowed), or None."""
     if not isinstance(assertion_id, str):
         return None
+    key = (urls.base, assertion_id)
+    known = _uids.get(key, _UNSEEN)  # a pure function of both: remembered, verification asks often
+    if known is not _UNSEEN:
+        return known
     uid = urls.uid_from_assertion(assertion_id)
-    if uid is None:
-        return None
-    uid = uid.removesuffix(".json")
-    # Our uids are UUIDs; anything else cannot be ours and is not worth a query.
-    return uid if safe_id(uid, 36) else None
+    if uid is not None:
+        uid = uid.removesuffix(".json")
+        # Our uids are UUIDs; anything else cannot be ours and is not worth a query.
+        uid = uid if safe_id(uid, 36) else None
+    if len(assertion_id) <= 2048:
+        if len(_uids) >= 4096:
+            _uids.clear()
+        _uids[key] = uid
+    return uid
+
+
+_uids: dict[tuple[str, str], str | None] = {}
+_UNSEEN = object()
 
 
 @dataclass
@@ -51,7 +63,18 @@ class DbLookup:
 
     def owns(self, url: str) -> bool:
         """Whether ``url`` lives under our BASE_URL (pure: no request ever leaves the server)."""
-        return self.urls.owns(url)
+        if not isinstance(url, str):
+            return False
+        # Asked three or four times per verification, each time parsing two URLs: remembered.
+        key = (self.urls.base, url)
+        known = _owned.get(key)
+        if known is None:
+            known = self.urls.owns(url)
+            if len(url) <= 2048:
+                if len(_owned) >= 4096:
+                    _owned.clear()
+                _owned[key] = known
+        return known
 
     def row(self, assertion_id: str) -> Assertion | None:
         """The assertion row behind one of our assertion URLs, or None."""
@@ -109,6 +132,7 @@ class DbLookup:
 
 # Built once: executing a prepared construct skips rebuilding it for every request.
 _KEY_PEM = select(SigningKey.public_pem).where(SigningKey.kid == bindparam("kid"))
+_owned: dict[tuple[str, str], bool] = {}  # (BASE_URL, url) -> ours? a pure function of both
 _public_keys: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine -> {kid: pem}
 
 

@@ -12,7 +12,7 @@ from .. import db
 from ..lookup import DbLookup, api_view, verify
 from ..models import utcnow
 from ..runtime import runtime
-from ..security import csrf
+from ..security import cookie_free, csrf, headers_ready, ready_headers
 from .verify import read_upload, throttled
 
 bp = Blueprint("api", __name__)
@@ -35,9 +35,11 @@ def _cors(resp: Response) -> Response:
 
 
 def _answer(body: dict, status: int) -> Response:
-    # What jsonify writes (the app's JSON settings, a final newline), built in one go: hot path.
-    return Response(f"{current_app.json.dumps(body)}\n", status=status, headers=_CORS,
-                    mimetype="application/json")
+    # What jsonify writes (the app's JSON settings, a final newline), built in one go with every
+    # header, the protective ones included: this is the hot path of the API.
+    cookie_free()  # the answer never depends on who asks
+    return headers_ready(Response(f"{current_app.json.dumps(body)}\n", status=status,
+                                  headers=[*_CORS, *ready_headers()], mimetype="application/json"))
 
 
 def _identity(value) -> str | None:
