@@ -154,8 +154,28 @@ def cookie_free() -> None:
     g.cookie_free = True
 
 
+NUL_MESSAGE = "La requête contient un caractère nul : elle a été refusée, rien n'a été modifié."
+
+
+def _refuse_nul_characters():
+    """Refuse a NUL character in the path, the query or a form field: no text of Palier holds one.
+
+    PostgreSQL refuses NUL bytes in text outright, so letting one reach a query turned bad input into
+    an error page; refusing it here, once, keeps every view and backend alike.
+    """
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        return error_response(400, NUL_MESSAGE, "nul_character")
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    ):
+        if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
+            return error_response(400, NUL_MESSAGE, "nul_character")
+    return None
+
+
 def init_app(app: Flask) -> None:
     """Protect state changes with CSRF tokens, create the login limiter, add security headers."""
+    app.before_request(_refuse_nul_characters)
     csrf.init_app(app)
     app.session_interface = _SessionInterface()
     # Registered before the blueprints, which use it for every database id in their routes.

@@ -44,7 +44,7 @@ def _database_url(backend: str, tmp_path: Path) -> tuple[str, object]:
 
 
 @pytest.fixture(params=BACKENDS)
-def app(request, tmp_path, private_pem, monkeypatch):
+def app(request, tmp_path, private_pem):
     """A migrated Palier app with its signing key, an issuer profile, an admin and a mediator."""
     from issuer import create_app, db, migrate
     from issuer.models import Role, utcnow
@@ -52,18 +52,27 @@ def app(request, tmp_path, private_pem, monkeypatch):
     from issuer.services import accounts, profile
 
     url, cleanup = _database_url(request.param, tmp_path)
-    monkeypatch.setenv("PALIER_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "BASE_URL": TEST_BASE_URL,
-            "SERVER_NAME": "badges.test",  # so the test client speaks to the configured host
-            "DATABASE_URL": url,
-            "KEYS_DIR": str(tmp_path / "keys"),
-            "RATELIMIT_ENABLED": True,
-        }
-    )
+    # Set only while the app is built (not with monkeypatch: its undo would come after this fixture's
+    # teardown, and tests that patch the database through monkeypatch must be undone before it).
+    previous = os.environ.get("PALIER_INSTANCE_PATH")
+    os.environ["PALIER_INSTANCE_PATH"] = str(tmp_path / "instance")
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret",
+                "BASE_URL": TEST_BASE_URL,
+                "SERVER_NAME": "badges.test",  # so the test client speaks to the configured host
+                "DATABASE_URL": url,
+                "KEYS_DIR": str(tmp_path / "keys"),
+                "RATELIMIT_ENABLED": True,
+            }
+        )
+    finally:
+        if previous is None:
+            os.environ.pop("PALIER_INSTANCE_PATH", None)
+        else:
+            os.environ["PALIER_INSTANCE_PATH"] = previous
     with app.app_context():
         migrate.upgrade(db.engine())
         session, now = db.session(), utcnow()

@@ -76,7 +76,7 @@ def _start_worker(app, tmp_path: Path, learners: list[int], skill: str, token: s
                   block_after: int | None) -> tuple[subprocess.Popen, Path]:
     marker = tmp_path / f"worker-{token}.txt"
     config = {k: app.config[k] for k in ("SECRET_KEY", "BASE_URL", "SERVER_NAME", "DATABASE_URL", "KEYS_DIR")}
-    cfg = {"instance": os.environ["PALIER_INSTANCE_PATH"], "marker": str(marker), "config": config,
+    cfg = {"instance": app.instance_path, "marker": str(marker), "config": config,
            "learners": learners, "skill": skill, "token": token, "block_after": block_after}
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(cfg)], cwd=ROOT, env=env,

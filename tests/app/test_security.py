@@ -147,3 +147,14 @@ def test_templates_have_no_inline_script_or_style(path):
     assert "<style" not in text
     assert not re.search(r"\son[a-z]+\s*=", text), "inline event handler"
     assert "|safe" not in text, "unescaped output"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [("get", "/p/%00/cahier.pdf", None), ("get", "/jeunes/1/revoquer/%00", None),
+     ("get", "/verifier?badge=a%00b", None), ("post", "/login", {"email": "a\x00@b.fr", "password": "x"})],
+)
+def test_nul_characters_are_refused_in_french_before_any_query(client, method, path, data):
+    response = getattr(client, method)(path, data=data)
+    assert response.status_code == 400
+    assert "caractère nul" in response.get_data(as_text=True)
