@@ -198,6 +198,8 @@ def find_assertion(db: Session, rt: Runtime, ref: str) -> Assertion:
     """An assertion by its uid or its URL."""
     ref = (ref or "").strip()
     uid = rt.urls.uid_from_assertion(ref) or ref
+    if len(uid) > 64 or "\x00" in uid:  # no uid is that long; PostgreSQL refuses NUL in text outright
+        raise NotFound("Aucun badge délivré ici ne correspond à cette référence.")
     row = db.scalars(select(Assertion).where(Assertion.uid == uid)).first()
     if row is None:
         raise NotFound(f"Aucun badge délivré ici ne correspond à « {ref[:120]} ».")

@@ -42,6 +42,11 @@ def dump(engine: Engine, path: Path) -> int:
         if conn.dialect.name == "postgresql":  # one snapshot for every table, while the app writes
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin(), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            if conn.dialect.name == "sqlite":
+                # pysqlite does not open a transaction for reads: without this BEGIN each table
+                # would be read at a different moment, and an award made meanwhile would point
+                # at a learner missing from the backup.
+                conn.exec_driver_sql("BEGIN")
             zf.writestr("FORMAT", FORMAT)
             for table in Base.metadata.sorted_tables:
                 lines = []

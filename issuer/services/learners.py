@@ -94,7 +94,7 @@ def get(db: Session, learner_id: int) -> Learner:
 
 def by_portfolio_token(db: Session, token: str) -> Learner | None:
     """The learner whose personal link is ``token``, if that link is still valid."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or "\x00" in token:  # PostgreSQL refuses NUL in text outright
         return None
     learner = db.scalars(select(Learner).where(Learner.portfolio_token == token)).first()
     return None if learner is None or learner.erased_at is not None else learner
