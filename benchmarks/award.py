@@ -23,7 +23,7 @@ def _award_once(app: Flask, learner_ids: list[int], skills: list[str],
     from issuer import db
     from issuer.models import Assertion, utcnow
     from issuer.runtime import runtime
-    from issuer.services import bulk
+    from issuer.game_sessions import bulk
 
     rows = [bulk.BulkRow(i + 2, str(lid), skills[i % len(skills)], fixture.NARRATIVE)
             for i, lid in enumerate(learner_ids)]

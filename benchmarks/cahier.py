@@ -94,7 +94,9 @@ def _instance(root: Path, n_badges: int):
     from issuer import create_app, db, migrate
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.services import awarding, learners, profile
+    from issuer.admin import profile
+    from issuer.awarding import service as awarding
+    from issuer.learners import service as learners
 
     tree_path = root / "arbre.yaml"
     tree_path.write_text(tree_yaml(n_badges), encoding="utf-8")
@@ -119,10 +121,12 @@ def _instance(root: Path, n_badges: int):
 
 def run(n_badges: int = 30) -> dict[str, Any]:
     """Time a ``n_badges`` cahier end to end against WeasyPrint on the plain reference document."""
-    from issuer import cahier, cahier_print, db
+    from issuer import db
+    from issuer.cahier import pdf as cahier
+    from issuer.cahier import printing as cahier_print
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.services import learners
+    from issuer.learners import service as learners
 
     with tempfile.TemporaryDirectory(prefix="palier-bench-cahier-") as tmp:
         previous = os.environ.get("PALIER_INSTANCE_PATH")

@@ -55,7 +55,8 @@ def create(root: Path, private_pem: bytes) -> Instance:
     from issuer import db, migrate
     from issuer.models import Role, utcnow
     from issuer.runtime import runtime
-    from issuer.services import accounts, profile
+    from issuer.accounts import service as accounts
+    from issuer.admin import profile
 
     root.mkdir(parents=True, exist_ok=True)
     instance = Instance(root, bench_config(root), private_pem)
@@ -77,7 +78,7 @@ def add_learners(app: Flask, count: int, prefix: str) -> list[int]:
     """Record ``count`` young people through the service (half with an email, half without)."""
     from issuer import db
     from issuer.models import utcnow
-    from issuer.services import learners
+    from issuer.learners import service as learners
 
     with app.app_context():
         session, now = db.session(), utcnow()
@@ -105,7 +106,7 @@ def publish_classes(app: Flask) -> None:
     from issuer import db
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.services.badgeclasses import current_version
+    from issuer.awarding.badgeclasses import current_version
 
     with app.app_context():
         rt, session, now = runtime(), db.session(), utcnow()

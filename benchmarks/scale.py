@@ -42,7 +42,7 @@ def _award_path(app: Flask, learner_id: int, count: int) -> None:
     from issuer import db
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.services import awarding
+    from issuer.awarding import service as awarding
 
     with app.app_context():
         rt, session = runtime(), db.session()
@@ -63,7 +63,7 @@ def real_records(app: Flask) -> Subject:
     from issuer import db
     from issuer.models import Assertion, Learner, utcnow
     from issuer.runtime import runtime
-    from issuer.services import awarding
+    from issuer.awarding import service as awarding
 
     subject_id = fixture.add_learners(app, 1, "Lina")[0]
     _award_path(app, subject_id, 10)

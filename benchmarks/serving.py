@@ -40,7 +40,7 @@ def _sample(app: Flask) -> tuple[str, str, str]:
     from issuer import db
     from issuer.models import Assertion, utcnow
     from issuer.runtime import runtime
-    from issuer.services import awarding
+    from issuer.awarding import service as awarding
 
     with app.app_context():
         session = db.session()

@@ -24,7 +24,7 @@ import badges
 import skilltree
 from badges import BadgeFormatError, BakingError, LookupUnavailable, StoredAssertion, Verdict
 from issuer.errors import Refused
-from issuer.services.bulk import MAX_ROWS, BulkRow, parse_csv
+from issuer.game_sessions.bulk import MAX_ROWS, BulkRow, parse_csv
 from skilltree import SkillTreeError
 
 __all__ = ["BASE", "KEY_ID", "NOW", "TARGETS", "ContractBroken", "MemoryIssuer", "issuer"]

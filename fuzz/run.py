@@ -7,7 +7,7 @@ import sys
 
 import atheris
 
-with atheris.instrument_imports(include=["badges", "skilltree", "issuer.services.bulk", "yaml",
+with atheris.instrument_imports(include=["badges", "skilltree", "issuer.game_sessions.bulk", "yaml",
                                          "defusedxml", "joserfc", "csv"]):
     from fuzz.contracts import TARGETS
 

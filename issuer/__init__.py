@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -9,27 +10,45 @@ from flask import Flask
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
+# One package per feature, each with its blueprint(s) in ``views`` (mediators' side, then the public side).
+FEATURES = (
+    "accounts",
+    "awarding",
+    "learners",
+    "game_sessions",
+    "admin",
+    "hosted",
+    "verification",
+    "portfolio",
+    "cahier",
+)
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build a Palier app: defaults, then the instance config file, then ``PALIER_*`` variables."""
+
+def create_app(test_config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build a Palier app: defaults, then the instance config file, then ``PALIER_*`` variables.
+
+    ``test_config`` replaces the last two layers; ``instance_path`` replaces ``PALIER_INSTANCE_PATH``.
+    """
     from . import config
 
     app = Flask(
         __name__,
-        instance_path=config.instance_path(),
+        instance_path=instance_path or config.instance_path(),
         instance_relative_config=True,
         template_folder=str(TEMPLATES),
     )
     config.load(app, test_config)
 
-    from . import auth, cli, db, errors, i18n, runtime, security, views
+    from . import cli, db, passwords, runtime, web
+
+    passwords.configure(time_cost=app.config["PASSWORD_TIME_COST"], memory_cost=app.config["PASSWORD_MEMORY_COST"],
+                        parallelism=app.config["PASSWORD_PARALLELISM"])
 
     db.init_app(app)
     runtime.init_app(app)
-    security.init_app(app)
-    i18n.init_app(app)
-    auth.init_app(app)
-    errors.init_app(app)
-    views.init_app(app)
+    web.init_app(app)
+    for feature in FEATURES:
+        for blueprint in import_module(f"{__name__}.{feature}.views").BLUEPRINTS:
+            app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

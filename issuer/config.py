@@ -24,14 +24,27 @@ DEFAULTS: dict[str, Any] = {
     "ISSUER_NAME": "Palier (démo)",
     "ISSUER_EMAIL": "contact@palier.invalid",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Throttles (Flask-Limiter syntax): logins, and verification by upload or e-mail check (moderate:
+    # enough for an employer checking a pile of CVs, not for guessing e-mails in bulk).
     "LOGIN_LIMIT": "5 per minute;30 per hour",
+    "VERIFY_LIMIT": "30 per minute;300 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # argon2id cost of staff passwords (argon2-cffi's defaults; tests lower them to stay fast).
+    "PASSWORD_TIME_COST": 3,
+    "PASSWORD_MEMORY_COST": 65536,
+    "PASSWORD_PARALLELISM": 4,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "fr",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+    # The cahier's PDF: seconds and address space of one rendering child, renders at once per
+    # process, and the largest prints (badges in one cahier, young people in one group print).
     "PDF_TIMEOUT": 60,
+    "PDF_MEMORY_LIMIT": 1536 * 1024 * 1024,
+    "PDF_CONCURRENCY": 2,
+    "PDF_MAX_BADGES": 150,
+    "PDF_MAX_LEARNERS": 40,
 }
 
 

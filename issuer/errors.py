@@ -1,20 +1,215 @@
-"""Errors raised by Palier's services, each with a sentence a mediator understands."""
+"""Refusals raised by Palier's services: a code from one enum, its parameters, a French sentence.
+
+Pure: no Flask here. Services raise ``Refused(Code.X, name=...)``; tests check ``exc.code``; the web
+layer and the CLI show ``exc.message`` (French), and the web layer translates it for other languages.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from enum import StrEnum
+from typing import Any
+
+
+def N_(text: str) -> str:
+    """Mark a sentence for translation without translating it here (pybabel keyword ``N_``)."""
+    return text
+
+
+class Code(StrEnum):
+    """Every reason a service may refuse, as a stable code for machines and tests."""
+
+    # accounts
+    INVALID_EMAIL = "invalid_email"
+    PASSWORD_TOO_SHORT = "password_too_short"
+    PASSWORD_TOO_LONG = "password_too_long"
+    NAME_REQUIRED = "name_required"
+    UNKNOWN_ROLE = "unknown_role"
+    ACCOUNT_EXISTS = "account_exists"
+    NO_SUCH_ACCOUNT = "no_such_account"
+    CANNOT_DISABLE_SELF = "cannot_disable_self"
+    # learners
+    LEARNER_NAME_REQUIRED = "learner_name_required"
+    LEARNER_NAME_TOO_LONG = "learner_name_too_long"
+    UNKNOWN_AGE_BAND = "unknown_age_band"
+    NOTES_TOO_LONG = "notes_too_long"
+    NO_SUCH_LEARNER = "no_such_learner"
+    LINK_ALREADY_DISABLED = "link_already_disabled"
+    LINK_INVALID = "link_invalid"
+    # awarding
+    EVIDENCE_REQUIRED = "evidence_required"
+    EVIDENCE_TOO_LONG = "evidence_too_long"
+    EVIDENCE_URL_INVALID = "evidence_url_invalid"
+    NO_SUCH_SKILL = "no_such_skill"
+    ALREADY_EARNED = "already_earned"
+    LOCKED = "locked"
+    OVERRIDE_ADMIN_ONLY = "override_admin_only"
+    NO_SIGNING_KEY = "no_signing_key"
+    SIGNING_KEY_MISSING = "signing_key_missing"
+    NO_SUCH_BADGE = "no_such_badge"
+    NOT_THEIR_BADGE = "not_their_badge"
+    REVOCATION_REASON_REQUIRED = "revocation_reason_required"
+    REVOCATION_REASON_TOO_LONG = "revocation_reason_too_long"
+    ALREADY_REVOKED = "already_revoked"
+    # game sessions and bulk awards
+    SESSION_TITLE_REQUIRED = "session_title_required"
+    SESSION_FIELDS_TOO_LONG = "session_fields_too_long"
+    PARTICIPANT_GONE = "participant_gone"
+    NO_SUCH_SESSION = "no_such_session"
+    BULK_TOKEN_MISSING = "bulk_token_missing"
+    BULK_EMPTY = "bulk_empty"
+    BULK_TOO_MANY = "bulk_too_many"
+    BULK_ROWS_REFUSED = "bulk_rows_refused"
+    LEARNER_UNKNOWN_IN_ROW = "learner_unknown_in_row"
+    LEARNER_AMBIGUOUS_IN_ROW = "learner_ambiguous_in_row"
+    CSV_TOO_LARGE = "csv_too_large"
+    CSV_UNREADABLE = "csv_unreadable"
+    CSV_EMPTY = "csv_empty"
+    CSV_MISSING_COLUMNS = "csv_missing_columns"
+    CSV_TOO_MANY_ROWS = "csv_too_many_rows"
+    CSV_BAD_LINE = "csv_bad_line"
+    CSV_NO_ROWS = "csv_no_rows"
+    # administration
+    PROFILE_NAME_REQUIRED = "profile_name_required"
+    PROFILE_URL_INVALID = "profile_url_invalid"
+    LOGO_EMPTY = "logo_empty"
+    LOGO_TOO_LARGE = "logo_too_large"
+    LOGO_TOO_BIG = "logo_too_big"
+    LOGO_UNREADABLE = "logo_unreadable"
+    NO_LOGO = "no_logo"
+    # maintenance
+    NOT_A_BACKUP = "not_a_backup"
+    BACKUP_FORMAT_UNKNOWN = "backup_format_unknown"
+    DATABASE_NOT_EMPTY = "database_not_empty"
+    # cahier
+    CAHIER_TOO_MANY_BADGES = "cahier_too_many_badges"
+    SESSION_HAS_NO_PARTICIPANTS = "session_has_no_participants"
+    GROUP_TOO_LARGE = "group_too_large"
+    PDF_TIMEOUT = "pdf_timeout"
+    PDF_BUSY = "pdf_busy"
+    PDF_FAILED = "pdf_failed"
+    PDF_MEMORY = "pdf_memory"
+    # portfolio
+    PORTFOLIO_GONE = "portfolio_gone"
+    BADGE_NOT_ON_PAGE = "badge_not_on_page"
+    # the web layer
+    CONFLICT = "conflict"
+    FORM_TOKEN_REUSED = "form_token_reused"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+
+
+# The French sentence of each code; ``%(name)s`` placeholders take the refusal's parameters.
+MESSAGES: dict[Code, str] = {
+    Code.INVALID_EMAIL: N_("« %(email)s » n'est pas une adresse e-mail valide."),
+    Code.PASSWORD_TOO_SHORT: N_("Le mot de passe doit faire au moins %(min)s caractères."),
+    Code.PASSWORD_TOO_LONG: N_("Le mot de passe est trop long."),
+    Code.NAME_REQUIRED: N_("Indiquez un nom (120 caractères au plus)."),
+    Code.UNKNOWN_ROLE: N_("Rôle inconnu : « mediator » ou « admin »."),
+    Code.ACCOUNT_EXISTS: N_("Un compte existe déjà pour %(email)s."),
+    Code.NO_SUCH_ACCOUNT: N_("Ce compte n'existe pas."),
+    Code.CANNOT_DISABLE_SELF: N_("Vous ne pouvez pas désactiver votre propre compte."),
+    Code.LEARNER_NAME_REQUIRED: N_("Indiquez un prénom ou un pseudo."),
+    Code.LEARNER_NAME_TOO_LONG: N_("Le prénom ou pseudo fait 80 caractères au plus."),
+    Code.UNKNOWN_AGE_BAND: N_("Tranche d'âge inconnue : « under15 », « 15-17 » ou « adult »."),
+    Code.NOTES_TOO_LONG: N_("Les notes font 4000 caractères au plus."),
+    Code.NO_SUCH_LEARNER: N_("Aucun·e jeune n'a l'identifiant %(id)s."),
+    Code.LINK_ALREADY_DISABLED: N_("Ce lien personnel est déjà désactivé."),
+    Code.LINK_INVALID: N_("Ce lien personnel n'est pas (ou plus) valide."),
+    Code.EVIDENCE_REQUIRED: N_("Décrivez ce que vous avez observé : un badge se délivre toujours avec une preuve."),
+    Code.EVIDENCE_TOO_LONG: N_("La description de la preuve dépasse %(max)s caractères."),
+    Code.EVIDENCE_URL_INVALID: N_("Le lien de preuve doit être une adresse web complète (https://…)."),
+    Code.NO_SUCH_SKILL: N_("La compétence « %(skill)s » n'existe pas dans l'arbre."),
+    Code.ALREADY_EARNED: N_("Ce badge « %(name)s » est déjà obtenu."),
+    Code.LOCKED: N_("Le badge « %(name)s » n'est pas encore débloqué. %(why)s"),
+    Code.OVERRIDE_ADMIN_ONLY: N_("Seul·e un·e administrateur·rice peut passer outre les prérequis."),
+    Code.NO_SIGNING_KEY: N_("Aucune clé de signature : lancez « palier init » avant de délivrer des badges."),
+    Code.SIGNING_KEY_MISSING: N_(
+        "La clé de signature %(kid)s est introuvable dans le dossier des clés (%(folder)s) : aucun badge ne "
+        "peut être délivré tant qu'elle manque. Rien n'a été enregistré. Restaurez ce fichier depuis votre "
+        "sauvegarde des clés, ou, s'il est perdu, créez-en une nouvelle avec « palier key rotate » (les "
+        "badges déjà délivrés restent vérifiables)."
+    ),
+    Code.NO_SUCH_BADGE: N_("Aucun badge délivré ici ne correspond à « %(ref)s »."),
+    Code.NOT_THEIR_BADGE: N_("Ce badge n'appartient pas à cette personne."),
+    Code.REVOCATION_REASON_REQUIRED: N_(
+        "Indiquez la raison de la révocation : elle sera affichée à qui vérifie le badge."),
+    Code.REVOCATION_REASON_TOO_LONG: N_("La raison de la révocation dépasse 500 caractères."),
+    Code.ALREADY_REVOKED: N_("Ce badge est déjà révoqué."),
+    Code.SESSION_TITLE_REQUIRED: N_("Donnez un titre à la séance."),
+    Code.SESSION_FIELDS_TOO_LONG: N_("Titre, lieu et jeu font 160 caractères au plus."),
+    Code.PARTICIPANT_GONE: N_("Un·e des participant·es choisi·es n'existe plus : rechargez la page."),
+    Code.NO_SUCH_SESSION: N_("Aucune séance n'a l'identifiant %(id)s."),
+    Code.BULK_TOKEN_MISSING: N_("Jeton de requête manquant : rechargez la page puis renvoyez."),
+    Code.BULK_EMPTY: N_("Aucune ligne à traiter : choisissez au moins un·e jeune."),
+    Code.BULK_TOO_MANY: N_("Au plus %(max)s badges à la fois."),
+    Code.BULK_ROWS_REFUSED: N_("Lignes en erreur : %(count)s. Aucun badge n'a été délivré ; corrigez puis renvoyez."),
+    Code.LEARNER_UNKNOWN_IN_ROW: N_("Aucun·e jeune ne correspond à « %(ref)s »."),
+    Code.LEARNER_AMBIGUOUS_IN_ROW: N_("Plusieurs jeunes s'appellent « %(ref)s » : utilisez leur identifiant."),
+    Code.CSV_TOO_LARGE: N_("Le fichier CSV dépasse %(max)s Kio."),
+    Code.CSV_UNREADABLE: N_("Ce fichier n'est pas un CSV lisible."),
+    Code.CSV_EMPTY: N_("Le fichier CSV est vide ou illisible."),
+    Code.CSV_MISSING_COLUMNS: N_(
+        "Colonnes manquantes dans le CSV : %(missing)s. La première ligne doit nommer les colonnes : "
+        "jeune;competence;observation;lien"),
+    Code.CSV_TOO_MANY_ROWS: N_("Au plus %(max)s lignes par fichier."),
+    Code.CSV_BAD_LINE: N_("Ligne %(line)s du CSV illisible : %(detail)s."),
+    Code.CSV_NO_ROWS: N_("Le fichier CSV ne contient aucune ligne de résultat."),
+    Code.PROFILE_NAME_REQUIRED: N_("Indiquez le nom de la structure (200 caractères au plus)."),
+    Code.PROFILE_URL_INVALID: N_("L'adresse du site de la structure doit commencer par https://."),
+    Code.LOGO_EMPTY: N_("Le fichier du logo est vide."),
+    Code.LOGO_TOO_LARGE: N_("Le logo dépasse 1 Mo : réduisez-le avant de l'envoyer."),
+    Code.LOGO_TOO_BIG: N_("Le logo est trop grand (4096 × 4096 pixels au plus)."),
+    Code.LOGO_UNREADABLE: N_("Ce fichier n'est pas une image lisible (PNG, JPEG, WebP ou GIF)."),
+    Code.NO_LOGO: N_("Aucun logo enregistré."),
+    Code.NOT_A_BACKUP: N_("Ce fichier n'est pas une sauvegarde Palier."),
+    Code.BACKUP_FORMAT_UNKNOWN: N_("Ce fichier n'est pas une sauvegarde Palier (format inconnu)."),
+    Code.DATABASE_NOT_EMPTY: N_("La base n'est pas vide : restaurez dans une nouvelle instance."),
+    Code.CAHIER_TOO_MANY_BADGES: N_("Ce cahier compte %(count)s badges : l'impression est limitée à %(max)s."),
+    Code.SESSION_HAS_NO_PARTICIPANTS: N_(
+        "Cette séance n'a aucun·e participant·e : il n'y a pas de cahier à imprimer."),
+    Code.GROUP_TOO_LARGE: N_(
+        "Cette séance compte %(count)s participant·es : l'impression groupée est limitée à %(max)s. "
+        "Imprimez les cahiers depuis la fiche de chaque jeune."),
+    Code.PDF_TIMEOUT: N_(
+        "La création du PDF a pris trop de temps et a été interrompue. Réessayez dans un moment ; si cela "
+        "recommence, imprimez moins de cahiers à la fois."),
+    Code.PDF_BUSY: N_("D'autres PDF sont en cours de création. Réessayez dans quelques secondes."),
+    Code.PDF_FAILED: N_(
+        "Le PDF n'a pas pu être créé. Réessayez ; si cela recommence, prévenez l'administrateur·rice."),
+    Code.PDF_MEMORY: N_(
+        "Le PDF demandait trop de mémoire et a été interrompu ; imprimez moins de cahiers à la fois."),
+    Code.PORTFOLIO_GONE: N_(
+        "Cette page n'existe pas ou plus. Si votre lien a été renouvelé, demandez le nouveau à votre "
+        "médiateur ou médiatrice."),
+    Code.BADGE_NOT_ON_PAGE: N_("Ce badge ne fait pas (ou plus) partie de cette page."),
+    Code.CONFLICT: N_(
+        "Cette action vient d'être enregistrée par une autre requête (double envoi ?). "
+        "Rechargez la page pour voir où en sont les choses."),
+    Code.FORM_TOKEN_REUSED: N_(
+        "Ce formulaire a déjà été envoyé avec un autre contenu : rien n'a été enregistré. "
+        "Rechargez la page, puis recommencez."),
+    Code.DATABASE_UNAVAILABLE: N_("La base de données ne répond pas ; rien n'a été enregistré. Réessayez."),
+}
 
 
 class PalierError(Exception):
-    """A refusal with a French message for people; nothing was changed."""
+    """A refusal: nothing was changed. ``code`` says why; ``message`` says it in French."""
 
     status = 400
 
-    def __init__(self, message: str, *, code: str = "refused") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: Code, /, **params: Any) -> None:
         self.code = code
+        self.params = params
+        super().__init__(self.message)
+
+    @property
+    def template(self) -> str:
+        """The French sentence with its placeholders, as the translation catalogues know it."""
+        return MESSAGES[self.code]
+
+    @property
+    def message(self) -> str:
+        """The refusal in French, its parameters filled in."""
+        return self.template % self.params if self.params else self.template
 
 
 class NotFound(PalierError):
@@ -30,70 +225,6 @@ class Refused(PalierError):
 
 
 class Unavailable(PalierError):
-    """The database or a file cannot be reached right now."""
+    """The database, a file or the PDF renderer cannot do it right now."""
 
     status = 503
-
-
-_TITLES = {
-    400: "Requête incorrecte",
-    403: "Accès refusé",
-    404: "Page introuvable",
-    405: "Méthode non autorisée",
-    409: "Action impossible",
-    410: "Ce badge a été révoqué",
-    413: "Fichier trop volumineux",
-    429: "Trop de tentatives",
-    500: "Erreur interne",
-    503: "Service momentanément indisponible",
-}
-
-_MESSAGES = {
-    400: "La requête n'a pas pu être comprise.",
-    403: "Vous n'avez pas le droit d'accéder à cette page.",
-    404: "Cette adresse ne correspond à rien ici.",
-    405: "Cette action n'est pas possible à cette adresse.",
-    413: "Le fichier envoyé dépasse la taille autorisée.",
-    429: "Trop de tentatives en peu de temps : patientez une minute avant de réessayer.",
-    500: "Une erreur inattendue s'est produite. Rien n'a été enregistré à moitié ; réessayez.",
-    503: "Le service est momentanément indisponible ; réessayez dans quelques instants.",
-}
-
-
-def wants_json() -> bool:
-    """Whether the client asked for JSON rather than a page."""
-    if request.path.startswith("/api/"):
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/ld+json"])
-    return best in ("application/json", "application/ld+json")
-
-
-def error_response(status: int, message: str | None = None, code: str | None = None):
-    """An error as JSON for machines or as a French page for people."""
-    message = message or _MESSAGES.get(status, "Erreur.")
-    if wants_json():
-        return jsonify(error=code or str(status), message=message), status
-    return render_template("error.html", status=status, title=_TITLES.get(status, "Erreur"), message=message), status
-
-
-def init_app(app: Flask) -> None:
-    """Turn every error into a clear page or JSON body; never a traceback."""
-
-    @app.errorhandler(PalierError)
-    def _palier_error(exc: PalierError):
-        return error_response(exc.status, exc.message, exc.code)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        if exc.code is not None and exc.code < 400:  # redirects raised by routing
-            return exc
-        return error_response(exc.code or 500, None, None)
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        app.logger.exception("unexpected error")
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(exc, (OperationalError, OSError)):
-            return error_response(503)
-        return error_response(500)

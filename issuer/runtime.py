@@ -12,6 +12,7 @@ from flask import Flask, current_app
 import skilltree
 from skilltree import SkillTree
 
+from .caching import Bounded
 from .keys import KeyStore
 from .urls import Urls
 
@@ -27,8 +28,8 @@ class Runtime:
     keys: KeyStore
     tree_path: str
     _cache: "_TreeCache"
-    # (tree digest, skill id) -> BadgeClassVersion id, so awards skip re-rendering emblems.
-    badge_class_cache: dict = field(default_factory=dict)
+    # (tree digest, skill id, issuer) -> BadgeClassVersion id, so awards skip re-reading the tree's images.
+    badge_class_cache: Bounded[int] = field(default_factory=lambda: Bounded(4096))
 
     @property
     def tree(self) -> SkillTree:

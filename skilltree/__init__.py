@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .emblem import emblem_png, emblem_svg
+from .emblem import emblem_inputs, emblem_png, emblem_svg
 from .errors import Problem, SkillTreeError
 from .loader import load_tree, parse_tree
 from .model import Alignment, Branch, Skill, SkillState, SkillTree
@@ -10,7 +10,7 @@ from .prerequisites import AllOf, AnyOf, AtLeast, Prerequisite, Requires
 
 __all__ = [
     "AllOf", "Alignment", "AnyOf", "AtLeast", "Branch", "Prerequisite", "Problem", "Requires", "Skill",
-    "SkillState", "SkillTree", "SkillTreeError", "default_tree_path", "emblem_png", "emblem_svg",
+    "SkillState", "SkillTree", "SkillTreeError", "default_tree_path", "emblem_inputs", "emblem_png", "emblem_svg",
     "load_tree", "parse_tree",
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import unicodedata
 from xml.sax.saxutils import escape, quoteattr
 
@@ -12,6 +13,9 @@ from PIL import Image, ImageDraw, ImageFont
 from ._emblem_design import SIDE, Circle, Label, Poly, Shape, layout
 from .model import Branch, Skill
 
+# The drawing's own version: change it when the design changes, so that badges are republished on
+# purpose, never because the server's fonts or Pillow drew a pixel differently.
+DESIGN = "palier-emblem-1"
 _SUPERSAMPLE = 4  # drawn large then reduced: Pillow's shapes have no antialiasing of their own
 _FONT_STACK = "'DejaVu Sans Condensed', 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
 # Bold sans fonts with French accents, found in the system font folders (fontconfig's usual set).
@@ -48,6 +52,12 @@ def _drawable(text: str) -> str:
 
 def _measure(text: str, size: float) -> float:
     return float(_font(size).getlength(_drawable(text)))
+
+
+def emblem_inputs(skill: Skill, branch: Branch) -> str:
+    """Everything a generated emblem is drawn from, as text: equal inputs mean the same emblem."""
+    return json.dumps([DESIGN, skill.name, skill.tier, branch.id, branch.name, branch.colour.upper(), branch.icon],
+                      ensure_ascii=False)
 
 
 def emblem_svg(skill: Skill, branch: Branch) -> str:

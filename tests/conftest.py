@@ -1,17 +1,8 @@
-"""Shared fixtures: an app on a fresh database (SQLite, and PostgreSQL when CI provides one)."""
+"""Fixtures every kind of test shares: signing keys, generated once per run."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from pathlib import Path
-
 import pytest
-
-POSTGRES_URL = os.environ.get("PALIER_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
-TEST_BASE_URL = "http://badges.test"
-PASSWORD = "mot-de-passe-de-test"
 
 
 @pytest.fixture(scope="session")
@@ -28,103 +19,3 @@ def second_private_pem() -> bytes:
     from badges import generate_private_key
 
     return generate_private_key()
-
-
-def _database_url(backend: str, tmp_path: Path) -> tuple[str, object]:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'palier.sqlite3'}", None
-    from sqlalchemy import create_engine, text
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}", (admin, schema)
-
-
-@pytest.fixture(params=BACKENDS)
-def app(request, tmp_path, private_pem):
-    """A migrated Palier app with its signing key, an issuer profile, an admin and a mediator."""
-    from issuer import create_app, db, migrate
-    from issuer.models import Role, utcnow
-    from issuer.runtime import runtime
-    from issuer.services import accounts, profile
-
-    url, cleanup = _database_url(request.param, tmp_path)
-    # Set only while the app is built (not with monkeypatch: its undo would come after this fixture's
-    # teardown, and tests that patch the database through monkeypatch must be undone before it).
-    previous = os.environ.get("PALIER_INSTANCE_PATH")
-    os.environ["PALIER_INSTANCE_PATH"] = str(tmp_path / "instance")
-    try:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test-secret",
-                "BASE_URL": TEST_BASE_URL,
-                "SERVER_NAME": "badges.test",  # so the test client speaks to the configured host
-                "DATABASE_URL": url,
-                "KEYS_DIR": str(tmp_path / "keys"),
-                "RATELIMIT_ENABLED": True,
-            }
-        )
-    finally:
-        if previous is None:
-            os.environ.pop("PALIER_INSTANCE_PATH", None)
-        else:
-            os.environ["PALIER_INSTANCE_PATH"] = previous
-    with app.app_context():
-        migrate.upgrade(db.engine())
-        session, now = db.session(), utcnow()
-        runtime().keys.install(session, private_pem, now)
-        profile.get_profile(session, app.config)
-        accounts.create_user(session, email="admin@test.fr", name="Admin", password=PASSWORD,
-                             role=Role.ADMIN, actor=None, now=now)
-        accounts.create_user(session, email="mediateur@test.fr", name="Médiateur", password=PASSWORD,
-                             role=Role.MEDIATOR, actor=None, now=now)
-        session.commit()
-    yield app
-    with app.app_context():
-        db.engine().dispose()
-    if cleanup is not None:
-        from sqlalchemy import text
-
-        admin, schema = cleanup
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture
-def client(app):
-    """A test client."""
-    return app.test_client()
-
-
-@pytest.fixture
-def runner(app):
-    """A CLI runner bound to the app."""
-    return app.test_cli_runner()
-
-
-@pytest.fixture
-def ctx(app):
-    """An app context with its database session, for service tests."""
-    with app.app_context():
-        yield
-
-
-@pytest.fixture
-def rt(ctx):
-    """The app's runtime (tree, urls, keys)."""
-    from issuer.runtime import runtime
-
-    return runtime()
-
-
-@pytest.fixture
-def dbs(ctx):
-    """The database session of the current app context."""
-    from issuer import db
-
-    return db.session()

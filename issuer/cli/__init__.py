@@ -1,20 +1,30 @@
-"""The ``palier`` command: Flask's CLI group (so ``palier run`` serves the app) plus Palier's commands."""
+"""The ``palier`` command: Flask's CLI group (so ``palier run`` serves the app) plus each feature's commands."""
 
 from __future__ import annotations
+
+from importlib import import_module
 
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import awards, cahier, export, people, setup
 from .tree import tree
 
-COMMANDS = [tree, *setup.commands, *people.commands, *awards.commands, *export.commands, *cahier.commands]
+# The features that have commands; each ``<feature>.cli`` lists its own in ``COMMANDS``.
+FEATURES = ("maintenance", "accounts", "learners", "awarding", "portfolio", "cahier")
+
+
+def commands() -> list[click.Command]:
+    """Every Palier command, the tree's first."""
+    found: list[click.Command] = [tree]
+    for feature in FEATURES:
+        found += import_module(f"issuer.{feature}.cli").COMMANDS
+    return found
 
 
 def init_app(app: Flask) -> None:
     """Give the app's own CLI group Palier's commands (``flask --app wsgi ...`` and test runners)."""
-    for command in COMMANDS:
+    for command in commands():
         app.cli.add_command(command)
 
 
@@ -29,10 +39,8 @@ def cli() -> None:
     """Palier : des Open Badges pour les compétences qui ne se voient pas sur un CV."""
 
 
-for _command in COMMANDS:
-    cli.add_command(_command)
-
-
 def main() -> None:
     """Console-script entry point."""
+    for command in commands():
+        cli.add_command(command)
     cli(prog_name="palier")

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from helpers import ADMIN, MEDIATOR, login, login_admin, post, query, text
+from factories import ADMIN, MEDIATOR, login, login_admin, post, query, text
 from issuer.models import AuditEvent, IssuerProfile, SigningKey, User, utcnow
 
 ADMIN_PAGES = ["/admin/", "/admin/comptes", "/admin/comptes/1", "/admin/profil", "/admin/cle", "/admin/journal"]
@@ -229,7 +229,7 @@ def test_rotate_the_signing_key_after_confirmation(app, client):
 
 def test_audit_log_is_paginated_newest_first(app, client):
     from issuer import db
-    from issuer.services import audit
+    from issuer import audit
 
     with app.app_context():
         session = db.session()

@@ -7,7 +7,7 @@ import json
 import socket
 
 import pytest
-from public_helpers import award, database_down, path, revoke
+from factories import award, database_down, path, revoke
 
 import badges
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from helpers import ADMIN, MEDIATOR, csrf_token, login, logout, post
+from factories import ADMIN, MEDIATOR, csrf_token, login, logout, post
 from issuer.models import User, utcnow
-from issuer.services import accounts
+from issuer.accounts import service as accounts
 
 
 def test_login_page_shows_a_labelled_form(client):

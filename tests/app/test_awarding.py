@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 import badges
 from issuer.errors import NotFound, Refused
 from issuer.models import Assertion, AuditEvent, User, utcnow
-from issuer.services import awarding, learners
+from issuer.awarding import service as awarding
+from issuer.learners import service as learners
 
 
 def _user(dbs, email):

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from issuer.errors import Refused
 from issuer.models import Assertion, utcnow
-from issuer.services import bulk, learners
+from issuer.game_sessions import bulk
+from issuer.learners import service as learners
 
 
 def _count(dbs):

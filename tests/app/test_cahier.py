@@ -8,112 +8,80 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from issuer import cahier_print
+from factories import A4, OBSERVED, learner_with_badges, pdf_text, printed
+
+from issuer.cahier import printing as cahier_print
 from issuer.models import utcnow
-from issuer.services import awarding, learners
-
-A4 = (595.28, 841.89)
-OBSERVED = "A aidé un coéquipier bloqué, deux fois, sans qu'on le lui demande."
-
-
-def make_learner(dbs, rt, n_badges: int = 3, *, name: str = "Lina", public: bool = True,
-                 evidence: str = OBSERVED, game: str = "Overcooked 2", age: str = "adult"):
-    """A young person holding ``n_badges`` badges, awarded along the tree (oldest first)."""
-    start = utcnow() - timedelta(days=40)
-    learner = learners.create_learner(
-        dbs, learners.LearnerData(name, None, age, name_public=public), actor=None, now=start)
-    earned: set[str] = set()
-    rows = []
-    for skill in rt.tree.topological_order():
-        if len(earned) >= n_badges:
-            break
-        if rt.tree.is_unlocked(skill.id, earned):
-            rows.append(awarding.award(
-                dbs, rt, learner_id=learner.id, skill_id=skill.id, actor=None,
-                evidence=awarding.Evidence(evidence, game=game), now=start + timedelta(days=len(rows))))
-            earned.add(skill.id)
-    dbs.commit()
-    return learner, rows
-
-
-def text_of(pdf: bytes) -> str:
-    """All the text of a PDF, whitespace folded (names may wrap across lines)."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def printed(app, dbs, rt, learner):
-    """The learner's cahier, rendered through the real child process."""
-    return cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
-
+from issuer.awarding import service as awarding
+from issuer.learners import service as learners
 
 def test_cahier_renders_a4_pages_with_cover_map_badges_and_employers_page(app, dbs, rt):
-    learner, rows = make_learner(dbs, rt, 3)
+    learner, rows = learner_with_badges(dbs, rt, 3)
     out = printed(app, dbs, rt, learner)
     reader = PdfReader(io.BytesIO(out.pdf))
     assert out.pdf.startswith(b"%PDF")
     assert out.pages == len(reader.pages) >= 4  # cover, map, badges, employers
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4, abs=0.5)
-    text = text_of(out.pdf)
+    text = pdf_text(out.pdf)
     assert "Cahier des Open Badges" in text
     assert "Mon arbre de compétences" in text
     assert "Pour les employeurs" in text
     for row in rows:
         assert row.badge_class.name in text
-        assert cahier_print.short_code_of(row.uid) in text
+        assert cahier_print.short_code(row.uid) in text
     assert OBSERVED in text
     assert "3 badges obtenus" in text
 
 
 def test_cahier_uses_the_badge_class_version_it_was_issued_with(app, dbs, rt):
-    learner, rows = make_learner(dbs, rt, 1)
+    learner, rows = learner_with_badges(dbs, rt, 1)
     rows[0].badge_class.name = "Nom tel que délivré"
     dbs.commit()
-    assert "Nom tel que délivré" in text_of(printed(app, dbs, rt, learner).pdf)
+    assert "Nom tel que délivré" in pdf_text(printed(app, dbs, rt, learner).pdf)
 
 
 def test_cahier_leaves_out_revoked_badges(app, dbs, rt):
-    learner, rows = make_learner(dbs, rt, 3)
+    learner, rows = learner_with_badges(dbs, rt, 3)
     gone = rows[1]
     awarding.revoke(dbs, rt, ref=gone.uid, reason="Erreur de saisie", actor=None, now=utcnow())
     dbs.commit()
-    text = text_of(printed(app, dbs, rt, learner).pdf)
-    assert cahier_print.short_code_of(gone.uid) not in text
+    text = pdf_text(printed(app, dbs, rt, learner).pdf)
+    assert cahier_print.short_code(gone.uid) not in text
     assert gone.uid[:8] not in text
-    assert cahier_print.short_code_of(rows[0].uid) in text
+    assert cahier_print.short_code(rows[0].uid) in text
     assert "2 badges obtenus" in text
 
 
 def test_cahier_marks_expired_badges(app, dbs, rt):
-    learner, rows = make_learner(dbs, rt, 2)
+    learner, rows = learner_with_badges(dbs, rt, 2)
     rows[0].expires = utcnow() - timedelta(days=1)
     dbs.commit()
-    text = text_of(printed(app, dbs, rt, learner).pdf).lower()
+    text = pdf_text(printed(app, dbs, rt, learner).pdf).lower()
     assert "expiré" in text
     assert text.count("expiré depuis le") == 1
 
 
 def test_cahier_shows_the_name_with_consent(app, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 1, name="Lina Benali", public=True)
+    learner, _ = learner_with_badges(dbs, rt, 1, name="Lina Benali", public=True)
     out = printed(app, dbs, rt, learner)
-    assert "Lina Benali" in text_of(out.pdf)
+    assert "Lina Benali" in pdf_text(out.pdf)
     assert out.filename == "cahier-open-badges-lina-benali.pdf"
 
 
 @pytest.mark.parametrize("age, public", [("adult", False), ("under15", True)])  # under 15: a parent must agree too
 def test_cahier_without_consent_prints_a_blank_name_line(app, dbs, rt, age, public):
-    learner, _ = make_learner(dbs, rt, 1, name="Yanis Secret", public=public, age=age)
+    learner, _ = learner_with_badges(dbs, rt, 1, name="Yanis Secret", public=public, age=age)
     out = printed(app, dbs, rt, learner)
-    text = text_of(out.pdf)
+    text = pdf_text(out.pdf)
     assert "Yanis" not in text and "Secret" not in text
     assert "Nom :" in text
     assert out.filename == f"cahier-open-badges-{learner.id}.pdf"
 
 
 def test_cahier_without_badges_still_prints(app, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 0)
-    text = text_of(printed(app, dbs, rt, learner).pdf)
+    learner, _ = learner_with_badges(dbs, rt, 0)
+    text = pdf_text(printed(app, dbs, rt, learner).pdf)
     assert "Pas encore de badge" in text
     assert "0 badges obtenus" in text
 
@@ -121,7 +89,7 @@ def test_cahier_without_badges_still_prints(app, dbs, rt):
 def test_cahier_refuses_more_badges_than_the_cap(app, dbs, rt):
     from issuer.errors import Refused
 
-    learner, _ = make_learner(dbs, rt, 2)
+    learner, _ = learner_with_badges(dbs, rt, 2)
     app.config["PDF_MAX_BADGES"] = 1
     with pytest.raises(Refused, match="limitée à 1"):
         printed(app, dbs, rt, learner)
@@ -130,7 +98,7 @@ def test_cahier_refuses_more_badges_than_the_cap(app, dbs, rt):
 def test_cahier_of_an_erased_learner_is_not_found(app, dbs, rt):
     from issuer.errors import NotFound
 
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     learners.erase(dbs, learner.id, actor=None, now=utcnow())
     dbs.commit()
     with pytest.raises(NotFound):

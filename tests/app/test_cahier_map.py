@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import skilltree
-from issuer.cahier_map import EarnedMark, legend, prerequisite_links, progress_emblem, safe_colour, tree_map
+from issuer.cahier.tree_map import EarnedMark, legend, prerequisite_links, progress_emblem, safe_colour, tree_map
 from skilltree import AllOf, AnyOf, AtLeast, Requires
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,14 +7,14 @@ import multiprocessing
 import pytest
 
 from issuer.models import GameSession, utcnow
-from test_cahier import make_learner, text_of
+from factories import learner_with_badges, pdf_text
 
 
 def log_in(client, dbs, email: str = "mediateur@test.fr") -> None:
     """Open a staff session the way Flask-Login keeps it, without going through the login form."""
     from sqlalchemy import select
 
-    from issuer.auth import Staff
+    from issuer.web.auth import Staff
     from issuer.models import User
 
     user = dbs.scalars(select(User).where(User.email == email)).one()
@@ -51,12 +51,12 @@ def test_cahier_mediator_routes_require_login(client, url):
 
 
 def test_cahier_mediator_route_serves_the_pdf(client, dbs, rt):
-    learner, rows = make_learner(dbs, rt, 2, name="Noé")
+    learner, rows = learner_with_badges(dbs, rt, 2, name="Noé")
     log_in(client, dbs)
     response = client.get(f"/jeunes/{learner.id}/cahier.pdf")
     assert is_personal_pdf(response)
     assert 'filename="cahier-open-badges-noe.pdf"' in response.headers["Content-Disposition"]
-    assert rows[0].badge_class.name in text_of(response.data)
+    assert rows[0].badge_class.name in pdf_text(response.data)
 
 
 def test_cahier_mediator_route_unknown_learner_is_404(client, dbs):
@@ -65,22 +65,22 @@ def test_cahier_mediator_route_unknown_learner_is_404(client, dbs):
 
 
 def test_cahier_public_route_serves_the_pdf_by_personal_link(client, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     assert is_personal_pdf(client.get(f"/p/{learner.portfolio_token}/cahier.pdf"))
 
 
 @pytest.mark.parametrize("token", ["pas-un-lien", "x" * 80, "%00"])
 def test_cahier_public_route_bad_token_is_404(client, dbs, rt, token):
-    make_learner(dbs, rt, 1)
+    learner_with_badges(dbs, rt, 1)
     response = client.get(f"/p/{token}/cahier.pdf")
     assert response.status_code == 404
     assert response.mimetype != "application/pdf"
 
 
 def test_cahier_public_route_revoked_link_is_404(client, dbs, rt):
-    from issuer.services import learners
+    from issuer.learners import service as learners
 
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     old = learner.portfolio_token
     learners.renew_portfolio_link(dbs, learner.id, actor=None, now=utcnow())
     dbs.commit()
@@ -88,20 +88,20 @@ def test_cahier_public_route_revoked_link_is_404(client, dbs, rt):
 
 
 def test_cahier_group_print_holds_every_participant(client, dbs, rt):
-    lina, _ = make_learner(dbs, rt, 1, name="Lina")
-    noe, _ = make_learner(dbs, rt, 2, name="Noé")
+    lina, _ = learner_with_badges(dbs, rt, 1, name="Lina")
+    noe, _ = learner_with_badges(dbs, rt, 2, name="Noé")
     session = make_session(dbs, [lina, noe])
     log_in(client, dbs)
     response = client.get(f"/seances/{session.id}/cahiers.pdf")
     assert is_personal_pdf(response)
-    text = text_of(response.data)
+    text = pdf_text(response.data)
     assert "Lina" in text and "Noé" in text
     assert text.count("Pour les employeurs") == 2
     assert text.count("page 2 /") == 2  # each cahier keeps its own page numbers
 
 
 def test_cahier_group_print_refuses_beyond_the_cap(app, client, dbs, rt):
-    people = [make_learner(dbs, rt, 0, name=f"Jeune {i}")[0] for i in range(3)]
+    people = [learner_with_badges(dbs, rt, 0, name=f"Jeune {i}")[0] for i in range(3)]
     session = make_session(dbs, people)
     app.config["PDF_MAX_LEARNERS"] = 2
     log_in(client, dbs)
@@ -111,7 +111,7 @@ def test_cahier_group_print_refuses_beyond_the_cap(app, client, dbs, rt):
 
 
 def test_cahier_timeout_answers_a_french_503_and_leaves_no_child(app, client, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     app.config["PDF_TIMEOUT"] = 0.001
     response = client.get(f"/p/{learner.portfolio_token}/cahier.pdf")
     assert response.status_code == 503
@@ -120,7 +120,7 @@ def test_cahier_timeout_answers_a_french_503_and_leaves_no_child(app, client, db
 
 
 def test_cahier_memory_cap_answers_a_french_503(app, client, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     app.config["PDF_MEMORY_LIMIT"] = 64 * 1024 * 1024  # far below what WeasyPrint needs
     response = client.get(f"/p/{learner.portfolio_token}/cahier.pdf")
     assert response.status_code == 503
@@ -129,7 +129,7 @@ def test_cahier_memory_cap_answers_a_french_503(app, client, dbs, rt):
 
 
 def test_cahier_cli_writes_the_pdf(runner, dbs, rt, tmp_path):
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     target = tmp_path / "cahier.pdf"
     result = runner.invoke(args=["cahier", str(learner.id), "-o", str(target)])
     assert result.exit_code == 0, result.output
@@ -138,7 +138,7 @@ def test_cahier_cli_writes_the_pdf(runner, dbs, rt, tmp_path):
 
 
 def test_cahier_cli_prints_a_session(runner, dbs, rt, tmp_path):
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     session = make_session(dbs, [learner])
     target = tmp_path / "seance.pdf"
     result = runner.invoke(args=["cahier", "--seance", str(session.id), "-o", str(target)])
@@ -159,10 +159,10 @@ def test_cahier_cli_refuses_in_french(runner, args, message):
 
 
 def test_cahier_is_offered_on_the_learner_session_and_personal_pages(client, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     session = make_session(dbs, [learner])
     assert f"/p/{learner.portfolio_token}/cahier.pdf" in client.get(f"/p/{learner.portfolio_token}").text
-    from helpers import login
+    from factories import login
 
     login(client)
     assert f"/jeunes/{learner.id}/cahier.pdf" in client.get(f"/jeunes/{learner.id}").text

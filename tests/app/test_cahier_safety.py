@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from issuer import cahier, cahier_print
+from issuer.cahier import pdf as cahier
+from issuer.cahier import printing as cahier_print
 from issuer.models import utcnow
-from test_cahier import make_learner, text_of
+from factories import learner_with_badges, pdf_text
 
 EVIL_TREE = """\
 version: 1
@@ -62,9 +63,9 @@ def assert_fetched_only_data(fetched) -> None:
 
 
 def test_cahier_hostile_learner_text_is_printed_literally_and_nothing_fetched(app, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 2, name=HOSTILE_NAME, evidence=HOSTILE_EVIDENCE, game="<script>x</script>")
+    learner, _ = learner_with_badges(dbs, rt, 2, name=HOSTILE_NAME, evidence=HOSTILE_EVIDENCE, game="<script>x</script>")
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
-    text = text_of(out.pdf)
+    text = pdf_text(out.pdf)
     assert "<img src=http://evil.test/x.png>Lina" in text
     assert '<link rel="attachment" href="file:///etc/passwd">' in text
     assert "<script>x</script>" in text
@@ -73,10 +74,10 @@ def test_cahier_hostile_learner_text_is_printed_literally_and_nothing_fetched(ap
 
 
 def test_cahier_hostile_tree_text_is_printed_literally_and_nothing_fetched(app, dbs, rt, evil_tree):
-    learner, rows = make_learner(dbs, rt, 1)
+    learner, rows = learner_with_badges(dbs, rt, 1)
     assert rows[0].skill_id == "piege-1"
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
-    text = text_of(out.pdf)
+    text = pdf_text(out.pdf)
     assert "<img src=http://evil.test/nom.png>Badge piégé" in text
     assert "<script>alert(1)</script>" in text
     assert "<link rel=attachment href=file:///etc/passwd>Description" in text
@@ -138,14 +139,14 @@ def _decoded_qr_codes(pdf: bytes, tmp_path: Path) -> set[str]:
 @pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
                     reason="pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed to scan the QR codes")
 def test_cahier_every_qr_code_scans_to_its_url(app, dbs, rt, tmp_path):
-    learner, rows = make_learner(dbs, rt, 3)
+    learner, rows = learner_with_badges(dbs, rt, 3)
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
     expected = {rt.urls.assertion(row.uid) for row in rows} | {rt.urls.portfolio(learner.portfolio_token)}
     assert _decoded_qr_codes(out.pdf, tmp_path) == expected
 
 
 def test_cahier_pdf_has_no_attachments(app, dbs, rt):
-    learner, _ = make_learner(dbs, rt, 1)
+    learner, _ = learner_with_badges(dbs, rt, 1)
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
     reader = PdfReader(io.BytesIO(out.pdf))
     assert not reader.attachments

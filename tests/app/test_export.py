@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 import zipfile
 
-from public_helpers import award, revoke, tier_one_skills
+from factories import award, revoke, tier_one_skills
 
 import badges
 
@@ -46,7 +46,7 @@ def test_export_command_refuses_a_missing_folder(app, runner, tmp_path):
 def test_export_command_of_an_erased_learner_is_refused(app, runner, tmp_path):
     from issuer import db
     from issuer.models import utcnow
-    from issuer.services import learners
+    from issuer.learners import service as learners
 
     badge = award(app)
     with app.app_context():

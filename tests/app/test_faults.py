@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import login, post
-from public_helpers import BROWSER, add_learner, award, tier_one_skills
+from factories import BROWSER, add_learner, award, login, post, tier_one_skills
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
@@ -33,7 +32,6 @@ import json, os, sys, time
 from pathlib import Path
 
 cfg = json.loads(sys.argv[1])
-os.environ["PALIER_INSTANCE_PATH"] = cfg["instance"]
 import badges
 
 real_sign, signed = badges.sign_assertion, []
@@ -52,9 +50,9 @@ badges.sign_assertion = sign_then_maybe_hang
 from issuer import create_app, db
 from issuer.models import utcnow
 from issuer.runtime import runtime
-from issuer.services import bulk
+from issuer.game_sessions import bulk
 
-app = create_app(cfg["config"])
+app = create_app(cfg["config"], instance_path=cfg["instance"])
 with app.app_context():
     session = db.session()
     rows = [bulk.BulkRow(n, str(learner), cfg["skill"], "A tenu son rôle toute la partie.")
@@ -102,7 +100,7 @@ def _bulk_again(app, learners: list[int], skill: str, token: str):
     from issuer import db
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.services import bulk
+    from issuer.game_sessions import bulk
 
     with app.app_context():
         session = db.session()

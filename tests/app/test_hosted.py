@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from public_helpers import BROWSER, LD_JSON, award, revoke, tier_one_skills
+from factories import BROWSER, LD_JSON, award, revoke, tier_one_skills
 from sqlalchemy import select
 
 BASE = "http://badges.test"
@@ -301,7 +301,7 @@ def test_recipient_url_exists_and_reveals_nothing_personal(app, client):
 def test_erased_learner_leaves_no_recipient_url_and_revoked_badges(app, client):
     from issuer import db
     from issuer.models import utcnow
-    from issuer.services import learners
+    from issuer.learners import service as learners
 
     badge = award(app, email=None, narrative="Observation confidentielle XYZZY.")
     assert client.get(path(badge.url), headers=LD_JSON).status_code == 200
@@ -316,7 +316,7 @@ def test_erased_learner_leaves_no_recipient_url_and_revoked_badges(app, client):
 
 
 def test_assertion_json_when_the_database_is_down_is_503_not_a_guess(app, client):
-    from public_helpers import database_down
+    from factories import database_down
 
     badge = award(app)
     with database_down(app):

@@ -8,8 +8,8 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from helpers import login, post, text
-from issuer.i18n import COOKIE
+from factories import login, post, text
+from issuer.web.i18n import COOKIE
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "issuer" / "translations"
 

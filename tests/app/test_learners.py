@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from helpers import award_fields, login, make_learner, post, query, skills_by_status, text
+from factories import award_fields, login, make_learner, post, query, skills_by_status, text
 from issuer.models import Assertion, AuditEvent, Learner
 
 GOOD = {"display_name": "Lina", "email": "", "age_band": "adult", "notes": ""}

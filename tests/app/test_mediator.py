@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from helpers import award_fields, login, login_admin, make_learner, post, query, skills_by_status, text
+from factories import award_fields, login, login_admin, make_learner, post, query, skills_by_status, text
 from issuer.models import Assertion, AuditEvent
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from helpers import award_fields, login, login_admin, make_learner, post, skills_by_status
+from factories import award_fields, login, login_admin, make_learner, post, skills_by_status
 
 OWN_PREFIXES = ("/jeunes", "/seances", "/admin", "/login")
 HREF = re.compile(r'href="([^"#]+)')

@@ -7,14 +7,14 @@ import json
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from public_helpers import award, revoke
+from factories import award, revoke
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
 
-from issuer.openapi import description
+from issuer.verification.openapi import description
 
 BASE = "http://badges.test"
 HOST = {"Host": "badges.test"}
@@ -25,7 +25,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 def _quiet(app) -> None:
     # The run posts far more than an employer would: the verification rate limit is not under test.
-    from issuer import security
+    from issuer.web import security
 
     app.extensions[security.LIMITER].enabled = False
 

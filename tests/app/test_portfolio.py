@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.dom import minidom
 
 import pytest
-from public_helpers import (BROWSER, award, path, revoke, set_expired, text_of,
+from factories import (BROWSER, award, path, revoke, set_expired, text_of,
                             tier_one_skills)
 
 import badges
@@ -33,7 +33,7 @@ def verdict_of(client, data: bytes, name: str) -> str:
 def renew(app, learner_id: int) -> str:
     from issuer import db
     from issuer.models import utcnow
-    from issuer.services import learners
+    from issuer.learners import service as learners
 
     with app.app_context():
         learner = learners.renew_portfolio_link(db.session(), learner_id, actor=None, now=utcnow())
@@ -129,7 +129,7 @@ def test_portfolio_offers_share_link_qr_code_and_linkedin(app, client):
 def test_linkedin_link_encodes_every_value():
     from datetime import datetime, timezone
 
-    from issuer.sharing import linkedin_url
+    from issuer.portfolio.sharing import linkedin_url
 
     url = linkedin_url(name="Jouer & gagner ?", organization="Médiathèque #1",
                        issued_on=datetime(2025, 3, 1, tzinfo=timezone.utc), cert_url="http://x/a?b=c",

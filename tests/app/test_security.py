@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import csrf_token, login, post
-from issuer.security import CONTENT_SECURITY_POLICY, safe_next
+from factories import csrf_token, login, post
+from issuer.web.security import CONTENT_SECURITY_POLICY, safe_next
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 OWN_TEMPLATES = ["base.html", "error.html", "auth", "mediator", "admin"]
@@ -110,7 +110,7 @@ def test_csrf_refusal_is_json_for_machines(client):
 def test_the_csrf_object_is_exported_for_the_api():
     from flask_wtf.csrf import CSRFProtect
 
-    from issuer.security import csrf
+    from issuer.web.security import csrf
 
     assert isinstance(csrf, CSRFProtect)
 
@@ -162,7 +162,7 @@ def test_nul_characters_in_queries_and_forms_are_refused_in_french(client, metho
 
 @pytest.mark.parametrize("path", ["/p/%00/cahier.pdf", "/p/a%00b", "/jeunes/1/revoquer/%00", "/keys/%00"])
 def test_nul_characters_in_paths_find_nothing(client, path):
-    from helpers import login
+    from factories import login
 
     login(client)
     assert client.get(path).status_code == 404

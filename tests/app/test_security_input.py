@@ -14,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import given as given_  # « given » names the awarded badge here
 from hypothesis import strategies as st
-from helpers import login, login_admin
-from public_helpers import BROWSER, LD_JSON, award, tier_one_skills
+from factories import BROWSER, LD_JSON, award, login, login_admin, tier_one_skills
 from sqlalchemy import select
 
 import skilltree
@@ -89,7 +88,7 @@ def test_security_input_verification_page_escapes_everything(app, client, hostil
 
 
 def test_security_input_verification_form_escapes_what_was_pasted(app, client, hostile):
-    from helpers import post
+    from factories import post
 
     for pasted in (hostile.jws, SCRIPT, IMG, JS_URL, f"{BASE}/assertions/{SCRIPT}",
                    json.dumps({"id": f"{BASE}/assertions/x", "narrative": SCRIPT})):
@@ -126,7 +125,7 @@ def test_security_input_generated_badge_image_escapes_tree_text(app, client, hos
 
 def test_security_input_evidence_link_must_be_http():
     from issuer.errors import Refused
-    from issuer.services.awarding import Evidence, check_evidence
+    from issuer.awarding.service import Evidence, check_evidence
 
     for url in (JS_URL, "JavaScript:alert(1)", "data:text/html,<script>", "//evil.example", "vbscript:x"):
         with pytest.raises(Refused):
@@ -181,7 +180,7 @@ def test_security_input_no_personal_data_in_public_documents(app, client, privat
 
 
 def test_security_input_no_personal_data_once_revoked(app, client, private_learner):
-    from public_helpers import revoke
+    from factories import revoke
 
     revoke(app, private_learner.uid, "Erreur de saisie.")
     for where, body in _public_answers(client, private_learner).items():
@@ -249,7 +248,7 @@ def _session_and_bulk(app, given) -> tuple[int, str]:
     from issuer import db
     from issuer.models import GameSession, utcnow
     from issuer.runtime import runtime
-    from issuer.services import bulk
+    from issuer.game_sessions import bulk
 
     with app.app_context():
         session = db.session()
@@ -331,7 +330,7 @@ def _badge_shapes(uid: str):
 
 def test_security_input_random_badges_never_read_as_an_outage(app, client):
     """With a healthy database, no input may answer « momentanément impossible » (or a 5xx)."""
-    from issuer import security
+    from issuer.web import security
 
     app.extensions[security.LIMITER].enabled = False  # hundreds of posts: the limit is not under test
     given = award(app)

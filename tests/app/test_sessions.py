@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from helpers import login, make_learner, post, query, skills_by_status, text
+from factories import login, make_learner, post, query, skills_by_status, text
 from issuer.models import Assertion, GameSession
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from public_helpers import (BROWSER, award, csrf_token, database_down, path, revoke, set_expired,
+from factories import (BROWSER, award, page_csrf_token, database_down, path, revoke, set_expired,
                             text_of, tier_one_skills)
 
 import badges
@@ -19,7 +19,7 @@ def page(client, url: str, status: int = 200) -> str:
 def post_form(client, url: str, data: dict, form_url: str | None = None):
     """POST a public form with the CSRF token its page carries."""
     form_page = client.get(form_url or url, headers=BROWSER).get_data(as_text=True)
-    return client.post(url, data={**data, "csrf_token": csrf_token(form_page)}, headers=BROWSER)
+    return client.post(url, data={**data, "csrf_token": page_csrf_token(form_page)}, headers=BROWSER)
 
 
 def baked(client, badge) -> bytes:
@@ -84,10 +84,10 @@ def test_any_failure_while_verifying_is_never_valid(app, client, monkeypatch):
 
 
 def test_failure_while_gathering_the_facts_is_never_valid(app, client, monkeypatch):
-    from issuer import lookup
+    from issuer.verification import facts
 
     badge = award(app)
-    monkeypatch.setattr(lookup, "_badge_facts", lambda *a: 1 / 0)
+    monkeypatch.setattr(facts, "_badge_facts", lambda *a: 1 / 0)
     text = page(client, badge.url, 503)
     assert "Vérification momentanément impossible" in text
     assert "Badge valide" not in text
@@ -228,7 +228,7 @@ def test_verify_form_without_anything_explains_what_to_give(client):
 def test_erased_learners_badge_verifies_as_revoked_in_every_form(app, client):
     from issuer import db
     from issuer.models import utcnow
-    from issuer.services import learners
+    from issuer.learners import service as learners
 
     skills = tier_one_skills(app)
     badge = award(app, name="Lina", name_public=True, skill_id=skills[0])

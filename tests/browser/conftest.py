@@ -64,40 +64,40 @@ def live_server(tmp_path_factory, private_pem) -> Iterator[LiveServer]:
     from issuer import create_app, db, migrate
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.services import demo, profile
+    from issuer.admin import profile
+    from issuer.maintenance import demo
 
     folder = tmp_path_factory.mktemp("palier-browser")
     deferred = _Deferred()
     server = make_server("127.0.0.1", 0, deferred, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PALIER_INSTANCE_PATH", str(folder / "instance"))
-        app = create_app({
-            "SECRET_KEY": "browser-tests",
-            "BASE_URL": base,
-            "DATABASE_URL": f"sqlite:///{folder / 'palier.sqlite3'}",
-            "KEYS_DIR": str(folder / "keys"),
-            # Every journey signs in from 127.0.0.1; the login limiter has its own tests in tests/app.
-            "LOGIN_LIMIT": "100 per minute",
-        })
+    app = create_app({
+        "SECRET_KEY": "browser-tests",
+        "BASE_URL": base,
+        "DATABASE_URL": f"sqlite:///{folder / 'palier.sqlite3'}",
+        "KEYS_DIR": str(folder / "keys"),
+        # Every journey signs in from 127.0.0.1; the login limiter has its own tests in tests/app.
+        "LOGIN_LIMIT": "100 per minute",
+        "PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_COST": 8, "PASSWORD_PARALLELISM": 1,
+    }, instance_path=str(folder / "instance"))
+    with app.app_context():
+        migrate.upgrade(db.engine())
+        session, now = db.session(), utcnow()
+        runtime().keys.install(session, private_pem, now)
+        profile.get_profile(session, app.config)
+        password, _created = demo.load_demo(session, runtime(), now)
+        session.commit()
+        ids = _demo_ids(session, demo.DEMO_ADMIN)
+    deferred.app = app
+    thread = threading.Thread(target=server.serve_forever, name="palier-live", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(base, password, demo.DEMO_MEDIATOR, demo.DEMO_ADMIN, ids)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
         with app.app_context():
-            migrate.upgrade(db.engine())
-            session, now = db.session(), utcnow()
-            runtime().keys.install(session, private_pem, now)
-            profile.get_profile(session, app.config)
-            password, _created = demo.load_demo(session, runtime(), now)
-            session.commit()
-            ids = _demo_ids(session, demo.DEMO_ADMIN)
-        deferred.app = app
-        thread = threading.Thread(target=server.serve_forever, name="palier-live", daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(base, password, demo.DEMO_MEDIATOR, demo.DEMO_ADMIN, ids)
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            with app.app_context():
-                db.engine().dispose()
+            db.engine().dispose()
 
 
 @pytest.fixture(scope="session")

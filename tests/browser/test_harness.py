@@ -12,7 +12,7 @@ from browser_checks import (
     skip_or_fail,
 )
 
-from issuer.security import CONTENT_SECURITY_POLICY
+from issuer.web.security import CONTENT_SECURITY_POLICY
 
 # Faults a page could have, served under Palier's own CSP from the test server's address.
 BROKEN_PAGE = """<!doctype html><html><head><title>t</title></head><body><main>

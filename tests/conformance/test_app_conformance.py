@@ -43,7 +43,7 @@ class Palier:
             return result
 
     def learner(self, email: str | None = EMAIL) -> int:
-        from issuer.services import learners
+        from issuer.learners import service as learners
 
         return self._do(lambda s, rt, now: learners.create_learner(
             s, learners.LearnerData("Lina", email), actor=None, now=now).id)
@@ -51,7 +51,7 @@ class Palier:
     def award(self, learner_id: int, skill_id: str) -> tuple[str, str, str]:
         """Award a badge; return its URL, its JWS and the learner's page token."""
         from issuer.models import Learner
-        from issuer.services import awarding
+        from issuer.awarding import service as awarding
 
         def work(s, rt, now):
             row = awarding.award(s, rt, learner_id=learner_id, skill_id=skill_id, actor=None,
@@ -61,7 +61,7 @@ class Palier:
         return self._do(work)
 
     def revoke(self, url: str) -> None:
-        from issuer.services import awarding
+        from issuer.awarding import service as awarding
 
         self._do(lambda s, rt, now: awarding.revoke(s, rt, ref=url, reason="Délivré par erreur.",
                                                     actor=None, now=now))
@@ -117,18 +117,16 @@ def palier(tmp_path_factory):
     from issuer import create_app, db, migrate
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.services import profile
+    from issuer.admin import profile
 
     tmp = tmp_path_factory.mktemp("palier-conformance")
     holder: dict = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
     base = f"http://127.0.0.1:{server.port}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PALIER_INSTANCE_PATH", str(tmp / "instance"))
-        app = create_app({
-            "SECRET_KEY": "conformance", "BASE_URL": base, "KEYS_DIR": str(tmp / "keys"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}", "RATELIMIT_ENABLED": False,
-        })
+    app = create_app({
+        "SECRET_KEY": "conformance", "BASE_URL": base, "KEYS_DIR": str(tmp / "keys"),
+        "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}", "RATELIMIT_ENABLED": False,
+    }, instance_path=str(tmp / "instance"))
     with app.app_context():
         migrate.upgrade(db.engine())
         session = db.session()

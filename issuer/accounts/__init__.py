@@ -1,0 +1,1 @@
+"""Staff accounts: signing in and out, the interface language, creating mediators."""

@@ -1,0 +1,76 @@
+"""Logging in and out, and choosing the interface language."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+
+from .. import db
+from ..models import utcnow
+from ..web import security
+from ..web.auth import current_user, log_in, log_out
+from ..web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
+from ..web.i18n import gettext as _
+from . import service as accounts
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _home() -> str:
+    return url_for("learners.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form; on success start a fresh session and go where the user was heading."""
+    form = LoginForm()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(_home())
+        form.next.data = security.safe_next(request.args.get("next"), "")
+    status = 200
+    if form.validate_on_submit():
+        session = db.session()
+        user = accounts.authenticate(session, form.email.data, form.password.data, utcnow())
+        if user is not None:
+            session.commit()  # last login time, and a rehashed password if the parameters changed
+            log_in(user)
+            flash(_("Bonjour %(name)s, vous êtes connecté·e.", name=user.name), "success")
+            return redirect(security.safe_next(form.next.data, _home()))
+        session.rollback()
+        # One message for both cases: whether an account exists is nobody's business.
+        form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/login.html", form=form, title=_("Connexion")), status
+
+
+@bp.post("/logout")
+def logout():
+    """End the session (POST only, with a CSRF token: a link cannot log anyone out)."""
+    log_out()
+    flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/langue/<lang>")
+def set_language(lang: str):
+    """Remember the chosen language in a cookie and go back to the page."""
+    target = security.safe_next(request.args.get("next"), url_for("mediator.home"))
+    response = make_response(redirect(target))
+    if lang in LANGUAGES:
+        response.set_cookie(
+            COOKIE, lang, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
+    return response
+
+
+@bp.record_once
+def _throttle_login(state) -> None:
+    # Wrapped per app once the route exists, so each app counts attempts in its own limiter.
+    security.throttle(state.app, "auth.login", "LOGIN_LIMIT")
+
+
+BLUEPRINTS = (bp,)

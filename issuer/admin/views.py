@@ -1,0 +1,176 @@
+"""Administration (administrators only): staff accounts, the issuer profile, the signing key, the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from .. import db
+from ..accounts import service as accounts
+from ..errors import Code, NotFound
+from ..imaging import clean_logo
+from ..models import AuditEvent, SigningKey, User, utcnow
+from ..runtime import runtime
+from ..web.auth import actor, current_user, log_in, require_admin
+from ..web.i18n import gettext as _
+from ..web.i18n import lazy_gettext as _l
+from ..web.submit import run_once, submit
+from . import profile, signing
+from .forms import ConfirmForm, PasswordForm, ProfileForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
+
+# The audit log stores stable codes; people read these sentences (unknown codes are shown as they are).
+ACTIONS = {
+    "award": _l("Badge délivré"),
+    "revoke": _l("Badge révoqué"),
+    "override": _l("Prérequis passés outre"),
+    "learner.create": _l("Fiche créée"),
+    "learner.update": _l("Fiche modifiée"),
+    "learner.erase": _l("Données effacées"),
+    "learner.link": _l("Lien personnel renouvelé"),
+    "learner.link.disable": _l("Lien personnel désactivé"),
+    "session.create": _l("Séance créée"),
+    "user.create": _l("Compte créé"),
+    "user.password": _l("Mot de passe changé"),
+    "user.activate": _l("Compte réactivé"),
+    "user.deactivate": _l("Compte désactivé"),
+    "issuer.update": _l("Profil de la structure modifié"),
+    "key.rotate": _l("Clé de signature renouvelée"),
+}
+
+
+@bp.before_request
+def _admins_only():
+    return require_admin()
+
+
+def _user(user_id: int) -> User:
+    found = db.session().get(User, user_id)
+    if found is None:
+        raise NotFound(Code.NO_SUCH_ACCOUNT)
+    return found
+
+
+@bp.get("/")
+def index():
+    """The administration's table of contents."""
+    return render_template("admin/index.html", title=_("Administration"))
+
+
+@bp.route("/comptes", methods=["GET", "POST"])
+def users():
+    """Every staff account, and the form that creates one."""
+    form = UserForm()
+    sent = submit(form, lambda dbs: {"id": accounts.create_user(
+        dbs, email=form.email.data, name=form.name.data, password=form.password.data,
+        role=form.role.data, actor=actor(), now=utcnow()).id})
+    if sent.done:
+        flash(_("Compte créé. Transmettez le mot de passe initial de vive voix."), "success")
+        return redirect(url_for("admin.users"))
+    rows = db.session().scalars(select(User).order_by(User.active.desc(), User.name))
+    return render_template("admin/users.html", users=list(rows), form=form, title=_("Comptes")), sent.status
+
+
+def _set_active(dbs, user_id: int, active: bool) -> dict:
+    user = accounts.set_active(dbs, user_id, active, actor=actor(), now=utcnow())
+    return {"id": user.id}
+
+
+@bp.route("/comptes/<id:user_id>", methods=["GET", "POST"])
+def user(user_id: int):
+    """One account: reset its password, deactivate or reactivate it."""
+    found = _user(user_id)
+    form = PasswordForm()
+    sent = submit(form, lambda dbs: accounts.set_password(
+        dbs, found, form.password.data, actor(), utcnow()) or {"id": found.id})
+    if sent.done:
+        if found.id == current_user.id:
+            log_in(found)  # the fingerprint changed: keep this session, end the others
+        flash(_("Mot de passe changé : les sessions ouvertes avec l'ancien sont fermées."), "success")
+        return redirect(url_for("admin.user", user_id=found.id))
+    return render_template("admin/user.html", account=found, form=form, toggle=ConfirmForm(formdata=None),
+                           title=found.name), sent.status
+
+
+@bp.post("/comptes/<id:user_id>/activation")
+def activation(user_id: int):
+    """Deactivate (the account can no longer log in, its sessions end) or reactivate an account."""
+    found = _user(user_id)
+    form = ConfirmForm()
+    active = request.form.get("active") == "1"
+    if not form.validate_on_submit():
+        flash(_("Cochez la case pour confirmer."), "error")
+        return redirect(url_for("admin.user", user_id=found.id))
+    outcome = run_once(form.token.data, lambda dbs: _set_active(dbs, found.id, active))
+    if outcome.ok:
+        flash(_("Compte réactivé.") if active else _("Compte désactivé."), "success")
+    else:
+        flash(outcome.message, "error")
+    return redirect(url_for("admin.user", user_id=found.id))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+def issuer_profile():
+    """The structure's name, site, email, presentation and logo, as every badge shows them."""
+    dbs = db.session()
+    current = profile.get_profile(dbs, current_app.config)
+    form = ProfileForm(obj=current if request.method == "GET" else None)
+    upload = form.logo.data
+
+    def act(s):
+        logo = clean_logo(upload.read(2 * 1024 * 1024)) if upload else None
+        profile.update_profile(s, current_app.config, name=form.name.data, url=form.url.data,
+                               email=form.email.data, description=form.description.data,
+                               logo_png=logo, actor=actor(), now=utcnow())
+        return {"ok": True}
+
+    sent = submit(form, act)
+    if sent.done:
+        flash(_("Profil de la structure enregistré."), "success")
+        return redirect(url_for("admin.issuer_profile"))
+    return render_template("admin/profile.html", form=form, profile=current,
+                           title=_("Profil de la structure")), sent.status
+
+
+@bp.get("/profil/logo.png")
+def logo():
+    """The stored logo, as a preview for administrators."""
+    current = profile.get_profile(db.session(), current_app.config)
+    if not current.logo_png:
+        raise NotFound(Code.NO_LOGO)
+    return Response(current.logo_png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+def _rotate(dbs) -> dict:
+    key = signing.rotate_key(dbs, runtime(), actor=actor(), now=utcnow())
+    return {"kid": key.kid}
+
+
+@bp.route("/cle", methods=["GET", "POST"])
+def keys():
+    """The signing keys; rotating creates a new one (badges already issued stay verifiable)."""
+    form = ConfirmForm()
+    sent = submit(form, _rotate)
+    if sent.done:
+        flash(_("Nouvelle clé de signature créée : %(kid)s.", kid=sent.result["kid"]), "success")
+        return redirect(url_for("admin.keys"))
+    rows = db.session().scalars(select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc()))
+    return render_template("admin/keys.html", keys=list(rows), form=form, title=_("Clé de signature")), sent.status
+
+
+@bp.get("/journal")
+def audit_log():
+    """Who did what and when, newest first, a page at a time."""
+    dbs = db.session()
+    total = dbs.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = dbs.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                       .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return render_template("admin/audit.html", events=list(rows), page=page, pages=pages, total=total,
+                           actions=ACTIONS, title=_("Journal d'audit"))
+
+
+BLUEPRINTS = (bp,)

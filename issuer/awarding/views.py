@@ -1,0 +1,175 @@
+"""The learner's page: the skill tree with an award form on each unlocked skill, and revocation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from skilltree import Branch, Skill, SkillState, SkillTree
+
+from .. import db
+from ..errors import Code, NotFound
+from ..learners import service as learners
+from ..models import Assertion, GameSession, Learner, SessionParticipant, utcnow
+from ..runtime import runtime
+from ..web.auth import actor, current_user, require_staff
+from ..web.forms import choice
+from ..web.i18n import gettext as _
+from ..web.i18n import short_date
+from ..web.recent import remember_seen
+from ..web.submit import run_once, submit
+from . import service as awarding
+from .forms import AwardForm, RevokeForm
+
+bp = Blueprint("mediator", __name__)
+SESSION_CHOICES_DAYS = 60
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    """One skill as the learner's page shows it."""
+
+    skill: Skill
+    state: SkillState
+
+
+@dataclass(frozen=True)
+class BranchView:
+    """A branch and its skills grouped by tier, lowest first."""
+
+    branch: Branch
+    tiers: tuple[tuple[int, tuple[SkillRow, ...]], ...]
+
+
+def tree_view(tree: SkillTree, states: dict[str, SkillState]) -> list[BranchView]:
+    """The tree laid out for the page: branches in file order, tiers ascending."""
+    out = []
+    for branch in tree.branches:
+        tiers: dict[int, list[SkillRow]] = {}
+        for skill in tree.skills_of(branch.id):
+            tiers.setdefault(skill.tier, []).append(SkillRow(skill, states[skill.id]))
+        out.append(BranchView(branch, tuple((t, tuple(rows)) for t, rows in sorted(tiers.items()))))
+    return out
+
+
+def _session_choices(learner_id: int) -> list:
+    since = utcnow() - timedelta(days=SESSION_CHOICES_DAYS)
+    rows = db.session().scalars(
+        select(GameSession)
+        .join(SessionParticipant, SessionParticipant.session_id == GameSession.id)
+        .where(SessionParticipant.learner_id == learner_id, GameSession.held_on >= since)
+        .order_by(GameSession.held_on.desc())
+        .limit(20)
+    )
+    return [choice("", _("Aucune"))] + [choice(str(s.id), f"{short_date(s.held_on)} — {s.title}") for s in rows]
+
+
+def award_form(skill_id: str, sessions: list, formdata=None) -> AwardForm:
+    """The award form of one skill; its prefix keeps field ids unique on a page with many forms."""
+    form = AwardForm(formdata=formdata, prefix=f"s-{skill_id}")
+    form.session_id.choices = sessions
+    return form
+
+
+def _render_learner(learner: Learner, *, failed: AwardForm | None = None, failed_skill: str = "",
+                    status: int = 200):
+    rt, dbs = runtime(), db.session()
+    earned = awarding.earned_skills(dbs, learner.id)
+    tree = rt.tree
+    states = tree.status(earned)
+    sessions = _session_choices(learner.id)  # one query for the page, shared by every form
+    forms = {
+        skill.id: (failed if skill.id == failed_skill and failed is not None else award_form(skill.id, sessions))
+        for skill in tree.skills
+        if states[skill.id].status == "unlocked" or skill.id == failed_skill
+        or (states[skill.id].status == "locked" and current_user.is_admin)
+    }
+    badges = list(dbs.scalars(
+        select(Assertion).where(Assertion.learner_id == learner.id).order_by(Assertion.issued_on.desc())
+    ))
+    return render_template(
+        "awarding/learner.html", learner=learner, branches=tree_view(tree, states), forms=forms,
+        failed_skill=failed_skill, badges=badges, tree=tree, title=learner.display_name,
+        portfolio_url=rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None,
+        counts=_counts(states.values()),
+    ), status
+
+
+def _counts(states: Iterable[SkillState]) -> dict[str, int]:
+    counts = {"earned": 0, "unlocked": 0, "locked": 0}
+    for state in states:
+        counts[state.status] += 1
+    return counts
+
+
+@bp.before_request
+def _staff_only():
+    return require_staff()
+
+
+@bp.get("/")
+def home():
+    """The mediators' home is the list of young people."""
+    return redirect(url_for("learners.index"))
+
+
+@bp.get("/jeunes/<id:learner_id>")
+def learner(learner_id: int):
+    """A young person's tree: what is earned, what can be awarded now, what is still locked and why."""
+    found = learners.get(db.session(), learner_id)
+    remember_seen(found.id)
+    return _render_learner(found)
+
+
+@bp.post("/jeunes/<id:learner_id>/badges/<skill_id>")
+def award(learner_id: int, skill_id: str):
+    """Award one badge from the learner's page, then come back to it."""
+    found = learners.get(db.session(), learner_id)
+    form = award_form(skill_id, _session_choices(found.id), formdata=request.form)
+    if not form.validate():
+        return _render_learner(found, failed=form, failed_skill=skill_id, status=400)
+    evidence = awarding.Evidence(form.narrative.data or "", form.game.data or "", form.url.data or None)
+
+    def act(dbs):
+        row = awarding.award(
+            dbs, runtime(), learner_id=found.id, skill_id=skill_id, actor=actor(), evidence=evidence,
+            now=utcnow(), override_reason=form.override_reason.data or None, session_id=form.session_id.data,
+        )
+        return {"uid": row.uid, "name": row.badge_class.name}
+
+    outcome = run_once(form.token.data, act)
+    if not outcome.ok:
+        form.refuse(outcome.message)
+        return _render_learner(found, failed=form, failed_skill=skill_id, status=outcome.error.status)
+    flash(_("Badge « %(name)s » délivré à %(who)s.", name=outcome.result["name"], who=found.display_name),
+          "success")
+    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor=f"skill-{skill_id}"))
+
+
+def _own_badge(learner_id: int, uid: str) -> Assertion:
+    row = awarding.find_assertion(db.session(), runtime(), uid)
+    if row.learner_id != learner_id:
+        raise NotFound(Code.NOT_THEIR_BADGE)
+    return row
+
+
+@bp.route("/jeunes/<id:learner_id>/revoquer/<uid>", methods=["GET", "POST"])
+def revoke(learner_id: int, uid: str):
+    """Confirm, then revoke a badge with a reason shown to whoever checks it."""
+    found = learners.get(db.session(), learner_id)
+    badge = _own_badge(found.id, uid)
+    form = RevokeForm()
+    sent = submit(form, lambda dbs: {"uid": awarding.revoke(
+        dbs, runtime(), ref=badge.uid, reason=form.reason.data, actor=actor(), now=utcnow()).uid})
+    if sent.done:
+        flash(_("Badge « %(name)s » révoqué.", name=badge.badge_class.name), "success")
+        return redirect(url_for("mediator.learner", learner_id=found.id))
+    return render_template("awarding/revoke.html", learner=found, badge=badge, form=form,
+                           title=_("Révoquer un badge")), sent.status
+
+
+BLUEPRINTS = (bp,)

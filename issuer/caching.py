@@ -1,0 +1,57 @@
+"""Bounded in-process caches, safe across threads; the one module that imports cachetools.
+
+Every cache of the shell is one of these: a size bound always, a time bound where the cached value
+can change under our feet (another worker's revocation), and one lock so threads never see a torn
+update.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from cachetools import LRUCache, TTLCache
+
+V = TypeVar("V")
+_MISSING = object()
+
+
+class Bounded(Generic[V]):
+    """A thread-safe cache of at most ``size`` entries, each kept ``ttl`` seconds when given."""
+
+    def __init__(self, size: int, ttl: float | None = None) -> None:
+        self._data: LRUCache = TTLCache(size, ttl) if ttl is not None else LRUCache(size)
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, default: V | None = None) -> V | None:
+        """The value kept for ``key``, or ``default``."""
+        with self._lock:
+            return self._data.get(key, default)
+
+    def put(self, key: Hashable, value: V) -> V:
+        """Keep ``value`` for ``key`` (the least recently used entry goes when full); return it."""
+        with self._lock:
+            self._data[key] = value
+        return value
+
+    def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value kept for ``key``, made (outside the lock) and kept when missing."""
+        found = self.get(key, _MISSING)  # type: ignore[arg-type]
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        return self.put(key, make())
+
+    def pop(self, key: Hashable) -> None:
+        """Forget ``key``."""
+        with self._lock:
+            self._data.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)

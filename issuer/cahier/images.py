@@ -1,0 +1,47 @@
+"""What the cahier embeds: QR codes and images as small PNG data URIs."""
+
+from __future__ import annotations
+
+import base64
+
+from ..caching import Bounded
+from ..imaging import flattened_png
+from ..qr import qr_png
+
+# 240 px over the 26 mm a badge takes on paper is about 230 dpi: sharp, and far lighter than 512 px.
+BADGE_PX = 240
+LOGO_PX = 360
+
+# Badge URLs are permanent and versions frozen: a reprint or a group print reuses codes and images.
+# QR codes weigh about 1 KiB each, badge images about 30 KiB.
+_cache: Bounded[str | None] = Bounded(1024)
+
+
+def data_uri(mime: str, payload: bytes) -> str:
+    """A ``data:`` URI for ``payload``."""
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def qr_uri(url: str) -> str:
+    """A QR code for ``url`` as a PNG data URI (PNG: WeasyPrint draws it far faster than SVG)."""
+    # Scale 4 keeps modules crisp when printed.
+    made = _cache.get_or_make(("qr", url), lambda: data_uri("image/png", qr_png(url, scale=4, border=2)))
+    assert made is not None
+    return made
+
+
+def badge_uri(key: tuple, png: bytes) -> str | None:
+    """The badge image, downscaled for print, as a PNG data URI (cached by ``key``)."""
+    return _cache.get_or_make(("badge", *key), lambda: _shrunk(png, BADGE_PX))
+
+
+def logo_uri(key: tuple, png: bytes | None) -> str | None:
+    """The issuer's logo as a PNG data URI, or None when there is none or it is not an image."""
+    if not png:
+        return None
+    return _cache.get_or_make(("logo", *key), lambda: _shrunk(png, LOGO_PX))
+
+
+def _shrunk(png: bytes, size: int) -> str | None:
+    flat = flattened_png(png, size)
+    return None if flat is None else data_uri("image/png", flat)

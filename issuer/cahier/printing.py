@@ -1,0 +1,100 @@
+"""Printing cahiers: one young person's, or a whole game session's, as one PDF."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from ..admin import profile
+from ..errors import Code, NotFound, Refused
+from ..learners import service as learners
+from ..models import GameSession, Learner
+from ..runtime import Runtime
+from .content import Cahier, gather, short_code
+
+__all__ = ["PrintedPdf", "html", "learner_cahier", "portfolio_cahier", "session_cahiers", "short_code"]
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class PrintedPdf:
+    """A finished PDF and the file name to offer it under."""
+
+    pdf: bytes
+    filename: str
+    pages: int
+    fetched: tuple[str, ...]
+
+
+@cache
+def _templates() -> Environment:
+    # The cahier's own environment, independent of any web request: everything it prints is escaped.
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                       auto_reload=False)
+
+
+def html(cahier: Cahier) -> str:
+    """The cahier as a standalone HTML document (autoescaped)."""
+    return _templates().get_template("cahier/cahier.html").render(cahier=cahier, colours=cahier.colours)
+
+
+def learner_cahier(db: Session, rt: Runtime, config: dict, learner_id: int, now: datetime) -> PrintedPdf:
+    """The cahier of one young person (erased records have none)."""
+    learner = learners.get(db, learner_id)
+    return _print(config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf")
+
+
+def portfolio_cahier(db: Session, rt: Runtime, config: dict, token: str, now: datetime) -> PrintedPdf:
+    """The cahier behind a personal link; a revoked or unknown link finds nothing."""
+    learner = learners.by_portfolio_token(db, token)
+    if learner is None:
+        raise NotFound(Code.LINK_INVALID)
+    return _print(config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf")
+
+
+def session_cahiers(db: Session, rt: Runtime, config: dict, session_id: int, now: datetime) -> PrintedPdf:
+    """Every participant's cahier of a game session, one after the other in one PDF."""
+    session = db.get(GameSession, session_id)
+    if session is None:
+        raise NotFound(Code.NO_SUCH_SESSION, id=session_id)
+    people = [p for p in session.participants if p.erased_at is None]
+    if not people:
+        raise Refused(Code.SESSION_HAS_NO_PARTICIPANTS)
+    limit = int(config["PDF_MAX_LEARNERS"])  # larger groups are split by the mediator, not by a stuck worker
+    if len(people) > limit:
+        raise Refused(Code.GROUP_TOO_LARGE, count=len(people), max=limit)
+    cahiers = [_gather(db, rt, config, person, now) for person in people]
+    return _print(config, cahiers, f"cahiers-seance-{session.id}.pdf")
+
+
+def _gather(db: Session, rt: Runtime, config: dict, learner: Learner, now: datetime) -> Cahier:
+    return gather(db, rt, config, profile.get_profile(db, config), learner, now)
+
+
+def _print(config: dict, cahiers: list[Cahier], filename: str) -> PrintedPdf:
+    from . import pdf  # WeasyPrint is loaded only by processes that print
+
+    done = pdf.render(
+        [html(c) for c in cahiers],
+        timeout=float(config["PDF_TIMEOUT"]),
+        memory=int(config["PDF_MEMORY_LIMIT"]),
+        concurrency=int(config["PDF_CONCURRENCY"]),
+    )
+    return PrintedPdf(done.pdf, filename, done.pages, done.fetched)
+
+
+def _slug(learner: Learner) -> str:
+    """A file name part: the name only with consent to show it, otherwise the record's number."""
+    if not learner.name_is_public:
+        return str(learner.id)
+    ascii_name = unicodedata.normalize("NFKD", learner.display_name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40]
+    return slug or str(learner.id)

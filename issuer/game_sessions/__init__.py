@@ -1,0 +1,1 @@
+"""Game sessions and events: participants, one badge for many, a tournament's CSV."""

@@ -1,0 +1,1 @@
+"""The permanent Open Badges documents: issuer, keys, revocations, badge classes, assertions."""

@@ -1,0 +1,189 @@
+"""The permanent Open Badges URLs: issuer, keys, revocations, badge classes, assertions, recipients."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from .. import db
+from ..admin.profile import get_profile
+from ..markdown import safe_html
+from ..runtime import runtime
+from ..verification.page import assertion_page
+from ..web.errors import error_response
+from ..web.security import cookie_free, headers_ready, ready_headers
+from . import documents as hosted
+from .documents import Hosted
+
+bp = Blueprint("hosted", __name__)
+
+
+def prefers_html() -> bool:
+    """True only when the client ranks HTML above JSON-LD (a browser); badge tools get JSON-LD."""
+    if request.query_string and request.args.get("format") == "json":
+        return False
+    if "html" not in request.headers.get("Accept", ""):
+        return False  # the usual badge-tool request: no need to parse the header
+    accept = request.accept_mimetypes
+    html = accept.quality("text/html")
+    return html > 0 and html > max(accept.quality("application/ld+json"),
+                                   accept.quality("application/json"))
+
+
+def _public(resp: Response, max_age: int | None = None, vary: bool = False) -> Response:
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    if max_age is not None:
+        resp.headers["Cache-Control"] = f"public, max-age={max_age}"
+    if vary:
+        resp.vary.add("Accept")
+    return resp
+
+
+def _matches(etag: str) -> bool:
+    sent = request.headers.get("If-None-Match")
+    if not sent:
+        return False
+    quoted = f'"{etag}"'
+    if sent == quoted or sent == "W/" + quoted:  # what badge tools send back: no parsing needed
+        return True
+    return request.if_none_match.contains_weak(etag)
+
+
+def serve(doc: Hosted, *, vary: bool = False) -> Response:
+    """Send stored bytes with ETag, cache lifetime and CORS; ``If-None-Match`` answers 304."""
+    cookie_free()
+    # Headers written out directly, the protective ones included: this is the hottest path of the
+    # public side, and a header set later by a hook costs a scan of the list each.
+    headers = [("ETag", f'"{doc.etag}"'), ("Cache-Control", f"public, max-age={doc.max_age}"),
+               ("Access-Control-Allow-Origin", "*"), *ready_headers()]
+    if vary:
+        headers.append(("Vary", "Accept"))
+    if doc.status == 200 and _matches(doc.etag):
+        return headers_ready(Response(status=304, headers=headers))
+    return headers_ready(Response(doc.body, status=doc.status, headers=headers,
+                                  mimetype=doc.mimetype))
+
+
+def not_found(message: str, *, vary: bool = False) -> Response:
+    """A 404 as JSON for badge tools (the HTML error page is for browsers)."""
+    if prefers_html():
+        resp = current_app.make_response(error_response(404, message))
+    else:
+        resp = jsonify(error="not_found", message=message)
+        resp.status_code = 404
+    return _public(resp, vary=vary)
+
+
+@bp.get("/issuer")
+def issuer():
+    """The issuer Profile, naming the signing key and the revocation list."""
+    return serve(hosted.issuer_profile(db.session(), runtime(), current_app.config))
+
+
+@bp.get("/issuer/<kid>")
+def issuer_of_key(kid: str):
+    """The issuer Profile as owner of one key, current or retired (named by that key's BadgeClasses)."""
+    doc = hosted.issuer_profile(db.session(), runtime(), current_app.config, kid)
+    return serve(doc) if doc else not_found("Aucune clé de cet émetteur ne porte ce nom.")
+
+
+@bp.get("/issuer/image.png")
+def issuer_image():
+    """The issuer's logo."""
+    logo = hosted.issuer_logo(db.session())
+    if not logo:
+        return not_found("Cet émetteur n'a pas de logo.")
+    return serve(Hosted(logo, hosted.etag_of(logo), hosted.SHORT, "image/png"))
+
+
+@bp.get("/keys/<kid>")
+def key(kid: str):
+    """A public key, current or retired."""
+    doc = hosted.key(db.session(), runtime(), kid)
+    return serve(doc) if doc else not_found("Aucune clé de cet émetteur ne porte ce nom.")
+
+
+@bp.get("/revocations")
+def revocations():
+    """The list of every revoked assertion."""
+    return serve(hosted.revocations(db.session(), runtime()))
+
+
+def _version(skill: str, version: int):
+    row = hosted.badge_class_row(db.session(), skill, version)
+    if row is None:
+        return None, not_found("Ce badge (ou cette version) n'existe pas chez cet émetteur.")
+    return row, None
+
+
+@bp.get("/badges/<skill>/v<int:version>")
+def badge_class(skill: str, version: int):
+    """One version of a BadgeClass, as published."""
+    row, missing = _version(skill, version)
+    return missing or serve(hosted.badge_class(row))
+
+
+@bp.get("/badges/<skill>/v<int:version>/image.<any(png, svg):kind>")
+def badge_image(skill: str, version: int, kind: str):
+    """The image of a BadgeClass version (PNG always, SVG when the version has one)."""
+    row, missing = _version(skill, version)
+    if missing:
+        return missing
+    doc = hosted.badge_image(row, kind)
+    return serve(doc) if doc else not_found("Ce badge n'a pas d'image SVG.")
+
+
+@bp.get("/badges/<skill>/v<int:version>/criteres")
+def criteria(skill: str, version: int):
+    """The human page of a badge's criteria."""
+    row, missing = _version(skill, version)
+    if missing:
+        return missing
+    doc = row.data
+    rt = runtime()
+    try:
+        branch = rt.tree.branch(row.branch_id).name
+    except KeyError:
+        branch = row.branch_id
+    narrative = (doc.get("criteria") or {}).get("narrative", "")
+    page = render_template(
+        "hosted/criteria.html", row=row, doc=doc, branch=branch,
+        criteria=safe_html(narrative),
+        issuer=get_profile(db.session(), current_app.config),
+    )
+    resp = current_app.make_response(page)
+    return _public(resp, hosted.SHORT)
+
+
+@bp.get("/assertions/<uid>")
+def assertion(uid: str):
+    """An assertion: JSON-LD for badge tools, the verification page for a browser."""
+    as_json = uid.endswith(".json") or not prefers_html()
+    uid = uid.removesuffix(".json")
+    if not as_json:
+        page = assertion_page(uid)
+        page.vary.add("Accept")
+        return page
+    record = hosted.assertion_record(db.engine(), uid)
+    if record is None:
+        return not_found("Aucun badge délivré ici ne porte cet identifiant.", vary=True)
+    if record.revoked:
+        return serve(hosted.revoked_assertion(runtime(), record), vary=True)
+    # The stored canonical bytes are the document: served as they are, never re-encoded.
+    body = record.document.encode("utf-8")
+    return serve(Hosted(body, record.etag, hosted.SHORT), vary=True)
+
+
+@bp.get("/destinataires/<token>")
+def recipient(token: str):
+    """The identity URL of a learner without email; it reveals nothing about the person."""
+    doc = hosted.recipient(db.session(), runtime(), token)
+    if doc is None:
+        return not_found("Cette adresse ne correspond à aucun·e destinataire.", vary=True)
+    if prefers_html():
+        resp = current_app.make_response(render_template("hosted/recipient.html"))
+        resp.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return _public(resp, hosted.SHORT, vary=True)
+    return serve(doc, vary=True)
+
+
+BLUEPRINTS = (bp,)

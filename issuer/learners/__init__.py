@@ -1,0 +1,1 @@
+"""Young people's records: the list and search, recording, consents, the personal link, erasure."""

@@ -1,0 +1,135 @@
+"""Young people: the searchable list, recording and editing, the personal link, erasure."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from .. import db
+from ..models import Assertion, Learner, utcnow
+from ..runtime import runtime
+from ..web.auth import actor, require_staff
+from ..web.forms import PalierForm
+from ..web.i18n import gettext as _
+from ..web.once import recall
+from ..web.recent import recently_seen
+from ..web.submit import run_once, submit
+from . import service as learners
+from .forms import EraseForm, LearnerForm
+
+bp = Blueprint("learners", __name__, url_prefix="/jeunes")
+MAX_LISTED = 300
+
+
+def fold(text: str) -> str:
+    """Text reduced for searching: no case, no accents (« noe » finds « Noé »)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _badge_counts(dbs) -> dict[int, int]:
+    query = (select(Assertion.learner_id, func.count())
+             .where(Assertion.revoked_at.is_(None)).group_by(Assertion.learner_id))
+    return dict(dbs.execute(query).all())
+
+
+@bp.before_request
+def _staff_only():
+    return require_staff()
+
+
+@bp.get("/")
+def index():
+    """Everyone, the recently seen first; a search narrows by name, ignoring case and accents."""
+    dbs = db.session()
+    query = (request.args.get("q") or "").strip()[:80]
+    everyone = list(dbs.scalars(
+        select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
+    ))
+    if query:
+        needle = fold(query)
+        everyone = [p for p in everyone if needle in fold(p.display_name)]
+    rank = {learner_id: n for n, learner_id in enumerate(recently_seen())}
+    everyone.sort(key=lambda p: (rank.get(p.id, len(rank)), fold(p.display_name)))
+    return render_template(
+        "learners/learners.html", people=everyone[:MAX_LISTED], more=max(0, len(everyone) - MAX_LISTED),
+        query=query, recent=set(rank), counts=_badge_counts(dbs), title=_("Jeunes"),
+    )
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+def create():
+    """Record a young person, then open their page."""
+    form = LearnerForm()
+    sent = submit(form, lambda dbs: {"id": learners.create_learner(
+        dbs, form.to_data(), actor=actor(), now=utcnow()).id})
+    if sent.done:
+        flash(_("Fiche créée."), "success")
+        return redirect(url_for("mediator.learner", learner_id=sent.result["id"]))
+    return render_template("learners/learner_form.html", form=form, learner=None,
+                           title=_("Nouvelle fiche")), sent.status
+
+
+@bp.route("/<id:learner_id>/modifier", methods=["GET", "POST"])
+def edit(learner_id: int):
+    """Change a young person's record (consents, notes...)."""
+    found = learners.get(db.session(), learner_id)
+    form = LearnerForm()
+    if request.method == "GET":
+        form.fill_from(found)
+    sent = submit(form, lambda dbs: {"id": learners.update_learner(
+        dbs, found.id, form.to_data(), actor=actor(), now=utcnow()).id})
+    if sent.done:
+        flash(_("Fiche enregistrée."), "success")
+        return redirect(url_for("mediator.learner", learner_id=found.id))
+    return render_template("learners/learner_form.html", form=form, learner=found,
+                           title=_("Modifier la fiche")), sent.status
+
+
+def _disable_link(dbs, learner_id: int) -> dict:
+    found = learners.disable_portfolio_link(dbs, learner_id, actor=actor(), now=utcnow())
+    return {"id": found.id}
+
+
+@bp.post("/<id:learner_id>/lien")
+def link(learner_id: int):
+    """Renew the personal link (the old one stops working) or disable it."""
+    found = learners.get(db.session(), learner_id)
+    form = PalierForm()
+    action = request.form.get("action")
+    if action == "renew":
+        outcome = run_once(form.token.data, lambda dbs: {"id": learners.renew_portfolio_link(
+            dbs, found.id, actor=actor(), now=utcnow()).id})
+        done = _("Nouveau lien personnel créé : l'ancien ne fonctionne plus.")
+    elif action == "disable":
+        outcome = run_once(form.token.data, lambda dbs: _disable_link(dbs, found.id))
+        done = _("Lien personnel désactivé : sa page n'est plus accessible.")
+    else:
+        flash(_("Action inconnue."), "error")
+        return redirect(url_for("mediator.learner", learner_id=found.id))
+    flash(done if outcome.ok else outcome.message, "success" if outcome.ok else "error")
+    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="lien"))
+
+
+@bp.route("/<id:learner_id>/effacer", methods=["GET", "POST"])
+def erase(learner_id: int):
+    """Say plainly what erasure does, then erase on explicit confirmation."""
+    dbs = db.session()
+    if request.method == "POST" and recall(dbs, request.form.get("token")) is not None:
+        return redirect(url_for("learners.index"))  # sent twice: the first one already erased
+    found = learners.get(dbs, learner_id)
+    live = dbs.scalar(select(func.count()).select_from(Assertion).where(
+        Assertion.learner_id == found.id, Assertion.revoked_at.is_(None))) or 0
+    form = EraseForm()
+    sent = submit(form, lambda s: {"id": learners.erase(s, found.id, actor=actor(), now=utcnow()).id})
+    if sent.done:
+        flash(_("Les données de cette personne ont été effacées."), "success")
+        return redirect(url_for("learners.index"))
+    return render_template("learners/erase.html", learner=found, form=form, live=live,
+                           has_link=found.portfolio_token is not None,
+                           issuer_url=runtime().urls.issuer, title=_("Effacer les données")), sent.status
+
+
+BLUEPRINTS = (bp,)

@@ -1,0 +1,1 @@
+"""Running an instance: set-up, demo data, key rotation, backup and restore."""

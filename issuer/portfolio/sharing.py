@@ -1,0 +1,176 @@
+"""What a young person takes away: baked badges, QR codes, a LinkedIn link and a zip of everything."""
+
+from __future__ import annotations
+
+import base64
+import io
+import struct
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, urlencode
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+import badges
+
+from .. import dates
+from ..models import Assertion, IssuerProfile, Learner
+from ..runtime import Runtime
+
+__all__ = [
+    "SharedBadge", "baked_png", "baked_svg", "export_zip", "linkedin_url", "live_assertions",
+    "png_as_svg", "portfolio_badges",
+]
+
+LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
+
+
+@dataclass(frozen=True)
+class SharedBadge:
+    """One badge as its owner's page shows it."""
+
+    uid: str
+    name: str
+    image_url: str
+    assertion_url: str
+    issued_on: datetime
+    expires: datetime | None
+    expired: bool
+    branch: str
+    tier: int
+    linkedin: str
+
+
+def linkedin_url(*, name: str, organization: str, issued_on: datetime, cert_url: str,
+                 cert_id: str, expires: datetime | None = None) -> str:
+    """The « Ajouter à mon profil » link of LinkedIn for a certification, URL-encoded."""
+    params = {
+        "startTask": "CERTIFICATION_NAME", "name": name, "organizationName": organization,
+        "issueYear": issued_on.year, "issueMonth": issued_on.month,
+    }
+    if expires is not None:
+        params.update(expirationYear=expires.year, expirationMonth=expires.month)
+    params.update(certUrl=cert_url, certId=cert_id)
+    return f"{LINKEDIN_ADD}?{urlencode(params, quote_via=quote)}"
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height read from a PNG's IHDR chunk (256 × 256 when unreadable)."""
+    if len(png) >= 24 and png[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", png[16:24])
+        if 0 < width <= 10000 and 0 < height <= 10000:
+            return width, height
+    return 256, 256
+
+
+def png_as_svg(png: bytes) -> str:
+    """An SVG that only shows a PNG (as a data URI), for badges whose image has no SVG form."""
+    width, height = png_size(png)
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{data}"/>'
+            f'</svg>')
+
+
+def baked_png(row: Assertion) -> bytes:
+    """The badge image with the signed badge (the JWS stored at award time) baked in, as the spec asks."""
+    return badges.bake_png(row.badge_class.image_png, row.jws)
+
+
+def baked_svg(row: Assertion) -> bytes:
+    """The badge as SVG with the signed badge baked in (wrapping the PNG when there is no SVG)."""
+    source = row.badge_class.image_svg or png_as_svg(row.badge_class.image_png)
+    return badges.bake_svg(source, row.jws, signed=True)
+
+
+def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
+    """A learner's badges that still stand (revoked ones left out), oldest first."""
+    return list(db.scalars(
+        select(Assertion).options(selectinload(Assertion.badge_class))
+        .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
+        .order_by(Assertion.issued_on, Assertion.id)
+    ))
+
+
+def _branch_name(rt: Runtime, branch_id: str) -> str:
+    try:
+        return rt.tree.branch(branch_id).name
+    except KeyError:  # a branch gone from the tree keeps its id as its name
+        return branch_id
+
+
+def portfolio_badges(db: Session, rt: Runtime, learner: Learner, organization: str,
+                     now: datetime) -> list[SharedBadge]:
+    """What a young person's page lists: each live badge, with its sharing links."""
+    shown = []
+    for row in live_assertions(db, learner.id):
+        bc = row.badge_class
+        url = rt.urls.assertion(row.uid)
+        shown.append(SharedBadge(
+            uid=row.uid, name=bc.name, image_url=rt.urls.badge_image(bc.skill_id, bc.version),
+            assertion_url=url, issued_on=row.issued_on, expires=row.expires,
+            expired=row.expires is not None and row.expires < now,
+            branch=_branch_name(rt, bc.branch_id), tier=bc.tier,
+            linkedin=linkedin_url(name=bc.name, organization=organization, issued_on=row.issued_on,
+                                  cert_url=url, cert_id=row.uid, expires=row.expires),
+        ))
+    return shown
+
+
+README = """Vos Open Badges — {issuer}
+{underline}
+
+Ce dossier contient tous vos badges, exportés le {date}.
+Chaque sous-dossier correspond à un badge :
+
+  badge.png           l'image du badge ; la preuve signée est cachée à l'intérieur.
+                      C'est ce fichier qu'il faut importer dans un sac à badges
+                      (« backpack ») ou envoyer à un employeur.
+  badge.svg           la même chose au format SVG.
+  badge.jws           la preuve signée seule (texte), pour les outils qui la demandent.
+  assertion.json      le badge lui-même (format Open Badges 2.0, JSON-LD).
+  classe-de-badge.json  ce que le badge certifie : nom, description, critères.
+
+emetteur.json décrit la structure qui a délivré les badges.
+
+Pour vérifier un badge, il suffit d'ouvrir son adresse (champ « id » de
+assertion.json), ou de déposer son image sur la page
+« Vérifier un badge » du site de l'émetteur : {verify}
+
+Les badges retirés (révoqués) par l'émetteur ne figurent pas dans ce dossier.
+
+Ces fichiers sont à vous : gardez-les, partagez-les avec qui vous voulez.
+"""
+
+
+def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute,
+            moment.second)
+
+
+def export_zip(db: Session, rt: Runtime, learner: Learner, issuer: IssuerProfile,
+               profile_json: bytes, now: datetime, zone) -> bytes:
+    """A zip of every live badge of a learner: JSON-LD, JWS, baked PNG and SVG, and a README."""
+    out = io.BytesIO()
+    stamp = _zip_time(now)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        def put(name: str, data: bytes | str) -> None:
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
+
+        title = f"Vos Open Badges — {issuer.name}"
+        put("README.txt", README.format(
+            issuer=issuer.name, underline="=" * len(title), date=dates.day(now, zone),
+            verify=f"{rt.urls.base}/verifier"))
+        put("emetteur.json", profile_json)
+        for index, row in enumerate(live_assertions(db, learner.id), start=1):
+            folder = f"{index:02d}-{row.skill_id}/"
+            put(folder + "assertion.json", row.document)
+            put(folder + "classe-de-badge.json", row.badge_class.document)
+            # The JWS stored at award time, whichever key signed it: a retired key keeps verifying.
+            put(folder + "badge.jws", row.jws)
+            put(folder + "badge.png", baked_png(row))
+            put(folder + "badge.svg", baked_svg(row))
+    return out.getvalue()

@@ -1,0 +1,110 @@
+"""The JSON endpoints for machines: ``POST /api/verify`` (no cookies) and ``GET /openapi.json``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from badges import Verdict
+
+from .. import db
+from ..models import utcnow
+from ..runtime import runtime
+from ..web.security import cookie_free, csrf, headers_ready, ready_headers, throttled
+from .lookup import DbLookup, api_view, verify
+from .openapi import description
+from .page import read_upload
+
+bp = Blueprint("api", __name__)
+openapi_bp = Blueprint("openapi", __name__)
+
+USAGE = ("Envoyez un objet JSON {\"badge\": \"<badge signé, adresse ou JSON du badge>\"} "
+         "ou un fichier (image PNG ou SVG) dans le champ « file ».")
+
+
+class BadRequest(Exception):
+    """The request carries no badge we can read; the message says what to send."""
+
+
+# Any site may ask: the API uses no cookie and changes nothing.
+_CORS = (("Access-Control-Allow-Origin", "*"), ("Cache-Control", "no-store"))
+
+
+def _cors(resp: Response) -> Response:
+    resp.headers.extend(_CORS)
+    return resp
+
+
+def _answer(body: dict, status: int) -> Response:
+    # What jsonify writes (the app's JSON settings, a final newline), built in one go with every
+    # header, the protective ones included: this is the hot path of the API.
+    cookie_free()  # the answer never depends on who asks
+    return headers_ready(Response(f"{current_app.json.dumps(body)}\n", status=status,
+                                  headers=[*_CORS, *ready_headers()], mimetype="application/json"))
+
+
+def _identity(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 254:
+        raise BadRequest("« email » doit être une adresse électronique (texte).")
+    return value.strip() or None
+
+
+def read_badge() -> tuple[str | bytes | Mapping, str | None]:
+    """The badge and optional email a request carries, or BadRequest."""
+    if request.is_json:
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, Mapping):
+            raise BadRequest("Le corps de la requête n'est pas un objet JSON lisible. " + USAGE)
+        badge = payload.get("badge")
+        if isinstance(badge, str):
+            badge = badge.strip()
+        if not badge or not isinstance(badge, (str, Mapping)):
+            raise BadRequest("Le champ « badge » manque ou est vide. " + USAGE)
+        return badge, _identity(payload.get("email"))
+    data = read_upload()
+    text = (request.form.get("badge") or "").strip()
+    if data is None and not text:
+        raise BadRequest(USAGE)
+    return (data if data is not None else text), _identity(request.form.get("email"))
+
+
+@bp.route("/api/verify", methods=["POST"], provide_automatic_options=False)
+@csrf.exempt
+def verify_badge():
+    """Verify a JWS, a badge URL, an assertion JSON or a baked image; answer a JSON verdict."""
+    try:
+        badge, identity = read_badge()
+    except BadRequest as exc:
+        return _answer({"error": "bad_request", "message": str(exc)}, 400)
+    rt = runtime()
+    report = verify(badge, DbLookup(db.engine(), rt.urls), now=utcnow(), identity=identity)
+    status = 503 if report.verdict is Verdict.UNAVAILABLE else 200
+    return _answer(api_view(report), status)
+
+
+@bp.route("/api/verify", methods=["OPTIONS"], provide_automatic_options=False)
+@csrf.exempt
+def verify_preflight():
+    """CORS preflight: other sites' scripts may post JSON here."""
+    resp = _cors(Response(status=204))
+    resp.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    resp.headers["Access-Control-Max-Age"] = "86400"
+    return resp
+
+
+@openapi_bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description, public and cacheable: it changes only with the code."""
+    resp = jsonify(description(current_app.config["BASE_URL"]))
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cache-Control"] = "public, max-age=3600"
+    return resp
+
+
+throttled(bp, "VERIFY_LIMIT", "api.verify_badge")
+
+BLUEPRINTS = (bp, openapi_bp)

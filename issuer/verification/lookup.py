@@ -1,0 +1,214 @@
+"""The issuer's records as ``badges.Lookup``, and verification that never says « valide » in doubt."""
+
+from __future__ import annotations
+
+import json
+import logging
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+import badges
+from badges import LookupUnavailable, Report, StoredAssertion, Verdict
+from badges.baking import sniff_image
+from badges.report import CODES
+
+from ..caching import Bounded
+from ..hosted.documents import assertion_record, safe_id
+from ..models import Assertion, SigningKey
+from ..urls import Urls
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DbLookup", "api_view", "record_of", "uid_of", "unavailable", "verify"]
+# What one URL means is a pure function of it and of BASE_URL: remembered, verification asks often.
+_UNSEEN = object()
+_uids: Bounded[str | None] = Bounded(4096)  # (BASE_URL, url) -> our uid, or None
+_owned: Bounded[bool] = Bounded(4096)  # (BASE_URL, url) -> ours?
+_public_keys: "weakref.WeakKeyDictionary[Engine, Bounded[str]]" = weakref.WeakKeyDictionary()  # kid -> PEM
+
+
+def uid_of(urls: Urls, assertion_id: Any) -> str | None:
+    """The uid behind one of our assertion URLs (``.json`` suffix allowed), or None."""
+    if not isinstance(assertion_id, str):
+        return None
+    key = (urls.base, assertion_id)
+    known = _uids.get(key, _UNSEEN)  # type: ignore[arg-type]
+    if known is not _UNSEEN:
+        return known
+    uid = urls.uid_from_assertion(assertion_id)
+    if uid is not None:
+        uid = uid.removesuffix(".json")
+        # Our uids are UUIDs; anything else cannot be ours and is not worth a query.
+        uid = uid if safe_id(uid, 36) else None
+    if len(assertion_id) <= 2048:
+        _uids.put(key, uid)
+    return uid
+
+
+@dataclass
+class DbLookup:
+    """The database as the source of truth for ``badges.verify_badge``; DB errors mean unavailable."""
+
+    engine: Engine
+    urls: Urls
+    db: Session | None = None  # only for ``row``: the verification page reads the ORM objects
+
+    def owns(self, url: str) -> bool:
+        """Whether ``url`` lives under our BASE_URL (pure: no request ever leaves the server)."""
+        if not isinstance(url, str):
+            return False
+        # Asked three or four times per verification, each time parsing two URLs: remembered.
+        key = (self.urls.base, url)
+        known = _owned.get(key)
+        if known is None:
+            known = self.urls.owns(url)
+            if len(url) <= 2048:
+                _owned.put(key, known)
+        return known
+
+    def row(self, assertion_id: str) -> Assertion | None:
+        """The assertion row behind one of our assertion URLs, or None."""
+        uid = uid_of(self.urls, assertion_id)
+        if uid is None or self.db is None:
+            return None
+        try:
+            return self.db.scalars(select(Assertion).where(Assertion.uid == uid)).first()
+        except SQLAlchemyError as exc:
+            raise LookupUnavailable("La base de données ne répond pas.") from exc
+
+    def find_assertion(self, assertion_id: str) -> StoredAssertion | None:
+        """Our stored record of this assertion (hosted document, signed twin, revocation)."""
+        uid = uid_of(self.urls, assertion_id)
+        if uid is None:
+            return None
+        try:
+            # The hosted URL's record cache: a revocation or an erasure in this process empties it
+            # at once (other workers within its 2 s), and unknown ids are never remembered.
+            record = assertion_record(self.engine, uid)
+        except SQLAlchemyError as exc:
+            raise LookupUnavailable("La base de données ne répond pas.") from exc
+        if record is None:
+            return None
+        document = record.data
+        return StoredAssertion(
+            id=document.get("id", self.urls.assertion(uid)), document=document,
+            jws=record.jws, key_id=self.urls.key(record.kid) if record.kid else None,
+            revoked=record.revoked, revocation_reason=record.revocation_reason,
+            content=record.content,
+        )
+
+    def public_key(self, key_id: str) -> str | None:
+        """The PEM of one of our keys, current or retired, named by its URL."""
+        prefix = self.urls.key("")
+        if not isinstance(key_id, str) or not key_id.startswith(prefix):
+            return None
+        kid = key_id[len(prefix):]
+        if not safe_id(kid, 40):
+            return None
+        try:
+            known = _public_keys.get(self.engine)
+            if known is None:
+                known = _public_keys.setdefault(self.engine, Bounded(256))
+            pem = known.get(kid)
+            if pem is None:
+                with self.engine.connect() as conn:
+                    pem = conn.execute(_KEY_PEM, {"kid": kid}).scalar()
+                if pem is None:
+                    return None
+                known.put(kid, pem)  # a published key never changes: read it once per process
+            return pem
+        except SQLAlchemyError as exc:
+            raise LookupUnavailable("La base de données ne répond pas.") from exc
+
+
+# Built once: executing a prepared construct skips rebuilding it for every request.
+_KEY_PEM = select(SigningKey.public_pem).where(SigningKey.kid == bindparam("kid"))
+
+
+def unavailable(now: datetime) -> Report:
+    """The report of a verification that could not be carried out (never « valide » in doubt)."""
+    verdict, reason = CODES["unavailable"]
+    return Report(verdict=verdict, code="unavailable", reasons=(reason,), assertion=None,
+                  recipient_match=None, checked_at=now)
+
+
+def verify(badge: str | bytes | Mapping[str, Any], lookup: DbLookup, *, now: datetime,
+           identity: str | None = None) -> Report:
+    """Verify any form of badge against our records; any unexpected failure answers unavailable."""
+    try:
+        report = badges.verify_badge(badge, lookup, now=now, identity=identity)
+        if report.code == "tampered":
+            report = _erased_or_tampered(report, badge, lookup, now, identity)
+        return report
+    except Exception:  # never « valide » when in doubt: a bug or an outage is not a verdict
+        log.exception("verification failed unexpectedly")
+        return unavailable(now)
+
+
+def _erased_or_tampered(report: Report, badge: Any, lookup: DbLookup, now: datetime,
+                        identity: str | None) -> Report:
+    """A badge whose stored record was revoked (erasure blanks the record) answers revoked."""
+    # Erasure replaces the stored document by a revocation notice, so an authentic signed badge
+    # no longer matches it; the record's revocation is still the truth to tell the employer.
+    claimed = _claimed_id(badge)
+    record = lookup.find_assertion(claimed) if claimed else None
+    if record is None or not record.revoked:
+        return report
+    revoked = badges.verify_badge(claimed, lookup, now=now, identity=identity)
+    if revoked.verdict is not Verdict.REVOKED:
+        return report
+    return replace(revoked, assertion=record.document)
+
+
+def _claimed_id(badge: Any) -> str | None:
+    """The assertion id a badge claims, read without trusting it (only to find our record)."""
+    try:
+        if isinstance(badge, Mapping):
+            value = badge.get("id")
+        else:
+            text = badge.decode("utf-8", "replace") if isinstance(badge, (bytes, bytearray)) else badge
+            if isinstance(badge, (bytes, bytearray)) and sniff_image(bytes(badge)):
+                text = badges.extract(bytes(badge))
+            text = str(text).strip()
+            if text.startswith("<"):
+                text = badges.extract(text.encode("utf-8"))
+            if text.startswith("{"):
+                value = json.loads(text).get("id")
+            else:
+                value = badges.read_unverified(text)[1].get("id")
+        return value if isinstance(value, str) else None
+    except Exception:  # unreadable claims simply keep the first answer
+        return None
+
+
+def record_of(lookup: DbLookup, report: Report) -> Assertion | None:
+    """The assertion row a report speaks about, if it is one of ours."""
+    doc = report.assertion
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("id"), str):
+        return None
+    return lookup.row(doc["id"])
+
+
+def api_view(report: Report) -> dict[str, Any]:
+    """The JSON answer of ``/api/verify`` for a report."""
+    doc = report.assertion if isinstance(report.assertion, Mapping) else None
+    summary = None
+    if doc is not None:
+        summary = {key: doc.get(key) for key in ("id", "badge", "issuedOn", "expires")}
+    return {
+        "verdict": report.verdict.value,
+        "code": report.code,
+        "reasons": list(report.reasons),
+        "assertion": summary,
+        "revocationReason": report.revocation_reason,
+        "recipientMatch": report.recipient_match,
+        "checkedAt": report.checked_at.isoformat(),
+    }

@@ -1,0 +1,59 @@
+"""The verification page in plain French: what an assertion's URL shows in a browser.
+
+Shared by the hosted documents (an assertion URL opened in a browser) and « Vérifier un badge ».
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request
+
+from badges import MAX_UPLOAD, Verdict
+
+from .. import db
+from ..models import utcnow
+from ..runtime import runtime
+from ..web.pages import public_helpers
+from .facts import Facts, examine
+from .lookup import DbLookup
+
+# An assertion's own URL answers with the HTTP status matching its state; uploads answer 200.
+URL_STATUS = {Verdict.VALID: 200, Verdict.EXPIRED: 200, Verdict.REVOKED: 410,
+              Verdict.INVALID: 200, Verdict.UNKNOWN: 404, Verdict.UNAVAILABLE: 503}
+
+
+def read_upload(field: str = "file") -> bytes | None:
+    """The bytes of an uploaded file, or None when none was sent."""
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        return None
+    return upload.read(MAX_UPLOAD + 1) or None
+
+
+def _branch_name(branch_id: str) -> str:
+    try:
+        return runtime().tree.branch(branch_id).name
+    except Exception:  # a branch gone from the tree (or an unreadable tree) keeps its id
+        return branch_id
+
+
+def examine_here(badge, identity: str | None) -> Facts:
+    """Verify ``badge`` against this instance's records and gather what its page shows."""
+    rt = runtime()
+    return examine(badge, DbLookup(db.engine(), rt.urls, db.session()), _branch_name, now=utcnow(),
+                   identity=identity)
+
+
+def render_facts(facts: Facts, status: int, *, asked: bool = False) -> Response:
+    """The verification page; never cached (the verdict is of this moment)."""
+    page = render_template("verification/verification.html", facts=facts, asked=asked,
+                           verdict=facts.report.verdict.value, **public_helpers())
+    resp = current_app.make_response((page, status))
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+def assertion_page(uid: str, identity: str | None = None, asked: bool = False) -> Response:
+    """The verification page of one of our assertion URLs."""
+    facts = examine_here(runtime().urls.assertion(uid), identity)
+    return render_facts(facts, URL_STATUS[facts.report.verdict], asked=asked)

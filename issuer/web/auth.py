@@ -1,0 +1,151 @@
+"""Who is logged in: Flask-Login wiring, the staff account behind a request, role checks.
+
+The one module that imports Flask-Login.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, session
+from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
+
+from .. import db
+from ..models import User
+from .i18n import lazy_gettext
+
+__all__ = ["Staff", "actor", "admin_required", "current_user", "log_in", "log_out", "require_admin", "require_staff", "staff_required"]
+
+login_manager = LoginManager()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fingerprint(user: User) -> str:
+    # Part of the session id: changing a password (or a reset by an admin) ends every other session.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+class Staff:
+    """The logged-in account, as Flask-Login sees it (the model itself stays free of Flask)."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the account may log in."""
+        return bool(self.user.active)
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the account administers the instance."""
+        return self.user.is_admin
+
+    @property
+    def id(self) -> int:
+        """The account's database id."""
+        return self.user.id
+
+    @property
+    def name(self) -> str:
+        """The account's display name."""
+        return self.user.name
+
+    @property
+    def email(self) -> str:
+        """The account's email address."""
+        return self.user.email
+
+    def get_id(self) -> str:
+        """The value Flask-Login keeps in the session cookie."""
+        return f"{self.user.id}.{_fingerprint(self.user)}"
+
+
+class Anonymous(AnonymousUserMixin):
+    """Nobody logged in."""
+
+    is_admin = False
+    user = None
+
+
+def load_staff(value: str) -> Staff | None:
+    """The active account named by a session value, or None (unknown, inactive, password changed)."""
+    ident, _, fingerprint = (value or "").partition(".")
+    if not ident.isdigit() or len(ident) > 18:
+        return None
+    user = db.session().get(User, int(ident))
+    if user is None or not user.active or fingerprint != _fingerprint(user):
+        return None
+    return Staff(user)
+
+
+def log_in(user: User) -> None:
+    """Start a fresh session for ``user`` (whatever was in the old one is dropped: no fixation)."""
+    session.clear()
+    login_user(Staff(user))
+    session.permanent = False
+
+
+def log_out() -> None:
+    """End the session entirely."""
+    logout_user()
+    session.clear()
+
+
+def actor() -> User | None:
+    """The account acting in this request, as the services expect it."""
+    return getattr(current_user, "user", None)
+
+
+def require_staff() -> Any:
+    """A blueprint guard: send anonymous visitors to the login page."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def require_admin() -> Any:
+    """A blueprint guard: staff only, and administrators only (others get 403)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
+
+def staff_required(view: F) -> F:
+    """Decorate a view that only logged-in staff may use."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        refused = require_staff()
+        return refused if refused is not None else view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """Decorate a view that only administrators may use."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        refused = require_admin()
+        return refused if refused is not None else view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def init_app(app: Flask) -> None:
+    """Install the login manager: French messages, our loader, the login page."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.anonymous_user = Anonymous
+    login_manager.user_loader(load_staff)

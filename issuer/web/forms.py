@@ -1,0 +1,57 @@
+"""What every Palier form shares: a CSRF token, an idempotency token, a place for a service's refusal."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+from ..accounts.service import normalise_email
+from ..errors import PalierError
+from .errors import message_of
+from .once import new_token
+
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms.fields.choices import SelectChoice as _Choice
+except ImportError:  # pragma: no cover - older WTForms
+    _Choice = None
+
+
+# Re-exported: the other form modules take Flask-WTF's pieces from here only.
+__all__ = ["FileField", "FileRequired", "FlaskForm", "PalierForm", "choice", "email_address", "strip"]
+
+
+class PalierForm(FlaskForm):
+    """A form with a hidden one-time token, so that sending it twice does the work once."""
+
+    token = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.token.data:
+            self.token.data = new_token()
+        self.refusal: str | None = None
+
+    def refuse(self, message: str) -> None:
+        """Attach a service's French refusal to the form, shown above its fields."""
+        self.refusal = message
+
+
+def strip(value: str | None) -> str | None:
+    """A filter that trims surrounding spaces (keeps None)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def choice(value, label):
+    """One option of a select, radio or checkbox list, in the form this WTForms version prefers."""
+    return _Choice(value, label) if _Choice is not None else (value, label)
+
+
+def email_address(_form, field) -> None:
+    """A validator: an email address as the services accept it (checked early, with the other fields)."""
+    if field.data:
+        try:
+            normalise_email(field.data)
+        except PalierError as exc:
+            raise ValidationError(message_of(exc)) from None

@@ -1,0 +1,204 @@
+"""Request protections: CSRF on every state change, login throttling, safe redirects, security headers.
+
+The one module that imports Flask-WTF's CSRF machinery and Flask-Limiter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
+
+from .errors import error_response
+from .once import new_token
+
+# Shared by the whole app; a JSON API view opts out with ``@csrf.exempt``.
+csrf = CSRFProtect()
+
+LIMITER = "palier.limiter"
+
+# Nothing inline, nothing from elsewhere: templates use /static files only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+HSTS = "max-age=31536000; includeSubDomains"
+
+CSRF_MESSAGE = (
+    "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis recommencez."
+)
+
+
+class RowId(IntegerConverter):
+    """``<id:name>`` in a route: a positive integer small enough for every database (else 404)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, min=1, max=2**31 - 1)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path on this site, else ``fallback`` (no open redirect)."""
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+def throttle(app: Flask, endpoint: str, config_key: str) -> None:
+    """Limit POSTs to ``endpoint`` per client address, at the rate named by ``config_key``."""
+    limiter: Limiter = app.extensions[LIMITER]
+    view = app.view_functions[endpoint]
+    # Flask-Limiter's decorator keeps its registry in the limiter, so wrapping per app keeps apps apart.
+    limited = limiter.limit(
+        lambda: current_app.config[config_key], methods=["POST"], key_func=get_remote_address,
+    )(view)
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        # Flask-Limiter runs its whole check even when switched off (a sixth of /api/verify, measured).
+        return limited(*args, **kwargs) if limiter.enabled else view(*args, **kwargs)
+
+    app.view_functions[endpoint] = guarded
+
+
+def throttled(blueprint: Blueprint, config_key: str, *endpoints: str) -> None:
+    """Rate-limit POSTs to these endpoints of ``blueprint`` at the rate ``config_key`` names."""
+
+    def setup(state) -> None:
+        for endpoint in endpoints:
+            throttle(state.app, endpoint, config_key)
+
+    # Recorded after the routes, so it runs once they are in the app's view functions.
+    blueprint.record_once(setup)
+
+
+def _make_limiter(app: Flask) -> Limiter:
+    # One limiter (and so one storage) per app: tests build many apps, each must start counting at 0.
+    limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
+        headers_enabled=False,
+    )
+    limiter.init_app(app)
+    return limiter
+
+
+READY_HEADERS = "palier.ready_headers"
+
+
+def protective_headers(https: bool) -> tuple[tuple[str, str], ...]:
+    """The headers every answer carries (HSTS only when the site is served over HTTPS)."""
+    headers = (
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+    return headers + (("Strict-Transport-Security", HSTS),) if https else headers
+
+
+def ready_headers() -> tuple[tuple[str, str], ...]:
+    """This app's protective headers, for a hot path that writes them itself (then ``headers_ready``)."""
+    return current_app.extensions[READY_HEADERS]
+
+
+def headers_ready(response: Response) -> Response:
+    """Mark a response built with ``ready_headers()`` and its own Cache-Control: nothing left to add."""
+    # On the response itself, never on ``g``: an error page replacing it must still get every header.
+    response.palier_headers_ready = True
+    return response
+
+
+def _headers(https: bool) -> Callable[[Response], Response]:
+    def add(response: Response) -> Response:
+        if response.__dict__.get("palier_headers_ready"):
+            return response  # the public documents' hot path: each header lookup scans the list
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if https:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint is not None and not request.endpoint.endswith("static"):
+            # Pages for logged-in staff carry personal data: never keep them in shared caches.
+            if "Cache-Control" not in headers and response.mimetype == "text/html":
+                headers["Cache-Control"] = "no-store"
+        return response
+
+    return add
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that shared documents do not ``Vary: Cookie``.
+
+    Flask-Login touches the session after every request, so Flask would mark even the public Open
+    Badges documents as varying on cookies, and a shared cache could not keep them. A view that
+    calls ``cookie_free()`` promises its body never depends on who asks.
+    """
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if g.get("cookie_free") and not session and not session.modified:
+            return  # nothing to store, and nothing in the answer came from a session
+        super().save_session(app, session, response)
+
+
+def cookie_free() -> None:
+    """Mark the current answer as the same for everyone (no ``Vary: Cookie``)."""
+    g.cookie_free = True
+
+
+NUL_MESSAGE = "La requête contient un caractère nul : elle a été refusée, rien n'a été modifié."
+
+
+def _refuse_nul_characters():
+    """Refuse a NUL character in the query or a form field: no text of Palier holds one.
+
+    PostgreSQL refuses NUL bytes in text outright, so letting one reach a query turned bad input into
+    an error page; refusing it here, once, keeps every view and backend alike.
+    """
+    # Paths are left to the views, which answer 404 for ids they cannot hold (JSON with CORS for badge tools).
+    if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        return error_response(400, NUL_MESSAGE, "nul_character")
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    ):
+        if any("\x00" in (k or "") or "\x00" in (v or "") for k, v in request.form.items(multi=True)):
+            return error_response(400, NUL_MESSAGE, "nul_character")
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Protect state changes with CSRF tokens, create the login limiter, add security headers."""
+    app.before_request(_refuse_nul_characters)
+    csrf.init_app(app)
+    app.session_interface = _SessionInterface()
+    # Registered before the blueprints, which use it for every database id in their routes.
+    app.url_map.converters["id"] = RowId
+    app.extensions[LIMITER] = _make_limiter(app)
+    https = app.config["BASE_URL"].startswith("https://")
+    app.extensions[READY_HEADERS] = protective_headers(https)
+    app.after_request(_headers(https))
+    # Templates with several small forms give each its own one-time token.
+    app.jinja_env.globals["new_token"] = new_token
+
+    @app.errorhandler(CSRFError)
+    def _csrf_refused(_exc: CSRFError):
+        return error_response(400, CSRF_MESSAGE, "csrf")

@@ -1,0 +1,122 @@
+"""Carrying out a submitted form: one service call, one commit, a refusal rolled back into a message.
+
+This is the one place in the web layer that commits a form's work (login commits its own, in
+``accounts.views``). ``submit`` is the protocol every form view follows: validate, run once, commit,
+and say which status the page is shown again with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from .. import db
+from ..errors import Code, PalierError, Refused, Unavailable
+from ..models import utcnow
+from . import once
+from .errors import message_of
+
+Action = Callable[[Session], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of a form: the action's result, or the refusal that left everything unchanged."""
+
+    result: dict[str, Any] | None = None
+    error: PalierError | None = None
+    replayed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the action was carried out (now or the first time the form was sent)."""
+        return self.error is None
+
+    @property
+    def message(self) -> str:
+        """The refusal, in the language of this request ('' when the action was carried out)."""
+        return message_of(self.error) if self.error is not None else ""
+
+
+def form_fingerprint() -> str:
+    """What this request's form asks for: its address and fields (tokens aside), files by digest."""
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CONTENT]
+    for name, upload in request.files.items(multi=True):
+        data = upload.stream.read()
+        upload.stream.seek(0)
+        fields.append((name, hashlib.sha256(data).hexdigest()))
+    return once.fingerprint(request.path, fields)
+
+
+_NOT_CONTENT = {"csrf_token", "token"}
+
+
+def run_once(token: str | None, action: Action) -> Outcome:
+    """Run ``action`` in one transaction, unless this token already ran; refusals roll everything back.
+
+    The token is remembered with what the form asked for: the same token sent again with other
+    content (or to another form) is refused rather than answered with the first result.
+    """
+    session = db.session()
+    fingerprint = form_fingerprint() if token else None
+    try:
+        previous = once.recall(session, token, fingerprint)
+    except PalierError as exc:
+        return Outcome(error=exc)
+    if previous is not None:
+        return Outcome(result=previous, replayed=True)
+    try:
+        result = action(session)
+        once.remember(session, token, result, utcnow(), fingerprint)
+        session.commit()
+        return Outcome(result=result)
+    except PalierError as exc:
+        session.rollback()
+        return Outcome(error=exc)
+    except IntegrityError:
+        # Two copies of the same form raced: the database let one through; report the first's result.
+        session.rollback()
+        try:
+            previous = once.recall(session, token, fingerprint)
+        except PalierError as exc:
+            return Outcome(error=exc)
+        if previous is not None:
+            return Outcome(result=previous, replayed=True)
+        return Outcome(error=Refused(Code.CONFLICT))
+    except OperationalError:
+        session.rollback()
+        return Outcome(error=Unavailable(Code.DATABASE_UNAVAILABLE))
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A form view's next step: ``done`` with the action's result, or show the page with ``status``."""
+
+    done: bool
+    status: int = 200
+    result: dict[str, Any] | None = None
+    replayed: bool = False
+
+
+def submit(form: Any, action: Action) -> Submitted:
+    """The form-post protocol: a GET shows the form (200); a POST is validated then run once.
+
+    An invalid form is shown again with 400; a service's refusal is attached to the form (shown above
+    its fields) with the refusal's status; a success is ``done``, and the view redirects.
+    """
+    if request.method != "POST":
+        return Submitted(done=False)
+    if not form.validate_on_submit():
+        return Submitted(done=False, status=400)
+    outcome = run_once(form.token.data, action)
+    if outcome.ok:
+        return Submitted(done=True, result=outcome.result, replayed=outcome.replayed)
+    assert outcome.error is not None
+    form.refuse(outcome.message)
+    return Submitted(done=False, status=outcome.error.status)
