@@ -9,8 +9,10 @@ What is checked, in order, each failure ending the verification (fail closed):
 4. the signature covers the document, and the document holds nothing JSON-LD would drop: the
    verified document, returned in the report, is exactly what may be displayed;
 5. every text follows the signing rule (``text``), dates are well formed;
-6. the revocation bit, read from the issuer's status list credential, itself verified the same way;
-7. the validity period: not before ``validFrom``, not after ``validUntil``.
+6. not before ``validFrom``;
+7. the revocation bit, read from the issuer's status list credential, itself verified the same
+   way (a revoked badge is said revoked, even when it has expired too);
+8. not after ``validUntil``.
 """
 
 from __future__ import annotations
@@ -223,10 +225,10 @@ def _check(credential: Any, lookup: CredentialLookup, now: datetime) -> tuple[st
         raise _Stop("foreign")
     _check_signed(doc, issuer_id, lookup)
     starts, ends = _date(doc, "validFrom", True), _date(doc, "validUntil", False)
-    if _status_revoked(doc.get("credentialStatus"), issuer_id, lookup, now):
-        return "revoked", (), doc
     if starts > now:
         return "not_yet_valid", (f"Il sera valable à partir du {french_date(starts)}.",), doc
+    if _status_revoked(doc.get("credentialStatus"), issuer_id, lookup, now):
+        return "revoked", (), doc
     if ends is not None and ends < now:
         return "expired", (f"Il était valable jusqu'au {french_date(ends)}.",), doc
     return "ok", (), doc
