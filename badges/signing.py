@@ -1,7 +1,7 @@
 """RSA keys and RS256 compact JWS for signed badges; the algorithm is pinned.
 
-Keys load through joserfc (its ``RSAKey`` is part of the API); the RS256 signature itself is made and
-checked with ``cryptography`` directly, which joserfc calls anyway, without its per-call overhead.
+Keys load, and RS256 signatures are made and checked, with ``cryptography`` alone: nothing in a token
+chooses the algorithm or the key.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from joserfc.errors import JoseError
-from joserfc.jwk import RSAKey
 
 from ._json import parse_object
 from .documents import canonical_json
@@ -31,14 +29,14 @@ __all__ = ["MAX_TOKEN", "generate_private_key", "load_private_key", "public_key_
 MAX_TOKEN = 64 * 1024  # a signed assertion is 1-3 KiB; the bound keeps hostile input cheap
 KEY_BITS = 3072
 _PART = re.compile(r"^[A-Za-z0-9_-]+$")
-# The only header we ever write, encoded once: {"alg":"RS256"} as joserfc wrote it (same bytes).
+# The only header we ever write, encoded once: {"alg":"RS256"}.
 _HEADER_B64 = base64.urlsafe_b64encode(b'{"alg":"%s"}' % JWS_ALG.encode()).rstrip(b"=")
 _PKCS1 = padding.PKCS1v15()
 # Header parameters we refuse: "crit"/"b64" change how the payload is read (RFC 7797); the others
 # would point at a key, and keys only ever come from the issuer's own records.
 _FORBIDDEN_HEADERS = frozenset({"crit", "b64", "jwk", "jku", "x5u", "x5c"})
 
-PrivateKey = bytes | str | rsa.RSAPrivateKey | RSAKey
+PrivateKey = bytes | str | rsa.RSAPrivateKey
 
 
 def generate_private_key() -> bytes:
@@ -53,34 +51,35 @@ def _as_bytes(pem: bytes | str) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def _private_from_pem(pem: bytes) -> RSAKey:
+def _private_from_pem(pem: bytes) -> rsa.RSAPrivateKey:
     # Parsing and checking an RSA key costs far more than one signature: do it once per key.
-    key = RSAKey.import_key(pem)
-    if not key.is_private:
-        raise ValueError("not a private key")
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("not an RSA private key")
     return key
 
 
 @lru_cache(maxsize=64)
-def _public_from_pem(pem: bytes) -> RSAKey:
-    return RSAKey.import_key(pem)
+def _public_from_pem(pem: bytes) -> rsa.RSAPublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError("not an RSA public key")
+    return key
 
 
-def load_private_key(private_key: PrivateKey) -> RSAKey:
+def load_private_key(private_key: PrivateKey) -> rsa.RSAPrivateKey:
     """Turn a PEM (bytes or str) or a cryptography RSA key into the loaded key used to sign."""
-    if isinstance(private_key, RSAKey):
+    if isinstance(private_key, rsa.RSAPrivateKey):
         return private_key
     try:
-        if isinstance(private_key, rsa.RSAPrivateKey):
-            return RSAKey.import_key(private_key)
         return _private_from_pem(_as_bytes(private_key))
-    except (ValueError, TypeError, JoseError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise SignatureError("La clé privée de l'émetteur est illisible.", code="bad_key") from exc
 
 
 def public_key_pem(private_pem: PrivateKey) -> str:
     """Return the SubjectPublicKeyInfo PEM of the public half of a private key."""
-    key = load_private_key(private_pem).public_key
+    key = load_private_key(private_pem).public_key()
     return key.public_bytes(serialization.Encoding.PEM,
                             serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
 
@@ -89,15 +88,9 @@ def _b64encode(data: bytes) -> bytes:
     return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
-def _signer(private_key: PrivateKey) -> rsa.RSAPrivateKey:
-    if isinstance(private_key, rsa.RSAPrivateKey):
-        return private_key
-    return load_private_key(private_key).private_key
-
-
 def sign_assertion(assertion: Mapping[str, Any], private_key: PrivateKey) -> str:
     """Sign the canonical JSON of an assertion as a compact JWS with header {"alg": "RS256"}."""
-    key = _signer(private_key)
+    key = load_private_key(private_key)
     signing_input = _HEADER_B64 + b"." + _b64encode(canonical_json(assertion))
     signature = key.sign(signing_input, _PKCS1, hashes.SHA256())
     return (signing_input + b"." + _b64encode(signature)).decode("ascii")
@@ -166,13 +159,6 @@ def check_header(header: Mapping[str, Any]) -> None:
                              code="alg_not_allowed")
 
 
-@lru_cache(maxsize=64)
-def _verifier(pem: bytes) -> rsa.RSAPublicKey:
-    # Parsing a key costs more than checking a signature: once per key (and process) is enough.
-    key = _public_from_pem(pem)
-    return key.public_key
-
-
 def _bad_signature() -> SignatureError:
     return SignatureError("La signature ne correspond pas : le badge a été modifié après sa "
                           "délivrance, ou il n'a pas été signé par cette clé.")
@@ -182,11 +168,12 @@ def verify_parsed(parsed: Parsed, public_pem: str | bytes) -> dict[str, Any]:
     """Check the signature of a token read by ``parse_token`` against this public key."""
     check_header(parsed.header)
     try:
-        key = _verifier(_as_bytes(public_pem))
-    except (ValueError, TypeError, JoseError) as exc:
+        # Parsing a key costs more than checking a signature: once per key (and process) is enough.
+        key = _public_from_pem(_as_bytes(public_pem))
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise SignatureError("La clé publique de l'émetteur est illisible.",
                              code="bad_key") from exc
-    # Only the canonical encoding of a signature is accepted (as joserfc did): one signature, one token.
+    # Only the canonical encoding of a signature is accepted: one signature, one token.
     try:
         signature = base64.urlsafe_b64decode(parsed.signature + "=" * (-len(parsed.signature) % 4))
     except ValueError as exc:

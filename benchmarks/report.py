@@ -10,7 +10,7 @@ import subprocess
 from importlib import metadata
 from typing import Any
 
-PACKAGES = ("flask", "werkzeug", "sqlalchemy", "gunicorn", "cryptography", "joserfc", "pyld",
+PACKAGES = ("flask", "werkzeug", "sqlalchemy", "gunicorn", "cryptography", "pyld",
             "weasyprint", "jinja2")
 
 

@@ -8,7 +8,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["badges", "skilltree", "issuer.game_sessions.bulk", "yaml",
-                                         "defusedxml", "joserfc", "csv"]):
+                                         "defusedxml", "csv"]):
     from fuzz.contracts import TARGETS
 
 _ENV = "PALIER_FUZZ_TARGET"

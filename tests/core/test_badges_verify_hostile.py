@@ -25,6 +25,7 @@ from badges_fixtures import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from joserfc import jws
+from joserfc.jwk import RSAKey
 
 import badges
 from badges import Verdict, verify_badge
@@ -43,8 +44,8 @@ def issuer_with_badge() -> tuple[FakeIssuer, str]:
 
 
 def resign(payload: dict, header: dict | None = None, key_number: int = 2) -> str:
-    """Sign a payload with some RSA key (by default the attacker's, number 2)."""
-    key = badges.load_private_key(rsa_key(key_number))
+    """Sign a payload with some RSA key (by default the attacker's), with an independent JOSE library."""
+    key = RSAKey.import_key(rsa_key(key_number))
     return jws.serialize_compact(header or {"alg": "RS256"}, badges.canonical_json(payload), key,
                                  algorithms=[(header or {"alg": "RS256"})["alg"]])
 
