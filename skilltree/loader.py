@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
+from yaml.tokens import Token
 
 from ._doc import Node, Report
-from ._messages import NOT_PRINTABLE, french
+from ._messages import MAX_DEPTH, NOT_PRINTABLE, ONE_DOCUMENT, PREFIX, TOO_DEEP, describe, unreadable
 from .checks import check_graph
 from .errors import Problem, SkillTreeError
 from .model import SkillTree
@@ -18,7 +21,6 @@ from .schema import read_tree
 
 MAX_BYTES = 1024 * 1024  # a real tree is a few dozen kilobytes
 MAX_NODES = 250_000  # counted with aliases expanded (by arithmetic, never by copying): stops "billion laughs"
-MAX_DEPTH = 40  # nothing in the format nests deeper than about ten levels
 
 # libyaml when installed (ten times faster); only its event stream is used, never its constructor.
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -93,22 +95,55 @@ def _compose(data: bytes, report: Report) -> Node | None:
         line = text.count("\n", 0, bad.start()) + 1
         report.at(line, bad.start() - text.rfind("\n", 0, bad.start()), "caractère invalide (fichier binaire ou caractère de contrôle)")
         return None
+    return _read(text, report)
+
+
+def _read(text: str, report: Report) -> Node | None:
+    """Parser events to nodes: libyaml for speed when it is there, PyYAML's own parser for every error.
+
+    A file libyaml refuses is read again by the pure-Python parser, whose error is then described in
+    French from its shape (``_messages.describe``): what libyaml says, in its words, at its position and
+    with its own limits (a nesting depth that changes between releases, for one), is never shown.
+    """
+    if _PARSER is not yaml.SafeLoader:
+        fast = Report(report.filename)
+        try:
+            root = _Composer(fast).run(_events(_PARSER(text)))
+        except yaml.YAMLError:
+            pass
+        else:
+            report.problems.extend(fast.problems)
+            return root
+    loader = yaml.SafeLoader(text)
     try:
-        return _Composer(report).run(yaml.parse(text, Loader=_PARSER))
+        return _Composer(report).run(_events(loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        report.at(line, column, "erreur de syntaxe YAML : " + french(exc.problem or exc.context or "", _char_at(text, mark)))
-    except yaml.YAMLError as exc:
-        report.add(None, "erreur de syntaxe YAML : " + french(str(exc)))
+        token, depth = _situation(loader)
+        report.at(line, column, describe(exc, text, token, depth))
+    except yaml.YAMLError:  # unmarked (a reader error: the checks above leave none that PyYAML knows of)
+        report.add(None, unreadable(None))
     return None
 
 
-def _char_at(text: str, mark: yaml.Mark | None) -> str:
-    if mark is None:
-        return ""
-    lines = text.split("\n", mark.line + 1)
-    return lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+def _events(loader: Any) -> Iterator[yaml.Event]:
+    """The events of one parse, pulled one at a time (nothing read past the point where the composer stops)."""
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def _situation(loader: yaml.SafeLoader) -> tuple[Token | None, int]:
+    """The token the parser stopped on, and how many collections the scanner had open then."""
+    depth = max(loader.flow_level, 0) + len(loader.indents)
+    try:
+        token = loader.peek_token()
+    except yaml.YAMLError:
+        token = None
+    return token, depth
 
 
 class _Open:
@@ -131,7 +166,7 @@ class _Composer:
         self.resolver = Resolver()
         self.constructor = SafeConstructor()
 
-    def run(self, events) -> Node | None:  # noqa: ANN001 - PyYAML's event iterator
+    def run(self, events: Iterable[yaml.Event]) -> Node | None:
         stack: list[_Open] = []
         root: Node | None = None
         documents = 0
@@ -139,14 +174,14 @@ class _Composer:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    return self._stop(event, "erreur de syntaxe YAML : un seul document est attendu : retirez les séparateurs « --- » en trop")
+                    return self._stop(event, ONE_DOCUMENT)
                 continue
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
                 if event.tag not in (None, "!", _CORE + kind):
                     return self._stop(event, _bad_tag(event.tag))
                 if len(stack) >= MAX_DEPTH:
-                    return self._stop(event, "imbrication trop profonde")
+                    return self._stop(event, TOO_DEEP)
                 stack.append(_Open(kind, event))
                 continue
             if isinstance(event, yaml.ScalarEvent):
@@ -194,7 +229,7 @@ class _Composer:
         if any(item.anchor == event.anchor for item in stack):
             return self._stop(event, "alias récursif : une ancre « & » se contient elle-même")
         if event.anchor not in self.anchors:
-            return self._stop(event, f"erreur de syntaxe YAML : alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
+            return self._stop(event, PREFIX + f"alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
         return self.anchors[event.anchor]  # shared, and its weight counted again against the budget
 
     def _scalar(self, event: yaml.ScalarEvent) -> Node | None:
