@@ -21,15 +21,17 @@ NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\
 
 PREFIX = "erreur de syntaxe YAML : "
 MAX_DEPTH = 40  # nothing in the format nests deeper than about ten levels
-TOO_DEEP = f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de champs) : un arbre de compétences n'en demande qu'une dizaine"
-ONE_DOCUMENT = PREFIX + "un seul document est attendu : retirez les séparateurs « --- » ou « ... » en trop"
-TAB = PREFIX + "tabulation interdite : indentez avec des espaces"
+TOO_DEEP = (f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de champs) : "
+            "un arbre de compétences n'en demande qu'une dizaine")
+_ONE_DOCUMENT = "un seul document est attendu : retirez les séparateurs « --- » ou « ... » en trop"
+ONE_DOCUMENT = PREFIX + _ONE_DOCUMENT
 
 # Sets of characters, not strings: the empty string (no character at a mark) is in every string.
 _QUOTES = frozenset("\"'")
 _OPENERS = frozenset("[{")
-_CLOSERS = frozenset("]}")
+_MATCHING = {"]": "[", "}": "{"}
 _ESCAPE_REACH = 10  # « \U0001F600 »: the longest escape, backslash included
+OptionalMark = yaml.Mark | None
 
 
 def describe(error: yaml.MarkedYAMLError, text: str, token: object | None = None, depth: int = 0) -> str:
@@ -43,15 +45,15 @@ def describe(error: yaml.MarkedYAMLError, text: str, token: object | None = None
     problem, context = error.problem_mark, error.context_mark
     found, opened = _char(text, problem), _char(text, context)
     if isinstance(error, ScannerError):
-        message = _scanner(text, problem, context, found, opened)
+        sentence = _scanner(text, problem, context, found, opened)
     elif isinstance(error, ParserError):
-        message = _parser(text, problem, context, found, opened, token)
+        sentence = _parser(text, problem, context, found, opened, token)
     else:
-        message = None
-    return message or unreadable(problem or context)
+        sentence = None
+    return PREFIX + sentence if sentence else unreadable(problem or context)
 
 
-def unreadable(mark: yaml.Mark | None) -> str:
+def unreadable(mark: OptionalMark) -> str:
     """The sentence for an error of no known shape: where it is, and what to look at."""
     if mark is None:
         return PREFIX + "structure illisible : vérifiez l'indentation, les guillemets et les crochets"
@@ -59,78 +61,88 @@ def unreadable(mark: yaml.Mark | None) -> str:
             "vérifiez l'indentation, les guillemets et les crochets à cet endroit et juste avant")
 
 
-def _scanner(text: str, problem: yaml.Mark | None, context: yaml.Mark | None, found: str, opened: str) -> str | None:
+def _scanner(text: str, problem: OptionalMark, context: OptionalMark, found: str, opened: str) -> str | None:
     if found == "\t":
-        return TAB
-    if context is not None and opened in _QUOTES and not _closed(text, context.index, problem):
-        where = _where(context)
+        return "tabulation interdite : indentez avec des espaces"
+    if context is None:
+        return _unexpected(found)
+    where = _where(context)
+    if opened in _QUOTES and not _closed(text, context.index, problem):
         if _at_end(text, problem):
-            return PREFIX + f"fin de fichier inattendue : le guillemet « {opened} » ouvert {where} n'est jamais refermé"
-        if opened == '"' and problem is not None and "\\" in text[max(context.index, problem.index - _ESCAPE_REACH):problem.index]:
-            return PREFIX + ("caractère « \\ » inattendu entre guillemets doubles : doublez-le (« \\\\ ») "
-                             "ou mettez la valeur entre guillemets simples")
-        return PREFIX + f"le guillemet « {opened} » ouvert {where} n'est pas refermé là où il faut"
-    if context is not None and opened in {"&", "*"}:
-        return PREFIX + f"nom d'ancre ou d'alias invalide après « {opened} » : des lettres, des chiffres ou « - » sans espace"
-    if context is not None and opened == "!":
-        return PREFIX + "étiquette « ! » mal formée : mettez la valeur entre guillemets"
-    if context is not None and opened in {"|", ">"}:
-        return PREFIX + (f"indicateur de bloc « {opened} » mal formé : seuls « - », « + » ou un chiffre de 1 à 9 "
-                         "peuvent le suivre sur sa ligne")
-    if context is not None and opened == "%":
-        return PREFIX + "directive « % » mal formée : retirez-la"
-    if context is not None:
-        # What opened is the start of a key whose « : » never came.
-        return PREFIX + f"il manque « : » après la clé commencée {_where(context)}, ou un guillemet n'est pas refermé"
+            return ("fin de fichier inattendue : "
+                    f"le guillemet « {opened} » ouvert {where} n'est jamais refermé")
+        if opened == '"' and _escape_before(text, context, problem):
+            return ("caractère « \\ » inattendu entre guillemets doubles : doublez-le (« \\\\ ») "
+                    "ou mettez la valeur entre guillemets simples")
+        return f"le guillemet « {opened} » ouvert {where} n'est pas refermé là où il faut"
+    if opened in {"&", "*"}:
+        return (f"nom d'ancre ou d'alias invalide après « {opened} » : "
+                "des lettres, des chiffres ou « - », sans espace")
+    if opened == "!":
+        return "étiquette « ! » mal formée : mettez la valeur entre guillemets"
+    if opened in {"|", ">"}:
+        return (f"indicateur de bloc « {opened} » mal formé : seuls « - », « + » ou un chiffre de 1 à 9 "
+                "peuvent le suivre sur sa ligne")
+    if opened == "%":
+        return "directive « % » mal formée : retirez-la"
+    # Anything else that opened is the start of a key whose « : » never came.
+    return f"il manque « : » après la clé commencée {where}, ou un guillemet n'est pas refermé"
+
+
+def _unexpected(found: str) -> str | None:
+    """A scanner error with nothing opened: the character found cannot be there."""
     if found == ":":
-        return PREFIX + ("deux-points « : » inattendu : l'indentation est décalée, ou un texte contient « : » "
-                         "et doit être mis entre guillemets")
+        return ("deux-points « : » inattendu : l'indentation est décalée, ou un texte contient « : » "
+                "et doit être mis entre guillemets")
     if found == "-":
-        return PREFIX + "tiret « - » inattendu : une liste ne peut pas commencer ici (indentation ?)"
+        return "tiret « - » inattendu : une liste ne peut pas commencer ici (indentation ?)"
     if found and not found.isspace():
-        return PREFIX + f"« {found} » ne peut pas commencer une valeur : mettez-la entre guillemets"
+        return f"« {found} » ne peut pas commencer une valeur : mettez-la entre guillemets"
     return None
 
 
-def _parser(text: str, problem: yaml.Mark | None, context: yaml.Mark | None, found: str, opened: str,
-            token: object | None) -> str | None:
-    if found in _CLOSERS and opened not in _OPENERS:
-        return PREFIX + f"« {found} » fermant en trop : aucun « {'[' if found == ']' else '{'} » ouvert ne lui correspond"
+def _parser(
+    text: str, problem: OptionalMark, context: OptionalMark, found: str, opened: str, token: object | None
+) -> str:
+    if found in _MATCHING and opened not in _OPENERS:
+        return f"« {found} » fermant en trop : aucun « {_MATCHING[found]} » ouvert ne lui correspond"
     if found == "!" and opened not in _OPENERS and not isinstance(token, TagToken):
-        return PREFIX + "étiquette « ! » inconnue : mettez la valeur entre guillemets"
+        return "étiquette « ! » inconnue : mettez la valeur entre guillemets"
     if problem is not None and context is not None and problem.index == context.index:
-        return PREFIX + "une valeur est attendue ici (virgule en trop, ou crochet ou accolade non refermé ?)"
+        return "une valeur est attendue ici (virgule en trop, ou crochet ou accolade non refermé ?)"
     if opened == "[":
-        return PREFIX + f"crochet « [ » ouvert {_where(context)} non refermé, ou virgule manquante entre deux éléments"
+        return (f"crochet « [ » ouvert {_where(context)} non refermé, "
+                "ou virgule manquante entre deux éléments")
     if opened == "{":
-        return PREFIX + f"accolade « {{ » ouverte {_where(context)} non refermée, ou virgule manquante entre deux éléments"
+        return (f"accolade « {{ » ouverte {_where(context)} non refermée, "
+                "ou virgule manquante entre deux éléments")
     if found == "%":
-        return PREFIX + "directive « % » refusée (en double ou mal placée) : retirez-la"
+        return "directive « % » refusée (en double ou mal placée) : retirez-la"
     if context is None:
-        return ONE_DOCUMENT
+        return _ONE_DOCUMENT
     if isinstance(token, BlockEntryToken):
-        return PREFIX + "indentation incohérente dans une liste « - » : alignez les tirets d'une même liste"
+        return "indentation incohérente dans une liste « - » : alignez les tirets d'une même liste"
     if problem is not None and _after_quote(text, problem.index):
-        return PREFIX + "texte inattendu après une valeur entre guillemets : mettez toute la valeur entre guillemets"
-    return PREFIX + "indentation incohérente : alignez les éléments du même niveau"
+        return "texte inattendu après une valeur entre guillemets : mettez toute la valeur entre guillemets"
+    return "indentation incohérente : alignez les éléments du même niveau"
 
 
-def _char(text: str, mark: yaml.Mark | None) -> str:
+def _char(text: str, mark: OptionalMark) -> str:
     """The character at ``mark``; empty at the end of the text or without a mark."""
     if mark is None or not 0 <= mark.index < len(text):
         return ""
     return text[mark.index]
 
 
-def _at_end(text: str, mark: yaml.Mark | None) -> bool:
+def _at_end(text: str, mark: OptionalMark) -> bool:
     return mark is None or not text[mark.index:].strip()
 
 
-def _where(mark: yaml.Mark | None) -> str:
+def _where(mark: OptionalMark) -> str:
     return "plus haut" if mark is None else f"ligne {mark.line + 1}, colonne {mark.column + 1}"
 
 
-def _closed(text: str, start: int, problem: yaml.Mark | None) -> bool:
+def _closed(text: str, start: int, problem: OptionalMark) -> bool:
     """Whether the quoted text opened at ``start`` is closed before the problem."""
     end = len(text) if problem is None else problem.index
     quote, index = text[start], start + 1
@@ -146,6 +158,13 @@ def _closed(text: str, start: int, problem: yaml.Mark | None) -> bool:
             return True
         index += 1
     return False
+
+
+def _escape_before(text: str, context: yaml.Mark, problem: OptionalMark) -> bool:
+    """Whether a backslash inside the quotes comes just before the problem (a bad escape sequence)."""
+    if problem is None:
+        return False
+    return "\\" in text[max(context.index, problem.index - _ESCAPE_REACH):problem.index]
 
 
 def _after_quote(text: str, index: int) -> bool:

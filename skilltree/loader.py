@@ -128,7 +128,7 @@ def _read(text: str, report: Report) -> Node | None:
 
 
 def _events(loader: Any) -> Iterator[yaml.Event]:
-    """The events of one parse, pulled one at a time (nothing read past the point where the composer stops)."""
+    """The events of one parse, pulled one at a time: nothing is read past where the composer stops."""
     try:
         while loader.check_event():
             yield loader.get_event()
@@ -149,9 +149,9 @@ def _situation(loader: yaml.SafeLoader) -> tuple[Token | None, int]:
 class _Open:
     """A sequence or mapping whose end event has not come yet."""
 
-    def __init__(self, kind: str, event: yaml.Event) -> None:
+    def __init__(self, kind: str, event: yaml.CollectionStartEvent) -> None:
         self.kind, self.anchor = kind, event.anchor
-        self.line, self.column = event.start_mark.line + 1, event.start_mark.column + 1
+        self.line, self.column = _position(event)
         self.items: list[Node] = []
         self.weight = 1
 
@@ -174,14 +174,17 @@ class _Composer:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    return self._stop(event, ONE_DOCUMENT)
+                    self._stop(event, ONE_DOCUMENT)
+                    return None
                 continue
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
                 if event.tag not in (None, "!", _CORE + kind):
-                    return self._stop(event, _bad_tag(event.tag))
+                    self._stop(event, _bad_tag(event.tag))
+                    return None
                 if len(stack) >= MAX_DEPTH:
-                    return self._stop(event, TOO_DEEP)
+                    self._stop(event, TOO_DEEP)
+                    return None
                 stack.append(_Open(kind, event))
                 continue
             if isinstance(event, yaml.ScalarEvent):
@@ -197,7 +200,8 @@ class _Composer:
             # A new node costs one; an alias costs everything it repeats (children were paid for already).
             self.budget -= node.weight if isinstance(event, yaml.AliasEvent) else 1
             if self.budget < 0:
-                return self._stop(event, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré")
+                self._stop(event, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré")
+                return None
             if stack:
                 stack[-1].items.append(node)
                 stack[-1].weight += node.weight
@@ -208,8 +212,8 @@ class _Composer:
         return root
 
     def _stop(self, event: yaml.Event, message: str) -> None:
-        self.report.at(event.start_mark.line + 1, event.start_mark.column + 1, message)
-        return None
+        """Report ``message`` where ``event`` starts; the caller then stops reading."""
+        self.report.at(*_position(event), message)
 
     def _close(self, done: _Open) -> Node | None:
         if done.kind == "seq":
@@ -227,13 +231,15 @@ class _Composer:
 
     def _alias(self, event: yaml.AliasEvent, stack: list[_Open]) -> Node | None:
         if any(item.anchor == event.anchor for item in stack):
-            return self._stop(event, "alias récursif : une ancre « & » se contient elle-même")
+            self._stop(event, "alias récursif : une ancre « & » se contient elle-même")
+            return None
         if event.anchor not in self.anchors:
-            return self._stop(event, PREFIX + f"alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
+            self._stop(event, PREFIX + f"alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
+            return None
         return self.anchors[event.anchor]  # shared, and its weight counted again against the budget
 
     def _scalar(self, event: yaml.ScalarEvent) -> Node | None:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        line, column = _position(event)
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -241,22 +247,33 @@ class _Composer:
         if tag == _CORE + "merge" and plain:  # « << »: kept as text, refused where its mapping closes
             tag = _CORE + "str"
         if tag not in _SCALAR_TAGS:
-            return self._stop(event, _bad_tag(tag))
+            self._stop(event, _bad_tag(tag))
+            return None
         if NOT_PRINTABLE.search(event.value):
             # Refused raw by the reader, but double-quoted escapes ("\x01", "\ud800") still make them,
             # and SVG emblems (XML) and badge documents (UTF-8) cannot carry them.
-            return self._stop(event, "caractère de contrôle ou invalide écrit avec « \\ » : retirez-le")
+            self._stop(event, "caractère de contrôle ou invalide écrit avec « \\ » : retirez-le")
+            return None
         if tag in (_CORE + "str", _CORE + "timestamp"):
             node = Node("scalar", line, column, event.value, event.value, plain=plain)
         else:
             try:
-                value = self.constructor.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+                value = self.constructor.construct_object(yaml.ScalarNode(tag, event.value))
             except (ValueError, TypeError, yaml.YAMLError):
-                return self._stop(event, f"valeur illisible : « {event.value} »")
+                self._stop(event, f"valeur illisible : « {event.value} »")
+                return None
             node = Node("scalar", line, column, value, event.value, plain=plain)
         if event.anchor is not None:
             self.anchors[event.anchor] = node
         return node
+
+
+def _position(event: yaml.Event) -> tuple[int, int]:
+    """The 1-based line and column where an event starts."""
+    mark = event.start_mark
+    if mark is None:  # both parsers mark every event; the start of the file rather than a crash
+        return 1, 1
+    return mark.line + 1, mark.column + 1
 
 
 def _bad_tag(tag: str) -> str:

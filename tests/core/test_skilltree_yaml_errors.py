@@ -1,4 +1,4 @@
-"""YAML syntax errors reach people in French, whatever PyYAML or libyaml say and whichever release is installed.
+"""YAML syntax errors reach people in French, whatever PyYAML or libyaml say, whichever release is there.
 
 Issue #11: PyYAML 6.0.4 brought a libyaml whose nesting limit answers in English ("exceeded maximum nesting
 depth"), and that English went straight to the person who wrote the tree. These tests feed the translator
