@@ -65,6 +65,12 @@ venv() {
   echo "Installation des dépendances de Palier ($lock) dans $VENV ..."
   quietly "$VENV/bin/python" -m pip install --require-hashes -r "$lock"
   quietly "$VENV/bin/python" -m pip install --no-deps --no-build-isolation -e .
+  # A dependency added to pyproject.toml but not to the lock would be missing here: say so plainly.
+  if ! "$VENV/bin/python" -m pip check >/dev/null 2>&1; then
+    "$VENV/bin/python" -m pip check >&2 || true
+    echo "Les fichiers de verrouillage ne correspondent plus à pyproject.toml : lancez ./dev.sh lock --keep." >&2
+    exit 1
+  fi
   echo "$want" >"$stamp"
 }
 
@@ -93,10 +99,12 @@ lock() {
 with open("pyproject.toml", "rb") as handle:
     print("\n".join(tomllib.load(handle)["build-system"]["requires"]))'
   }
-  # The test lock first (the application with the test tools, resolved together), then the application's
-  # lock held to the same versions: what ./dev.sh run installs is what ./dev.sh test tested.
-  extras | "$LOCK_VENV/bin/uv" pip compile pyproject.toml - --extra test $upgrade "${common[@]}" -o "$TEST_LOCK"
-  extras | "$LOCK_VENV/bin/uv" pip compile pyproject.toml - -c "$TEST_LOCK" $upgrade "${common[@]}" -o "$APP_LOCK"
+  # The test lock first (the application with every extra: test tools, PostgreSQL driver), then the
+  # application's lock (with its PostgreSQL driver, for production) held to the same versions: what
+  # ./dev.sh run installs is what ./dev.sh test tested.
+  extras | "$LOCK_VENV/bin/uv" pip compile pyproject.toml - --all-extras $upgrade "${common[@]}" -o "$TEST_LOCK"
+  extras | "$LOCK_VENV/bin/uv" pip compile pyproject.toml - --extra postgres -c "$TEST_LOCK" $upgrade "${common[@]}" \
+    -o "$APP_LOCK"
   echo "$APP_LOCK et $TEST_LOCK sont à jour : lancez ./dev.sh test, puis committez-les."
 }
 
