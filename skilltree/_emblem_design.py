@@ -124,13 +124,13 @@ def _ribbon_tails(dark: str) -> list[Shape]:
 def _glyph(branch: Branch, ink: str, hole: str) -> list[Shape]:
     gx, gy = GLYPH_CENTRE
     out: list[Shape] = []
-    for kind, which, data in glyph_for(branch.id, branch.name, branch.icon):
-        fill = ink if which == FG else hole
-        if kind == "circle":
-            cx, cy, r = data
+    for part in glyph_for(branch.id, branch.name, branch.icon):
+        fill = ink if part[1] == FG else hole
+        if part[0] == "circle":
+            cx, cy, r = part[2]
             out.append(Circle(round(gx + cx * GLYPH_SCALE, 2), round(gy + cy * GLYPH_SCALE, 2), round(r * GLYPH_SCALE, 2), fill))
         else:
-            out.append(Poly(_tuple([(gx + x * GLYPH_SCALE, gy + y * GLYPH_SCALE) for x, y in data]), fill))
+            out.append(Poly(_tuple([(gx + x * GLYPH_SCALE, gy + y * GLYPH_SCALE) for x, y in part[2]]), fill))
     return out
 
 

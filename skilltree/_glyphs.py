@@ -6,9 +6,13 @@ import hashlib
 import math
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Literal
 
 FG, BG = "fg", "bg"  # drawn in the light ink, or in the medal's colour to cut a hole
-Part = tuple  # ("poly", colour, points) or ("circle", colour, (cx, cy, r))
+Point = tuple[float, float]
+# ("poly", colour, points) or ("circle", colour, (cx, cy, r)); the first item tells which.
+Part = tuple[Literal["poly"], str, list[Point]] | tuple[Literal["circle"], str, tuple[float, float, float]]
 
 
 def arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, steps: int = 32) -> list[tuple[float, float]]:
@@ -49,8 +53,8 @@ def _equipe() -> list[Part]:
 
 
 def _bulle() -> list[Part]:
-    dots = [("circle", BG, (x, -0.18, 0.12)) for x in (-0.42, 0, 0.42)]
-    return [("poly", FG, rounded_rect(-0.92, -0.78, 0.92, 0.42, 0.32)), ("poly", FG, [(-0.55, 0.3), (-0.05, 0.3), (-0.7, 0.95)])] + dots
+    dots: list[Part] = [("circle", BG, (x, -0.18, 0.12)) for x in (-0.42, 0, 0.42)]
+    return [("poly", FG, rounded_rect(-0.92, -0.78, 0.92, 0.42, 0.32)), ("poly", FG, [(-0.55, 0.3), (-0.05, 0.3), (-0.7, 0.95)]), *dots]
 
 
 def _puzzle() -> list[Part]:
@@ -68,8 +72,8 @@ def _montagne() -> list[Part]:
 
 def _couronne() -> list[Part]:
     body = [(-0.8, 0.22), (-0.92, -0.5), (-0.42, -0.05), (0, -0.7), (0.42, -0.05), (0.92, -0.5), (0.8, 0.22)]
-    tips = [("circle", FG, (x, y, 0.13)) for x, y in ((-0.92, -0.55), (0, -0.78), (0.92, -0.55))]
-    return [("poly", FG, body), ("poly", FG, rounded_rect(-0.8, 0.34, 0.8, 0.66, 0.08)), ("circle", BG, (0, 0.5, 0.09))] + tips
+    tips: list[Part] = [("circle", FG, (x, y, 0.13)) for x, y in ((-0.92, -0.55), (0, -0.78), (0.92, -0.55))]
+    return [("poly", FG, body), ("poly", FG, rounded_rect(-0.8, 0.34, 0.8, 0.66, 0.08)), ("circle", BG, (0, 0.5, 0.09)), *tips]
 
 
 def _bouclier() -> list[Part]:
@@ -82,7 +86,7 @@ def _bouclier() -> list[Part]:
 
 
 def _ampoule() -> list[Part]:
-    rays = []
+    rays: list[Part] = []
     for angle in (-160, -125, -90, -55, -20):
         a, w = math.radians(angle), math.radians(6)
         rays.append(("poly", FG, [(0.78 * math.cos(a - w), -0.25 + 0.78 * math.sin(a - w)), (1.0 * math.cos(a), -0.25 + 1.0 * math.sin(a)),
@@ -93,7 +97,7 @@ def _ampoule() -> list[Part]:
 
 
 def _coeur() -> list[Part]:
-    points = []
+    points: list[Point] = []
     for i in range(64):
         t = 2 * math.pi * i / 64
         points.append((0.058 * 16 * math.sin(t) ** 3, -0.058 * (13 * math.cos(t) - 5 * math.cos(2 * t) - 2 * math.cos(3 * t) - math.cos(4 * t)) - 0.05))
@@ -105,9 +109,10 @@ def _cible() -> list[Part]:
 
 
 def _manette() -> list[Part]:
-    body = [("poly", FG, rounded_rect(-0.9, -0.5, 0.9, 0.2, 0.3)), ("circle", FG, (-0.56, 0.3, 0.36)), ("circle", FG, (0.56, 0.3, 0.36))]
-    pad = [("poly", BG, rect(-0.7, -0.2, -0.34, -0.08)), ("poly", BG, rect(-0.58, -0.32, -0.46, 0.04))]
-    return body + pad + [("circle", BG, (x, y, 0.09)) for x, y in ((0.42, -0.2), (0.62, -0.04), (0.42, 0.12), (0.22, -0.04))]
+    body: list[Part] = [("poly", FG, rounded_rect(-0.9, -0.5, 0.9, 0.2, 0.3)), ("circle", FG, (-0.56, 0.3, 0.36)), ("circle", FG, (0.56, 0.3, 0.36))]
+    pad: list[Part] = [("poly", BG, rect(-0.7, -0.2, -0.34, -0.08)), ("poly", BG, rect(-0.58, -0.32, -0.46, 0.04))]
+    buttons: list[Part] = [("circle", BG, (x, y, 0.09)) for x, y in ((0.42, -0.2), (0.62, -0.04), (0.42, 0.12), (0.22, -0.04))]
+    return body + pad + buttons
 
 
 def _etoile() -> list[Part]:
@@ -118,7 +123,7 @@ def _eclair() -> list[Part]:
     return [("poly", FG, [(0.2, -0.98), (-0.55, 0.12), (-0.06, 0.12), (-0.24, 0.98), (0.58, -0.18), (0.08, -0.18), (0.3, -0.98)])]
 
 
-GLYPHS = {
+GLYPHS: dict[str, Callable[[], list[Part]]] = {
     "equipe": _equipe, "bulle": _bulle, "puzzle": _puzzle, "montagne": _montagne, "couronne": _couronne,
     "bouclier": _bouclier, "ampoule": _ampoule, "coeur": _coeur, "cible": _cible, "manette": _manette,
     "etoile": _etoile, "eclair": _eclair,

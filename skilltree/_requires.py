@@ -47,7 +47,7 @@ def _condition(node: Node, fields: Fields, parsed: Parsed, depth: int) -> Prereq
     keys = {key.value: (key, value) for key, value in node.pairs if key.kind == "scalar"}
     names = set(keys)
     if names == {"all"} or names == {"any"}:
-        (name,) = names
+        name = "all" if names == {"all"} else "any"
         items = _items(keys[name][1], fields, parsed, depth, name)
         if not items:
             return None

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
+from yaml.tokens import Token
 
 from ._doc import Node, Report
-from ._messages import NOT_PRINTABLE, french
+from ._messages import MAX_DEPTH, NOT_PRINTABLE, ONE_DOCUMENT, PREFIX, TOO_DEEP, describe, unreadable
 from .checks import check_graph
 from .errors import Problem, SkillTreeError
 from .model import SkillTree
@@ -18,7 +21,6 @@ from .schema import read_tree
 
 MAX_BYTES = 1024 * 1024  # a real tree is a few dozen kilobytes
 MAX_NODES = 250_000  # counted with aliases expanded (by arithmetic, never by copying): stops "billion laughs"
-MAX_DEPTH = 40  # nothing in the format nests deeper than about ten levels
 
 # libyaml when installed (ten times faster); only its event stream is used, never its constructor.
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -93,30 +95,63 @@ def _compose(data: bytes, report: Report) -> Node | None:
         line = text.count("\n", 0, bad.start()) + 1
         report.at(line, bad.start() - text.rfind("\n", 0, bad.start()), "caractère invalide (fichier binaire ou caractère de contrôle)")
         return None
+    return _read(text, report)
+
+
+def _read(text: str, report: Report) -> Node | None:
+    """Parser events to nodes: libyaml for speed when it is there, PyYAML's own parser for every error.
+
+    A file libyaml refuses is read again by the pure-Python parser, whose error is then described in
+    French from its shape (``_messages.describe``): what libyaml says, in its words, at its position and
+    with its own limits (a nesting depth that changes between releases, for one), is never shown.
+    """
+    if _PARSER is not yaml.SafeLoader:
+        fast = Report(report.filename)
+        try:
+            root = _Composer(fast).run(_events(_PARSER(text)))
+        except yaml.YAMLError:
+            pass
+        else:
+            report.problems.extend(fast.problems)
+            return root
+    loader = yaml.SafeLoader(text)
     try:
-        return _Composer(report).run(yaml.parse(text, Loader=_PARSER))
+        return _Composer(report).run(_events(loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        report.at(line, column, "erreur de syntaxe YAML : " + french(exc.problem or exc.context or "", _char_at(text, mark)))
-    except yaml.YAMLError as exc:
-        report.add(None, "erreur de syntaxe YAML : " + french(str(exc)))
+        token, depth = _situation(loader)
+        report.at(line, column, describe(exc, text, token, depth))
+    except yaml.YAMLError:  # unmarked (a reader error: the checks above leave none that PyYAML knows of)
+        report.add(None, unreadable(None))
     return None
 
 
-def _char_at(text: str, mark: yaml.Mark | None) -> str:
-    if mark is None:
-        return ""
-    lines = text.split("\n", mark.line + 1)
-    return lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+def _events(loader: Any) -> Iterator[yaml.Event]:
+    """The events of one parse, pulled one at a time: nothing is read past where the composer stops."""
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def _situation(loader: yaml.SafeLoader) -> tuple[Token | None, int]:
+    """The token the parser stopped on, and how many collections the scanner had open then."""
+    depth = max(loader.flow_level, 0) + len(loader.indents)
+    try:
+        token = loader.peek_token()
+    except yaml.YAMLError:
+        token = None
+    return token, depth
 
 
 class _Open:
     """A sequence or mapping whose end event has not come yet."""
 
-    def __init__(self, kind: str, event: yaml.Event) -> None:
+    def __init__(self, kind: str, event: yaml.CollectionStartEvent) -> None:
         self.kind, self.anchor = kind, event.anchor
-        self.line, self.column = event.start_mark.line + 1, event.start_mark.column + 1
+        self.line, self.column = _position(event)
         self.items: list[Node] = []
         self.weight = 1
 
@@ -131,7 +166,7 @@ class _Composer:
         self.resolver = Resolver()
         self.constructor = SafeConstructor()
 
-    def run(self, events) -> Node | None:  # noqa: ANN001 - PyYAML's event iterator
+    def run(self, events: Iterable[yaml.Event]) -> Node | None:
         stack: list[_Open] = []
         root: Node | None = None
         documents = 0
@@ -139,14 +174,17 @@ class _Composer:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    return self._stop(event, "erreur de syntaxe YAML : un seul document est attendu : retirez les séparateurs « --- » en trop")
+                    self._stop(event, ONE_DOCUMENT)
+                    return None
                 continue
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
                 if event.tag not in (None, "!", _CORE + kind):
-                    return self._stop(event, _bad_tag(event.tag))
+                    self._stop(event, _bad_tag(event.tag))
+                    return None
                 if len(stack) >= MAX_DEPTH:
-                    return self._stop(event, "imbrication trop profonde")
+                    self._stop(event, TOO_DEEP)
+                    return None
                 stack.append(_Open(kind, event))
                 continue
             if isinstance(event, yaml.ScalarEvent):
@@ -162,7 +200,8 @@ class _Composer:
             # A new node costs one; an alias costs everything it repeats (children were paid for already).
             self.budget -= node.weight if isinstance(event, yaml.AliasEvent) else 1
             if self.budget < 0:
-                return self._stop(event, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré")
+                self._stop(event, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré")
+                return None
             if stack:
                 stack[-1].items.append(node)
                 stack[-1].weight += node.weight
@@ -173,8 +212,8 @@ class _Composer:
         return root
 
     def _stop(self, event: yaml.Event, message: str) -> None:
-        self.report.at(event.start_mark.line + 1, event.start_mark.column + 1, message)
-        return None
+        """Report ``message`` where ``event`` starts; the caller then stops reading."""
+        self.report.at(*_position(event), message)
 
     def _close(self, done: _Open) -> Node | None:
         if done.kind == "seq":
@@ -192,13 +231,15 @@ class _Composer:
 
     def _alias(self, event: yaml.AliasEvent, stack: list[_Open]) -> Node | None:
         if any(item.anchor == event.anchor for item in stack):
-            return self._stop(event, "alias récursif : une ancre « & » se contient elle-même")
+            self._stop(event, "alias récursif : une ancre « & » se contient elle-même")
+            return None
         if event.anchor not in self.anchors:
-            return self._stop(event, f"erreur de syntaxe YAML : alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
+            self._stop(event, PREFIX + f"alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
+            return None
         return self.anchors[event.anchor]  # shared, and its weight counted again against the budget
 
     def _scalar(self, event: yaml.ScalarEvent) -> Node | None:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        line, column = _position(event)
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -206,22 +247,33 @@ class _Composer:
         if tag == _CORE + "merge" and plain:  # « << »: kept as text, refused where its mapping closes
             tag = _CORE + "str"
         if tag not in _SCALAR_TAGS:
-            return self._stop(event, _bad_tag(tag))
+            self._stop(event, _bad_tag(tag))
+            return None
         if NOT_PRINTABLE.search(event.value):
             # Refused raw by the reader, but double-quoted escapes ("\x01", "\ud800") still make them,
             # and SVG emblems (XML) and badge documents (UTF-8) cannot carry them.
-            return self._stop(event, "caractère de contrôle ou invalide écrit avec « \\ » : retirez-le")
+            self._stop(event, "caractère de contrôle ou invalide écrit avec « \\ » : retirez-le")
+            return None
         if tag in (_CORE + "str", _CORE + "timestamp"):
             node = Node("scalar", line, column, event.value, event.value, plain=plain)
         else:
             try:
-                value = self.constructor.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+                value = self.constructor.construct_object(yaml.ScalarNode(tag, event.value))
             except (ValueError, TypeError, yaml.YAMLError):
-                return self._stop(event, f"valeur illisible : « {event.value} »")
+                self._stop(event, f"valeur illisible : « {event.value} »")
+                return None
             node = Node("scalar", line, column, value, event.value, plain=plain)
         if event.anchor is not None:
             self.anchors[event.anchor] = node
         return node
+
+
+def _position(event: yaml.Event) -> tuple[int, int]:
+    """The 1-based line and column where an event starts."""
+    mark = event.start_mark
+    if mark is None:  # both parsers mark every event; the start of the file rather than a crash
+        return 1, 1
+    return mark.line + 1, mark.column + 1
 
 
 def _bad_tag(tag: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ._doc import Node, Report
 from ._fields import Fields
@@ -94,38 +95,36 @@ def _branch(node: Node, index: int, report: Report, parts: TreeParts) -> None:
     branch_id, name, description, colour = values
     if branch_id is not None:
         parts.branch_nodes.append((branch_id, fields.values["id"]))
-    if None not in values:
-        parts.branches.append(Branch(branch_id, name, description, colour, icon))  # type: ignore[arg-type]
+    if branch_id is not None and name is not None and description is not None and colour is not None:
+        parts.branches.append(Branch(branch_id, name, description, colour, icon))
 
 
 def _skill(node: Node, index: int, report: Report, base_dir: Path) -> SkillDraft:
     fields = Fields(node, report, _label("Compétence", node, index), SKILL_KEYS)
     if not fields.ok:
         return SkillDraft(node, None, None, None, None, None, Parsed(sound=False))
-    required = {
-        "id": fields.slug("id"),
-        "branch": fields.slug("branch"),
-        "tier": fields.integer("tier", 1, MAX_TIER),
-        "name": fields.text("name", max_len=80),
-        "description": fields.text("description"),
-        "criteria": fields.text("criteria", max_len=20000),
-    }
+    skill_id, branch = fields.slug("id"), fields.slug("branch")
+    tier = fields.integer("tier", 1, MAX_TIER)
+    name, description = fields.text("name", max_len=80), fields.text("description")
+    criteria = fields.text("criteria", max_len=20000)
     validity = fields.integer("validity_days", 1, MAX_VALIDITY_DAYS, required=False)
     image = _image(fields, base_dir)
     tags, situations = fields.texts("tags"), fields.texts("situations")
     alignments = _alignments(fields)
     requires = read_requires(fields)
-    draft = SkillDraft(node, required["id"], fields.values.get("id"), required["branch"], fields.values.get("branch"), required["tier"], requires)
-    optional_ok = image is not False and alignments is not None
-    if None not in required.values() and optional_ok and requires.sound:
+    draft = SkillDraft(node, skill_id, fields.values.get("id"), branch, fields.values.get("branch"), tier, requires)
+    if (skill_id is not None and branch is not None and tier is not None and name is not None
+            and description is not None and criteria is not None
+            and image is not False and alignments is not None and requires.sound):
         draft.skill = Skill(
-            image=image or None, validity_days=validity, tags=tags, situations=situations,
-            alignments=alignments or (), requires=requires.condition, **required,  # type: ignore[arg-type]
+            id=skill_id, branch=branch, tier=tier, name=name, description=description, criteria=criteria,
+            image=image, validity_days=validity, tags=tags, situations=situations,
+            alignments=alignments, requires=requires.condition,
         )
     return draft
 
 
-def _image(fields: Fields, base_dir: Path) -> Path | None | bool:
+def _image(fields: Fields, base_dir: Path) -> Path | Literal[False] | None:
     """The image's absolute path, None when absent, False when wrong (and reported)."""
     text = fields.text("image", required=False, max_len=500)
     node = fields.values.get("image")
@@ -169,7 +168,8 @@ def _alignments(fields: Fields) -> tuple[Alignment, ...] | None:
         sub = Fields(item, fields.report, f"{fields.owner}, référentiel n°{index}", ALIGNMENT_KEYS)
         if not sub.ok:
             continue
-        values = (sub.text("framework", max_len=200), sub.text("code", False, max_len=100), sub.text("name", max_len=300), sub.url("url"))
-        if None not in (values[0], values[2], values[3]):
-            out.append(Alignment(*values))  # type: ignore[arg-type]
+        framework, code = sub.text("framework", max_len=200), sub.text("code", False, max_len=100)
+        name, url = sub.text("name", max_len=300), sub.url("url")
+        if framework is not None and name is not None and url is not None:
+            out.append(Alignment(framework, code, name, url))
     return tuple(out) if len(out) == len(node.items) else None

@@ -198,7 +198,8 @@ def test_parse_tree_recursive_alias_is_refused():
 
 
 def test_parse_tree_deep_nesting_is_refused_without_recursion_error():
-    assert "imbrication" in only_problem("[" * 3000 + "]" * 3000).message
+    # 3000 is past libyaml's own limit (1000 in PyYAML 6.0.4's wheels): its English never shows (issue #11).
+    assert only_problem("[" * 3000 + "]" * 3000).message.startswith("imbrication trop profonde")
 
 
 def test_parse_tree_merge_keys_are_refused():
@@ -245,8 +246,8 @@ def test_parse_tree_syntax_errors_read_the_same_with_or_without_libyaml(text, mo
     with_c = only_problem(text)
     monkeypatch.setattr(loader, "_PARSER", yaml.SafeLoader)
     pure = only_problem(text)
-    assert "structure illisible" not in with_c.message and "structure illisible" not in pure.message
-    assert with_c.line == pure.line
+    assert "structure illisible" not in with_c.message
+    assert with_c == pure  # same words, line and column: libyaml's own are never shown
 
 
 def test_parse_tree_loads_the_same_tree_with_or_without_libyaml(monkeypatch):
