@@ -112,9 +112,11 @@ case "${1:-}" in
   run)
     shift
     venv "$APP_LOCK"
-    export PALIER_BASE_URL=${PALIER_BASE_URL:-http://127.0.0.1:5000}
-    "$VENV/bin/palier" init --demo
     port=${PALIER_PORT:-5000}
+    # PALIER_PORT alone moves the server and its printed address; PALIER_BASE_URL, when set, names the
+    # public address badges are minted from (behind a proxy it differs from the local port).
+    export PALIER_BASE_URL=${PALIER_BASE_URL:-http://127.0.0.1:$port}
+    "$VENV/bin/palier" init --demo
     echo
     echo "Palier tourne sur ${PALIER_BASE_URL}  (Ctrl+C pour arrêter)"
     exec "$VENV/bin/palier" run --host 127.0.0.1 --port "$port" "$@"
@@ -122,7 +124,9 @@ case "${1:-}" in
   test)
     shift
     venv "$TEST_LOCK"
-    exec "$VENV/bin/python" -m pytest "$@"
+    # One worker per CPU, each test file kept on one worker (its module fixtures start once);
+    # a later -n given by hand wins (-n 0 runs everything in this process).
+    exec "$VENV/bin/python" -m pytest -n auto --dist loadfile "$@"
     ;;
   lock)
     shift
