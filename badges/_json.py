@@ -63,8 +63,10 @@ def nesting_exceeds(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
 
 def value_nesting_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether a Python value nests more than ``limit`` mappings and lists (cycles count as deep)."""
-    # Iterative on purpose: a recursive walk is what a hostile document would try to overflow.
-    stack = [(value, 0)]
+    # Iterative on purpose: a recursive walk is what a hostile document would try to overflow. A
+    # container shared by several parents is walked again only when reached deeper: at most
+    # ``limit`` times, where walking every path could take exponential time.
+    stack, reached = [(value, 0)], {}
     while stack:
         node, level = stack.pop()
         if isinstance(node, Mapping):
@@ -75,6 +77,9 @@ def value_nesting_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
             continue
         if level + 1 > limit:
             return True
+        if reached.get(id(node), -1) >= level:
+            continue
+        reached[id(node)] = level
         stack.extend((child, level + 1) for child in children)
     return False
 

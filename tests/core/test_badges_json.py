@@ -170,6 +170,12 @@ def test_check_value_depth_walks_without_recursion_and_stops_on_cycles():
     with pytest.raises(BadgeFormatError):
         check_value_depth(cycle)
     check_value_depth(json.loads(nest(MAX_DEPTH, "object")))
+    shared: list = []
+    for _ in range(MAX_DEPTH - 1):  # 2 ** 31 paths, 31 lists: walked once each
+        shared = [shared, shared]
+    check_value_depth(shared)
+    with pytest.raises(BadgeFormatError):
+        check_value_depth([shared])
 
 
 @pytest.mark.parametrize("badge", [
