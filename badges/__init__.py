@@ -1,5 +1,7 @@
 """Open Badges 2.0 without a web server: documents, identities, signatures, baking, verification."""
 
+from ._json import MAX_DEPTH as MAX_JSON_DEPTH
+from ._json import MAX_JSON, read_json
 from .baking import MAX_UPLOAD, bake_png, bake_svg, extract, extract_png, extract_svg
 from .context import compact, expand
 from .documents import (Alignment, Evidence, assertion, badge_class, canonical_json,
@@ -26,6 +28,8 @@ __all__ = [
     # signatures
     "generate_private_key", "load_private_key", "public_key_pem", "read_unverified",
     "sign_assertion", "verify_signature",
+    # untrusted JSON
+    "MAX_JSON", "MAX_JSON_DEPTH", "read_json",
     # baking
     "MAX_UPLOAD", "bake_png", "bake_svg", "extract", "extract_png", "extract_svg",
     # verification

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from ._json import MAX_JSON, parse_object
+from ._json import MAX_JSON, check_value_depth, parse_object
 from .baking import MAX_UPLOAD, extract, sniff_image
 from .documents import canonical_json
 from .errors import BadgesError, LookupUnavailable, SignatureError
@@ -60,6 +60,7 @@ def _classify(badge: Any) -> tuple[str, Any]:
     """Tell what was given (json, url or jws), unbaking images first; parsing errors stop here."""
     try:
         if isinstance(badge, Mapping):
+            check_value_depth(badge, "Le badge")  # before canonical_json, which recurses
             return "json", parse_object(canonical_json(dict(badge)), "Le badge")
         if isinstance(badge, (bytes, bytearray, memoryview)):
             data = bytes(badge)

@@ -19,7 +19,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="une passe courte (moins de badges, de requêtes et d'assertions)")
     parser.add_argument("--only", action="append", default=[], metavar="NOM", choices=NAMES,
-                        help="ne lancer que ce banc (award, http, scale, cahier) ; répétable")
+                        help="ne lancer que ce banc (award, http, scale, cahier, svg) ; répétable")
     parser.add_argument("--keep", action="store_true", help="garder le dossier temporaire de l'instance")
     return parser.parse_args(argv)
 

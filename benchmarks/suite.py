@@ -1,4 +1,4 @@
-"""The order of a run: bulk award, then serving under gunicorn, the scale test, and the cahier."""
+"""The order of a run: bulk award, serving under gunicorn, the scale test, the cahier, SVG uploads."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import award, fixture, pdf, report, scale, serving
+from . import award, fixture, pdf, report, scale, serving, svg
 from .table import Figure, failed
 
-NAMES = ("award", "http", "scale", "cahier")
+NAMES = ("award", "http", "scale", "cahier", "svg")
+INSTANCE = ("award", "http", "scale")  # the benchmarks that need a key and a database
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,12 @@ class Sizes:
     scale_rounds: int
     scale_requests: int
     cahier_badges: int
+    svg_repeats: int
+    svg_dom: bool  # time the extractor before the stream too (a few seconds)
 
 
-FULL = Sizes(500, 5, 3, 5, 1_000, 100_000, 4, 25, 30)
-QUICK = Sizes(100, 2, 2, 1, 1_000, 20_000, 2, 10, 30)
+FULL = Sizes(500, 5, 3, 5, 1_000, 100_000, 4, 25, 30, 7, True)
+QUICK = Sizes(100, 2, 2, 1, 1_000, 20_000, 2, 10, 30, 3, False)
 
 
 def _log(message: str) -> None:
@@ -49,10 +52,11 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
     ctx = report.context()
     ctx["quick"] = quick
     figures: list[Figure] = []
-    _log("instance de test : clé RSA-3072, base SQLite, migrations")
-    pem = generate_private_key()
-    instance = fixture.create(root / "instance", pem)
-    app = fixture.make_app(instance)
+    if any(wanted(name) for name in INSTANCE):
+        _log("instance de test : clé RSA-3072, base SQLite, migrations")
+        pem = generate_private_key()
+        instance = fixture.create(root / "instance", pem)
+        app = fixture.make_app(instance)
     if wanted("award"):
         _log(f"attribution groupée de {sizes.badges} badges, {sizes.award_repeats} passes")
         try:
@@ -71,4 +75,11 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
     if wanted("cahier"):
         _log(f"cahier de {sizes.cahier_badges} badges")
         figures += pdf.run(sizes.cahier_badges)
+    if wanted("svg"):
+        _log(f"extraction de badges d'images SVG hostiles, {sizes.svg_repeats} passes par cas")
+        try:
+            figures += svg.run(repeats=sizes.svg_repeats, with_dom=sizes.svg_dom)
+        except Exception as exc:  # shown in the table, never replaced by a made-up figure
+            figures += [failed(svg.KEY, "extraction SVG hostile", "max", svg.TARGET, exc),
+                        failed(svg.BUDGET_KEY, "extraction SVG hostile : budget", "max", 1.0, exc)]
     return figures, ctx

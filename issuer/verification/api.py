@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from badges import Verdict
+from badges import MAX_JSON_DEPTH, MAX_UPLOAD, BadgeFormatError, Verdict, read_json
 
 from .. import db
 from ..models import utcnow
@@ -25,6 +25,10 @@ USAGE = ("Envoyez un objet JSON {\"badge\": \"<badge signé, adresse ou JSON du 
 
 class BadRequest(Exception):
     """The request carries no badge we can read; the message says what to send."""
+
+    def __init__(self, message: str, code: str = "bad_request") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # Any site may ask: the API uses no cookie and changes nothing.
@@ -55,7 +59,13 @@ def _identity(value) -> str | None:
 def read_badge() -> tuple[str | bytes | Mapping, str | None]:
     """The badge and optional email a request carries, or BadRequest."""
     if request.is_json:
-        payload = request.get_json(silent=True)
+        try:  # not request.get_json: its parser recursed on deep JSON, and raised (a 500)
+            payload = read_json(request.get_data(cache=True), "Le corps de la requête",
+                                limit=MAX_UPLOAD, max_depth=MAX_JSON_DEPTH + 1)
+        except BadgeFormatError as exc:
+            if exc.code == "too_deep":
+                raise BadRequest(f"{exc.message} {USAGE}", "too_deep") from exc
+            payload = None
         if not isinstance(payload, Mapping):
             raise BadRequest("Le corps de la requête n'est pas un objet JSON lisible. " + USAGE)
         badge = payload.get("badge")
@@ -78,7 +88,7 @@ def verify_badge():
     try:
         badge, identity = read_badge()
     except BadRequest as exc:
-        return _answer({"error": "bad_request", "message": str(exc)}, 400)
+        return _answer({"error": exc.code, "message": str(exc)}, 400)
     rt = runtime()
     report = verify(badge, DbLookup(db.engine(), rt.urls), now=utcnow(), identity=identity)
     status = 503 if report.verdict is Verdict.UNAVAILABLE else 200

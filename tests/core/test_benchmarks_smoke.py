@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks import load, pdf
+from benchmarks import load, pdf, svg
 from benchmarks.table import ABSENT, FAILED, MISS, OK, Figure, absent, as_json, failed, format_table, judged
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:40000/assertions/x
@@ -104,3 +104,43 @@ def test_wrk_script_rotates_through_every_path_when_asked():
     script = load._script(request)
     assert "paths = { [[/a/1]], [[/a/2]], [[/a/3]] }" in script
     assert "wrk.format(nil, paths[i])" in script and "wrk.headers[ [[Host]] ]" in script
+
+
+# --- SVG extraction (benchmarks/svg.py) -------------------------------------------------------
+
+def test_svg_cases_are_at_the_size_limit_and_answer_as_expected():
+    from badges import MAX_UPLOAD
+
+    found = svg.cases(MAX_UPLOAD)
+    assert len({case.name for case in found}) == len(found) >= 12
+    for case in found:
+        assert 0.99 * MAX_UPLOAD <= len(case.data) <= MAX_UPLOAD or case.name.startswith("480")
+        assert svg._answer(case.data) == case.expected, case.name
+
+
+def test_svg_measure_refuses_to_time_a_case_that_answers_otherwise():
+    with pytest.raises(RuntimeError, match="au lieu de"):
+        svg.measure(svg.Case("pas de badge", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "url"), 1)
+
+
+def test_svg_figures_take_the_dearest_case_against_expat_and_the_longest_against_the_budget():
+    measures = [svg.Measure("cher", 100, extract_ms=6.0, expat_ms=12.0, sha256_ms=1.0),
+                svg.Measure("long", 100, extract_ms=60.0, expat_ms=600.0, sha256_ms=1.0)]
+    ratio_fig, budget_fig = svg.figures(measures, 5 * 1024 * 1024, dom_ms=2500.0)
+    assert ratio_fig.ratio == pytest.approx(0.5) and ratio_fig.status == OK
+    assert "« cher »" in ratio_fig.note and "2500 ms" in ratio_fig.note
+    assert ratio_fig.values["cases"]["long"]["expat_ms"] == 600.0
+    assert budget_fig.ratio == pytest.approx(60.0 / 50.0) and budget_fig.status == MISS
+    assert "« long »" in budget_fig.note and budget_fig.limit.startswith("50 ms")
+
+
+def test_svg_benchmark_runs_alone_without_building_an_instance(monkeypatch, tmp_path):
+    from benchmarks import fixture, suite
+
+    def no_instance(*args, **kwargs):
+        raise AssertionError("--only svg needs no key and no database")
+
+    monkeypatch.setattr(fixture, "create", no_instance)
+    monkeypatch.setattr(svg, "run", lambda **kwargs: [judged(Figure(svg.KEY, "svg", ratio=0.3))])
+    figures, context = suite.run_all(tmp_path, quick=True, only={"svg"})
+    assert [f.key for f in figures] == [svg.KEY] and "svg" in suite.NAMES
