@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from public_helpers import BROWSER, csrf_token
+from factories import BROWSER, page_csrf_token
 
 ROOT = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
 GROUPS = ROOT + b"<g/>" * 480_000 + b'<o:assertion verify="https://x.example/a/1"/></svg>'
@@ -23,7 +23,7 @@ def test_api_answers_the_reviews_svg_of_480000_groups_as_too_complex(client):
 
 @pytest.mark.parametrize("svg", [GROUPS, ROOT + b"<g>" * 400_000 + b"</svg>"])
 def test_verification_page_answers_hostile_svgs_as_too_complex(client, svg):
-    token = csrf_token(client.get("/verifier", headers=BROWSER).get_data(as_text=True))
+    token = page_csrf_token(client.get("/verifier", headers=BROWSER).get_data(as_text=True))
     resp = client.post("/verifier", data={"file": (io.BytesIO(svg), "badge.svg"), "csrf_token": token},
                        headers=BROWSER, content_type="multipart/form-data")
     assert resp.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from public_helpers import BROWSER, csrf_token
+from factories import BROWSER, page_csrf_token
 
 DEEP = 50_000
 
@@ -57,7 +57,7 @@ def test_api_still_reads_a_shallow_body_and_refuses_broken_json_as_before(client
 
 
 def test_verification_page_answers_a_deeply_nested_badge_text(client):
-    token = csrf_token(client.get("/verifier", headers=BROWSER).get_data(as_text=True))
+    token = page_csrf_token(client.get("/verifier", headers=BROWSER).get_data(as_text=True))
     resp = client.post("/verifier", data={"badge": nested_object(DEEP // 2), "csrf_token": token},
                        headers=BROWSER)
     assert resp.status_code == 200

@@ -17,7 +17,7 @@ from browser_checks import CHROMIUM, CHROMIUM_ARGS, missing_tools, skip_or_fail,
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 1}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 20_000  # generous: in CI the browser shares two CPUs with the rest of the suite
 
 
 def pytest_configure(config: pytest.Config) -> None:
