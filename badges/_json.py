@@ -16,8 +16,15 @@ from typing import Any
 
 from .errors import BadgeFormatError
 
-__all__ = ["MAX_DEPTH", "MAX_JSON", "check_value_depth", "nesting_exceeds", "parse_object",
-           "read_json", "value_nesting_exceeds"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_JSON",
+    "check_value_depth",
+    "nesting_exceeds",
+    "parse_object",
+    "read_json",
+    "value_nesting_exceeds",
+]
 
 MAX_JSON = 256 * 1024  # an assertion is a few kilobytes; anything near this is not a badge
 MAX_DEPTH = 32  # objects and arrays open at once; ours have 3, deep nesting only attacks the stack
@@ -85,8 +92,9 @@ def value_nesting_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
 
 
 def _too_deep(what: str, max_depth: int) -> BadgeFormatError:
-    return BadgeFormatError(f"{what} est un JSON imbriqué trop profondément (plus de {max_depth} "
-                            f"niveaux).", code="too_deep")
+    return BadgeFormatError(
+        f"{what} est un JSON imbriqué trop profondément (plus de {max_depth} niveaux).", code="too_deep"
+    )
 
 
 def check_value_depth(value: Any, what: str = "Le document", max_depth: int = MAX_DEPTH) -> None:
@@ -99,8 +107,9 @@ def _no_constants(name: str) -> Any:
     raise ValueError(name)
 
 
-def read_json(data: str | bytes, what: str = "Le document", *, limit: int = MAX_JSON,
-              max_depth: int = MAX_DEPTH) -> Any:
+def read_json(
+    data: str | bytes, what: str = "Le document", *, limit: int = MAX_JSON, max_depth: int = MAX_DEPTH
+) -> Any:
     """Parse untrusted JSON text (UTF-8 if bytes) into any JSON value, or raise BadgeFormatError.
 
     The codes say why: ``too_large``, ``too_deep`` (more than ``max_depth`` objects and arrays open

@@ -13,8 +13,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_UPLOAD = 5 * 1024 * 1024
 _KEYWORD = BAKING_KEYWORD.encode("latin-1")
 _TEXT_CHUNKS = (b"iTXt", b"tEXt", b"zTXt")
-_COMPRESSED = ("Le badge contenu dans l'image est compressé, ce que la norme Open Badges "
-               "interdit.")
+_COMPRESSED = "Le badge contenu dans l'image est compressé, ce que la norme Open Badges interdit."
 _MAX_CHUNK = 2**31 - 1  # the PNG limit on one chunk's length
 
 
@@ -28,22 +27,20 @@ def _chunks(data: bytes) -> Iterator[tuple[bytes, bytes, int, int]]:
     while True:
         if pos + 12 > len(data):
             raise BakingError("Cette image PNG est incomplète (fichier tronqué).", code="truncated")
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         end = pos + 12 + length
         if length > _MAX_CHUNK or end > len(data):
             raise BakingError("Cette image PNG est incomplète (fichier tronqué).", code="truncated")
-        body = data[pos + 8:end - 4]
-        (crc,) = struct.unpack(">I", data[end - 4:end])
+        body = data[pos + 8 : end - 4]
+        (crc,) = struct.unpack(">I", data[end - 4 : end])
         if zlib.crc32(kind + body) != crc:
             raise BakingError("Cette image PNG est abîmée (somme de contrôle fausse).", code="crc")
         if first and kind != b"IHDR":
-            raise BakingError("Cette image PNG est mal formée (en-tête IHDR manquant).",
-                              code="not_png")
+            raise BakingError("Cette image PNG est mal formée (en-tête IHDR manquant).", code="not_png")
         if not first and kind == b"IHDR":
             # A second header makes the image invalid, and bake_png would put a badge after
             # each one: the result would carry two badges (found by fuzzing).
-            raise BakingError("Cette image PNG est mal formée (deux en-têtes IHDR).",
-                              code="not_png")
+            raise BakingError("Cette image PNG est mal formée (deux en-têtes IHDR).", code="not_png")
         first = False
         yield kind, body, pos, end
         if kind == b"IEND":
@@ -68,8 +65,9 @@ def _itxt_text(body: bytes) -> str:
     try:
         return fields[2].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BakingError("Le badge contenu dans l'image n'est pas un texte UTF-8.",
-                          code="malformed") from exc
+        raise BakingError(
+            "Le badge contenu dans l'image n'est pas un texte UTF-8.", code="malformed"
+        ) from exc
 
 
 def _is_badge_chunk(kind: bytes, body: bytes) -> bool:
@@ -88,8 +86,9 @@ def extract_png(data: bytes) -> str:
     if not found:
         raise BakingError("Cette image ne contient aucun badge.", code="no_badge")
     if len(found) > 1:
-        raise BakingError("Cette image contient plusieurs badges, ce que la norme interdit.",
-                          code="duplicate")
+        raise BakingError(
+            "Cette image contient plusieurs badges, ce que la norme interdit.", code="duplicate"
+        )
     kind, body = found[0]
     if kind == b"zTXt":
         raise BakingError(_COMPRESSED, code="compressed")
@@ -117,7 +116,7 @@ def bake_png(png: bytes, payload: str) -> bytes:
     body = _KEYWORD + b"\0" + b"\0\0" + b"\0" + b"\0" + payload.encode("utf-8")
     out = [PNG_SIGNATURE]
     for kind, _, start, end in _chunks(png):
-        if _is_badge_chunk(kind, png[start + 8:end - 4]):
+        if _is_badge_chunk(kind, png[start + 8 : end - 4]):
             continue  # baking again replaces: a PNG never carries two badges
         out.append(png[start:end])
         if kind == b"IHDR":

@@ -52,8 +52,10 @@ _PREFIX = "openbadges"  # the validator's bakery looks the element up by this ex
 # ":", and before what can end a name in a tag. Searching for the name first keeps the search in C;
 # each hit is then checked by one look at the character before it. Bytes for every encoding expat
 # reads but UTF-16: all write markup and ASCII names as ASCII.
-_SEARCH = {bytes: (re.compile(rb"assertion[\s/>]"), re.compile(rb"[^\s/>]+"), b"<", b"</", b"<:"),
-           str: (re.compile(r"assertion[\s/>]"), re.compile(r"[^\s/>]+"), "<", "</", "<:")}
+_SEARCH = {
+    bytes: (re.compile(rb"assertion[\s/>]"), re.compile(rb"[^\s/>]+"), b"<", b"</", b"<:"),
+    str: (re.compile(r"assertion[\s/>]"), re.compile(r"[^\s/>]+"), "<", "</", "<:"),
+}
 _NEAR_MISSES = 64  # hits not preceded by "<" or ":" ("une assertion >") looked at before giving up
 
 _UNREADABLE = "Ce fichier n'est pas une image SVG lisible."
@@ -70,8 +72,9 @@ class _BadgeRead(Exception):
 
 def _refuse_declarations(*_args) -> None:
     # No DTD at all: entities (billion laughs) and external references (XXE) need one.
-    raise BakingError("Cette image SVG contient des déclarations interdites (DTD ou entités).",
-                      code="forbidden_xml")
+    raise BakingError(
+        "Cette image SVG contient des déclarations interdites (DTD ou entités).", code="forbidden_xml"
+    )
 
 
 class _Reader:
@@ -102,8 +105,11 @@ class _Reader:
         """Give expat data[start:end] once its "=" are counted; BakingError for any refusal."""
         self.equals += data.count(b"=", start, end)
         if self.equals > MAX_ATTRIBUTES:
-            raise BakingError(f"Cette image SVG est trop complexe pour être lue : plus de "
-                              f"{_french(MAX_ATTRIBUTES)} attributs.", code="too_complex")
+            raise BakingError(
+                f"Cette image SVG est trop complexe pour être lue : plus de "
+                f"{_french(MAX_ATTRIBUTES)} attributs.",
+                code="too_complex",
+            )
         try:
             self.parser.Parse(memoryview(data)[start:end], final)
         except BakingError:
@@ -118,11 +124,17 @@ class _Reader:
         self.elements += 1
         self.depth += 1
         if self.elements > MAX_ELEMENTS:
-            raise BakingError(f"Cette image SVG est trop complexe pour être lue : plus de "
-                              f"{_french(MAX_ELEMENTS)} éléments.", code="too_complex")
+            raise BakingError(
+                f"Cette image SVG est trop complexe pour être lue : plus de "
+                f"{_french(MAX_ELEMENTS)} éléments.",
+                code="too_complex",
+            )
         if self.depth > MAX_DEPTH:
-            raise BakingError(f"Cette image SVG est trop complexe pour être lue : des éléments "
-                              f"imbriqués sur plus de {MAX_DEPTH} niveaux.", code="too_deep")
+            raise BakingError(
+                f"Cette image SVG est trop complexe pour être lue : des éléments "
+                f"imbriqués sur plus de {MAX_DEPTH} niveaux.",
+                code="too_deep",
+            )
         if self.elements == 1 and name.rpartition(" ")[2] != "svg":
             raise BakingError("Ce fichier XML n'est pas une image SVG.", code="not_svg")
         if name != _ASSERTION or not self.find:
@@ -150,8 +162,7 @@ def _as_bytes(data: bytes | str) -> bytes:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise BakingError("Une image SVG doit être fournie sous forme de texte ou d'octets.",
-                          code="not_svg")
+        raise BakingError("Une image SVG doit être fournie sous forme de texte ou d'octets.", code="not_svg")
     if len(data) > MAX_UPLOAD:
         raise BakingError("Cette image est trop volumineuse (5 Mo au plus).", code="too_large")
     return bytes(data)
@@ -160,11 +171,16 @@ def _as_bytes(data: bytes | str) -> bytes:
 def _from_badge(data: bytes, reader: _Reader) -> tuple[bytes | str, int, int]:
     """The file to search, and where the badge starts and ends in it (UTF-16 is decoded first)."""
     head = data[:2]  # UTF-16 as expat detects it: a byte order mark, or "<" and a zero byte
-    codec = ("utf-16-le" if head in (b"\xff\xfe", b"<\x00") else
-             "utf-16-be" if head in (b"\xfe\xff", b"\x00<") else None)
+    codec = (
+        "utf-16-le"
+        if head in (b"\xff\xfe", b"<\x00")
+        else "utf-16-be"
+        if head in (b"\xfe\xff", b"\x00<")
+        else None
+    )
     if codec is None:
         return data, reader.start, reader.end
-    text = str(memoryview(data)[reader.start:], codec, "replace")
+    text = str(memoryview(data)[reader.start :], codec, "replace")
     return text, 0, (reader.end - reader.start) // 2
 
 
@@ -198,11 +214,17 @@ def _read_badge(data: bytes) -> _Reader:
     except _BadgeRead:
         return reader
     if reader.start is not None:  # opened, not closed, in the window
-        raise BakingError("Le badge contenu dans l'image est trop volumineux : il doit tenir dans "
-                          "le premier Mo du fichier.", code="too_large")
+        raise BakingError(
+            "Le badge contenu dans l'image est trop volumineux : il doit tenir dans "
+            "le premier Mo du fichier.",
+            code="too_large",
+        )
     if size > WINDOW:
-        raise BakingError("Cette image ne contient aucun badge à l'endroit où la norme le place "
-                          "(juste après la balise <svg>).", code="no_badge")
+        raise BakingError(
+            "Cette image ne contient aucun badge à l'endroit où la norme le place "
+            "(juste après la balise <svg>).",
+            code="no_badge",
+        )
     raise BakingError("Cette image ne contient aucun badge.", code="no_badge")
 
 
@@ -211,9 +233,11 @@ def extract_svg(data: bytes | str) -> str:
     data = _as_bytes(data)
     reader = _read_badge(data)
     if _second_badge_after(data, reader):
-        raise BakingError("Cette image semble contenir plusieurs badges (un second élément "
-                          "« assertion » suit le premier), ce que la norme interdit.",
-                          code="duplicate")
+        raise BakingError(
+            "Cette image semble contenir plusieurs badges (un second élément "
+            "« assertion » suit le premier), ce que la norme interdit.",
+            code="duplicate",
+        )
     if reader.verify:
         return reader.verify
     body = "".join(reader.body).strip()
@@ -228,33 +252,44 @@ def _parse(data: bytes | str):
     _Reader(find=False).feed(data, 0, len(data), final=True)
     try:
         doc = parseString(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (DefusedXmlException, expat.ExpatError, ValueError, UnicodeError,
-            LookupError) as exc:  # already refused above; kept so no other error can escape
+    except (
+        DefusedXmlException,
+        expat.ExpatError,
+        ValueError,
+        UnicodeError,
+        LookupError,
+    ) as exc:  # already refused above; kept so no other error can escape
         raise BakingError(_UNREADABLE, code="not_svg") from exc
     return doc, doc.documentElement
 
 
-def bake_svg(svg: bytes | str, payload: str, *, signed: bool,
-             assertion_json: str | None = None) -> bytes:
+def bake_svg(svg: bytes | str, payload: str, *, signed: bool, assertion_json: str | None = None) -> bytes:
     """Bake a JWS (signed) or an assertion URL with its JSON (hosted) into an SVG; replaces."""
     if not isinstance(payload, str) or not payload.strip():
         raise BakingError("Rien à insérer dans l'image : le badge est vide.", code="empty")
     payload = payload.strip()
-    if any(c.isspace() for c in payload) or _NOT_XML.search(payload) or (
-            assertion_json is not None and _NOT_XML.search(assertion_json)):
-        raise BakingError("Le badge à insérer contient des caractères qu'une image SVG ne peut pas "
-                          "porter.", code="bad_payload")
+    if (
+        any(c.isspace() for c in payload)
+        or _NOT_XML.search(payload)
+        or (assertion_json is not None and _NOT_XML.search(assertion_json))
+    ):
+        raise BakingError(
+            "Le badge à insérer contient des caractères qu'une image SVG ne peut pas porter.",
+            code="bad_payload",
+        )
     if signed and assertion_json is not None:
-        raise BakingError("Un badge signé se cuit sans JSON : la signature contient tout.",
-                          code="bad_arguments")
+        raise BakingError(
+            "Un badge signé se cuit sans JSON : la signature contient tout.", code="bad_arguments"
+        )
     doc, root = _parse(svg)
     # baking again replaces: an SVG never carries two badges
     for old in list(doc.getElementsByTagNameNS(BAKING_NAMESPACE, "assertion")):
         old.parentNode.removeChild(old)
     declared = root.getAttributeNS(_XMLNS, _PREFIX)
     if declared and declared != BAKING_NAMESPACE:
-        raise BakingError("Cette image SVG utilise déjà le préfixe « openbadges » pour autre "
-                          "chose.", code="prefix_clash")
+        raise BakingError(
+            "Cette image SVG utilise déjà le préfixe « openbadges » pour autre chose.", code="prefix_clash"
+        )
     root.setAttributeNS(_XMLNS, f"xmlns:{_PREFIX}", BAKING_NAMESPACE)
     element = doc.createElementNS(BAKING_NAMESPACE, f"{_PREFIX}:assertion")
     element.setAttribute("verify", payload)
@@ -269,9 +304,11 @@ def bake_svg(svg: bytes | str, payload: str, *, signed: bool,
     try:
         read = extract_svg(baked)
     except BakingError as exc:
-        raise BakingError(f"Une fois cuite, cette image SVG ne pourrait pas être relue : "
-                          f"{exc.message}", code="unreadable") from exc
+        raise BakingError(
+            f"Une fois cuite, cette image SVG ne pourrait pas être relue : {exc.message}", code="unreadable"
+        ) from exc
     if read != payload:  # pragma: no cover - the element was just written with this attribute
-        raise BakingError("Une fois cuite, cette image SVG ne rendrait pas le badge inséré.",
-                          code="unreadable")
+        raise BakingError(
+            "Une fois cuite, cette image SVG ne rendrait pas le badge inséré.", code="unreadable"
+        )
     return baked

@@ -6,8 +6,7 @@ from ._png import MAX_UPLOAD, PNG_SIGNATURE, bake_png, extract_png
 from ._svg import bake_svg, extract_svg
 from .errors import BakingError
 
-__all__ = ["MAX_UPLOAD", "bake_png", "bake_svg", "extract", "extract_png", "extract_svg",
-           "sniff_image"]
+__all__ = ["MAX_UPLOAD", "bake_png", "bake_svg", "extract", "extract_png", "extract_svg", "sniff_image"]
 
 
 def sniff_image(data: bytes) -> str | None:

@@ -12,18 +12,34 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import DocumentError
-from .vocab import (ASSERTION, BADGE_CLASS, CONTEXT_URL, CRYPTOGRAPHIC_KEY, HOSTED, ISSUER,
-                    REVOCATION_LIST, SIGNED)
+from .vocab import (
+    ASSERTION,
+    BADGE_CLASS,
+    CONTEXT_URL,
+    CRYPTOGRAPHIC_KEY,
+    HOSTED,
+    ISSUER,
+    REVOCATION_LIST,
+    SIGNED,
+)
 
 __all__ = [
-    "Alignment", "Evidence", "assertion", "badge_class", "canonical_json", "cryptographic_key",
-    "format_datetime", "hosted_verification", "issuer_profile", "revocation_list",
-    "revoked_assertion", "signed_verification",
+    "Alignment",
+    "Evidence",
+    "assertion",
+    "badge_class",
+    "canonical_json",
+    "cryptographic_key",
+    "format_datetime",
+    "hosted_verification",
+    "issuer_profile",
+    "revocation_list",
+    "revoked_assertion",
+    "signed_verification",
 ]
 
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-_PEM_PUBLIC = re.compile(
-    r"^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n?$")
+_PEM_PUBLIC = re.compile(r"^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n?$")
 
 
 @dataclass(frozen=True)
@@ -50,13 +66,11 @@ class Evidence:
 def canonical_json(doc: Any) -> bytes:
     """Serialise a document to the exact bytes stored and served: sorted keys, compact, UTF-8."""
     try:
-        text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                          allow_nan=False)
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         # A lone surrogate ("\ud800" is legal JSON) has no UTF-8 form (found by fuzzing).
         return text.encode("utf-8")
     except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
-        raise DocumentError("Ce document contient des valeurs qui ne s'écrivent pas "
-                            "en JSON.") from exc
+        raise DocumentError("Ce document contient des valeurs qui ne s'écrivent pas en JSON.") from exc
 
 
 def iri(value: Any, field: str) -> str:
@@ -73,8 +87,9 @@ def iri(value: Any, field: str) -> str:
             spaced = any(c.isspace() for c in value)
             if parts.scheme in ("http", "https") and parts.netloc and not spaced:
                 return value
-    raise DocumentError(f"« {field} » doit être une adresse absolue (http, https ou urn:uuid), "
-                        f"pas {value!r}.")
+    raise DocumentError(
+        f"« {field} » doit être une adresse absolue (http, https ou urn:uuid), pas {value!r}."
+    )
 
 
 def _image(value: Any, field: str) -> str:
@@ -95,8 +110,7 @@ def format_datetime(value: Any, field: str = "date") -> str:
     if not isinstance(value, datetime):
         raise DocumentError(f"« {field} » doit être une date et heure.")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise DocumentError(f"« {field} » doit préciser son fuseau horaire "
-                            "(date « naïve » refusée).")
+        raise DocumentError(f"« {field} » doit préciser son fuseau horaire (date « naïve » refusée).")
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -106,17 +120,30 @@ def _put(doc: dict[str, Any], key: str, value: Any) -> None:
         doc[key] = value
 
 
-def issuer_profile(*, id: str, name: str, url: str, email: str | None = None,
-                   description: str | None = None, image: str | None = None,
-                   public_keys: Sequence[str] = (), revocation_list: str | None = None) -> dict:
+def issuer_profile(
+    *,
+    id: str,
+    name: str,
+    url: str,
+    email: str | None = None,
+    description: str | None = None,
+    image: str | None = None,
+    public_keys: Sequence[str] = (),
+    revocation_list: str | None = None,
+) -> dict:
     """Build the issuer's Profile (type "Issuer") with its public key ids and revocation list."""
     if isinstance(public_keys, str):
         public_keys = (public_keys,)
     keys = [iri(key, "publicKey") for key in public_keys]
     if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
         raise DocumentError(f"« email » n'est pas une adresse électronique valable : {email!r}.")
-    doc: dict[str, Any] = {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": ISSUER,
-                           "name": _text(name, "name"), "url": iri(url, "url")}
+    doc: dict[str, Any] = {
+        "@context": CONTEXT_URL,
+        "id": iri(id, "id"),
+        "type": ISSUER,
+        "name": _text(name, "name"),
+        "url": iri(url, "url"),
+    }
     _put(doc, "email", email)
     _put(doc, "description", description and _text(description, "description"))
     _put(doc, "image", image and _image(image, "image"))
@@ -129,27 +156,43 @@ def issuer_profile(*, id: str, name: str, url: str, email: str | None = None,
 def _alignment(item: Alignment) -> dict[str, str]:
     if not isinstance(item, Alignment):
         raise DocumentError("Chaque alignement doit être une valeur Alignment.")
-    out = {"targetName": _text(item.target_name, "targetName"),
-           "targetUrl": iri(item.target_url, "targetUrl")}
+    out = {
+        "targetName": _text(item.target_name, "targetName"),
+        "targetUrl": iri(item.target_url, "targetUrl"),
+    }
     _put(out, "targetFramework", item.target_framework)
     _put(out, "targetCode", item.target_code)
     _put(out, "targetDescription", item.target_description)
     return out
 
 
-def badge_class(*, id: str, issuer: str, name: str, description: str, image: str,
-                criteria_narrative: str, criteria_url: str | None = None,
-                alignments: Iterable[Alignment] = (), tags: Iterable[str] = ()) -> dict:
+def badge_class(
+    *,
+    id: str,
+    issuer: str,
+    name: str,
+    description: str,
+    image: str,
+    criteria_narrative: str,
+    criteria_url: str | None = None,
+    alignments: Iterable[Alignment] = (),
+    tags: Iterable[str] = (),
+) -> dict:
     """Build a BadgeClass: what the badge means, its image, criteria, alignments and tags."""
     criteria: dict[str, str] = {}
     _put(criteria, "id", criteria_url and iri(criteria_url, "criteria.id"))
     criteria["narrative"] = _text(criteria_narrative, "criteria.narrative")
     tag_list = [_text(tag, "tags") for tag in tags]
-    doc: dict[str, Any] = {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": BADGE_CLASS,
-                           "name": _text(name, "name"),
-                           "description": _text(description, "description"),
-                           "image": _image(image, "image"), "criteria": criteria,
-                           "issuer": iri(issuer, "issuer")}
+    doc: dict[str, Any] = {
+        "@context": CONTEXT_URL,
+        "id": iri(id, "id"),
+        "type": BADGE_CLASS,
+        "name": _text(name, "name"),
+        "description": _text(description, "description"),
+        "image": _image(image, "image"),
+        "criteria": criteria,
+        "issuer": iri(issuer, "issuer"),
+    }
     _put(doc, "alignment", [_alignment(item) for item in alignments])
     _put(doc, "tags", tag_list)
     return doc
@@ -167,23 +210,29 @@ def signed_verification(creator_key_id: str) -> dict[str, str]:
 
 def _check_recipient(recipient: Any) -> dict[str, Any]:
     # Minimal personal data: an assertion never carries a readable email, url or phone number.
-    if (not isinstance(recipient, Mapping) or recipient.get("hashed") is not True
-            or not isinstance(recipient.get("identity"), str)
-            or not recipient["identity"].startswith("sha256$")
-            or not isinstance(recipient.get("type"), str)):
-        raise DocumentError("« recipient » doit être une identité hachée en sha256 "
-                            "(utilisez hash_recipient).")
+    if (
+        not isinstance(recipient, Mapping)
+        or recipient.get("hashed") is not True
+        or not isinstance(recipient.get("identity"), str)
+        or not recipient["identity"].startswith("sha256$")
+        or not isinstance(recipient.get("type"), str)
+    ):
+        raise DocumentError(
+            "« recipient » doit être une identité hachée en sha256 (utilisez hash_recipient)."
+        )
     return dict(recipient)
 
 
 def _check_verification(verification: Any) -> dict[str, Any]:
     if verification == hosted_verification():
         return dict(verification)
-    if (isinstance(verification, Mapping) and verification.get("type") == SIGNED
-            and set(verification) == {"type", "creator"}):
+    if (
+        isinstance(verification, Mapping)
+        and verification.get("type") == SIGNED
+        and set(verification) == {"type", "creator"}
+    ):
         return signed_verification(verification["creator"])
-    raise DocumentError("« verification » doit venir de hosted_verification() ou "
-                        "signed_verification().")
+    raise DocumentError("« verification » doit venir de hosted_verification() ou signed_verification().")
 
 
 def _evidence(item: Evidence) -> dict[str, str]:
@@ -197,14 +246,27 @@ def _evidence(item: Evidence) -> dict[str, str]:
     return out
 
 
-def assertion(*, id: str, badge: str, recipient: Mapping[str, Any], issued_on: datetime,
-              verification: Mapping[str, str], expires: datetime | None = None,
-              evidence: Iterable[Evidence] = (), narrative: str | None = None) -> dict:
+def assertion(
+    *,
+    id: str,
+    badge: str,
+    recipient: Mapping[str, Any],
+    issued_on: datetime,
+    verification: Mapping[str, str],
+    expires: datetime | None = None,
+    evidence: Iterable[Evidence] = (),
+    narrative: str | None = None,
+) -> dict:
     """Build an Assertion: one badge awarded to one (hashed) recipient at one moment."""
-    doc: dict[str, Any] = {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": ASSERTION,
-                           "recipient": _check_recipient(recipient), "badge": iri(badge, "badge"),
-                           "issuedOn": format_datetime(issued_on, "issuedOn"),
-                           "verification": _check_verification(verification)}
+    doc: dict[str, Any] = {
+        "@context": CONTEXT_URL,
+        "id": iri(id, "id"),
+        "type": ASSERTION,
+        "recipient": _check_recipient(recipient),
+        "badge": iri(badge, "badge"),
+        "issuedOn": format_datetime(issued_on, "issuedOn"),
+        "verification": _check_verification(verification),
+    }
     if expires is not None:
         doc["expires"] = format_datetime(expires, "expires")
         if doc["expires"] <= doc["issuedOn"]:  # same fixed format, so text order is time order
@@ -218,25 +280,33 @@ def cryptographic_key(*, id: str, owner: str, public_pem: str) -> dict:
     """Build the CryptographicKey document publishing one of the issuer's public keys."""
     if not isinstance(public_pem, str) or not _PEM_PUBLIC.match(public_pem):
         raise DocumentError("« publicKeyPem » doit être une clé publique au format PEM.")
-    return {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": CRYPTOGRAPHIC_KEY,
-            "owner": iri(owner, "owner"), "publicKeyPem": public_pem}
+    return {
+        "@context": CONTEXT_URL,
+        "id": iri(id, "id"),
+        "type": CRYPTOGRAPHIC_KEY,
+        "owner": iri(owner, "owner"),
+        "publicKeyPem": public_pem,
+    }
 
 
-def revocation_list(*, id: str, issuer: str,
-                    revoked: Iterable[tuple[str, str | None]]) -> dict:
+def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | None]]) -> dict:
     """Build the issuer's RevocationList from (assertion id, reason or None) pairs."""
     entries = []
     for assertion_id, reason in revoked:
         entry = {"id": iri(assertion_id, "revokedAssertions.id")}
         _put(entry, "revocationReason", reason or None)
         entries.append(entry)
-    return {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": REVOCATION_LIST,
-            "issuer": iri(issuer, "issuer"), "revokedAssertions": entries}
+    return {
+        "@context": CONTEXT_URL,
+        "id": iri(id, "id"),
+        "type": REVOCATION_LIST,
+        "issuer": iri(issuer, "issuer"),
+        "revokedAssertions": entries,
+    }
 
 
 def revoked_assertion(id: str, reason: str | None) -> dict:
     """Build the body served with 410 Gone in place of a revoked hosted assertion."""
-    doc: dict[str, Any] = {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": ASSERTION,
-                           "revoked": True}
+    doc: dict[str, Any] = {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": ASSERTION, "revoked": True}
     _put(doc, "revocationReason", reason or None)
     return doc

@@ -23,8 +23,7 @@ _HASHES = {"sha256": hashlib.sha256, "md5": hashlib.md5}  # md5 only read, never
 def normalise_identity(identity: Any, type: str = "email") -> str:
     """Return the canonical spelling of an identity (emails lower-cased, phones without spaces)."""
     if type not in IDENTITY_TYPES:
-        raise IdentityError(f"Type d'identité inconnu : {type!r} "
-                            "(attendu : email, url ou telephone).")
+        raise IdentityError(f"Type d'identité inconnu : {type!r} (attendu : email, url ou telephone).")
     if not isinstance(identity, str):
         raise IdentityError("L'identité du destinataire doit être un texte.")
     value = identity.strip()
@@ -34,8 +33,7 @@ def normalise_identity(identity: Any, type: str = "email") -> str:
             raise IdentityError("Cette adresse électronique n'est pas valable.")
     elif type == "url":
         if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
-            raise IdentityError("Cette adresse web n'est pas valable "
-                                "(elle doit commencer par http).")
+            raise IdentityError("Cette adresse web n'est pas valable (elle doit commencer par http).")
     else:
         # Spaces, dots, dashes and brackets are only presentation in a phone number.
         value = re.sub(r"[\s.\-()]", "", value)
@@ -55,8 +53,12 @@ def hash_recipient(identity: str, type: str = "email", salt: str | None = None) 
         salt = secrets.token_hex(_SALT_BYTES)
     elif not isinstance(salt, str) or not salt:
         raise IdentityError("Le sel doit être un texte non vide.")
-    return {"type": type, "hashed": True, "salt": salt,
-            "identity": "sha256$" + _digest("sha256", value, salt)}
+    return {
+        "type": type,
+        "hashed": True,
+        "salt": salt,
+        "identity": "sha256$" + _digest("sha256", value, salt),
+    }
 
 
 def recipient_matches(recipient: Any, identity: Any) -> bool:

@@ -23,29 +23,55 @@ class Verdict(StrEnum):
 
 # code -> (verdict, first reason). Reasons speak to someone who never heard of Open Badges.
 CODES: dict[str, tuple[Verdict, str]] = {
-    "ok": (Verdict.VALID, "Ce badge est authentique : il a bien été délivré par cet émetteur et "
-                          "n'a pas été modifié depuis."),
+    "ok": (
+        Verdict.VALID,
+        "Ce badge est authentique : il a bien été délivré par cet émetteur et n'a pas été modifié depuis.",
+    ),
     "revoked": (Verdict.REVOKED, "Ce badge a été retiré par son émetteur : il n'est plus valable."),
     "expired": (Verdict.EXPIRED, "Ce badge n'est plus valable : sa date de validité est dépassée."),
     "malformed": (Verdict.INVALID, "Ce qui a été fourni n'est pas un badge lisible."),
     "no_badge": (Verdict.INVALID, "Cette image ne contient aucun badge."),
-    "bad_signature": (Verdict.INVALID, "La signature ne correspond pas : le badge a été modifié "
-                                       "après sa délivrance."),
-    "alg_not_allowed": (Verdict.INVALID, "Ce badge est signé d'une manière que nous refusons, car "
-                                         "elle ne garantit pas son authenticité."),
-    "key_not_ours": (Verdict.INVALID, "Ce badge prétend venir de cet émetteur, mais il n'a pas été "
-                                      "signé avec l'une de ses clés."),
-    "tampered": (Verdict.INVALID, "Le contenu de ce badge ne correspond pas à celui que l'émetteur "
-                                  "a délivré : il a été modifié."),
-    "foreign": (Verdict.UNKNOWN, "Ce badge n'a pas été délivré par cet émetteur : il ne peut pas "
-                                 "être vérifié ici."),
+    "bad_signature": (
+        Verdict.INVALID,
+        "La signature ne correspond pas : le badge a été modifié après sa délivrance.",
+    ),
+    "alg_not_allowed": (
+        Verdict.INVALID,
+        "Ce badge est signé d'une manière que nous refusons, car elle ne garantit pas son authenticité.",
+    ),
+    "key_not_ours": (
+        Verdict.INVALID,
+        "Ce badge prétend venir de cet émetteur, mais il n'a pas été signé avec l'une de ses clés.",
+    ),
+    "tampered": (
+        Verdict.INVALID,
+        "Le contenu de ce badge ne correspond pas à celui que l'émetteur a délivré : il a été modifié.",
+    ),
+    "foreign": (
+        Verdict.UNKNOWN,
+        "Ce badge n'a pas été délivré par cet émetteur : il ne peut pas être vérifié ici.",
+    ),
     "not_found": (Verdict.UNKNOWN, "Cet émetteur n'a aucune trace de ce badge."),
-    "unavailable": (Verdict.UNAVAILABLE, "La vérification est momentanément impossible. "
-                                         "Réessayez dans quelques minutes."),
+    "unavailable": (
+        Verdict.UNAVAILABLE,
+        "La vérification est momentanément impossible. Réessayez dans quelques minutes.",
+    ),
 }
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def french_date(value: datetime) -> str:
@@ -102,7 +128,12 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view of the report, for the verification API."""
-        return {"verdict": self.verdict.value, "code": self.code, "reasons": list(self.reasons),
-                "assertion": self.assertion, "recipient_match": self.recipient_match,
-                "revocation_reason": self.revocation_reason,
-                "checked_at": self.checked_at.isoformat()}
+        return {
+            "verdict": self.verdict.value,
+            "code": self.code,
+            "reasons": list(self.reasons),
+            "assertion": self.assertion,
+            "recipient_match": self.recipient_match,
+            "revocation_reason": self.revocation_reason,
+            "checked_at": self.checked_at.isoformat(),
+        }

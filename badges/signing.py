@@ -22,9 +22,17 @@ from .documents import canonical_json
 from .errors import BadgeFormatError, SignatureError
 from .vocab import JWS_ALG
 
-__all__ = ["MAX_TOKEN", "generate_private_key", "load_private_key", "public_key_pem",
-           "parse_token", "read_unverified", "sign_assertion", "verify_parsed",
-           "verify_signature"]
+__all__ = [
+    "MAX_TOKEN",
+    "generate_private_key",
+    "load_private_key",
+    "public_key_pem",
+    "parse_token",
+    "read_unverified",
+    "sign_assertion",
+    "verify_parsed",
+    "verify_signature",
+]
 
 MAX_TOKEN = 64 * 1024  # a signed assertion is 1-3 KiB; the bound keeps hostile input cheap
 KEY_BITS = 3072
@@ -42,8 +50,9 @@ PrivateKey = bytes | str | rsa.RSAPrivateKey
 def generate_private_key() -> bytes:
     """Generate a new RSA-3072 private key, as unencrypted PKCS#8 PEM bytes."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _as_bytes(pem: bytes | str) -> bytes:
@@ -80,8 +89,9 @@ def load_private_key(private_key: PrivateKey) -> rsa.RSAPrivateKey:
 def public_key_pem(private_pem: PrivateKey) -> str:
     """Return the SubjectPublicKeyInfo PEM of the public half of a private key."""
     key = load_private_key(private_pem).public_key()
-    return key.public_bytes(serialization.Encoding.PEM,
-                            serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
 
 
 def _b64encode(data: bytes) -> bytes:
@@ -117,8 +127,7 @@ def parse_token(token: str | bytes) -> Parsed:
     """Split a compact JWS WITHOUT checking the signature; bounded, French errors."""
     if isinstance(token, bytes):
         if len(token) > MAX_TOKEN:
-            raise BadgeFormatError("Ce badge signé est trop long pour être authentique.",
-                                   code="too_large")
+            raise BadgeFormatError("Ce badge signé est trop long pour être authentique.", code="too_large")
         try:
             token = token.decode("ascii")
         except UnicodeDecodeError as exc:
@@ -127,14 +136,17 @@ def parse_token(token: str | bytes) -> Parsed:
         raise BadgeFormatError("Aucun badge signé n'a été fourni.", code="empty")
     token = token.strip()
     if len(token) > MAX_TOKEN:
-        raise BadgeFormatError("Ce badge signé est trop long pour être authentique.",
-                               code="too_large")
+        raise BadgeFormatError("Ce badge signé est trop long pour être authentique.", code="too_large")
     parts = token.split(".")
     # An empty signature is allowed here so that "alg": "none" is refused by name, not as noise.
-    if len(parts) != 3 or not all(_PART.match(part) for part in parts[:2]) \
-            or not (parts[2] == "" or _PART.match(parts[2])):
-        raise BadgeFormatError("Ce texte n'a pas la forme d'un badge signé "
-                               "(trois parties séparées par des points).")
+    if (
+        len(parts) != 3
+        or not all(_PART.match(part) for part in parts[:2])
+        or not (parts[2] == "" or _PART.match(parts[2]))
+    ):
+        raise BadgeFormatError(
+            "Ce texte n'a pas la forme d'un badge signé (trois parties séparées par des points)."
+        )
     header = parse_object(_b64decode(parts[0], "L'en-tête"), "L'en-tête du badge signé")
     payload = parse_object(_b64decode(parts[1], "Le contenu"), "Le contenu du badge signé")
     if not isinstance(header.get("alg"), str):
@@ -152,16 +164,21 @@ def read_unverified(token: str | bytes) -> tuple[dict[str, Any], dict[str, Any]]
 def check_header(header: Mapping[str, Any]) -> None:
     """Refuse any header but RS256 without key-carrying or payload-changing parameters."""
     if header.get("alg") != JWS_ALG:
-        raise SignatureError(f"Algorithme de signature refusé : {str(header.get('alg'))[:20]!r} "
-                             f"(seul {JWS_ALG} est accepté).", code="alg_not_allowed")
+        raise SignatureError(
+            f"Algorithme de signature refusé : {str(header.get('alg'))[:20]!r} (seul {JWS_ALG} est accepté).",
+            code="alg_not_allowed",
+        )
     if _FORBIDDEN_HEADERS & set(header):
-        raise SignatureError("L'en-tête du badge signé contient des paramètres refusés.",
-                             code="alg_not_allowed")
+        raise SignatureError(
+            "L'en-tête du badge signé contient des paramètres refusés.", code="alg_not_allowed"
+        )
 
 
 def _bad_signature() -> SignatureError:
-    return SignatureError("La signature ne correspond pas : le badge a été modifié après sa "
-                          "délivrance, ou il n'a pas été signé par cette clé.")
+    return SignatureError(
+        "La signature ne correspond pas : le badge a été modifié après sa "
+        "délivrance, ou il n'a pas été signé par cette clé."
+    )
 
 
 def verify_parsed(parsed: Parsed, public_pem: str | bytes) -> dict[str, Any]:
@@ -171,8 +188,7 @@ def verify_parsed(parsed: Parsed, public_pem: str | bytes) -> dict[str, Any]:
         # Parsing a key costs more than checking a signature: once per key (and process) is enough.
         key = _public_from_pem(_as_bytes(public_pem))
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise SignatureError("La clé publique de l'émetteur est illisible.",
-                             code="bad_key") from exc
+        raise SignatureError("La clé publique de l'émetteur est illisible.", code="bad_key") from exc
     # Only the canonical encoding of a signature is accepted: one signature, one token.
     try:
         signature = base64.urlsafe_b64decode(parsed.signature + "=" * (-len(parsed.signature) % 4))

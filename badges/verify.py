@@ -52,8 +52,9 @@ def _classify_text(text: str, allow_image: bool) -> tuple[str, Any]:
         return _classify_text(extract(text.encode("utf-8")), allow_image=False)
     if text.count(".") == 2:
         return "jws", text
-    raise _Stop("malformed", "Ce texte n'est ni une adresse de badge, ni un badge signé, ni un "
-                             "badge au format JSON.")
+    raise _Stop(
+        "malformed", "Ce texte n'est ni une adresse de badge, ni un badge signé, ni un badge au format JSON."
+    )
 
 
 def _classify(badge: Any) -> tuple[str, Any]:
@@ -71,8 +72,7 @@ def _classify(badge: Any) -> tuple[str, Any]:
             return _classify_text(data.decode("utf-8"), allow_image=False)
         if isinstance(badge, str):
             return _classify_text(badge, allow_image=True)
-        raise _Stop("malformed", "Ce qui a été fourni n'est ni un texte, ni un fichier, "
-                                 "ni un objet.")
+        raise _Stop("malformed", "Ce qui a été fourni n'est ni un texte, ni un fichier, ni un objet.")
     except _Stop:
         raise
     except Exception as exc:  # anything a hostile input provokes while being read ends here
@@ -167,8 +167,11 @@ def _check_jws(token: str, lookup: Lookup) -> StoredAssertion:
     payload = parsed.payload
     assertion_id = _owned_id(lookup, payload.get("id"))
     verification = payload.get("verification")
-    if (not isinstance(verification, Mapping) or verification.get("type") not in SIGNED_TYPES
-            or not isinstance(verification.get("creator"), str)):
+    if (
+        not isinstance(verification, Mapping)
+        or verification.get("type") not in SIGNED_TYPES
+        or not isinstance(verification.get("creator"), str)
+    ):
         raise _Stop("malformed", "Le badge signé n'indique pas la clé qui l'a signé.")
     creator = verification["creator"]
     # The key is never taken from the badge: only the issuer's records can vouch for it.
@@ -210,24 +213,39 @@ def _expiry(record: StoredAssertion) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _report(code: str, details: tuple[str, ...], now: datetime, *,
-            record: StoredAssertion | None = None, identity: str | None = None) -> Report:
+def _report(
+    code: str,
+    details: tuple[str, ...],
+    now: datetime,
+    *,
+    record: StoredAssertion | None = None,
+    identity: str | None = None,
+) -> Report:
     verdict, first = CODES[code]
     reasons = (first, *details)
     match = None
     # An erased record has no recipient left: then the answer is "unknown", not "someone else".
     if record is not None and identity is not None and "recipient" in record.document:
         match = recipient_matches(record.document.get("recipient"), identity)
-        reasons += ("La personne indiquée est bien celle qui a reçu ce badge." if match else
-                    "La personne indiquée n'est pas celle qui a reçu ce badge.",)
-    return Report(verdict=verdict, code=code, reasons=reasons,
-                  assertion=None if record is None else record.document,
-                  recipient_match=match, checked_at=now,
-                  revocation_reason=record.revocation_reason if record and record.revoked else None)
+        reasons += (
+            "La personne indiquée est bien celle qui a reçu ce badge."
+            if match
+            else "La personne indiquée n'est pas celle qui a reçu ce badge.",
+        )
+    return Report(
+        verdict=verdict,
+        code=code,
+        reasons=reasons,
+        assertion=None if record is None else record.document,
+        recipient_match=match,
+        checked_at=now,
+        revocation_reason=record.revocation_reason if record and record.revoked else None,
+    )
 
 
-def verify_badge(badge: str | bytes | Mapping[str, Any], lookup: Lookup, *, now: datetime,
-                 identity: str | None = None) -> Report:
+def verify_badge(
+    badge: str | bytes | Mapping[str, Any], lookup: Lookup, *, now: datetime, identity: str | None = None
+) -> Report:
     """Verify a badge (JWS, URL, JSON, baked PNG/SVG) against the issuer's records; never raises."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")  # a programming error, not bad input

@@ -3,11 +3,13 @@
 CONTEXT_URL = "https://w3id.org/openbadges/v2"
 
 # Other spellings of the same context that real documents use; all served from the bundled copy.
-CONTEXT_ALIASES = frozenset({
-    CONTEXT_URL,
-    CONTEXT_URL + "/",
-    "https://openbadgespec.org/v2/context.json",
-})
+CONTEXT_ALIASES = frozenset(
+    {
+        CONTEXT_URL,
+        CONTEXT_URL + "/",
+        "https://openbadgespec.org/v2/context.json",
+    }
+)
 
 ASSERTION = "Assertion"
 BADGE_CLASS = "BadgeClass"

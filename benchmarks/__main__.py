@@ -14,12 +14,23 @@ from .table import as_json, format_table
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=(
-        "Mesure Palier contre les limites que le travail ne peut pas battre ; chaque chiffre est un ratio."))
-    parser.add_argument("--quick", action="store_true",
-                        help="une passe courte (moins de badges, de requêtes et d'assertions)")
-    parser.add_argument("--only", action="append", default=[], metavar="NOM", choices=NAMES,
-                        help="ne lancer que ce banc (award, http, scale, cahier, svg) ; répétable")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=(
+            "Mesure Palier contre les limites que le travail ne peut pas battre ; chaque chiffre est un ratio."
+        ),
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="une passe courte (moins de badges, de requêtes et d'assertions)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NOM",
+        choices=NAMES,
+        help="ne lancer que ce banc (award, http, scale, cahier, svg) ; répétable",
+    )
     parser.add_argument("--keep", action="store_true", help="garder le dossier temporaire de l'instance")
     return parser.parse_args(argv)
 

@@ -17,21 +17,25 @@ KEY, WORK = "bulk_award", "attribution groupée de {n} badges (RSA-3072, base, j
 TARGET = 1.15
 
 
-def _award_once(app: Flask, learner_ids: list[int], skills: list[str],
-                token: str) -> tuple[tuple[float, float, float], list[str]]:
+def _award_once(
+    app: Flask, learner_ids: list[int], skills: list[str], token: str
+) -> tuple[tuple[float, float, float], list[str]]:
     """Time one bulk award, commit included: (wall, CPU, commit's wall) and the signed badges it wrote."""
     from issuer import db
     from issuer.models import Assertion, utcnow
     from issuer.runtime import runtime
     from issuer.game_sessions import bulk
 
-    rows = [bulk.BulkRow(i + 2, str(lid), skills[i % len(skills)], fixture.NARRATIVE)
-            for i, lid in enumerate(learner_ids)]
+    rows = [
+        bulk.BulkRow(i + 2, str(lid), skills[i % len(skills)], fixture.NARRATIVE)
+        for i, lid in enumerate(learner_ids)
+    ]
     with app.app_context():
         rt, session = runtime(), db.session()
         start, cpu = time.perf_counter(), time.process_time()
-        report = bulk.bulk_award(session, rt, rows=rows, actor=None, now=utcnow(), token=token,
-                                 game="Overcooked 2")
+        report = bulk.bulk_award(
+            session, rt, rows=rows, actor=None, now=utcnow(), token=token, game="Overcooked 2"
+        )
         committing = time.perf_counter()
         session.commit()
         end = time.perf_counter()
@@ -74,15 +78,27 @@ def run(app: Flask, private_pem: bytes, n: int = 500, repeats: int = 3) -> Figur
     cpu_ratios = [a[1] / ((before[1] + after[1]) / 2) for a, before, after in zip(awards, bares, bares[1:])]
     ratio, cpu_ratio = median(ratios), median(cpu_ratios)
     award_s, bare_s = median(a[0] for a in awards), median(b[0] for b in bares)
-    return judged(Figure(
-        KEY, WORK.format(n=n), ratio=ratio, bound="max", target=TARGET,
-        measured=f"{award_s:.2f} s", limit=f"{bare_s:.2f} s ({n} signatures nues)",
-        values={"award_s": round(award_s, 4), "bare_s": round(bare_s, 4), "n": n,
-                "pass_ratios": [round(r, 4) for r in ratios], "cpu_ratio": round(cpu_ratio, 4),
+    return judged(
+        Figure(
+            KEY,
+            WORK.format(n=n),
+            ratio=ratio,
+            bound="max",
+            target=TARGET,
+            measured=f"{award_s:.2f} s",
+            limit=f"{bare_s:.2f} s ({n} signatures nues)",
+            values={
+                "award_s": round(award_s, 4),
+                "bare_s": round(bare_s, 4),
+                "n": n,
+                "pass_ratios": [round(r, 4) for r in ratios],
+                "cpu_ratio": round(cpu_ratio, 4),
                 "commit_runs_s": [round(a[2], 4) for a in awards],
                 "award_runs_s": [round(a[0], 4) for a in awards],
-                "bare_runs_s": [round(b[0], 4) for b in bares]},
-        note=f"temps CPU : {cpu_ratio:.2f}× ; commit (fsync) : {median(a[2] for a in awards):.2f} s ; "
-             f"médiane de {repeats} passes, chacune entre deux séries "
-             f"de signatures nues (ratios de {min(ratios):.2f} à {max(ratios):.2f})",
-    ))
+                "bare_runs_s": [round(b[0], 4) for b in bares],
+            },
+            note=f"temps CPU : {cpu_ratio:.2f}× ; commit (fsync) : {median(a[2] for a in awards):.2f} s ; "
+            f"médiane de {repeats} passes, chacune entre deux séries "
+            f"de signatures nues (ratios de {min(ratios):.2f} à {max(ratios):.2f})",
+        )
+    )

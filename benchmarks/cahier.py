@@ -20,12 +20,16 @@ from pathlib import Path
 from typing import Any
 
 REPEATS = 3
-CRITERIA = ("Pendant une séance de jeu en équipe, la personne :\n"
-            "- reste avec son équipe et suit le plan décidé ensemble, pendant toute une partie ;\n"
-            "- propose spontanément son aide à un coéquipier en difficulté, au moins deux fois ;\n"
-            "- partage les ressources du jeu (objets, soins, munitions) au lieu de les garder.\n")
-NARRATIVE = ("A proposé son aide à un coéquipier bloqué, deux fois pendant la partie, sans qu'on le lui "
-             "demande, puis a expliqué le plan aux nouveaux arrivés.")
+CRITERIA = (
+    "Pendant une séance de jeu en équipe, la personne :\n"
+    "- reste avec son équipe et suit le plan décidé ensemble, pendant toute une partie ;\n"
+    "- propose spontanément son aide à un coéquipier en difficulté, au moins deux fois ;\n"
+    "- partage les ressources du jeu (objets, soins, munitions) au lieu de les garder.\n"
+)
+NARRATIVE = (
+    "A proposé son aide à un coéquipier bloqué, deux fois pendant la partie, sans qu'on le lui "
+    "demande, puis a expliqué le plan aux nouveaux arrivés."
+)
 COLOURS = ("#1E6FD9", "#7B3FC4", "#00897B", "#C62828", "#D96C00", "#2E7D32", "#C2185B")
 
 
@@ -34,18 +38,29 @@ def tree_yaml(n_skills: int, tiers: int = 5) -> str:
     branches = max(1, -(-n_skills // tiers))
     lines = ["version: 1", "name: Arbre du banc d'essai", "description: Un arbre généré.", "branches:"]
     for b in range(branches):
-        lines += [f"  - id: b{b}", f"    name: Branche {b + 1}", "    description: Une famille.",
-                  f'    colour: "{COLOURS[b % len(COLOURS)]}"']
+        lines += [
+            f"  - id: b{b}",
+            f"    name: Branche {b + 1}",
+            "    description: Une famille.",
+            f'    colour: "{COLOURS[b % len(COLOURS)]}"',
+        ]
     lines.append("skills:")
     for i in range(n_skills):
         b, t = divmod(i, tiers)
-        lines += [f"  - id: b{b}-{t + 1}", f"    branch: b{b}", f"    tier: {t + 1}",
-                  f"    name: Compétence {b + 1}.{t + 1} du jeu en équipe",
-                  "    description: Agit avec les autres pour atteindre un objectif commun.",
-                  "    criteria: |", *("      " + line for line in CRITERIA.splitlines()),
-                  "    alignments:", "      - framework: CléA", "        code: Domaine 4",
-                  "        name: Travailler en équipe",
-                  "        url: https://certificat-clea.fr/le-dispositif-clea/le-referentiel"]
+        lines += [
+            f"  - id: b{b}-{t + 1}",
+            f"    branch: b{b}",
+            f"    tier: {t + 1}",
+            f"    name: Compétence {b + 1}.{t + 1} du jeu en équipe",
+            "    description: Agit avec les autres pour atteindre un objectif commun.",
+            "    criteria: |",
+            *("      " + line for line in CRITERIA.splitlines()),
+            "    alignments:",
+            "      - framework: CléA",
+            "        code: Domaine 4",
+            "        name: Travailler en équipe",
+            "        url: https://certificat-clea.fr/le-dispositif-clea/le-referentiel",
+        ]
         if t:
             lines.append(f"    requires: b{b}-{t}")
     return "\n".join(lines) + "\n"
@@ -100,9 +115,15 @@ def _instance(root: Path, n_badges: int):
 
     tree_path = root / "arbre.yaml"
     tree_path.write_text(tree_yaml(n_badges), encoding="utf-8")
-    app = create_app({"SECRET_KEY": "banc", "BASE_URL": "https://badges.exemple.fr",
-                      "DATABASE_URL": f"sqlite:///{root / 'palier.sqlite3'}", "KEYS_DIR": str(root / "keys"),
-                      "SKILLTREE": str(tree_path)})
+    app = create_app(
+        {
+            "SECRET_KEY": "banc",
+            "BASE_URL": "https://badges.exemple.fr",
+            "DATABASE_URL": f"sqlite:///{root / 'palier.sqlite3'}",
+            "KEYS_DIR": str(root / "keys"),
+            "SKILLTREE": str(tree_path),
+        }
+    )
     with app.app_context():
         migrate.upgrade(db.engine())
         session, rt = db.session(), runtime()
@@ -110,11 +131,18 @@ def _instance(root: Path, n_badges: int):
         rt.keys.install(session, generate_private_key(), start)
         profile.get_profile(session, app.config).name = "Maison des jeunes du banc d'essai"
         learner = learners.create_learner(
-            session, learners.LearnerData("Lina", None, "adult", name_public=True), actor=None, now=start)
+            session, learners.LearnerData("Lina", None, "adult", name_public=True), actor=None, now=start
+        )
         for day, skill in enumerate(rt.tree.topological_order()[:n_badges]):
-            awarding.award(session, rt, learner_id=learner.id, skill_id=skill.id, actor=None,
-                           evidence=awarding.Evidence(NARRATIVE, game="Overcooked 2"),
-                           now=start + timedelta(days=day))
+            awarding.award(
+                session,
+                rt,
+                learner_id=learner.id,
+                skill_id=skill.id,
+                actor=None,
+                evidence=awarding.Evidence(NARRATIVE, game="Overcooked 2"),
+                now=start + timedelta(days=day),
+            )
         session.commit()
         return app, learner.id
 
@@ -180,11 +208,17 @@ def run(n_badges: int = 30) -> dict[str, Any]:
 def main() -> None:
     """Print the figures of one run."""
     figures = run()
-    print(f"Cahier des Open Badges, {figures['n_badges']} badges : {figures['pages']} pages, {figures['pdf_kib']} Kio")
-    print(f"  temps   : cahier {figures['cahier_seconds']:.2f} s, référence WeasyPrint "
-          f"{figures['reference_seconds']:.2f} s, ratio {figures['ratio']:.2f} (objectif ≤ {figures['target_ratio']})")
-    print(f"  mémoire : cahier {figures['cahier_peak_mib']:.0f} Mio, référence {figures['reference_peak_mib']:.0f} Mio, "
-          f"ratio {figures['memory_ratio']:.2f}")
+    print(
+        f"Cahier des Open Badges, {figures['n_badges']} badges : {figures['pages']} pages, {figures['pdf_kib']} Kio"
+    )
+    print(
+        f"  temps   : cahier {figures['cahier_seconds']:.2f} s, référence WeasyPrint "
+        f"{figures['reference_seconds']:.2f} s, ratio {figures['ratio']:.2f} (objectif ≤ {figures['target_ratio']})"
+    )
+    print(
+        f"  mémoire : cahier {figures['cahier_peak_mib']:.0f} Mio, référence {figures['reference_peak_mib']:.0f} Mio, "
+        f"ratio {figures['memory_ratio']:.2f}"
+    )
 
 
 if __name__ == "__main__":

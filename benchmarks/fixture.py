@@ -13,8 +13,9 @@ BASE_URL = "http://badges.bench"  # ids are minted from it; load goes to 127.0.0
 HOST = "badges.bench"
 STAFF_EMAIL = "mediateur@bench.invalid"
 STAFF_PASSWORD = "mot-de-passe-de-banc-d-essai"
-NARRATIVE = ("A proposé son aide à un coéquipier bloqué, deux fois pendant la partie, "
-             "sans qu'on le lui demande.")
+NARRATIVE = (
+    "A proposé son aide à un coéquipier bloqué, deux fois pendant la partie, sans qu'on le lui demande."
+)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,15 @@ def create(root: Path, private_pem: bytes) -> Instance:
         session, now = db.session(), utcnow()
         runtime().keys.install(session, private_pem, now)
         profile.get_profile(session, app.config)
-        accounts.create_user(session, email=STAFF_EMAIL, name="Médiatrice du banc d'essai",
-                             password=STAFF_PASSWORD, role=Role.ADMIN, actor=None, now=now)
+        accounts.create_user(
+            session,
+            email=STAFF_EMAIL,
+            name="Médiatrice du banc d'essai",
+            password=STAFF_PASSWORD,
+            role=Role.ADMIN,
+            actor=None,
+            now=now,
+        )
         session.commit()
         db.engine().dispose()
     return instance

@@ -16,9 +16,11 @@ from pathlib import Path
 from .fixture import HOST
 from .server import LOOPBACK
 
-WRK_MISSING = ("wrk est absent : la charge passe par un petit client Python (threads + http.client), "
-               "moins puissant ; installez-le avec « apt-get install -y wrk » "
-               "pour des chiffres plus justes.")
+WRK_MISSING = (
+    "wrk est absent : la charge passe par un petit client Python (threads + http.client), "
+    "moins puissant ; installez-le avec « apt-get install -y wrk » "
+    "pour des chiffres plus justes."
+)
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,20 @@ def _wrk(port: int, request: Request, seconds: float, connections: int, threads:
     with tempfile.TemporaryDirectory(prefix="palier-wrk-") as tmp:
         script = Path(tmp) / "request.lua"
         script.write_text(_script(request), encoding="utf-8")
-        cmd = ["wrk", "-t", str(threads), "-c", str(max(connections, threads)),
-               "-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script),
-               f"http://{LOOPBACK}:{port}{request.path}"]
+        cmd = [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(max(connections, threads)),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://{LOOPBACK}:{port}{request.path}",
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     if out.returncode != 0:
         raise RuntimeError(f"wrk a échoué : {(out.stderr or out.stdout)[-300:]}")
@@ -124,8 +137,9 @@ def _wrk(port: int, request: Request, seconds: float, connections: int, threads:
 def _python(port: int, request: Request, seconds: float, connections: int) -> LoadResult:
     deadline = time.monotonic() + seconds
     counts: list[Counter] = [Counter() for _ in range(connections)]
-    workers = [threading.Thread(target=_client, args=(port, request, deadline, c), daemon=True)
-               for c in counts]
+    workers = [
+        threading.Thread(target=_client, args=(port, request, deadline, c), daemon=True) for c in counts
+    ]
     start = time.monotonic()
     for worker in workers:
         worker.start()

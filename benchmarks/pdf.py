@@ -22,8 +22,10 @@ def run(n_badges: int = 30) -> list[Figure]:
         module = importlib.import_module(f"{__package__}.cahier")
     except ImportError as exc:
         note = f"benchmarks/cahier.py absent ou incomplet ({exc})"
-        return [absent(TIME, time_work, "max", TARGET, note),
-                absent(MEMORY, memory_work, "max", TARGET, note)]
+        return [
+            absent(TIME, time_work, "max", TARGET, note),
+            absent(MEMORY, memory_work, "max", TARGET, note),
+        ]
     try:
         figures = module.run(n_badges=n_badges)
     except Exception as exc:  # its failure is shown, not hidden behind a number
@@ -38,20 +40,36 @@ def from_dict(found: dict[str, Any], n_badges: int) -> list[Figure]:
     pages = f"{found['pages']} pages, " if "pages" in found else ""
     out = []
     if "cahier_seconds" in found and "reference_seconds" in found:
-        out.append(judged(Figure(
-            TIME, time_work, ratio=found["cahier_seconds"] / found["reference_seconds"], target=target,
-            measured=f"{found['cahier_seconds']:.2f} s",
-            limit=f"{found['reference_seconds']:.2f} s (WeasyPrint seul)",
-            note=f"{pages}médiane de passes alternées (benchmarks/cahier.py)", values=dict(found))))
+        out.append(
+            judged(
+                Figure(
+                    TIME,
+                    time_work,
+                    ratio=found["cahier_seconds"] / found["reference_seconds"],
+                    target=target,
+                    measured=f"{found['cahier_seconds']:.2f} s",
+                    limit=f"{found['reference_seconds']:.2f} s (WeasyPrint seul)",
+                    note=f"{pages}médiane de passes alternées (benchmarks/cahier.py)",
+                    values=dict(found),
+                )
+            )
+        )
     else:
         out.append(absent(TIME, time_work, "max", target, "benchmarks/cahier.py ne donne pas de temps"))
     if "cahier_peak_mib" in found and "reference_peak_mib" in found:
-        out.append(judged(Figure(
-            MEMORY, memory_work, ratio=found["cahier_peak_mib"] / found["reference_peak_mib"], target=target,
-            measured=f"{found['cahier_peak_mib']:.0f} Mio",
-            limit=f"{found['reference_peak_mib']:.0f} Mio (WeasyPrint seul)",
-            values={k: found[k] for k in ("cahier_peak_mib", "reference_peak_mib") if k in found})))
+        out.append(
+            judged(
+                Figure(
+                    MEMORY,
+                    memory_work,
+                    ratio=found["cahier_peak_mib"] / found["reference_peak_mib"],
+                    target=target,
+                    measured=f"{found['cahier_peak_mib']:.0f} Mio",
+                    limit=f"{found['reference_peak_mib']:.0f} Mio (WeasyPrint seul)",
+                    values={k: found[k] for k in ("cahier_peak_mib", "reference_peak_mib") if k in found},
+                )
+            )
+        )
     else:
-        out.append(absent(MEMORY, memory_work, "max", target,
-                          "benchmarks/cahier.py ne donne pas de mémoire"))
+        out.append(absent(MEMORY, memory_work, "max", target, "benchmarks/cahier.py ne donne pas de mémoire"))
     return out

@@ -10,8 +10,7 @@ import subprocess
 from importlib import metadata
 from typing import Any
 
-PACKAGES = ("flask", "werkzeug", "sqlalchemy", "gunicorn", "cryptography", "pyld",
-            "weasyprint", "jinja2")
+PACKAGES = ("flask", "werkzeug", "sqlalchemy", "gunicorn", "cryptography", "pyld", "weasyprint", "jinja2")
 
 
 def _version(package: str) -> str:
@@ -43,13 +42,19 @@ def context() -> dict[str, Any]:
     versions["python"] = platform.python_version()
     versions["sqlite"] = sqlite3.sqlite_version
     versions["wrk"] = wrk_version() or "absent"
-    return {"cpus": cpus, "cpus_usable": usable, "machine": platform.machine(),
-            "system": f"{platform.system()} {platform.release()}", "versions": versions}
+    return {
+        "cpus": cpus,
+        "cpus_usable": usable,
+        "machine": platform.machine(),
+        "system": f"{platform.system()} {platform.release()}",
+        "versions": versions,
+    }
 
 
 def header(ctx: dict[str, Any]) -> str:
     """Two lines above the table: the machine, then the versions."""
     versions = ", ".join(f"{k} {v}" for k, v in ctx["versions"].items())
-    machine = (f"Machine : {ctx['cpus']} CPU ({ctx['cpus_usable']} utilisables), "
-               f"{ctx['machine']}, {ctx['system']}")
+    machine = (
+        f"Machine : {ctx['cpus']} CPU ({ctx['cpus_usable']} utilisables), {ctx['machine']}, {ctx['system']}"
+    )
     return f"{machine}\nVersions : {versions}\n"

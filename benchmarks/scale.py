@@ -52,8 +52,15 @@ def _award_path(app: Flask, learner_id: int, count: int) -> None:
             ready = [s.id for s in rt.tree.topological_order() if status[s.id].status == "unlocked"]
             if not ready:
                 break
-            awarding.award(session, rt, learner_id=learner_id, skill_id=ready[0], actor=None,
-                           evidence=awarding.Evidence(fixture.NARRATIVE, game="Overcooked 2"), now=utcnow())
+            awarding.award(
+                session,
+                rt,
+                learner_id=learner_id,
+                skill_id=ready[0],
+                actor=None,
+                evidence=awarding.Evidence(fixture.NARRATIVE, game="Overcooked 2"),
+                now=utcnow(),
+            )
             earned.add(ready[0])
         session.commit()
 
@@ -72,14 +79,28 @@ def real_records(app: Flask) -> Subject:
     with app.app_context():
         rt, session = runtime(), db.session()
         for learner_id in others:
-            row = awarding.award(session, rt, learner_id=learner_id, skill_id=skill, actor=None,
-                                 evidence=awarding.Evidence(fixture.NARRATIVE), now=utcnow())
-            awarding.revoke(session, rt, ref=row.uid, reason="Délivré par erreur (banc d'essai).",
-                            actor=None, now=utcnow())
+            row = awarding.award(
+                session,
+                rt,
+                learner_id=learner_id,
+                skill_id=skill,
+                actor=None,
+                evidence=awarding.Evidence(fixture.NARRATIVE),
+                now=utcnow(),
+            )
+            awarding.revoke(
+                session,
+                rt,
+                ref=row.uid,
+                reason="Délivré par erreur (banc d'essai).",
+                actor=None,
+                now=utcnow(),
+            )
         session.commit()
         token = session.scalar(select(Learner.portfolio_token).where(Learner.id == subject_id))
-        uid = session.scalar(select(Assertion.uid).where(Assertion.learner_id == subject_id)
-                             .order_by(Assertion.id).limit(1))
+        uid = session.scalar(
+            select(Assertion.uid).where(Assertion.learner_id == subject_id).order_by(Assertion.id).limit(1)
+        )
     return Subject(subject_id, token, uid)
 
 
@@ -93,11 +114,17 @@ def fill(app: Flask, total: int) -> int:
     with app.app_context():
         session, rt = db.session(), runtime()
         have = session.query(Assertion).count()
-        template = session.scalars(select(Assertion).where(Assertion.revoked_at.is_(None))
-                                   .order_by(Assertion.id).limit(1)).one()
+        template = session.scalars(
+            select(Assertion).where(Assertion.revoked_at.is_(None)).order_by(Assertion.id).limit(1)
+        ).one()
         columns = {c.key: getattr(template, c.key) for c in Assertion.__table__.columns if c.key != "id"}
-        classes = dict(session.execute(select(BadgeClassVersion.skill_id, func.max(BadgeClassVersion.id))
-                                       .group_by(BadgeClassVersion.skill_id)).all())
+        classes = dict(
+            session.execute(
+                select(BadgeClassVersion.skill_id, func.max(BadgeClassVersion.id)).group_by(
+                    BadgeClassVersion.skill_id
+                )
+            ).all()
+        )
         skills = [s.id for s in rt.tree.topological_order()]
         missing = max(0, total - have)
         now, made, learner_ids = utcnow(), 0, []
@@ -120,10 +147,17 @@ def fill(app: Flask, total: int) -> int:
 
 
 def _new_learners(session, Learner, count: int, now) -> list[int]:
-    rows = [{"display_name": f"Jeune {uuid.uuid4().hex[:8]}", "age_band": "adult", "notes": "",
-             "recipient_token": uuid.uuid4().hex + uuid.uuid4().hex,
-             "portfolio_token": uuid.uuid4().hex + uuid.uuid4().hex, "created_at": now}
-            for _ in range(count)]
+    rows = [
+        {
+            "display_name": f"Jeune {uuid.uuid4().hex[:8]}",
+            "age_band": "adult",
+            "notes": "",
+            "recipient_token": uuid.uuid4().hex + uuid.uuid4().hex,
+            "portfolio_token": uuid.uuid4().hex + uuid.uuid4().hex,
+            "created_at": now,
+        }
+        for _ in range(count)
+    ]
     tokens = [r["recipient_token"] for r in rows]
     session.execute(insert(Learner), rows)
     return list(session.scalars(select(Learner.id).where(Learner.recipient_token.in_(tokens))))
@@ -132,8 +166,15 @@ def _new_learners(session, Learner, count: int, now) -> list[int]:
 def _copy(columns: dict, template_uid: str, learner_id: int, skill: str, class_id: int) -> dict:
     uid = str(uuid.uuid4())
     document = columns["document"].replace(template_uid, uid)
-    return {**columns, "uid": uid, "learner_id": learner_id, "skill_id": skill, "badge_class_id": class_id,
-            "document": document, "etag": hashlib.sha256(document.encode()).hexdigest()[:32]}
+    return {
+        **columns,
+        "uid": uid,
+        "learner_id": learner_id,
+        "skill_id": skill,
+        "badge_class_id": class_id,
+        "document": document,
+        "etag": hashlib.sha256(document.encode()).hexdigest()[:32],
+    }
 
 
 def clone_database(source: Path, target: Path) -> None:
@@ -170,15 +211,20 @@ PAGES = (
     Page("scale_revocations", "liste de révocation (/revocations)", False),
     Page("scale_assertion", "GET /assertions/<uid>", False),
 )
-HEADERS = {"scale_revocations": {"Accept": "application/ld+json"},
-           "scale_assertion": {"Accept": "application/ld+json"}}
+HEADERS = {
+    "scale_revocations": {"Accept": "application/ld+json"},
+    "scale_assertion": {"Accept": "application/ld+json"},
+}
 
 
 def _client(app: Flask):
     """A test client logged in as the benchmark's mediator."""
     client = app.test_client()
-    resp = client.post("/login", data={"email": fixture.STAFF_EMAIL, "password": fixture.STAFF_PASSWORD},
-                       base_url=fixture.BASE_URL)
+    resp = client.post(
+        "/login",
+        data={"email": fixture.STAFF_EMAIL, "password": fixture.STAFF_PASSWORD},
+        base_url=fixture.BASE_URL,
+    )
     if resp.status_code not in (302, 303):
         raise RuntimeError(f"connexion du banc d'essai refusée ({resp.status_code})")
     return client
@@ -211,8 +257,9 @@ def build(root: Path, private_pem: bytes, small: int, large: int) -> tuple[Insta
     return first, second, subject
 
 
-def run(root: Path, private_pem: bytes, *, small: int, large: int, rounds: int,
-        per_round: int) -> list[Figure]:
+def run(
+    root: Path, private_pem: bytes, *, small: int, large: int, rounds: int, per_round: int
+) -> list[Figure]:
     """Build both databases, then ask each page of each in alternation; the ratio of medians is the figure."""
     from .serving import has_route
     from .load import Request
@@ -225,8 +272,9 @@ def run(root: Path, private_pem: bytes, *, small: int, large: int, rounds: int,
     figures, live = [], []
     for page in PAGES:
         if not has_route(apps[0], Request(page.path(subject))):
-            figures.append(absent(page.key, page.work, "max", TARGET,
-                                  "route absente de ce dépôt pour l'instant"))
+            figures.append(
+                absent(page.key, page.work, "max", TARGET, "route absente de ce dépôt pour l'instant")
+            )
         else:
             live.append(page)
     clients = [_client(app) for app in apps]
@@ -237,8 +285,12 @@ def run(root: Path, private_pem: bytes, *, small: int, large: int, rounds: int,
         for page in list(live):
             for size in order:
                 try:
-                    times = _latencies(clients[size], page.path(subject), HEADERS.get(page.key, {}),
-                                       per_round if round_ else 3)
+                    times = _latencies(
+                        clients[size],
+                        page.path(subject),
+                        HEADERS.get(page.key, {}),
+                        per_round if round_ else 3,
+                    )
                 except Exception as exc:  # shown in the table instead of a number
                     errors[page.key] = exc
                     live.remove(page)
@@ -258,15 +310,27 @@ def _n(count: int) -> str:
     return f"{count:,}".replace(",", " ")
 
 
-def _figure(page: Page, small_times: list[float], large_times: list[float], small: int, large: int,
-            built: float) -> Figure:
+def _figure(
+    page: Page, small_times: list[float], large_times: list[float], small: int, large: int, built: float
+) -> Figure:
     low, high = median(small_times), median(large_times)
-    return judged(Figure(
-        page.key, f"{page.work}, {_n(large)} vs {_n(small)} assertions", ratio=high / low,
-        bound="max", target=TARGET,
-        measured=f"{high * 1000:.2f} ms", limit=f"{low * 1000:.2f} ms",
-        note=f"médiane de {len(small_times)} requêtes par taille, en process, en alternance "
-             f"(bases construites en {built:.0f} s)",
-        values={"large_ms": round(high * 1000, 3), "small_ms": round(low * 1000, 3),
-                "large": large, "small": small, "requests": len(small_times)},
-    ))
+    return judged(
+        Figure(
+            page.key,
+            f"{page.work}, {_n(large)} vs {_n(small)} assertions",
+            ratio=high / low,
+            bound="max",
+            target=TARGET,
+            measured=f"{high * 1000:.2f} ms",
+            limit=f"{low * 1000:.2f} ms",
+            note=f"médiane de {len(small_times)} requêtes par taille, en process, en alternance "
+            f"(bases construites en {built:.0f} s)",
+            values={
+                "large_ms": round(high * 1000, 3),
+                "small_ms": round(low * 1000, 3),
+                "large": large,
+                "small": small,
+                "requests": len(small_times),
+            },
+        )
+    )

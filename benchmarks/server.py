@@ -57,15 +57,36 @@ def _answers(port: int) -> bool:
 def gunicorn(instance: Instance, workers: int, log: Path, worker_class: str = "sync") -> Iterator[Server]:
     """Serve the benchmark app with gunicorn until the block ends; the process group is then stopped."""
     port = free_port()
-    env = {**os.environ, "PALIER_BENCH_CONFIG": str(instance.config_path),
-           "PALIER_INSTANCE_PATH": str(instance.root), "PYTHONPATH": str(PROJECT_ROOT)}
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"{LOOPBACK}:{port}",
-           "--workers", str(workers), "--worker-class", worker_class, "--log-level", "warning",
-           "--error-logfile", "-", "--timeout", "60", "--keep-alive", "5",
-           "benchmarks.server_app:create_bench_app()"]
+    env = {
+        **os.environ,
+        "PALIER_BENCH_CONFIG": str(instance.config_path),
+        "PALIER_INSTANCE_PATH": str(instance.root),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{LOOPBACK}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        "-",
+        "--timeout",
+        "60",
+        "--keep-alive",
+        "5",
+        "benchmarks.server_app:create_bench_app()",
+    ]
     with open(log, "ab") as out:
-        proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + 60
         while not _answers(port):

@@ -31,8 +31,13 @@ def _others(app: Flask, uid: str) -> tuple[str, ...]:
     from issuer.models import Assertion
 
     with app.app_context():
-        return tuple(db.session().scalars(select(Assertion.uid).where(
-            Assertion.revoked_at.is_(None), Assertion.uid != uid).limit(ROTATE - 1)))
+        return tuple(
+            db.session().scalars(
+                select(Assertion.uid)
+                .where(Assertion.revoked_at.is_(None), Assertion.uid != uid)
+                .limit(ROTATE - 1)
+            )
+        )
 
 
 def _sample(app: Flask) -> tuple[str, str, str]:
@@ -44,14 +49,23 @@ def _sample(app: Flask) -> tuple[str, str, str]:
 
     with app.app_context():
         session = db.session()
-        row = session.execute(select(Assertion.uid, Assertion.etag, Assertion.jws)
-                              .where(Assertion.revoked_at.is_(None)).order_by(Assertion.id.desc())
-                              .limit(1)).first()
+        row = session.execute(
+            select(Assertion.uid, Assertion.etag, Assertion.jws)
+            .where(Assertion.revoked_at.is_(None))
+            .order_by(Assertion.id.desc())
+            .limit(1)
+        ).first()
         if row is None:
             learner = fixture.add_learners(app, 1, "Échantillon")[0]
-            made = awarding.award(session, runtime(), learner_id=learner,
-                                  skill_id=fixture.first_tier(app)[0], actor=None,
-                                  evidence=awarding.Evidence(fixture.NARRATIVE), now=utcnow())
+            made = awarding.award(
+                session,
+                runtime(),
+                learner_id=learner,
+                skill_id=fixture.first_tier(app)[0],
+                actor=None,
+                evidence=awarding.Evidence(fixture.NARRATIVE),
+                now=utcnow(),
+            )
             session.commit()
             return made.uid, made.etag, made.jws
         return row.uid, row.etag, row.jws
@@ -62,12 +76,16 @@ def requests_for(uid: str, etag: str, jws: str, others: tuple[str, ...] = ()) ->
     accept = {"Accept": "application/ld+json"}
     return {
         GET: load.Request(f"/assertions/{uid}", headers=accept),
-        MANY: load.Request(f"/assertions/{uid}", headers=accept,
-                           rotate=tuple(f"/assertions/{other}" for other in others)),
+        MANY: load.Request(
+            f"/assertions/{uid}", headers=accept, rotate=tuple(f"/assertions/{other}" for other in others)
+        ),
         COND: load.Request(f"/assertions/{uid}", headers={**accept, "If-None-Match": f'"{etag}"'}),
-        VERIFY: load.Request("/api/verify", "POST",
-                             {"Content-Type": "application/json", "Accept": "application/json"},
-                             json.dumps({"badge": jws}).encode()),
+        VERIFY: load.Request(
+            "/api/verify",
+            "POST",
+            {"Content-Type": "application/json", "Accept": "application/json"},
+            json.dumps({"badge": jws}).encode(),
+        ),
     }
 
 
@@ -97,8 +115,9 @@ def _check(key: str, status: int, headers: dict[str, str], body: bytes) -> str |
     return None
 
 
-def run(instance: Instance, app: Flask, *, seconds: float, rounds: int, workers: int,
-        log: Path) -> list[Figure]:
+def run(
+    instance: Instance, app: Flask, *, seconds: float, rounds: int, workers: int, log: Path
+) -> list[Figure]:
     """Serve the instance with gunicorn and measure each request against hello, in adjacent pairs."""
     uid, etag, jws = _sample(app)
     wanted = requests_for(uid, etag, jws, _others(app, uid))
@@ -124,8 +143,16 @@ def run(instance: Instance, app: Flask, *, seconds: float, rounds: int, workers:
     return figures
 
 
-def _measure(key: str, srv: server.Server, request: load.Request, hello: load.Request,
-             seconds: float, rounds: int, connections: int, tool: str) -> Figure:
+def _measure(
+    key: str,
+    srv: server.Server,
+    request: load.Request,
+    hello: load.Request,
+    seconds: float,
+    rounds: int,
+    connections: int,
+    tool: str,
+) -> Figure:
     """Alternate hello and the request; each round gives one ratio, the median is the figure."""
     work, target = WORKS[key]
     load.run(srv.port, request, 1, connections)  # warm: first requests compile templates, open the DB
@@ -141,17 +168,32 @@ def _measure(key: str, srv: server.Server, request: load.Request, hello: load.Re
     bad = sum(m.bad for m, _ in pairs)
     total = sum(m.requests for m, _ in pairs)
     tours = f"{rounds} tour{'s' if rounds > 1 else ''}"
-    note = (f"{tool}, {connections} connexions, {srv.describe}, médiane de {tours} de {seconds:g} s "
-            f"par côté (ratios de {min(ratios):.2f} à {max(ratios):.2f})")
+    note = (
+        f"{tool}, {connections} connexions, {srv.describe}, médiane de {tours} de {seconds:g} s "
+        f"par côté (ratios de {min(ratios):.2f} à {max(ratios):.2f})"
+    )
     if request.rotate:
         note += f" ; {len(request.paths)} adresses en rotation"
     if bad:
         note += f" ; {bad} réponses hors 2xx/3xx ou erreurs sur {total}"
     if bad > total / 100:  # a fast error is not throughput
         raise RuntimeError(note)
-    return judged(Figure(
-        key, work, ratio=ratio, bound="min", target=target,
-        measured=f"{rps:.0f} req/s", limit=f"{base_rps:.0f} req/s (hello)", note=note,
-        values={"rps": round(rps, 1), "hello_rps": round(base_rps, 1), "bad": bad, "tool": tool,
-                "pair_ratios": [round(r, 4) for r in ratios]},
-    ))
+    return judged(
+        Figure(
+            key,
+            work,
+            ratio=ratio,
+            bound="min",
+            target=target,
+            measured=f"{rps:.0f} req/s",
+            limit=f"{base_rps:.0f} req/s (hello)",
+            note=note,
+            values={
+                "rps": round(rps, 1),
+                "hello_rps": round(base_rps, 1),
+                "bad": bad,
+                "tool": tool,
+                "pair_ratios": [round(r, 4) for r in ratios],
+            },
+        )
+    )

@@ -47,7 +47,7 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
     unknown = only - set(NAMES)
     if unknown:
         raise SystemExit(f"Banc inconnu : {', '.join(sorted(unknown))} (choix : {', '.join(NAMES)})")
-    wanted = (lambda name: not only or name in only)
+    wanted = lambda name: not only or name in only
     sizes = QUICK if quick else FULL
     ctx = report.context()
     ctx["quick"] = quick
@@ -66,12 +66,24 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
     if wanted("http"):
         workers = os.cpu_count() or 1
         _log(f"gunicorn ({workers} workers) sur 127.0.0.1 : hello, assertion, 304, /api/verify")
-        figures += serving.run(instance, app, seconds=sizes.load_seconds, rounds=sizes.load_rounds,
-                               workers=workers, log=root / "gunicorn.log")
+        figures += serving.run(
+            instance,
+            app,
+            seconds=sizes.load_seconds,
+            rounds=sizes.load_rounds,
+            workers=workers,
+            log=root / "gunicorn.log",
+        )
     if wanted("scale"):
         _log(f"bases de {sizes.small} et {sizes.large} assertions")
-        figures += scale.run(root / "scale", pem, small=sizes.small, large=sizes.large,
-                             rounds=sizes.scale_rounds, per_round=sizes.scale_requests)
+        figures += scale.run(
+            root / "scale",
+            pem,
+            small=sizes.small,
+            large=sizes.large,
+            rounds=sizes.scale_rounds,
+            per_round=sizes.scale_requests,
+        )
     if wanted("cahier"):
         _log(f"cahier de {sizes.cahier_badges} badges")
         figures += pdf.run(sizes.cahier_badges)
@@ -80,6 +92,8 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
         try:
             figures += svg.run(repeats=sizes.svg_repeats, with_dom=sizes.svg_dom)
         except Exception as exc:  # shown in the table, never replaced by a made-up figure
-            figures += [failed(svg.KEY, "extraction SVG hostile", "max", svg.TARGET, exc),
-                        failed(svg.BUDGET_KEY, "extraction SVG hostile : budget", "max", 1.0, exc)]
+            figures += [
+                failed(svg.KEY, "extraction SVG hostile", "max", svg.TARGET, exc),
+                failed(svg.BUDGET_KEY, "extraction SVG hostile : budget", "max", 1.0, exc),
+            ]
     return figures, ctx

@@ -51,35 +51,49 @@ def cases(size: int) -> list[Case]:
     url = "https://palier.example/assertions/1"
     attributes = max(1, (size - 200) // 12)
     utf16_head, utf16_unit = (ROOT + BADGE).decode().encode("utf-16"), "\n".encode("utf-16-le")
-    png_wrapped = (ROOT + BADGE + b'<image width="256" height="256" href="data:image/png;base64,',
-                   b"A", b'=="/>' + END)
+    png_wrapped = (
+        ROOT + BADGE + b'<image width="256" height="256" href="data:image/png;base64,',
+        b"A",
+        b'=="/>' + END,
+    )
     return [
-        Case("480 000 <g/> (la revue)", ROOT + b"<g/>" * min(480_000, size // 4) + BADGE + END,
-             "too_complex"),
+        Case(
+            "480 000 <g/> (la revue)", ROOT + b"<g/>" * min(480_000, size // 4) + BADGE + END, "too_complex"
+        ),
         Case("<g/> jusqu'à la limite", _filled(ROOT, b"<g/>", BADGE + END, size), "too_complex"),
         Case("<g> imbriqués", _filled(ROOT, b"<g>", BADGE + END, size), "too_deep"),
-        Case("une balise, des attributs", ROOT + _tag_with(attributes, b'a%07d=""') + BADGE + END,
-             "too_complex"),
-        Case("une balise, des xmlns", ROOT + _tag_with(max(1, (size - 200) // 19),
-                                                       b'xmlns:a%07d="u"') + BADGE + END,
-             "too_complex"),
+        Case(
+            "une balise, des attributs",
+            ROOT + _tag_with(attributes, b'a%07d=""') + BADGE + END,
+            "too_complex",
+        ),
+        Case(
+            "une balise, des xmlns",
+            ROOT + _tag_with(max(1, (size - 200) // 19), b'xmlns:a%07d="u"') + BADGE + END,
+            "too_complex",
+        ),
         Case("sauts de ligne avant le badge", _filled(ROOT, b"\r", BADGE + END, size), "no_badge"),
-        Case("CDATA de crochets", _filled(ROOT + b"<![CDATA[", b"]", b"x]]>" + BADGE + END, size),
-             "no_badge"),
-        Case("instructions de traitement", _filled(ROOT, b"<?a b?>", BADGE + END, size),
-             "no_badge"),
+        Case(
+            "CDATA de crochets", _filled(ROOT + b"<![CDATA[", b"]", b"x]]>" + BADGE + END, size), "no_badge"
+        ),
+        Case("instructions de traitement", _filled(ROOT, b"<?a b?>", BADGE + END, size), "no_badge"),
         Case("références de caractères", _filled(ROOT, b"&#x41;", BADGE + END, size), "no_badge"),
-        Case("faux badges en commentaire", _filled(ROOT, b"<!--<o:assertion/>-->", BADGE + END,
-                                                   size), "no_badge"),
-        Case("nom d'élément géant", _filled(ROOT + b"<", b"g", b"/>" + BADGE + END, size),
-             "no_badge"),
+        Case(
+            "faux badges en commentaire",
+            _filled(ROOT, b"<!--<o:assertion/>-->", BADGE + END, size),
+            "no_badge",
+        ),
+        Case("nom d'élément géant", _filled(ROOT + b"<", b"g", b"/>" + BADGE + END, size), "no_badge"),
         Case("badge puis <g/>", _filled(ROOT + BADGE, b"<g/>", END, size), url),
-        Case("badge puis « assertions » partout", _filled(ROOT + BADGE, b"<b>assertions</b>", END,
-                                                          size), url),
-        Case("badge puis un second, loin", _filled(ROOT + BADGE, b" ", BADGE + END, size),
-             "duplicate"),
-        Case("UTF-16, badge puis sauts de ligne",
-             _filled(utf16_head, utf16_unit, END.decode().encode("utf-16-le"), size), url),
+        Case(
+            "badge puis « assertions » partout", _filled(ROOT + BADGE, b"<b>assertions</b>", END, size), url
+        ),
+        Case("badge puis un second, loin", _filled(ROOT + BADGE, b" ", BADGE + END, size), "duplicate"),
+        Case(
+            "UTF-16, badge puis sauts de ligne",
+            _filled(utf16_head, utf16_unit, END.decode().encode("utf-16-le"), size),
+            url,
+        ),
         Case("notre badge, PNG en data: URI", _filled(*png_wrapped, size), url),
     ]
 
@@ -141,28 +155,47 @@ def figures(measures: list[Measure], size: int, dom_ms: float | None = None) -> 
     dearest = max(measures, key=lambda m: m.extract_ms / m.expat_ms)
     longest = max(measures, key=lambda m: m.extract_ms)
     mib = size / (1024 * 1024)
-    values = {"size": size, "cases": {m.name: {"extract_ms": round(m.extract_ms, 3),
-                                               "expat_ms": round(m.expat_ms, 3),
-                                               "sha256_ms": round(m.sha256_ms, 3)}
-                                      for m in measures}}
+    values = {
+        "size": size,
+        "cases": {
+            m.name: {
+                "extract_ms": round(m.extract_ms, 3),
+                "expat_ms": round(m.expat_ms, 3),
+                "sha256_ms": round(m.sha256_ms, 3),
+            }
+            for m in measures
+        },
+    }
     if dom_ms is not None:
         values["dom_ms"] = round(dom_ms, 1)
     dom = f" ; l'ancien extracteur (minidom) : {dom_ms:.0f} ms sur 480 000 <g/>" if dom_ms else ""
     return [
-        judged(Figure(KEY, f"extraction SVG hostile, {len(measures)} cas à {mib:.0f} Mio : "
-                           f"le plus cher",
-                      ratio=dearest.extract_ms / dearest.expat_ms, target=TARGET,
-                      measured=f"{dearest.extract_ms:.1f} ms",
-                      limit=f"{dearest.expat_ms:.1f} ms (expat seul, mêmes octets)",
-                      note=f"« {dearest.name} » ; SHA-256 des mêmes octets : "
-                           f"{dearest.sha256_ms:.1f} ms ; médianes de temps CPU{dom}",
-                      values=values)),
-        judged(Figure(BUDGET_KEY, "le cas le plus long, contre le budget de l'issue #12",
-                      ratio=longest.extract_ms / BUDGET_MS, target=1.0,
-                      measured=f"{longest.extract_ms:.1f} ms", limit=f"{BUDGET_MS:.0f} ms (budget fixé)",
-                      note=f"« {longest.name} » ({longest.extract_ms / longest.expat_ms:.2f}× expat "
-                           f"seul) ; budget de l'issue #12, pas une mesure : ≤ 50 ms par envoi",
-                      values={"case": longest.name, "extract_ms": round(longest.extract_ms, 3)})),
+        judged(
+            Figure(
+                KEY,
+                f"extraction SVG hostile, {len(measures)} cas à {mib:.0f} Mio : le plus cher",
+                ratio=dearest.extract_ms / dearest.expat_ms,
+                target=TARGET,
+                measured=f"{dearest.extract_ms:.1f} ms",
+                limit=f"{dearest.expat_ms:.1f} ms (expat seul, mêmes octets)",
+                note=f"« {dearest.name} » ; SHA-256 des mêmes octets : "
+                f"{dearest.sha256_ms:.1f} ms ; médianes de temps CPU{dom}",
+                values=values,
+            )
+        ),
+        judged(
+            Figure(
+                BUDGET_KEY,
+                "le cas le plus long, contre le budget de l'issue #12",
+                ratio=longest.extract_ms / BUDGET_MS,
+                target=1.0,
+                measured=f"{longest.extract_ms:.1f} ms",
+                limit=f"{BUDGET_MS:.0f} ms (budget fixé)",
+                note=f"« {longest.name} » ({longest.extract_ms / longest.expat_ms:.2f}× expat "
+                f"seul) ; budget de l'issue #12, pas une mesure : ≤ 50 ms par envoi",
+                values={"case": longest.name, "extract_ms": round(longest.extract_ms, 3)},
+            )
+        ),
     ]
 
 
@@ -171,8 +204,7 @@ def _dom_ms() -> float:
     from defusedxml.minidom import parseString
 
     data = ROOT + b"<g/>" * 480_000 + BADGE + END
-    return _cpu_ms(lambda: parseString(data).getElementsByTagNameNS("http://openbadges.org",
-                                                                    "assertion"), 1)
+    return _cpu_ms(lambda: parseString(data).getElementsByTagNameNS("http://openbadges.org", "assertion"), 1)
 
 
 def run(size: int | None = None, repeats: int = 7, with_dom: bool = True) -> list[Figure]:

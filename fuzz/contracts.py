@@ -47,6 +47,7 @@ def _require(condition: bool, what: str) -> None:
 
 # --- skill tree (YAML) ---------------------------------------------------------------------
 
+
 @cache
 def _image_dir() -> Path:
     """A folder holding one real PNG and one SVG, so image paths in fuzzed trees can resolve."""
@@ -69,8 +70,9 @@ def tree(data: bytes) -> None:
         result = skilltree.parse_tree(text, "fuzz.yaml", base_dir=_image_dir())
     except SkillTreeError as exc:
         _require(bool(exc.problems), "SkillTreeError without any problem")
-        _require(all(isinstance(p.message, str) and p.message for p in exc.problems),
-                 "a problem without a message")
+        _require(
+            all(isinstance(p.message, str) and p.message for p in exc.problems), "a problem without a message"
+        )
         return
     # A tree that loads must answer its pure questions for any learner.
     order = result.topological_order()
@@ -131,6 +133,7 @@ def extract(data: bytes) -> None:
 
 # --- signed badges and verification ------------------------------------------------------
 
+
 class MemoryIssuer:
     """An in-memory Lookup holding a valid, a revoked and an expired assertion; can be 'down'."""
 
@@ -177,16 +180,24 @@ def issuer() -> MemoryIssuer:
     cases = {"1": {}, "2": {"revoked": True}, "3": {"expires": NOW - timedelta(days=1)}}
     for number, case in cases.items():
         document = badges.assertion(
-            id=f"{BASE}/assertions/{number}", badge=f"{BASE}/badges/cooperation-1/v1",
+            id=f"{BASE}/assertions/{number}",
+            badge=f"{BASE}/badges/cooperation-1/v1",
             recipient=badges.hash_recipient(EMAIL, salt=f"sel-{number}"),
             issued_on=datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc),
-            verification=badges.hosted_verification(), expires=case.get("expires"),
-            narrative="A aidé son équipe <b>à finir</b> le niveau.")
+            verification=badges.hosted_verification(),
+            expires=case.get("expires"),
+            narrative="A aidé son équipe <b>à finir</b> le niveau.",
+        )
         twin = {**document, "verification": badges.signed_verification(KEY_ID)}
         token = badges.sign_assertion(twin, _private_key())
         lookup.records[document["id"]] = StoredAssertion(
-            id=document["id"], document=document, jws=token, key_id=KEY_ID,
-            revoked=bool(case.get("revoked")), revocation_reason="Erreur" if case else None)
+            id=document["id"],
+            document=document,
+            jws=token,
+            key_id=KEY_ID,
+            revoked=bool(case.get("revoked")),
+            revocation_reason="Erreur" if case else None,
+        )
         lookup.tokens[number] = token
     return lookup
 
@@ -213,10 +224,14 @@ _ISSUED_VERDICTS = {Verdict.VALID, Verdict.REVOKED, Verdict.EXPIRED}
 def _check_report(report: badges.Report) -> None:
     _require(isinstance(report, badges.Report), "verify_badge returned no Report")
     _require(report.verdict in Verdict, "unknown verdict")
-    _require(bool(report.reasons) and all(isinstance(r, str) and r for r in report.reasons),
-             "a report without reasons")
-    _require((report.assertion is not None) == (report.verdict in _ISSUED_VERDICTS),
-             "an assertion shown without an issued verdict (or the reverse)")
+    _require(
+        bool(report.reasons) and all(isinstance(r, str) and r for r in report.reasons),
+        "a report without reasons",
+    )
+    _require(
+        (report.assertion is not None) == (report.verdict in _ISSUED_VERDICTS),
+        "an assertion shown without an issued verdict (or the reverse)",
+    )
     report.as_dict()  # the JSON API must be able to answer
 
 
@@ -230,14 +245,17 @@ def verify(data: bytes) -> None:
         report = badges.verify_badge(badge, healthy, now=NOW, identity=EMAIL)
         _check_report(report)
         if report.verdict is Verdict.VALID:
-            _require(report.assertion == healthy.records[f"{BASE}/assertions/1"].document,
-                     "valid verdict for something the issuer never issued as valid")
+            _require(
+                report.assertion == healthy.records[f"{BASE}/assertions/1"].document,
+                "valid verdict for something the issuer never issued as valid",
+            )
         report = badges.verify_badge(badge, down, now=NOW)
         _check_report(report)
         _require(report.verdict not in _ISSUED_VERDICTS, "an answer without the issuer's records")
 
 
 # --- CSV import --------------------------------------------------------------------------
+
 
 def csv(data: bytes) -> None:
     """parse_csv answers 1..MAX_ROWS rows of plain text, or Refused with a French message."""
@@ -254,6 +272,11 @@ def csv(data: bytes) -> None:
 
 
 TARGETS: dict[str, Callable[[bytes], None]] = {
-    "tree": tree, "png": png, "svg": svg, "extract": extract, "jws": jws, "verify": verify,
+    "tree": tree,
+    "png": png,
+    "svg": svg,
+    "extract": extract,
+    "jws": jws,
+    "verify": verify,
     "csv": csv,
 }

@@ -7,8 +7,9 @@ import sys
 
 import atheris
 
-with atheris.instrument_imports(include=["badges", "skilltree", "issuer.game_sessions.bulk", "yaml",
-                                         "defusedxml", "csv"]):
+with atheris.instrument_imports(
+    include=["badges", "skilltree", "issuer.game_sessions.bulk", "yaml", "defusedxml", "csv"]
+):
     from fuzz.contracts import TARGETS
 
 _ENV = "PALIER_FUZZ_TARGET"

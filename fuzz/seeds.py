@@ -14,8 +14,10 @@ from .contracts import BASE, issuer
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fuzz" / "corpus"
 
-_SVG = ('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
-        'viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>')
+_SVG = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+    'viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+)
 _TREE = """version: 1
 name: Arbre minimal
 branches:
@@ -57,32 +59,55 @@ def seeds() -> dict[str, list[bytes]]:
     png, svg = _png(), _SVG.encode()
     baked_png = badges.bake_png(png, token)
     baked_svg = badges.bake_svg(svg, token, signed=True)
-    hosted_svg = badges.bake_svg(svg, document["id"], signed=False,
-                                 assertion_json=json.dumps(document))
+    hosted_svg = badges.bake_svg(svg, document["id"], signed=False, assertion_json=json.dumps(document))
     _, payload, sig = token.split(".")
     none_token = "eyJhbGciOiJub25lIn0." + payload + "."  # {"alg":"none"}, no signature
     return {
         # The shipped tree (20 KiB) is left out: its mutants would swell the corpus; its tests load it.
-        "tree": [_TREE.encode(),
-                 b"a: &a [*a]\n", b"version: 1\nname: !!python/object:os.system x\n",
-                 b"- - - - [\n"],
+        "tree": [
+            _TREE.encode(),
+            b"a: &a [*a]\n",
+            b"version: 1\nname: !!python/object:os.system x\n",
+            b"- - - - [\n",
+        ],
         "png": [png, baked_png, png[:40], badges.bake_png(png, document["id"])],
-        "svg": [svg, baked_svg, hosted_svg,
-                b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
-                # the stream: UTF-16, and a second badge after the first (issue #12)
-                baked_svg.decode("utf-8").encode("utf-16"),
-                baked_svg.replace(b"</svg>", b"<!-- <o:assertion/> --><g><g/></g></svg>")],
+        "svg": [
+            svg,
+            baked_svg,
+            hosted_svg,
+            b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+            # the stream: UTF-16, and a second badge after the first (issue #12)
+            baked_svg.decode("utf-8").encode("utf-16"),
+            baked_svg.replace(b"</svg>", b"<!-- <o:assertion/> --><g><g/></g></svg>"),
+        ],
         "extract": [baked_png, baked_svg, hosted_svg, b"\xef\xbb\xbf  <svg/>"],
-        "jws": [token.encode(), none_token.encode(), lookup.tokens["2"].encode(),
-                b"a.b.c", b"e30.e30.", sig.encode()],
-        "verify": [token.encode(), lookup.tokens["2"].encode(), lookup.tokens["3"].encode(),
-                   document["id"].encode(), json.dumps(document).encode(), baked_png,
-                   hosted_svg, none_token.encode(), b"https://ailleurs.example/a/1",
-                   b'{"a":' * 40 + b"1" + b"}" * 40, b'{"id": "["' + b"[" * 40 + b"}"],
-        "csv": ["jeune;competence;observation;lien\nLéa;cooperation-1;A aidé;https://x.fr\n"
-                .encode(), b"jeune,competence,observation\n12,cooperation-1,\"a, b\"\n",
-                "jeune;compétence;observation\r\nZoé;x;é\r\n".encode("cp1252"),
-                b"\xef\xbb\xbfjeune;competence\n"],
+        "jws": [
+            token.encode(),
+            none_token.encode(),
+            lookup.tokens["2"].encode(),
+            b"a.b.c",
+            b"e30.e30.",
+            sig.encode(),
+        ],
+        "verify": [
+            token.encode(),
+            lookup.tokens["2"].encode(),
+            lookup.tokens["3"].encode(),
+            document["id"].encode(),
+            json.dumps(document).encode(),
+            baked_png,
+            hosted_svg,
+            none_token.encode(),
+            b"https://ailleurs.example/a/1",
+            b'{"a":' * 40 + b"1" + b"}" * 40,
+            b'{"id": "["' + b"[" * 40 + b"}",
+        ],
+        "csv": [
+            "jeune;competence;observation;lien\nLéa;cooperation-1;A aidé;https://x.fr\n".encode(),
+            b'jeune,competence,observation\n12,cooperation-1,"a, b"\n',
+            "jeune;compétence;observation\r\nZoé;x;é\r\n".encode("cp1252"),
+            b"\xef\xbb\xbfjeune;competence\n",
+        ],
     }
 
 

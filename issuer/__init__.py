@@ -41,8 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None, *, instance_path: str 
 
     from . import cli, db, passwords, runtime, web
 
-    passwords.configure(time_cost=app.config["PASSWORD_TIME_COST"], memory_cost=app.config["PASSWORD_MEMORY_COST"],
-                        parallelism=app.config["PASSWORD_PARALLELISM"])
+    passwords.configure(
+        time_cost=app.config["PASSWORD_TIME_COST"],
+        memory_cost=app.config["PASSWORD_MEMORY_COST"],
+        parallelism=app.config["PASSWORD_PARALLELISM"],
+    )
 
     db.init_app(app)
     runtime.init_app(app)

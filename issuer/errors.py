@@ -114,7 +114,9 @@ MESSAGES: dict[Code, str] = {
     Code.NO_SUCH_LEARNER: N_("Aucun·e jeune n'a l'identifiant %(id)s."),
     Code.LINK_ALREADY_DISABLED: N_("Ce lien personnel est déjà désactivé."),
     Code.LINK_INVALID: N_("Ce lien personnel n'est pas (ou plus) valide."),
-    Code.EVIDENCE_REQUIRED: N_("Décrivez ce que vous avez observé : un badge se délivre toujours avec une preuve."),
+    Code.EVIDENCE_REQUIRED: N_(
+        "Décrivez ce que vous avez observé : un badge se délivre toujours avec une preuve."
+    ),
     Code.EVIDENCE_TOO_LONG: N_("La description de la preuve dépasse %(max)s caractères."),
     Code.EVIDENCE_URL_INVALID: N_("Le lien de preuve doit être une adresse web complète (https://…)."),
     Code.NO_SUCH_SKILL: N_("La compétence « %(skill)s » n'existe pas dans l'arbre."),
@@ -131,7 +133,8 @@ MESSAGES: dict[Code, str] = {
     Code.NO_SUCH_BADGE: N_("Aucun badge délivré ici ne correspond à « %(ref)s »."),
     Code.NOT_THEIR_BADGE: N_("Ce badge n'appartient pas à cette personne."),
     Code.REVOCATION_REASON_REQUIRED: N_(
-        "Indiquez la raison de la révocation : elle sera affichée à qui vérifie le badge."),
+        "Indiquez la raison de la révocation : elle sera affichée à qui vérifie le badge."
+    ),
     Code.REVOCATION_REASON_TOO_LONG: N_("La raison de la révocation dépasse 500 caractères."),
     Code.ALREADY_REVOKED: N_("Ce badge est déjà révoqué."),
     Code.SESSION_TITLE_REQUIRED: N_("Donnez un titre à la séance."),
@@ -141,15 +144,20 @@ MESSAGES: dict[Code, str] = {
     Code.BULK_TOKEN_MISSING: N_("Jeton de requête manquant : rechargez la page puis renvoyez."),
     Code.BULK_EMPTY: N_("Aucune ligne à traiter : choisissez au moins un·e jeune."),
     Code.BULK_TOO_MANY: N_("Au plus %(max)s badges à la fois."),
-    Code.BULK_ROWS_REFUSED: N_("Lignes en erreur : %(count)s. Aucun badge n'a été délivré ; corrigez puis renvoyez."),
+    Code.BULK_ROWS_REFUSED: N_(
+        "Lignes en erreur : %(count)s. Aucun badge n'a été délivré ; corrigez puis renvoyez."
+    ),
     Code.LEARNER_UNKNOWN_IN_ROW: N_("Aucun·e jeune ne correspond à « %(ref)s »."),
-    Code.LEARNER_AMBIGUOUS_IN_ROW: N_("Plusieurs jeunes s'appellent « %(ref)s » : utilisez leur identifiant."),
+    Code.LEARNER_AMBIGUOUS_IN_ROW: N_(
+        "Plusieurs jeunes s'appellent « %(ref)s » : utilisez leur identifiant."
+    ),
     Code.CSV_TOO_LARGE: N_("Le fichier CSV dépasse %(max)s Kio."),
     Code.CSV_UNREADABLE: N_("Ce fichier n'est pas un CSV lisible."),
     Code.CSV_EMPTY: N_("Le fichier CSV est vide ou illisible."),
     Code.CSV_MISSING_COLUMNS: N_(
         "Colonnes manquantes dans le CSV : %(missing)s. La première ligne doit nommer les colonnes : "
-        "jeune;competence;observation;lien"),
+        "jeune;competence;observation;lien"
+    ),
     Code.CSV_TOO_MANY_ROWS: N_("Au plus %(max)s lignes par fichier."),
     Code.CSV_BAD_LINE: N_("Ligne %(line)s du CSV illisible : %(detail)s."),
     Code.CSV_NO_ROWS: N_("Le fichier CSV ne contient aucune ligne de résultat."),
@@ -163,30 +171,40 @@ MESSAGES: dict[Code, str] = {
     Code.NOT_A_BACKUP: N_("Ce fichier n'est pas une sauvegarde Palier."),
     Code.BACKUP_FORMAT_UNKNOWN: N_("Ce fichier n'est pas une sauvegarde Palier (format inconnu)."),
     Code.DATABASE_NOT_EMPTY: N_("La base n'est pas vide : restaurez dans une nouvelle instance."),
-    Code.CAHIER_TOO_MANY_BADGES: N_("Ce cahier compte %(count)s badges : l'impression est limitée à %(max)s."),
+    Code.CAHIER_TOO_MANY_BADGES: N_(
+        "Ce cahier compte %(count)s badges : l'impression est limitée à %(max)s."
+    ),
     Code.SESSION_HAS_NO_PARTICIPANTS: N_(
-        "Cette séance n'a aucun·e participant·e : il n'y a pas de cahier à imprimer."),
+        "Cette séance n'a aucun·e participant·e : il n'y a pas de cahier à imprimer."
+    ),
     Code.GROUP_TOO_LARGE: N_(
         "Cette séance compte %(count)s participant·es : l'impression groupée est limitée à %(max)s. "
-        "Imprimez les cahiers depuis la fiche de chaque jeune."),
+        "Imprimez les cahiers depuis la fiche de chaque jeune."
+    ),
     Code.PDF_TIMEOUT: N_(
         "La création du PDF a pris trop de temps et a été interrompue. Réessayez dans un moment ; si cela "
-        "recommence, imprimez moins de cahiers à la fois."),
+        "recommence, imprimez moins de cahiers à la fois."
+    ),
     Code.PDF_BUSY: N_("D'autres PDF sont en cours de création. Réessayez dans quelques secondes."),
     Code.PDF_FAILED: N_(
-        "Le PDF n'a pas pu être créé. Réessayez ; si cela recommence, prévenez l'administrateur·rice."),
+        "Le PDF n'a pas pu être créé. Réessayez ; si cela recommence, prévenez l'administrateur·rice."
+    ),
     Code.PDF_MEMORY: N_(
-        "Le PDF demandait trop de mémoire et a été interrompu ; imprimez moins de cahiers à la fois."),
+        "Le PDF demandait trop de mémoire et a été interrompu ; imprimez moins de cahiers à la fois."
+    ),
     Code.PORTFOLIO_GONE: N_(
         "Cette page n'existe pas ou plus. Si votre lien a été renouvelé, demandez le nouveau à votre "
-        "médiateur ou médiatrice."),
+        "médiateur ou médiatrice."
+    ),
     Code.BADGE_NOT_ON_PAGE: N_("Ce badge ne fait pas (ou plus) partie de cette page."),
     Code.CONFLICT: N_(
         "Cette action vient d'être enregistrée par une autre requête (double envoi ?). "
-        "Rechargez la page pour voir où en sont les choses."),
+        "Rechargez la page pour voir où en sont les choses."
+    ),
     Code.FORM_TOKEN_REUSED: N_(
         "Ce formulaire a déjà été envoyé avec un autre contenu : rien n'a été enregistré. "
-        "Rechargez la page, puis recommencez."),
+        "Rechargez la page, puis recommencez."
+    ),
     Code.DATABASE_UNAVAILABLE: N_("La base de données ne répond pas ; rien n'a été enregistré. Réessayez."),
 }
 

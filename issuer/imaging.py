@@ -16,8 +16,14 @@ MAX_LOGO_BYTES = 1024 * 1024
 MAX_SOURCE_PIXELS = 4096 * 4096
 LOGO_SIZE = 512  # pixels, the longest side once stored
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
-_UNREADABLE = (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-               Image.DecompressionBombWarning)
+_UNREADABLE = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 
 
 def clean_logo(data: bytes) -> bytes:

@@ -26,7 +26,9 @@ def configure(*, time_cost: int, memory_cost: int, parallelism: int) -> None:
     params = (time_cost, memory_cost, parallelism)
     have = _current.hasher
     if params != (have.time_cost, have.memory_cost, have.parallelism):
-        _current = _Hashing(PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism))
+        _current = _Hashing(
+            PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+        )
 
 
 def hash_password(password: str) -> str:

@@ -17,5 +17,7 @@ def qr_png(url: str, *, scale: int = 6, border: int = 4) -> bytes:
 def qr_svg(url: str, *, title: str = "QR code du badge") -> bytes:
     """A QR code of ``url`` as a standalone SVG (no XML declaration, no script)."""
     out = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(out, kind="svg", scale=4, border=4, xmldecl=False, title=title)
+    segno.make(url, error="m", micro=False).save(
+        out, kind="svg", scale=4, border=4, xmldecl=False, title=title
+    )
     return out.getvalue()

@@ -72,7 +72,7 @@ class Urls:
         """The assertion uid an URL of ours points at, or None."""
         if not self.owns(url):
             return None
-        rest = url[len(self.base):].split("?", 1)[0].split("#", 1)[0]
+        rest = url[len(self.base) :].split("?", 1)[0].split("#", 1)[0]
         parts = [p for p in rest.split("/") if p]
         if len(parts) >= 2 and parts[0] == "assertions":
             return parts[1]

@@ -9,9 +9,24 @@ from .model import Alignment, Branch, Skill, SkillState, SkillTree
 from .prerequisites import AllOf, AnyOf, AtLeast, Prerequisite, Requires
 
 __all__ = [
-    "AllOf", "Alignment", "AnyOf", "AtLeast", "Branch", "Prerequisite", "Problem", "Requires", "Skill",
-    "SkillState", "SkillTree", "SkillTreeError", "default_tree_path", "emblem_inputs", "emblem_png", "emblem_svg",
-    "load_tree", "parse_tree",
+    "AllOf",
+    "Alignment",
+    "AnyOf",
+    "AtLeast",
+    "Branch",
+    "Prerequisite",
+    "Problem",
+    "Requires",
+    "Skill",
+    "SkillState",
+    "SkillTree",
+    "SkillTreeError",
+    "default_tree_path",
+    "emblem_inputs",
+    "emblem_png",
+    "emblem_svg",
+    "load_tree",
+    "parse_tree",
 ]
 
 

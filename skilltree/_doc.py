@@ -58,4 +58,6 @@ class Report:
             return ordered
         rest = len(ordered) - MAX_PROBLEMS
         # Past a few hundred, more lines help nobody: the file is probably not a tree at all.
-        return ordered[:MAX_PROBLEMS] + [Problem(self.filename, None, None, f"… et {rest} autres problèmes non affichés")]
+        return ordered[:MAX_PROBLEMS] + [
+            Problem(self.filename, None, None, f"… et {rest} autres problèmes non affichés")
+        ]

@@ -55,8 +55,8 @@ Shape = Poly | Circle | Label
 
 def mix(colour: str, other: str, amount: float) -> str:
     """``colour`` moved ``amount`` (0..1) of the way towards ``other``."""
-    a = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * amount):02X}" for x, y in zip(a, b))
 
 
@@ -84,30 +84,49 @@ def layout(skill: Skill, branch: Branch, measure: Measure) -> list[Shape]:
     colour = branch.colour.upper()
     dark, ring, ink, paper = _palette(colour)
     shapes: list[Shape] = _ribbon_tails(dark)
-    shapes += [Poly(_tuple(outline(skill.tier, RADIUS + 12)), dark), Poly(_tuple(outline(skill.tier, RADIUS)), colour),
-               Poly(_tuple(outline(skill.tier, RADIUS - 26)), ring), Poly(_tuple(outline(skill.tier, RADIUS - 32)), colour)]
+    shapes += [
+        Poly(_tuple(outline(skill.tier, RADIUS + 12)), dark),
+        Poly(_tuple(outline(skill.tier, RADIUS)), colour),
+        Poly(_tuple(outline(skill.tier, RADIUS - 26)), ring),
+        Poly(_tuple(outline(skill.tier, RADIUS - 32)), colour),
+    ]
     shapes += _glyph(branch, ink, colour)
     shapes += _pips(skill.tier, ink, colour)
     x0, y0, x1, y1 = BANNER
-    shapes += [Poly(_tuple(rounded_rect(x0 - 6, y0 - 6, x1 + 6, y1 + 6, 16)), dark), Poly(_tuple(rounded_rect(x0, y0, x1, y1, 11)), paper)]
+    shapes += [
+        Poly(_tuple(rounded_rect(x0 - 6, y0 - 6, x1 + 6, y1 + 6, 16)), dark),
+        Poly(_tuple(rounded_rect(x0, y0, x1, y1, 11)), paper),
+    ]
     shapes += _name(skill.name, dark, measure)
     return shapes
 
 
 def luminance(colour: str) -> float:
     """Relative luminance (0 black .. 1 white) of a ``#RRGGBB`` colour, as WCAG defines it."""
+
     def channel(value: int) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+
+    r, g, b = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _palette(colour: str) -> tuple[str, str, str, str]:
     """Border, inner ring, icon ink and banner paper: a light colour gets dark ink to stay legible."""
     if luminance(colour) > 0.45:
-        return mix(colour, "#000000", 0.6), mix(colour, "#000000", 0.25), mix(colour, "#000000", 0.68), mix(colour, "#FFFFFF", 0.85)
-    return mix(colour, "#000000", 0.42), mix(colour, "#FFFFFF", 0.3), mix(colour, "#FFFFFF", 0.93), mix(colour, "#FFFFFF", 0.93)
+        return (
+            mix(colour, "#000000", 0.6),
+            mix(colour, "#000000", 0.25),
+            mix(colour, "#000000", 0.68),
+            mix(colour, "#FFFFFF", 0.85),
+        )
+    return (
+        mix(colour, "#000000", 0.42),
+        mix(colour, "#FFFFFF", 0.3),
+        mix(colour, "#FFFFFF", 0.93),
+        mix(colour, "#FFFFFF", 0.93),
+    )
 
 
 def _tuple(points: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
@@ -128,7 +147,14 @@ def _glyph(branch: Branch, ink: str, hole: str) -> list[Shape]:
         fill = ink if part[1] == FG else hole
         if part[0] == "circle":
             cx, cy, r = part[2]
-            out.append(Circle(round(gx + cx * GLYPH_SCALE, 2), round(gy + cy * GLYPH_SCALE, 2), round(r * GLYPH_SCALE, 2), fill))
+            out.append(
+                Circle(
+                    round(gx + cx * GLYPH_SCALE, 2),
+                    round(gy + cy * GLYPH_SCALE, 2),
+                    round(r * GLYPH_SCALE, 2),
+                    fill,
+                )
+            )
         else:
             out.append(Poly(_tuple([(gx + x * GLYPH_SCALE, gy + y * GLYPH_SCALE) for x, y in part[2]]), fill))
     return out
@@ -156,8 +182,24 @@ def _name(name: str, ink: str, measure: Measure) -> list[Shape]:
         if best is not None:
             top, bottom = best
             gap = size * 1.08
-            return [Label(256.0, round(middle - gap / 2 + size * 0.36, 2), top, size, round(measure(top, size), 2), ink),
-                    Label(256.0, round(middle + gap / 2 + size * 0.36, 2), bottom, size, round(measure(bottom, size), 2), ink)]
+            return [
+                Label(
+                    256.0,
+                    round(middle - gap / 2 + size * 0.36, 2),
+                    top,
+                    size,
+                    round(measure(top, size), 2),
+                    ink,
+                ),
+                Label(
+                    256.0,
+                    round(middle + gap / 2 + size * 0.36, 2),
+                    bottom,
+                    size,
+                    round(measure(bottom, size), 2),
+                    ink,
+                ),
+            ]
     size, text = 21.0, name
     while len(text) > 1 and measure(text + "…", size) > TEXT_WIDTH:
         text = text[:-1].rstrip()

@@ -15,11 +15,26 @@ COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 
 # Field names stay in English (like the rest of the format); the French gloss helps the reader.
 GLOSS = {
-    "version": "version du format", "name": "nom", "description": "description", "branches": "branches",
-    "skills": "compétences", "id": "identifiant", "colour": "couleur", "icon": "icône", "branch": "branche",
-    "tier": "niveau", "criteria": "critères observables", "image": "image", "validity_days": "durée de validité",
-    "tags": "mots-clés", "situations": "situations de jeu", "alignments": "référentiels", "requires": "prérequis",
-    "framework": "référentiel", "code": "code", "url": "adresse",
+    "version": "version du format",
+    "name": "nom",
+    "description": "description",
+    "branches": "branches",
+    "skills": "compétences",
+    "id": "identifiant",
+    "colour": "couleur",
+    "icon": "icône",
+    "branch": "branche",
+    "tier": "niveau",
+    "criteria": "critères observables",
+    "image": "image",
+    "validity_days": "durée de validité",
+    "tags": "mots-clés",
+    "situations": "situations de jeu",
+    "alignments": "référentiels",
+    "requires": "prérequis",
+    "framework": "référentiel",
+    "code": "code",
+    "url": "adresse",
 }
 
 
@@ -47,7 +62,11 @@ class Fields:
                 self.problem(key, f"la clé « {name} » apparaît deux fois")
             elif name not in allowed:
                 close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-                hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else f" ; clés possibles : {', '.join(allowed)}"
+                hint = (
+                    f" ; vouliez-vous dire « {close[0]} » ?"
+                    if close
+                    else f" ; clés possibles : {', '.join(allowed)}"
+                )
                 self.problem(key, f"clé inconnue « {name} »{hint}")
             else:
                 self.values[name] = value
@@ -67,7 +86,11 @@ class Fields:
         value = self.values.get(key)
         if value is not None and value.kind == "scalar" and value.value is None:
             if required:
-                extra = " (écrivez la couleur entre guillemets : « #1E88E5 » sinon # commence un commentaire)" if key == "colour" else ""
+                extra = (
+                    " (écrivez la couleur entre guillemets : « #1E88E5 » sinon # commence un commentaire)"
+                    if key == "colour"
+                    else ""
+                )
                 self.problem(value, f"le champ {_field(key)} est vide{extra}")
             return None
         if value is None and required and self.ok:
@@ -136,7 +159,10 @@ class Fields:
         """A colour written ``#RRGGBB``, returned in upper case."""
         text = self.text(key)
         if text is not None and not COLOUR.match(text):
-            self.problem(self.values[key], f"couleur « {text} » invalide : écrivez-la « #RRGGBB », par exemple \"#1E88E5\"")
+            self.problem(
+                self.values[key],
+                f'couleur « {text} » invalide : écrivez-la « #RRGGBB », par exemple "#1E88E5"',
+            )
             return None
         return text.upper() if text else None
 
@@ -151,7 +177,10 @@ class Fields:
         except ValueError:
             valid = False
         if not valid:
-            self.problem(self.values[key], f"adresse « {text} » invalide : seules les adresses http:// ou https:// complètes sont acceptées")
+            self.problem(
+                self.values[key],
+                f"adresse « {text} » invalide : seules les adresses http:// ou https:// complètes sont acceptées",
+            )
             return None
         return text
 
@@ -164,7 +193,10 @@ def read_slug(node: Node, fields: Fields, key: str) -> str | None:
     if node.kind != "scalar":
         fields.problem(node, f"le champ {_field(key)} doit être un identifiant, pas une liste ou un bloc")
     else:
-        fields.problem(node, f"identifiant « {raw} » invalide : minuscules sans accents, chiffres et tirets (par exemple « {suggest_slug(raw)} »), {SLUG_MAX} caractères au plus")
+        fields.problem(
+            node,
+            f"identifiant « {raw} » invalide : minuscules sans accents, chiffres et tirets (par exemple « {suggest_slug(raw)} »), {SLUG_MAX} caractères au plus",
+        )
     return None
 
 

@@ -17,12 +17,14 @@ from yaml.scanner import ScannerError
 from yaml.tokens import BlockEntryToken, TagToken
 
 # Characters YAML refuses (C0 controls other than tab and line breaks, DEL, C1 controls, surrogates...).
-NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 PREFIX = "erreur de syntaxe YAML : "
 MAX_DEPTH = 40  # nothing in the format nests deeper than about ten levels
-TOO_DEEP = (f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de champs) : "
-            "un arbre de compétences n'en demande qu'une dizaine")
+TOO_DEEP = (
+    f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de champs) : "
+    "un arbre de compétences n'en demande qu'une dizaine"
+)
 _ONE_DOCUMENT = "un seul document est attendu : retirez les séparateurs « --- » ou « ... » en trop"
 ONE_DOCUMENT = PREFIX + _ONE_DOCUMENT
 
@@ -57,8 +59,10 @@ def unreadable(mark: OptionalMark) -> str:
     """The sentence for an error of no known shape: where it is, and what to look at."""
     if mark is None:
         return PREFIX + "structure illisible : vérifiez l'indentation, les guillemets et les crochets"
-    return (PREFIX + f"structure illisible ligne {mark.line + 1}, colonne {mark.column + 1} : "
-            "vérifiez l'indentation, les guillemets et les crochets à cet endroit et juste avant")
+    return (
+        PREFIX + f"structure illisible ligne {mark.line + 1}, colonne {mark.column + 1} : "
+        "vérifiez l'indentation, les guillemets et les crochets à cet endroit et juste avant"
+    )
 
 
 def _scanner(text: str, problem: OptionalMark, context: OptionalMark, found: str, opened: str) -> str | None:
@@ -69,20 +73,27 @@ def _scanner(text: str, problem: OptionalMark, context: OptionalMark, found: str
     where = _where(context)
     if opened in _QUOTES and not _closed(text, context.index, problem):
         if _at_end(text, problem):
-            return ("fin de fichier inattendue : "
-                    f"le guillemet « {opened} » ouvert {where} n'est jamais refermé")
+            return (
+                f"fin de fichier inattendue : le guillemet « {opened} » ouvert {where} n'est jamais refermé"
+            )
         if opened == '"' and _escape_before(text, context, problem):
-            return ("caractère « \\ » inattendu entre guillemets doubles : doublez-le (« \\\\ ») "
-                    "ou mettez la valeur entre guillemets simples")
+            return (
+                "caractère « \\ » inattendu entre guillemets doubles : doublez-le (« \\\\ ») "
+                "ou mettez la valeur entre guillemets simples"
+            )
         return f"le guillemet « {opened} » ouvert {where} n'est pas refermé là où il faut"
     if opened in {"&", "*"}:
-        return (f"nom d'ancre ou d'alias invalide après « {opened} » : "
-                "des lettres, des chiffres ou « - », sans espace")
+        return (
+            f"nom d'ancre ou d'alias invalide après « {opened} » : "
+            "des lettres, des chiffres ou « - », sans espace"
+        )
     if opened == "!":
         return "étiquette « ! » mal formée : mettez la valeur entre guillemets"
     if opened in {"|", ">"}:
-        return (f"indicateur de bloc « {opened} » mal formé : seuls « - », « + » ou un chiffre de 1 à 9 "
-                "peuvent le suivre sur sa ligne")
+        return (
+            f"indicateur de bloc « {opened} » mal formé : seuls « - », « + » ou un chiffre de 1 à 9 "
+            "peuvent le suivre sur sa ligne"
+        )
     if opened == "%":
         return "directive « % » mal formée : retirez-la"
     # Anything else that opened is the start of a key whose « : » never came.
@@ -92,8 +103,10 @@ def _scanner(text: str, problem: OptionalMark, context: OptionalMark, found: str
 def _unexpected(found: str) -> str | None:
     """A scanner error with nothing opened: the character found cannot be there."""
     if found == ":":
-        return ("deux-points « : » inattendu : l'indentation est décalée, ou un texte contient « : » "
-                "et doit être mis entre guillemets")
+        return (
+            "deux-points « : » inattendu : l'indentation est décalée, ou un texte contient « : » "
+            "et doit être mis entre guillemets"
+        )
     if found == "-":
         return "tiret « - » inattendu : une liste ne peut pas commencer ici (indentation ?)"
     if found and not found.isspace():
@@ -111,11 +124,12 @@ def _parser(
     if problem is not None and context is not None and problem.index == context.index:
         return "une valeur est attendue ici (virgule en trop, ou crochet ou accolade non refermé ?)"
     if opened == "[":
-        return (f"crochet « [ » ouvert {_where(context)} non refermé, "
-                "ou virgule manquante entre deux éléments")
+        return f"crochet « [ » ouvert {_where(context)} non refermé, ou virgule manquante entre deux éléments"
     if opened == "{":
-        return (f"accolade « {{ » ouverte {_where(context)} non refermée, "
-                "ou virgule manquante entre deux éléments")
+        return (
+            f"accolade « {{ » ouverte {_where(context)} non refermée, "
+            "ou virgule manquante entre deux éléments"
+        )
     if found == "%":
         return "directive « % » refusée (en double ou mal placée) : retirez-la"
     if context is None:
@@ -135,7 +149,7 @@ def _char(text: str, mark: OptionalMark) -> str:
 
 
 def _at_end(text: str, mark: OptionalMark) -> bool:
-    return mark is None or not text[mark.index:].strip()
+    return mark is None or not text[mark.index :].strip()
 
 
 def _where(mark: OptionalMark) -> str:
@@ -152,7 +166,7 @@ def _closed(text: str, start: int, problem: OptionalMark) -> bool:
             index += 2
             continue
         if char == quote:
-            if quote == "'" and text[index + 1:index + 2] == "'":  # '' is a quote inside single quotes
+            if quote == "'" and text[index + 1 : index + 2] == "'":  # '' is a quote inside single quotes
                 index += 2
                 continue
             return True
@@ -164,10 +178,10 @@ def _escape_before(text: str, context: yaml.Mark, problem: OptionalMark) -> bool
     """Whether a backslash inside the quotes comes just before the problem (a bad escape sequence)."""
     if problem is None:
         return False
-    return "\\" in text[max(context.index, problem.index - _ESCAPE_REACH):problem.index]
+    return "\\" in text[max(context.index, problem.index - _ESCAPE_REACH) : problem.index]
 
 
 def _after_quote(text: str, index: int) -> bool:
     """Whether the text at ``index`` comes right after a closing quote on the same line."""
-    before = text[text.rfind("\n", 0, index) + 1:index].rstrip(" ")
+    before = text[text.rfind("\n", 0, index) + 1 : index].rstrip(" ")
     return bool(before) and before[-1] in _QUOTES and before.count(before[-1]) >= 2

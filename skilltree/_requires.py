@@ -101,6 +101,10 @@ def _at_least(count: Node, of: Node, fields: Fields, parsed: Parsed, depth: int)
         fields.problem(count, f"« at_least: {n} » n'a pas de sens : il faut au moins 1")
         return None
     if n > len(items):
-        fields.problem(count, f"« at_least: {n} » est impossible : la liste « of: » ne compte que {len(items)} compétence" + ("s" if len(items) > 1 else ""))
+        fields.problem(
+            count,
+            f"« at_least: {n} » est impossible : la liste « of: » ne compte que {len(items)} compétence"
+            + ("s" if len(items) > 1 else ""),
+        )
         return None
     return AtLeast(n, items)

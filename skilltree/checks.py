@@ -19,7 +19,10 @@ def check_graph(parts: TreeParts, report: Report) -> None:
     for draft in parts.skills:
         if draft.branch is not None and draft.branch not in branch_ids and draft.branch_node is not None:
             hint = _hint(draft.branch, branch_ids) or f" ; branches déclarées : {', '.join(branch_ids)}"
-            report.add(draft.branch_node, _sentence(f"Compétence « {draft.id} » : branche « {draft.branch} » inconnue{hint}"))
+            report.add(
+                draft.branch_node,
+                _sentence(f"Compétence « {draft.id} » : branche « {draft.branch} » inconnue{hint}"),
+            )
     unknown = _references(skills, report)
     cyclic = _cycles(skills, report)
     _unreachable(skills, unknown, cyclic, report)
@@ -29,7 +32,9 @@ def _unique_branches(parts: TreeParts, report: Report) -> None:
     first: dict[str, int] = {}
     for branch_id, node in parts.branch_nodes:
         if branch_id in first:
-            report.add(node, f"Branche « {branch_id} » : cet identifiant est déjà utilisé ligne {first[branch_id]}.")
+            report.add(
+                node, f"Branche « {branch_id} » : cet identifiant est déjà utilisé ligne {first[branch_id]}."
+            )
         else:
             first[branch_id] = node.line
 
@@ -41,7 +46,10 @@ def _unique_skills(drafts: list[SkillDraft], report: Report) -> dict[str, SkillD
         if draft.id is None:
             continue
         if draft.id in found:
-            report.add(draft.id_node, f"Compétence « {draft.id} » : cet identifiant est déjà utilisé ligne {found[draft.id].node.line} ; chaque compétence doit avoir le sien.")
+            report.add(
+                draft.id_node,
+                f"Compétence « {draft.id} » : cet identifiant est déjà utilisé ligne {found[draft.id].node.line} ; chaque compétence doit avoir le sien.",
+            )
         else:
             found[draft.id] = draft
     return found
@@ -65,13 +73,23 @@ def _references(skills: dict[str, SkillDraft], report: Report) -> set[str]:
         for ref, node in draft.requires.refs:
             target = skills.get(ref)
             if ref == draft.id:
-                report.add(node, f"Compétence « {draft.id} » : une compétence ne peut pas être son propre prérequis.")
+                report.add(
+                    node, f"Compétence « {draft.id} » : une compétence ne peut pas être son propre prérequis."
+                )
             elif target is None:
                 unknown.add(ref)
-                report.add(node, _sentence(f"Compétence « {draft.id} » : prérequis « {ref} » inconnu{_hint(ref, list(skills))}"))
+                report.add(
+                    node,
+                    _sentence(
+                        f"Compétence « {draft.id} » : prérequis « {ref} » inconnu{_hint(ref, list(skills))}"
+                    ),
+                )
             elif draft.tier is not None and target.tier is not None and target.tier >= draft.tier:
                 # A prerequisite always sits on a lower tier: the tree then reads bottom-up and cannot loop.
-                report.add(node, f"Compétence « {draft.id} » (niveau {draft.tier}) : son prérequis « {ref} » est de niveau {target.tier} ; un prérequis doit être d'un niveau strictement inférieur.")
+                report.add(
+                    node,
+                    f"Compétence « {draft.id} » (niveau {draft.tier}) : son prérequis « {ref} » est de niveau {target.tier} ; un prérequis doit être d'un niveau strictement inférieur.",
+                )
     return unknown
 
 
@@ -98,7 +116,10 @@ def _cycles(skills: dict[str, SkillDraft], report: Report) -> set[str]:
         if len(path) == 2:  # a skill naming itself: already reported with the references
             continue
         names = " → ".join(f"« {skill_id} »" for skill_id in path)
-        report.add(skills[start].node, f"Cycle de prérequis : {names} ; aucune de ces compétences ne pourra être débloquée.")
+        report.add(
+            skills[start].node,
+            f"Cycle de prérequis : {names} ; aucune de ces compétences ne pourra être débloquée.",
+        )
     return in_cycle
 
 
@@ -184,4 +205,7 @@ def _unreachable(skills: dict[str, SkillDraft], unknown: set[str], cyclic: set[s
             continue
         blockers = [ref for ref in _edges(draft, skills) if ref not in reachable]
         named = ", ".join(f"« {ref} »" for ref in blockers)
-        report.add(draft.node, f"Compétence « {draft.id} » : elle ne pourra jamais être débloquée, car ses prérequis dépendent de {named}, qui ne peu{'vent' if len(blockers) > 1 else 't'} jamais l'être.")
+        report.add(
+            draft.node,
+            f"Compétence « {draft.id} » : elle ne pourra jamais être débloquée, car ses prérequis dépendent de {named}, qui ne peu{'vent' if len(blockers) > 1 else 't'} jamais l'être.",
+        )

@@ -19,7 +19,13 @@ DESIGN = "palier-emblem-1"
 _SUPERSAMPLE = 4  # drawn large then reduced: Pillow's shapes have no antialiasing of their own
 _FONT_STACK = "'DejaVu Sans Condensed', 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
 # Bold sans fonts with French accents, found in the system font folders (fontconfig's usual set).
-_FONT_FILES = ("DejaVuSansCondensed-Bold.ttf", "DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "NotoSans-Bold.ttf", "FreeSansBold.ttf")
+_FONT_FILES = (
+    "DejaVuSansCondensed-Bold.ttf",
+    "DejaVuSans-Bold.ttf",
+    "LiberationSans-Bold.ttf",
+    "NotoSans-Bold.ttf",
+    "FreeSansBold.ttf",
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,8 +62,10 @@ def _measure(text: str, size: float) -> float:
 
 def emblem_inputs(skill: Skill, branch: Branch) -> str:
     """Everything a generated emblem is drawn from, as text: equal inputs mean the same emblem."""
-    return json.dumps([DESIGN, skill.name, skill.tier, branch.id, branch.name, branch.colour.upper(), branch.icon],
-                      ensure_ascii=False)
+    return json.dumps(
+        [DESIGN, skill.name, skill.tier, branch.id, branch.name, branch.colour.upper(), branch.icon],
+        ensure_ascii=False,
+    )
 
 
 def emblem_svg(skill: Skill, branch: Branch) -> str:
@@ -81,8 +89,10 @@ def _svg_shape(shape: Shape) -> str:
         return f'<circle cx="{shape.cx:g}" cy="{shape.cy:g}" r="{shape.r:g}" fill="{shape.fill}"/>'
     # textLength pins the width the PNG measured, whatever font the viewer substitutes.
     fit = f' textLength="{shape.width:g}" lengthAdjust="spacingAndGlyphs"' if shape.width else ""
-    return (f'<text x="{shape.x:g}" y="{shape.y:g}" font-family={quoteattr(_FONT_STACK)} font-size="{shape.size:g}" '
-            f'font-weight="bold" text-anchor="middle" fill="{shape.fill}"{fit}>{escape(shape.text)}</text>')
+    return (
+        f'<text x="{shape.x:g}" y="{shape.y:g}" font-family={quoteattr(_FONT_STACK)} font-size="{shape.size:g}" '
+        f'font-weight="bold" text-anchor="middle" fill="{shape.fill}"{fit}>{escape(shape.text)}</text>'
+    )
 
 
 def emblem_png(skill: Skill, branch: Branch, size: int = 512) -> bytes:
@@ -110,5 +120,12 @@ def _draw(draw: ImageDraw.ImageDraw, shape: Shape, scale: float) -> None:
         font = _font(shape.size * scale)
         # Without a bold font, a thin stroke in the ink colour stands in for the missing weight.
         stroke = 0 if _font_file() else max(1, round(shape.size * scale * 0.03))
-        draw.text((shape.x * scale, shape.y * scale), _drawable(shape.text), font=font, fill=shape.fill, anchor="ms",
-                  stroke_width=stroke, stroke_fill=shape.fill)
+        draw.text(
+            (shape.x * scale, shape.y * scale),
+            _drawable(shape.text),
+            font=font,
+            fill=shape.fill,
+            anchor="ms",
+            stroke_width=stroke,
+            stroke_fill=shape.fill,
+        )

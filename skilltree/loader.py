@@ -41,7 +41,9 @@ def load_tree(path: str | Path) -> SkillTree:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise SkillTreeError([Problem(name, None, None, f"lecture impossible ({exc.strerror or exc})")]) from None
+        raise SkillTreeError(
+            [Problem(name, None, None, f"lecture impossible ({exc.strerror or exc})")]
+        ) from None
     return _build(data, name, path.parent, path.resolve())
 
 
@@ -50,7 +52,9 @@ def parse_tree(text: str, filename: str = "<texte>", base_dir: str | Path | None
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
-        raise SkillTreeError([Problem(filename, None, None, "texte illisible (caractères invalides)")]) from None
+        raise SkillTreeError(
+            [Problem(filename, None, None, "texte illisible (caractères invalides)")]
+        ) from None
     return _build(data, filename, Path(base_dir) if base_dir is not None else Path.cwd(), None)
 
 
@@ -93,7 +97,11 @@ def _compose(data: bytes, report: Report) -> Node | None:
     bad = NOT_PRINTABLE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        report.at(line, bad.start() - text.rfind("\n", 0, bad.start()), "caractère invalide (fichier binaire ou caractère de contrôle)")
+        report.at(
+            line,
+            bad.start() - text.rfind("\n", 0, bad.start()),
+            "caractère invalide (fichier binaire ou caractère de contrôle)",
+        )
         return None
     return _read(text, report)
 
@@ -200,7 +208,9 @@ class _Composer:
             # A new node costs one; an alias costs everything it repeats (children were paid for already).
             self.budget -= node.weight if isinstance(event, yaml.AliasEvent) else 1
             if self.budget < 0:
-                self._stop(event, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré")
+                self._stop(
+                    event, f"trop d'éléments (plus de {MAX_NODES}) : alias « * » répétés ou fichier démesuré"
+                )
                 return None
             if stack:
                 stack[-1].items.append(node)
@@ -234,7 +244,9 @@ class _Composer:
             self._stop(event, "alias récursif : une ancre « & » se contient elle-même")
             return None
         if event.anchor not in self.anchors:
-            self._stop(event, PREFIX + f"alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut")
+            self._stop(
+                event, PREFIX + f"alias « *{event.anchor} » inconnu : aucune ancre « & » de ce nom plus haut"
+            )
             return None
         return self.anchors[event.anchor]  # shared, and its weight counted again against the budget
 

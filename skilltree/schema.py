@@ -19,7 +19,20 @@ ICONS = tuple(GLYPHS)
 
 TREE_KEYS = ("version", "name", "description", "branches", "skills")
 BRANCH_KEYS = ("id", "name", "description", "colour", "icon")
-SKILL_KEYS = ("id", "branch", "tier", "name", "description", "criteria", "image", "validity_days", "tags", "situations", "alignments", "requires")
+SKILL_KEYS = (
+    "id",
+    "branch",
+    "tier",
+    "name",
+    "description",
+    "criteria",
+    "image",
+    "validity_days",
+    "tags",
+    "situations",
+    "alignments",
+    "requires",
+)
 ALIGNMENT_KEYS = ("framework", "code", "name", "url")
 
 
@@ -51,13 +64,20 @@ class TreeParts:
 def read_tree(root: Node, report: Report, base_dir: Path) -> TreeParts | None:
     """Read the top level, the branches and the skills."""
     if root.kind != "map":
-        report.add(root, "Le fichier doit commencer par des lignes « clé: valeur » : version, name, branches, skills.")
+        report.add(
+            root,
+            "Le fichier doit commencer par des lignes « clé: valeur » : version, name, branches, skills.",
+        )
         return None
     top = Fields(root, report, "Fichier", TREE_KEYS)
     version = top.get("version", required=True)
-    if version is not None and (version.kind != "scalar" or version.value != FORMAT_VERSION or isinstance(version.value, bool)):
+    if version is not None and (
+        version.kind != "scalar" or version.value != FORMAT_VERSION or isinstance(version.value, bool)
+    ):
         top.problem(version, f"version du format inconnue : seule « version: {FORMAT_VERSION} » existe")
-    parts = TreeParts(name=top.text("name", max_len=200) or "", description=top.text("description", False) or "")
+    parts = TreeParts(
+        name=top.text("name", max_len=200) or "", description=top.text("description", False) or ""
+    )
     for index, node in enumerate(_list(top, "branches"), start=1):
         _branch(node, index, report, parts)
     for index, node in enumerate(_list(top, "skills"), start=1):
@@ -87,10 +107,17 @@ def _branch(node: Node, index: int, report: Report, parts: TreeParts) -> None:
     fields = Fields(node, report, _label("Branche", node, index), BRANCH_KEYS)
     if not fields.ok:
         return
-    values = (fields.slug("id"), fields.text("name", max_len=80), fields.text("description"), fields.colour("colour"))
+    values = (
+        fields.slug("id"),
+        fields.text("name", max_len=80),
+        fields.text("description"),
+        fields.colour("colour"),
+    )
     icon = fields.text("icon", required=False)
     if icon is not None and icon not in ICONS:
-        fields.problem(fields.values["icon"], f"icône « {icon} » inconnue ; icônes possibles : {', '.join(ICONS)}")
+        fields.problem(
+            fields.values["icon"], f"icône « {icon} » inconnue ; icônes possibles : {', '.join(ICONS)}"
+        )
         icon = None
     branch_id, name, description, colour = values
     if branch_id is not None:
@@ -112,14 +139,33 @@ def _skill(node: Node, index: int, report: Report, base_dir: Path) -> SkillDraft
     tags, situations = fields.texts("tags"), fields.texts("situations")
     alignments = _alignments(fields)
     requires = read_requires(fields)
-    draft = SkillDraft(node, skill_id, fields.values.get("id"), branch, fields.values.get("branch"), tier, requires)
-    if (skill_id is not None and branch is not None and tier is not None and name is not None
-            and description is not None and criteria is not None
-            and image is not False and alignments is not None and requires.sound):
+    draft = SkillDraft(
+        node, skill_id, fields.values.get("id"), branch, fields.values.get("branch"), tier, requires
+    )
+    if (
+        skill_id is not None
+        and branch is not None
+        and tier is not None
+        and name is not None
+        and description is not None
+        and criteria is not None
+        and image is not False
+        and alignments is not None
+        and requires.sound
+    ):
         draft.skill = Skill(
-            id=skill_id, branch=branch, tier=tier, name=name, description=description, criteria=criteria,
-            image=image, validity_days=validity, tags=tags, situations=situations,
-            alignments=alignments, requires=requires.condition,
+            id=skill_id,
+            branch=branch,
+            tier=tier,
+            name=name,
+            description=description,
+            criteria=criteria,
+            image=image,
+            validity_days=validity,
+            tags=tags,
+            situations=situations,
+            alignments=alignments,
+            requires=requires.condition,
         )
     return draft
 
@@ -132,7 +178,9 @@ def _image(fields: Fields, base_dir: Path) -> Path | Literal[False] | None:
         return False if node is not None and node.kind != "scalar" else None
     relative = Path(text)
     if relative.is_absolute() or ".." in relative.parts:
-        fields.problem(node, f"image « {text} » : donnez un chemin relatif au fichier de l'arbre, sans « .. »")
+        fields.problem(
+            node, f"image « {text} » : donnez un chemin relatif au fichier de l'arbre, sans « .. »"
+        )
         return False
     if relative.suffix.lower() not in (".png", ".svg"):
         fields.problem(node, f"image « {text} » : seules les images .png et .svg sont acceptées")
@@ -150,7 +198,10 @@ def _image(fields: Fields, base_dir: Path) -> Path | Literal[False] | None:
         return False
     is_png = head.startswith(b"\x89PNG\r\n\x1a\n")
     if (relative.suffix.lower() == ".png") != is_png or (not is_png and b"<" not in head):
-        fields.problem(node, f"image « {text} » : le contenu du fichier ne correspond pas à une image {relative.suffix.lower()}")
+        fields.problem(
+            node,
+            f"image « {text} » : le contenu du fichier ne correspond pas à une image {relative.suffix.lower()}",
+        )
         return False
     return path
 

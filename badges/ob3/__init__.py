@@ -7,36 +7,84 @@ verified against the issuer's own records (``verify_credential``). Nothing here 
 JSON-LD contexts are bundled, keys and status lists come from the injected lookup.
 """
 
-from .credential import (Alignment, Evidence, achievement, achievement_from_badge_class,
-                         hashed_identifier, identifier_matches, issuer_profile,
-                         open_badge_credential)
+from .credential import (
+    Alignment,
+    Evidence,
+    achievement,
+    achievement_from_badge_class,
+    hashed_identifier,
+    identifier_matches,
+    issuer_profile,
+    open_badge_credential,
+)
 from .did import did_document, did_web_to_url, url_to_did_web, verification_method_id
 from .keys import generate_private_key, load_private_key, public_key_multibase, public_key_of
 from .ld import canonicalize, check_closed, document_loader
 from .proof import Transformed, read_proof, transform
 from .proof import sign as sign_credential
 from .proof import verify as verify_proof
-from .status import (decode_list, encode_list, get_bit, new_bitstring, pick_unused_indices,
-                     set_bit, status_entry, status_list_credential)
+from .status import (
+    decode_list,
+    encode_list,
+    get_bit,
+    new_bitstring,
+    pick_unused_indices,
+    set_bit,
+    status_entry,
+    status_list_credential,
+)
 from .text import clean_text, is_clean
 from .verify import CODES, CredentialLookup, CredentialReport, verify_credential
 from .vocab import CONTEXTS, CRYPTOSUITE, MIN_STATUS_ENTRIES, OB_CONTEXT, VC_CONTEXT
 
 __all__ = [
     # vocabulary and JSON-LD
-    "CONTEXTS", "CRYPTOSUITE", "MIN_STATUS_ENTRIES", "OB_CONTEXT", "VC_CONTEXT", "canonicalize",
-    "check_closed", "document_loader",
+    "CONTEXTS",
+    "CRYPTOSUITE",
+    "MIN_STATUS_ENTRIES",
+    "OB_CONTEXT",
+    "VC_CONTEXT",
+    "canonicalize",
+    "check_closed",
+    "document_loader",
     # documents
-    "Alignment", "Evidence", "achievement", "achievement_from_badge_class", "hashed_identifier",
-    "identifier_matches", "issuer_profile", "open_badge_credential", "clean_text", "is_clean",
+    "Alignment",
+    "Evidence",
+    "achievement",
+    "achievement_from_badge_class",
+    "hashed_identifier",
+    "identifier_matches",
+    "issuer_profile",
+    "open_badge_credential",
+    "clean_text",
+    "is_clean",
     # keys and did:web
-    "did_document", "did_web_to_url", "generate_private_key", "load_private_key",
-    "public_key_multibase", "public_key_of", "url_to_did_web", "verification_method_id",
+    "did_document",
+    "did_web_to_url",
+    "generate_private_key",
+    "load_private_key",
+    "public_key_multibase",
+    "public_key_of",
+    "url_to_did_web",
+    "verification_method_id",
     # proofs
-    "Transformed", "read_proof", "sign_credential", "transform", "verify_proof",
+    "Transformed",
+    "read_proof",
+    "sign_credential",
+    "transform",
+    "verify_proof",
     # revocation
-    "decode_list", "encode_list", "get_bit", "new_bitstring", "pick_unused_indices", "set_bit",
-    "status_entry", "status_list_credential",
+    "decode_list",
+    "encode_list",
+    "get_bit",
+    "new_bitstring",
+    "pick_unused_indices",
+    "set_bit",
+    "status_entry",
+    "status_list_credential",
     # verification
-    "CODES", "CredentialLookup", "CredentialReport", "verify_credential",
+    "CODES",
+    "CredentialLookup",
+    "CredentialReport",
+    "verify_credential",
 ]

@@ -34,19 +34,52 @@ from ..identity import normalise_identity
 from .did import did_web_to_url
 from .errors import DocumentError
 from .text import clean_text
-from .vocab import (ACHIEVEMENT, ACHIEVEMENT_SUBJECT, CONTEXTS, IDENTITY_OBJECT,
-                    OPEN_BADGE_CREDENTIAL, PROFILE, VERIFIABLE_CREDENTIAL)
+from .vocab import (
+    ACHIEVEMENT,
+    ACHIEVEMENT_SUBJECT,
+    CONTEXTS,
+    IDENTITY_OBJECT,
+    OPEN_BADGE_CREDENTIAL,
+    PROFILE,
+    VERIFIABLE_CREDENTIAL,
+)
 
-__all__ = ["Alignment", "Evidence", "achievement", "achievement_from_badge_class",
-           "hashed_identifier", "identifier_matches", "issuer_profile", "open_badge_credential"]
+__all__ = [
+    "Alignment",
+    "Evidence",
+    "achievement",
+    "achievement_from_badge_class",
+    "hashed_identifier",
+    "identifier_matches",
+    "issuer_profile",
+    "open_badge_credential",
+]
 
 EMAIL = "emailAddress"
 # IdentifierTypeEnum of OB 3.0, and its extension form "ext:...".
-IDENTITY_TYPES = frozenset({
-    "name", "sourcedId", "systemId", "productId", "userName", "accountId", "emailAddress",
-    "nationalIdentityNumber", "isbn", "issn", "lisSourcedId", "oneRosterSourcedId",
-    "sisSourcedId", "ltiContextId", "ltiDeploymentId", "ltiToolId", "ltiPlatformId",
-    "ltiUserId", "identifier"})
+IDENTITY_TYPES = frozenset(
+    {
+        "name",
+        "sourcedId",
+        "systemId",
+        "productId",
+        "userName",
+        "accountId",
+        "emailAddress",
+        "nationalIdentityNumber",
+        "isbn",
+        "issn",
+        "lisSourcedId",
+        "oneRosterSourcedId",
+        "sisSourcedId",
+        "ltiContextId",
+        "ltiDeploymentId",
+        "ltiToolId",
+        "ltiPlatformId",
+        "ltiUserId",
+        "identifier",
+    }
+)
 _EXT_TYPE = re.compile(r"^ext:[A-Za-z0-9._-]+$")
 _SALT_BYTES = 16
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -63,16 +96,22 @@ def _iri(value: Any, field: str) -> str:
                 pass
         else:
             parts = urlsplit(value)
-            if parts.scheme == "https" and parts.netloc and not any(c.isspace() or ord(c) < 32
-                                                                      for c in value):
+            if (
+                parts.scheme == "https"
+                and parts.netloc
+                and not any(c.isspace() or ord(c) < 32 for c in value)
+            ):
                 return value
-    raise DocumentError(f"« {field} » doit être une adresse https ou un urn:uuid, "
-                        f"pas {str(value)[:100]!r}.")
+    raise DocumentError(f"« {field} » doit être une adresse https ou un urn:uuid, pas {str(value)[:100]!r}.")
 
 
 def _image(value: Any, field: str) -> dict[str, str]:
-    if isinstance(value, str) and value.startswith("data:image/") and value.isascii() \
-            and not any(c.isspace() for c in value):
+    if (
+        isinstance(value, str)
+        and value.startswith("data:image/")
+        and value.isascii()
+        and not any(c.isspace() for c in value)
+    ):
         return {"id": value, "type": "Image"}
     return {"id": _iri(value, field), "type": "Image"}
 
@@ -101,16 +140,20 @@ def _normalise(identity: Any, identity_type: str) -> str:
         raise IdentityError(exc.message) from exc
 
 
-def hashed_identifier(identity: str, identity_type: str = EMAIL,
-                      salt: str | None = None) -> dict[str, Any]:
+def hashed_identifier(identity: str, identity_type: str = EMAIL, salt: str | None = None) -> dict[str, Any]:
     """An IdentityObject naming the learner by a salted SHA-256 (a fresh salt unless given)."""
     value = _normalise(identity, identity_type)
     if salt is None:
         salt = secrets.token_hex(_SALT_BYTES)
     elif not isinstance(salt, str) or not salt or clean_text(salt, "salt") != salt:
         raise IdentityError("Le sel doit être un texte non vide, sans espace ni contrôle.")
-    return {"type": IDENTITY_OBJECT, "hashed": True, "identityHash": _salted(value, salt),
-            "identityType": identity_type, "salt": salt}
+    return {
+        "type": IDENTITY_OBJECT,
+        "hashed": True,
+        "identityHash": _salted(value, salt),
+        "identityType": identity_type,
+        "salt": salt,
+    }
 
 
 def identifier_matches(identifier: Any, identity: Any) -> bool:
@@ -128,8 +171,15 @@ def identifier_matches(identifier: Any, identity: Any) -> bool:
     return hmac.compare_digest(claimed.encode(), stored.lower().encode("utf-8", "replace"))
 
 
-def issuer_profile(*, id: str, name: str, url: str | None = None, email: str | None = None,
-                   description: str | None = None, image: str | None = None) -> dict[str, Any]:
+def issuer_profile(
+    *,
+    id: str,
+    name: str,
+    url: str | None = None,
+    email: str | None = None,
+    description: str | None = None,
+    image: str | None = None,
+) -> dict[str, Any]:
     """The issuer's Profile, embedded in each credential; its id is the structure's did:web."""
     did_web_to_url(id)
     doc: dict[str, Any] = {"id": id, "type": [PROFILE], "name": clean_text(name, "issuer.name")}
@@ -145,13 +195,14 @@ def issuer_profile(*, id: str, name: str, url: str | None = None, email: str | N
 def _alignment(item: Alignment) -> dict[str, Any]:
     if not isinstance(item, Alignment):
         raise DocumentError("Chaque alignement doit être une valeur Alignment.")
-    out: dict[str, Any] = {"type": ["Alignment"],
-                           "targetName": clean_text(item.target_name, "alignment.targetName"),
-                           "targetUrl": _iri(item.target_url, "alignment.targetUrl")}
+    out: dict[str, Any] = {
+        "type": ["Alignment"],
+        "targetName": clean_text(item.target_name, "alignment.targetName"),
+        "targetUrl": _iri(item.target_url, "alignment.targetUrl"),
+    }
     _put(out, "targetFramework", _optional_text(item.target_framework, "targetFramework"))
     _put(out, "targetCode", _optional_text(item.target_code, "targetCode"))
-    _put(out, "targetDescription",
-         _optional_text(item.target_description, "targetDescription", True))
+    _put(out, "targetDescription", _optional_text(item.target_description, "targetDescription", True))
     return out
 
 
@@ -159,19 +210,31 @@ def _tier_ids(achievement_id: str, tier: int) -> tuple[str, str]:
     return f"{achievement_id}#niveau", f"{achievement_id}#niveau-{tier}"
 
 
-def achievement(*, id: str, name: str, description: str, criteria_narrative: str, image: str,
-                criteria_url: str | None = None, alignments: Iterable[Alignment] = (),
-                tags: Iterable[str] = (), tier: int | None = None,
-                tier_name: str | None = None) -> dict[str, Any]:
+def achievement(
+    *,
+    id: str,
+    name: str,
+    description: str,
+    criteria_narrative: str,
+    image: str,
+    criteria_url: str | None = None,
+    alignments: Iterable[Alignment] = (),
+    tags: Iterable[str] = (),
+    tier: int | None = None,
+    tier_name: str | None = None,
+) -> dict[str, Any]:
     """An Achievement: what the badge means, its image, criteria, alignments, tags and tier."""
     criteria: dict[str, Any] = {}
     _put(criteria, "id", criteria_url and _iri(criteria_url, "criteria.id"))
     criteria["narrative"] = clean_text(criteria_narrative, "criteria.narrative", multiline=True)
-    doc: dict[str, Any] = {"id": _iri(id, "achievement.id"), "type": [ACHIEVEMENT],
-                           "name": clean_text(name, "achievement.name"),
-                           "description": clean_text(description, "achievement.description",
-                                                     multiline=True),
-                           "criteria": criteria, "image": _image(image, "achievement.image")}
+    doc: dict[str, Any] = {
+        "id": _iri(id, "achievement.id"),
+        "type": [ACHIEVEMENT],
+        "name": clean_text(name, "achievement.name"),
+        "description": clean_text(description, "achievement.description", multiline=True),
+        "criteria": criteria,
+        "image": _image(image, "achievement.image"),
+    }
     _put(doc, "alignment", [_alignment(item) for item in alignments])
     tag_list = [clean_text(tag, "tag") for tag in tags]
     if len(set(tag_list)) != len(tag_list):
@@ -182,29 +245,47 @@ def achievement(*, id: str, name: str, description: str, criteria_narrative: str
             raise DocumentError("« tier » doit être un entier positif.")
         description_id, level_id = _tier_ids(doc["id"], tier)
         label = clean_text(tier_name, "tier_name") if tier_name is not None else f"Niveau {tier}"
-        doc["resultDescription"] = [{
-            "id": description_id, "type": ["ResultDescription"], "name": "Niveau",
-            "resultType": "RubricCriterionLevel",
-            "rubricCriterionLevel": [{"id": level_id, "type": ["RubricCriterionLevel"],
-                                      "name": label, "level": str(tier)}]}]
+        doc["resultDescription"] = [
+            {
+                "id": description_id,
+                "type": ["ResultDescription"],
+                "name": "Niveau",
+                "resultType": "RubricCriterionLevel",
+                "rubricCriterionLevel": [
+                    {"id": level_id, "type": ["RubricCriterionLevel"], "name": label, "level": str(tier)}
+                ],
+            }
+        ]
     return doc
 
 
-def achievement_from_badge_class(badge_class: Mapping[str, Any], *, tier: int | None = None,
-                                 tier_name: str | None = None) -> dict[str, Any]:
+def achievement_from_badge_class(
+    badge_class: Mapping[str, Any], *, tier: int | None = None, tier_name: str | None = None
+) -> dict[str, Any]:
     """The Achievement twin of an Open Badges 2.0 BadgeClass built by ``badges.badge_class``."""
     criteria = badge_class.get("criteria") or {}
-    alignments = [Alignment(target_name=a.get("targetName"), target_url=a.get("targetUrl"),
-                            target_framework=a.get("targetFramework"),
-                            target_code=a.get("targetCode"),
-                            target_description=a.get("targetDescription"))
-                  for a in badge_class.get("alignment", [])]
-    return achievement(id=badge_class.get("id"), name=badge_class.get("name"),
-                       description=badge_class.get("description"),
-                       criteria_narrative=criteria.get("narrative"),
-                       criteria_url=criteria.get("id"), image=badge_class.get("image"),
-                       alignments=alignments, tags=badge_class.get("tags", []), tier=tier,
-                       tier_name=tier_name)
+    alignments = [
+        Alignment(
+            target_name=a.get("targetName"),
+            target_url=a.get("targetUrl"),
+            target_framework=a.get("targetFramework"),
+            target_code=a.get("targetCode"),
+            target_description=a.get("targetDescription"),
+        )
+        for a in badge_class.get("alignment", [])
+    ]
+    return achievement(
+        id=badge_class.get("id"),
+        name=badge_class.get("name"),
+        description=badge_class.get("description"),
+        criteria_narrative=criteria.get("narrative"),
+        criteria_url=criteria.get("id"),
+        image=badge_class.get("image"),
+        alignments=alignments,
+        tags=badge_class.get("tags", []),
+        tier=tier,
+        tier_name=tier_name,
+    )
 
 
 def _evidence(item: Evidence) -> dict[str, Any]:
@@ -219,12 +300,16 @@ def _evidence(item: Evidence) -> dict[str, Any]:
 
 
 def _check_identifier(value: Any) -> dict[str, Any]:
-    if (not isinstance(value, Mapping) or value.get("type") != IDENTITY_OBJECT
-            or value.get("hashed") is not True
-            or not str(value.get("identityHash", "")).startswith("sha256$")
-            or set(value) != {"type", "hashed", "identityHash", "identityType", "salt"}):
-        raise DocumentError("« identifier » doit venir de hashed_identifier() : une identité "
-                            "hachée en sha256 et salée.")
+    if (
+        not isinstance(value, Mapping)
+        or value.get("type") != IDENTITY_OBJECT
+        or value.get("hashed") is not True
+        or not str(value.get("identityHash", "")).startswith("sha256$")
+        or set(value) != {"type", "hashed", "identityHash", "identityType", "salt"}
+    ):
+        raise DocumentError(
+            "« identifier » doit venir de hashed_identifier() : une identité hachée en sha256 et salée."
+        )
     return dict(value)
 
 
@@ -235,29 +320,45 @@ def _check_status(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
-def open_badge_credential(*, id: str, issuer: Mapping[str, Any],
-                          achievement: Mapping[str, Any], identifier: Mapping[str, Any],
-                          valid_from: datetime, credential_status: Mapping[str, Any],
-                          valid_until: datetime | None = None,
-                          evidence: Iterable[Evidence] = (),
-                          narrative: str | None = None) -> dict[str, Any]:
+def open_badge_credential(
+    *,
+    id: str,
+    issuer: Mapping[str, Any],
+    achievement: Mapping[str, Any],
+    identifier: Mapping[str, Any],
+    valid_from: datetime,
+    credential_status: Mapping[str, Any],
+    valid_until: datetime | None = None,
+    evidence: Iterable[Evidence] = (),
+    narrative: str | None = None,
+) -> dict[str, Any]:
     """An unsigned OpenBadgeCredential: one achievement awarded to one hashed learner."""
     if not isinstance(issuer, Mapping) or not isinstance(achievement, Mapping):
-        raise DocumentError("« issuer » et « achievement » viennent de issuer_profile() et "
-                            "achievement().")
-    subject: dict[str, Any] = {"type": [ACHIEVEMENT_SUBJECT],
-                               "identifier": [_check_identifier(identifier)],
-                               "achievement": dict(achievement)}
+        raise DocumentError("« issuer » et « achievement » viennent de issuer_profile() et achievement().")
+    subject: dict[str, Any] = {
+        "type": [ACHIEVEMENT_SUBJECT],
+        "identifier": [_check_identifier(identifier)],
+        "achievement": dict(achievement),
+    }
     levels = achievement.get("resultDescription")
     if levels:
         level = levels[0]
-        subject["result"] = [{"type": ["Result"], "resultDescription": level["id"],
-                              "achievedLevel": level["rubricCriterionLevel"][0]["id"]}]
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": level["id"],
+                "achievedLevel": level["rubricCriterionLevel"][0]["id"],
+            }
+        ]
     _put(subject, "narrative", _optional_text(narrative, "narrative", True))
-    doc: dict[str, Any] = {"@context": list(CONTEXTS), "id": _iri(id, "id"),
-                           "type": [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL],
-                           "issuer": dict(issuer), "name": achievement.get("name"),
-                           "validFrom": format_datetime(valid_from, "validFrom")}
+    doc: dict[str, Any] = {
+        "@context": list(CONTEXTS),
+        "id": _iri(id, "id"),
+        "type": [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL],
+        "issuer": dict(issuer),
+        "name": achievement.get("name"),
+        "validFrom": format_datetime(valid_from, "validFrom"),
+    }
     if valid_until is not None:
         doc["validUntil"] = format_datetime(valid_until, "validUntil")
         if doc["validUntil"] <= doc["validFrom"]:  # one fixed format: text order is time order

@@ -33,8 +33,9 @@ _PORT = re.compile("%3a", re.IGNORECASE)
 
 def _host(value: str) -> tuple[str, str | None]:
     host, sep, port = value.partition(":")
-    if not _HOST.match(host) or (sep and (not port.isdigit() or not 0 < int(port) < 65536
-                                          or port != str(int(port)))):
+    if not _HOST.match(host) or (
+        sep and (not port.isdigit() or not 0 < int(port) < 65536 or port != str(int(port)))
+    ):
         raise DocumentError(f"Nom d'hôte invalide dans un did:web : {value[:100]!r}.")
     return host, port if sep else None
 
@@ -52,7 +53,7 @@ def did_web_to_url(did: str) -> str:
         raise DocumentError(f"Ce n'est pas un did:web : {str(did)[:100]!r}.")
     if any(c in did for c in "#?/"):
         raise DocumentError("Un did:web ne contient ni « # », ni « ? », ni « / ».")
-    host_part, *path = did[len("did:web:"):].split(":")
+    host_part, *path = did[len("did:web:") :].split(":")
     if host_part.lower().count("%3a") > 1 or "%" in _PORT.sub("", host_part):
         raise DocumentError("Seul le port peut être encodé (%3A) dans un did:web.")
     host, port = _host(_PORT.sub(":", host_part))
@@ -67,12 +68,17 @@ def url_to_did_web(url: str) -> str:
     if not isinstance(url, str) or len(url) > _MAX_DID:
         raise DocumentError("Adresse de document DID invalide.")
     parts = urlsplit(url)
-    if (parts.scheme != "https" or parts.query or parts.fragment or "@" in parts.netloc
-            or not parts.path.endswith("/did.json")):
+    if (
+        parts.scheme != "https"
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or not parts.path.endswith("/did.json")
+    ):
         raise DocumentError(f"Ce n'est pas l'adresse d'un document did:web : {url[:100]!r}.")
     host, port = _host(parts.netloc)
     authority = host if port is None else f"{host}%3A{port}"
-    path = parts.path[1:-len("/did.json")]
+    path = parts.path[1 : -len("/did.json")]
     if path == ".well-known":
         did = f"did:web:{authority}"
     elif not path:
@@ -102,8 +108,12 @@ def did_document(did: str, public_keys: Sequence[PublicKey]) -> dict[str, Any]:
         if multibase in seen:
             raise DocumentError("La même clé figure deux fois dans le document DID.")
         seen.add(multibase)
-        methods.append({"id": f"{did}#{multibase}", "type": MULTIKEY, "controller": did,
-                        "publicKeyMultibase": multibase})
-    return {"@context": [DID_CONTEXT, MULTIKEY_CONTEXT], "id": did,
-            "verificationMethod": methods,
-            "assertionMethod": [method["id"] for method in methods]}
+        methods.append(
+            {"id": f"{did}#{multibase}", "type": MULTIKEY, "controller": did, "publicKeyMultibase": multibase}
+        )
+    return {
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }

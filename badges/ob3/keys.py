@@ -18,9 +18,19 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from .errors import BadgeFormatError, SignatureError
 from .vocab import ED25519_MULTICODEC
 
-__all__ = ["PrivateKey", "PublicKey", "b58_decode", "b58_encode", "b64url_decode",
-           "b64url_encode", "generate_private_key", "load_private_key", "load_public_key",
-           "public_key_multibase", "public_key_of"]
+__all__ = [
+    "PrivateKey",
+    "PublicKey",
+    "b58_decode",
+    "b58_encode",
+    "b64url_decode",
+    "b64url_encode",
+    "generate_private_key",
+    "load_private_key",
+    "load_public_key",
+    "public_key_multibase",
+    "public_key_of",
+]
 
 PrivateKey = bytes | str | Ed25519PrivateKey
 PublicKey = bytes | str | Ed25519PublicKey
@@ -70,8 +80,8 @@ def b64url_decode(value: object, what: str = "La valeur", limit: int = 1 << 22) 
 def generate_private_key() -> bytes:
     """A new Ed25519 private key, as unencrypted PKCS#8 PEM bytes (what the app stores)."""
     return Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def load_private_key(key: PrivateKey) -> Ed25519PrivateKey:
@@ -86,8 +96,7 @@ def load_private_key(key: PrivateKey) -> Ed25519PrivateKey:
     except (ValueError, TypeError, UnicodeEncodeError) as exc:
         raise SignatureError("La clé privée de l'émetteur est illisible.", code="bad_key") from exc
     if not isinstance(loaded, Ed25519PrivateKey):
-        raise SignatureError("La clé privée de l'émetteur n'est pas une clé Ed25519.",
-                             code="bad_key")
+        raise SignatureError("La clé privée de l'émetteur n'est pas une clé Ed25519.", code="bad_key")
     return loaded
 
 
@@ -103,8 +112,7 @@ def load_public_key(key: PublicKey) -> Ed25519PublicKey:
     if isinstance(key, str):
         data = b58_decode(key, "La clé publique")
         if len(data) != 34 or not data.startswith(ED25519_MULTICODEC):
-            raise SignatureError("Cette clé publique n'est pas une clé Ed25519 (Multikey).",
-                                 code="bad_key")
+            raise SignatureError("Cette clé publique n'est pas une clé Ed25519 (Multikey).", code="bad_key")
         key = data[2:]
     if not isinstance(key, bytes) or len(key) != 32:
         raise SignatureError("Une clé publique Ed25519 fait 32 octets.", code="bad_key")
@@ -114,8 +122,7 @@ def load_public_key(key: PublicKey) -> Ed25519PublicKey:
 def _raw_public(key: PublicKey | Ed25519PrivateKey) -> bytes:
     if isinstance(key, Ed25519PrivateKey):
         key = key.public_key()
-    return load_public_key(key).public_bytes(serialization.Encoding.Raw,
-                                             serialization.PublicFormat.Raw)
+    return load_public_key(key).public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def public_key_multibase(key: PublicKey | Ed25519PrivateKey) -> str:

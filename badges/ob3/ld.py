@@ -35,8 +35,11 @@ def _bundled(url: str) -> dict[str, Any]:
     name, pinned = CONTEXT_FILES[url]
     raw = resources.files(__package__).joinpath("data/" + name).read_bytes()
     if hashlib.sha256(raw).hexdigest() != pinned:
-        raise ContextError(f"Le contexte JSON-LD embarqué {name} a été modifié : il ne correspond "
-                           "plus à son empreinte sha256.", code="context_changed")
+        raise ContextError(
+            f"Le contexte JSON-LD embarqué {name} a été modifié : il ne correspond "
+            "plus à son empreinte sha256.",
+            code="context_changed",
+        )
     return json.loads(raw)
 
 
@@ -50,11 +53,18 @@ def context_document(url: str) -> dict[str, Any]:
 def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Serve a bundled context; refuse any other URL without ever fetching it."""
     if url not in CONTEXT_FILES:
-        raise ContextError(f"Document JSON-LD refusé : {str(url)[:200]!r}. Seuls les contextes "
-                           "Verifiable Credentials 2.0 et Open Badges 3.0.3 embarqués sont servis.",
-                           code="unknown_context")
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-            "document": context_document(url), "tag": "static"}
+        raise ContextError(
+            f"Document JSON-LD refusé : {str(url)[:200]!r}. Seuls les contextes "
+            "Verifiable Credentials 2.0 et Open Badges 3.0.3 embarqués sont servis.",
+            code="unknown_context",
+        )
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": context_document(url),
+        "tag": "static",
+    }
 
 
 class _PinnedCache(dict):
@@ -89,8 +99,9 @@ def canonicalize(doc: Mapping[str, Any]) -> str:
     if not isinstance(doc, Mapping):
         raise ContextError("Le document JSON-LD doit être un objet.", code="not_an_object")
     try:
-        return jsonld.normalize(copy.deepcopy(dict(doc)),
-                                _options(algorithm="URDNA2015", format="application/n-quads"))
+        return jsonld.normalize(
+            copy.deepcopy(dict(doc)), _options(algorithm="URDNA2015", format="application/n-quads")
+        )
     except (jsonld.JsonLdError, RecursionError, ValueError, TypeError) as exc:
         raise ContextError(f"Document JSON-LD illisible : {_cause(exc)}") from exc
 
@@ -98,8 +109,10 @@ def canonicalize(doc: Mapping[str, Any]) -> str:
 def _shape(value: Any) -> Any:
     """A comparable form: every object value as a list, since x and [x] say the same in JSON-LD."""
     if isinstance(value, dict):
-        return {key: [_shape(item) for item in (child if isinstance(child, list) else [child])]
-                for key, child in value.items()}
+        return {
+            key: [_shape(item) for item in (child if isinstance(child, list) else [child])]
+            for key, child in value.items()
+        }
     if isinstance(value, list):
         return [_shape(item) for item in value]
     return value
@@ -136,8 +149,11 @@ def check_closed(doc: Mapping[str, Any]) -> None:
     except (jsonld.JsonLdError, RecursionError, ValueError, TypeError) as exc:
         raise ContextError(f"Document JSON-LD illisible : {_cause(exc)}") from exc
     if _shape(again) != _shape(dict(doc)) or _has_duplicates(dict(doc)):
-        raise ContextError("Ce document contient des informations que JSON-LD ignore : elles ne "
-                           "seraient pas couvertes par la signature.", code="not_closed")
+        raise ContextError(
+            "Ce document contient des informations que JSON-LD ignore : elles ne "
+            "seraient pas couvertes par la signature.",
+            code="not_closed",
+        )
 
 
 def is_pinned_context(value: Any) -> bool:

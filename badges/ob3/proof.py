@@ -64,9 +64,12 @@ def transform(document: Mapping[str, Any], proof: Mapping[str, Any]) -> Transfor
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     canonical_document = canonicalize(unsecured)
     canonical_config = canonicalize(_config(document, proof))
-    return Transformed(canonical_document, canonical_config,
-                       hashlib.sha256(canonical_document.encode("utf-8")).digest(),
-                       hashlib.sha256(canonical_config.encode("utf-8")).digest())
+    return Transformed(
+        canonical_document,
+        canonical_config,
+        hashlib.sha256(canonical_document.encode("utf-8")).digest(),
+        hashlib.sha256(canonical_config.encode("utf-8")).digest(),
+    )
 
 
 def hash_data(document: Mapping[str, Any], proof: Mapping[str, Any]) -> bytes:
@@ -74,17 +77,22 @@ def hash_data(document: Mapping[str, Any], proof: Mapping[str, Any]) -> bytes:
     return transform(document, proof).hash_data
 
 
-def sign(document: Mapping[str, Any], private_key: PrivateKey, *, verification_method: str,
-         created: datetime) -> dict[str, Any]:
+def sign(
+    document: Mapping[str, Any], private_key: PrivateKey, *, verification_method: str, created: datetime
+) -> dict[str, Any]:
     """Return a copy of the document with an eddsa-rdfc-2022 DataIntegrityProof added."""
     if "proof" in document:
         raise DocumentError("Ce document est déjà signé.")
     if not isinstance(verification_method, str) or "#" not in verification_method:
         raise DocumentError("« verificationMethod » doit être l'id d'une clé (avec « # »).")
     key = load_private_key(private_key)
-    proof = {"type": PROOF_TYPE, "cryptosuite": CRYPTOSUITE,
-             "created": format_datetime(created, "created"),
-             "verificationMethod": verification_method, "proofPurpose": PROOF_PURPOSE}
+    proof = {
+        "type": PROOF_TYPE,
+        "cryptosuite": CRYPTOSUITE,
+        "created": format_datetime(created, "created"),
+        "verificationMethod": verification_method,
+        "proofPurpose": PROOF_PURPOSE,
+    }
     proof["proofValue"] = b58_encode(key.sign(hash_data(document, proof)))
     signed = copy.deepcopy(dict(document))
     signed["proof"] = proof
@@ -99,17 +107,21 @@ def read_proof(document: Mapping[str, Any]) -> dict[str, Any]:
     if set(proof) != set(_REQUIRED) or not all(isinstance(proof[k], str) for k in _REQUIRED):
         raise BadgeFormatError("La preuve de ce badge n'a pas la forme attendue.")
     if (proof["type"], proof["cryptosuite"]) != (PROOF_TYPE, CRYPTOSUITE):
-        raise SignatureError(f"Preuve refusée : seule {PROOF_TYPE} avec {CRYPTOSUITE} est "
-                             "acceptée.", code="alg_not_allowed")
+        raise SignatureError(
+            f"Preuve refusée : seule {PROOF_TYPE} avec {CRYPTOSUITE} est acceptée.", code="alg_not_allowed"
+        )
     if proof["proofPurpose"] != PROOF_PURPOSE:
-        raise SignatureError("Cette preuve n'a pas été faite pour attester un badge "
-                             "(assertionMethod).", code="alg_not_allowed")
+        raise SignatureError(
+            "Cette preuve n'a pas été faite pour attester un badge (assertionMethod).", code="alg_not_allowed"
+        )
     return proof
 
 
 def _bad_signature() -> SignatureError:
-    return SignatureError("La signature ne correspond pas : le badge a été modifié après sa "
-                          "délivrance, ou il n'a pas été signé par cette clé.")
+    return SignatureError(
+        "La signature ne correspond pas : le badge a été modifié après sa "
+        "délivrance, ou il n'a pas été signé par cette clé."
+    )
 
 
 def verify(document: Mapping[str, Any], public_key: PublicKey) -> dict[str, Any]:

@@ -19,11 +19,27 @@ from .credential import _iri
 from .did import did_web_to_url
 from .errors import BadgeFormatError, DocumentError
 from .keys import b64url_decode, b64url_encode
-from .vocab import (CONTEXTS, MIN_STATUS_ENTRIES, REVOCATION, STATUS_ENTRY, STATUS_LIST,
-                    STATUS_LIST_CREDENTIAL, VERIFIABLE_CREDENTIAL)
+from .vocab import (
+    CONTEXTS,
+    MIN_STATUS_ENTRIES,
+    REVOCATION,
+    STATUS_ENTRY,
+    STATUS_LIST,
+    STATUS_LIST_CREDENTIAL,
+    VERIFIABLE_CREDENTIAL,
+)
 
-__all__ = ["decode_list", "encode_list", "get_bit", "new_bitstring", "pick_unused_indices",
-           "read_status_entry", "set_bit", "status_entry", "status_list_credential"]
+__all__ = [
+    "decode_list",
+    "encode_list",
+    "get_bit",
+    "new_bitstring",
+    "pick_unused_indices",
+    "read_status_entry",
+    "set_bit",
+    "status_entry",
+    "status_list_credential",
+]
 
 # 16 MiB of bits (134 million badges): far beyond any structure, and a bound on inflating.
 MAX_BITSTRING_BYTES = 16 * 1024 * 1024
@@ -32,10 +48,16 @@ _MAX_ENCODED = 4 * 1024 * 1024
 
 def new_bitstring(entries: int = MIN_STATUS_ENTRIES) -> bytearray:
     """An all-clear bitstring of this many entries (a multiple of 8, at least 131,072)."""
-    if isinstance(entries, bool) or not isinstance(entries, int) or entries < MIN_STATUS_ENTRIES \
-            or entries % 8 or entries // 8 > MAX_BITSTRING_BYTES:
-        raise DocumentError(f"Une liste de statuts a au moins {MIN_STATUS_ENTRIES} entrées, "
-                            "par multiples de 8.")
+    if (
+        isinstance(entries, bool)
+        or not isinstance(entries, int)
+        or entries < MIN_STATUS_ENTRIES
+        or entries % 8
+        or entries // 8 > MAX_BITSTRING_BYTES
+    ):
+        raise DocumentError(
+            f"Une liste de statuts a au moins {MIN_STATUS_ENTRIES} entrées, par multiples de 8."
+        )
     return bytearray(entries // 8)
 
 
@@ -83,8 +105,9 @@ def decode_list(encoded: Any) -> bytes:
     return bits
 
 
-def pick_unused_indices(used: Collection[int], count: int, *, randbelow: Callable[[int], int],
-                        entries: int = MIN_STATUS_ENTRIES) -> list[int]:
+def pick_unused_indices(
+    used: Collection[int], count: int, *, randbelow: Callable[[int], int], entries: int = MIN_STATUS_ENTRIES
+) -> list[int]:
     """``count`` distinct indices, none in ``used``, drawn with the injected ``randbelow``
     (``secrets.randbelow`` in the app): a random index says nothing about issue order."""
     taken = set(used)
@@ -112,46 +135,70 @@ def pick_unused_indices(used: Collection[int], count: int, *, randbelow: Callabl
 
 def status_entry(list_url: str, index: int) -> dict[str, str]:
     """The ``credentialStatus`` of a badge: its revocation bit in one status list."""
-    entry = {"id": f"{_iri(list_url, 'statusListCredential')}#{index}",
-             "type": STATUS_ENTRY, "statusPurpose": REVOCATION,
-             "statusListIndex": str(index), "statusListCredential": list_url}
+    entry = {
+        "id": f"{_iri(list_url, 'statusListCredential')}#{index}",
+        "type": STATUS_ENTRY,
+        "statusPurpose": REVOCATION,
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
     read_status_entry(entry)
     return entry
 
 
 def read_status_entry(entry: Any) -> tuple[str, int]:
     """The (status list URL, index) of a credentialStatus of ours; BadgeFormatError otherwise."""
-    if (not isinstance(entry, Mapping) or entry.get("type") != STATUS_ENTRY
-            or set(entry) != {"id", "type", "statusPurpose", "statusListIndex",
-                              "statusListCredential"}
-            or entry.get("statusPurpose") != REVOCATION):
-        raise BadgeFormatError("Ce badge n'indique pas où vérifier s'il a été retiré "
-                               "(BitstringStatusListEntry de révocation).")
+    if (
+        not isinstance(entry, Mapping)
+        or entry.get("type") != STATUS_ENTRY
+        or set(entry) != {"id", "type", "statusPurpose", "statusListIndex", "statusListCredential"}
+        or entry.get("statusPurpose") != REVOCATION
+    ):
+        raise BadgeFormatError(
+            "Ce badge n'indique pas où vérifier s'il a été retiré (BitstringStatusListEntry de révocation)."
+        )
     url, index = entry.get("statusListCredential"), entry.get("statusListIndex")
     try:
         _iri(url, "statusListCredential")
     except DocumentError as exc:
         raise BadgeFormatError(exc.message) from exc
-    if (not isinstance(index, str) or not index.isascii() or not index.isdigit()
-            or index != str(int(index)) or int(index) >= MAX_BITSTRING_BYTES * 8
-            or entry.get("id") != f"{url}#{index}"):
+    if (
+        not isinstance(index, str)
+        or not index.isascii()
+        or not index.isdigit()
+        or index != str(int(index))
+        or int(index) >= MAX_BITSTRING_BYTES * 8
+        or entry.get("id") != f"{url}#{index}"
+    ):
         raise BadgeFormatError("L'index de statut de ce badge est illisible.")
     return url, int(index)
 
 
-def status_list_credential(*, id: str, issuer: str, bits: bytes | bytearray,
-                           valid_from: datetime,
-                           valid_until: datetime | None = None) -> dict[str, Any]:
+def status_list_credential(
+    *,
+    id: str,
+    issuer: str,
+    bits: bytes | bytearray,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+) -> dict[str, Any]:
     """The unsigned BitstringStatusListCredential publishing these revocation bits."""
     did_web_to_url(issuer)
-    doc: dict[str, Any] = {"@context": list(CONTEXTS), "id": _iri(id, "id"),
-                           "type": [VERIFIABLE_CREDENTIAL, STATUS_LIST_CREDENTIAL],
-                           "issuer": issuer,
-                           "validFrom": format_datetime(valid_from, "validFrom")}
+    doc: dict[str, Any] = {
+        "@context": list(CONTEXTS),
+        "id": _iri(id, "id"),
+        "type": [VERIFIABLE_CREDENTIAL, STATUS_LIST_CREDENTIAL],
+        "issuer": issuer,
+        "validFrom": format_datetime(valid_from, "validFrom"),
+    }
     if valid_until is not None:
         doc["validUntil"] = format_datetime(valid_until, "validUntil")
         if doc["validUntil"] <= doc["validFrom"]:
             raise DocumentError("« validUntil » doit être postérieure à « validFrom ».")
-    doc["credentialSubject"] = {"id": f"{id}#list", "type": STATUS_LIST,
-                                "statusPurpose": REVOCATION, "encodedList": encode_list(bits)}
+    doc["credentialSubject"] = {
+        "id": f"{id}#list",
+        "type": STATUS_LIST,
+        "statusPurpose": REVOCATION,
+        "encodedList": encode_list(bits),
+    }
     return doc

@@ -28,8 +28,7 @@ __all__ = ["clean_text", "is_clean"]
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def clean_text(value: object, field: str, *, multiline: bool = False,
-               required: bool = True) -> str:
+def clean_text(value: object, field: str, *, multiline: bool = False, required: bool = True) -> str:
     """Apply the rule above; refuse a non-text, a lone surrogate, or (if required) an empty text."""
     if not isinstance(value, str):
         raise DocumentError(f"« {field} » doit être un texte.")

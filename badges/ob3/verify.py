@@ -36,22 +36,45 @@ from .proof import read_proof
 from .proof import verify as verify_proof
 from .status import decode_list, get_bit, read_status_entry
 from .text import is_clean
-from .vocab import (OPEN_BADGE_CREDENTIAL, REVOCATION, STATUS_LIST, STATUS_LIST_CREDENTIAL,
-                    VERIFIABLE_CREDENTIAL)
+from .vocab import (
+    OPEN_BADGE_CREDENTIAL,
+    REVOCATION,
+    STATUS_LIST,
+    STATUS_LIST_CREDENTIAL,
+    VERIFIABLE_CREDENTIAL,
+)
 
 __all__ = ["CODES", "CredentialLookup", "CredentialReport", "verify_credential"]
 
 # code -> (verdict, first reason): Open Badges 2.0's where they fit, and those only OB 3.0 needs.
 CODES: dict[str, tuple[Verdict, str]] = {
-    **{code: OB2_CODES[code] for code in ("ok", "revoked", "expired", "malformed",
-                                          "bad_signature", "alg_not_allowed", "key_not_ours",
-                                          "foreign", "unavailable")},
-    "not_yet_valid": (Verdict.INVALID, "Ce badge n'est pas encore valable : sa date de début de "
-                                       "validité n'est pas atteinte."),
-    "unsigned_content": (Verdict.INVALID, "Ce badge contient des informations que sa signature "
-                                          "ne couvre pas : il a été modifié."),
-    "status_unknown": (Verdict.UNKNOWN, "L'émetteur ne peut pas confirmer que ce badge n'a pas "
-                                        "été retiré : sa validité ne peut pas être établie."),
+    **{
+        code: OB2_CODES[code]
+        for code in (
+            "ok",
+            "revoked",
+            "expired",
+            "malformed",
+            "bad_signature",
+            "alg_not_allowed",
+            "key_not_ours",
+            "foreign",
+            "unavailable",
+        )
+    },
+    "not_yet_valid": (
+        Verdict.INVALID,
+        "Ce badge n'est pas encore valable : sa date de début de validité n'est pas atteinte.",
+    ),
+    "unsigned_content": (
+        Verdict.INVALID,
+        "Ce badge contient des informations que sa signature ne couvre pas : il a été modifié.",
+    ),
+    "status_unknown": (
+        Verdict.UNKNOWN,
+        "L'émetteur ne peut pas confirmer que ce badge n'a pas "
+        "été retiré : sa validité ne peut pas être établie.",
+    ),
 }
 
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -90,9 +113,14 @@ class CredentialReport:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view of the report, for the verification API."""
-        return {"verdict": self.verdict.value, "code": self.code, "reasons": list(self.reasons),
-                "credential": self.credential, "recipient_match": self.recipient_match,
-                "checked_at": self.checked_at.isoformat()}
+        return {
+            "verdict": self.verdict.value,
+            "code": self.code,
+            "reasons": list(self.reasons),
+            "credential": self.credential,
+            "recipient_match": self.recipient_match,
+            "checked_at": self.checked_at.isoformat(),
+        }
 
 
 class _Stop(Exception):
@@ -186,11 +214,15 @@ def _status_revoked(entry: Any, issuer_id: str, lookup: CredentialLookup, now: d
     try:
         status = _read(found, "La liste de révocation")
         subject = status.get("credentialSubject")
-        if (not is_pinned_context(status.get("@context")) or status.get("id") != url
-                or status.get("type") != [VERIFIABLE_CREDENTIAL, STATUS_LIST_CREDENTIAL]
-                or status.get("issuer") != issuer_id or not isinstance(subject, dict)
-                or subject.get("type") != STATUS_LIST
-                or subject.get("statusPurpose") != REVOCATION):
+        if (
+            not is_pinned_context(status.get("@context"))
+            or status.get("id") != url
+            or status.get("type") != [VERIFIABLE_CREDENTIAL, STATUS_LIST_CREDENTIAL]
+            or status.get("issuer") != issuer_id
+            or not isinstance(subject, dict)
+            or subject.get("type") != STATUS_LIST
+            or subject.get("statusPurpose") != REVOCATION
+        ):
             raise _Stop("malformed")
         _check_signed(status, issuer_id, lookup)
         starts, ends = _date(status, "validFrom", True), _date(status, "validUntil", False)
@@ -201,15 +233,19 @@ def _status_revoked(entry: Any, issuer_id: str, lookup: CredentialLookup, now: d
     except _Stop as stop:
         if stop.code in ("unavailable", "status_unknown"):
             raise
-        raise _Stop("status_unknown", "La liste de révocation de l'émetteur est illisible ou "
-                                      "n'est pas authentique.") from stop
+        raise _Stop(
+            "status_unknown", "La liste de révocation de l'émetteur est illisible ou n'est pas authentique."
+        ) from stop
     except BadgesError as exc:
-        raise _Stop("status_unknown", "La liste de révocation de l'émetteur est illisible "
-                                      "ou ne contient pas ce badge.") from exc
+        raise _Stop(
+            "status_unknown",
+            "La liste de révocation de l'émetteur est illisible ou ne contient pas ce badge.",
+        ) from exc
 
 
-def _check(credential: Any, lookup: CredentialLookup, now: datetime) -> tuple[str, tuple[str, ...],
-                                                                             dict[str, Any]]:
+def _check(
+    credential: Any, lookup: CredentialLookup, now: datetime
+) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     doc = _read(credential, "Le badge")
     if not is_pinned_context(doc.get("@context")):
         raise _Stop("malformed", "Ce badge n'a pas le @context d'un Open Badge 3.0 de Palier.")
@@ -234,8 +270,13 @@ def _check(credential: Any, lookup: CredentialLookup, now: datetime) -> tuple[st
     return "ok", (), doc
 
 
-def verify_credential(credential: Mapping[str, Any] | str | bytes, lookup: CredentialLookup,
-                      now: datetime, *, identity: str | None = None) -> CredentialReport:
+def verify_credential(
+    credential: Mapping[str, Any] | str | bytes,
+    lookup: CredentialLookup,
+    now: datetime,
+    *,
+    identity: str | None = None,
+) -> CredentialReport:
     """Verify one OpenBadgeCredential (object or JSON text); never raises on any input."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")  # a programming error, not bad input
@@ -255,8 +296,12 @@ def verify_credential(credential: Mapping[str, Any] | str | bytes, lookup: Crede
     if identity is not None:
         subject = doc.get("credentialSubject")
         identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
-        match = isinstance(identifiers, list) and any(identifier_matches(item, identity)
-                                                      for item in identifiers)
-        reasons += ("La personne indiquée est bien celle qui a reçu ce badge." if match else
-                    "La personne indiquée n'est pas celle qui a reçu ce badge.",)
+        match = isinstance(identifiers, list) and any(
+            identifier_matches(item, identity) for item in identifiers
+        )
+        reasons += (
+            "La personne indiquée est bien celle qui a reçu ce badge."
+            if match
+            else "La personne indiquée n'est pas celle qui a reçu ce badge.",
+        )
     return CredentialReport(verdict, code, reasons, doc, now, recipient_match=match)

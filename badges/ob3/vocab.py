@@ -8,10 +8,11 @@ CONTEXTS = (VC_CONTEXT, OB_CONTEXT)
 # Bundled copies of the contexts: file name and the sha256 of its bytes. Changing a context
 # changes what every signature covers, so a file that differs from its pin is never loaded.
 CONTEXT_FILES = {
-    VC_CONTEXT: ("credentials-v2.jsonld",
-                 "8a9f494a89ecc51db093e90e84713e07e84d6d9204364a9b3c7868b21751236f"),
-    OB_CONTEXT: ("ob-v3p0-context-3.0.3.json",
-                 "01d87cc8b5357af557bfb09428f603c4691c49ef8a6089945a70bda1b96b1db2"),
+    VC_CONTEXT: ("credentials-v2.jsonld", "8a9f494a89ecc51db093e90e84713e07e84d6d9204364a9b3c7868b21751236f"),
+    OB_CONTEXT: (
+        "ob-v3p0-context-3.0.3.json",
+        "01d87cc8b5357af557bfb09428f603c4691c49ef8a6089945a70bda1b96b1db2",
+    ),
 }
 
 # The contexts a DID document names (served by the app, never expanded by the core).

@@ -36,8 +36,13 @@ def mediator_add(email: str, name: str, admin: bool) -> None:
     """Crée un compte (mot de passe demandé, ou lu sur l'entrée standard)."""
     password = _read_password()
     user = accounts.create_user(
-        db.session(), email=email, name=name, password=password,
-        role=Role.ADMIN if admin else Role.MEDIATOR, actor=None, now=utcnow(),
+        db.session(),
+        email=email,
+        name=name,
+        password=password,
+        role=Role.ADMIN if admin else Role.MEDIATOR,
+        actor=None,
+        now=utcnow(),
     )
     click.echo(f"Compte créé : {user.email} ({'administrateur' if admin else 'médiateur'}).")
 

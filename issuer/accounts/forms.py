@@ -13,7 +13,8 @@ class LoginForm(FlaskForm):
     """Email and password of a staff account."""
 
     email = EmailField(
-        _l("Adresse e-mail"), filters=[strip],
+        _l("Adresse e-mail"),
+        filters=[strip],
         validators=[DataRequired(_l("Indiquez votre adresse e-mail.")), Length(max=254)],
         render_kw={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"},
     )

@@ -46,8 +46,11 @@ def create_user(
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise Refused(Code.ACCOUNT_EXISTS, email=email)
     user = User(
-        email=email, name=name, password_hash=hash_password(check_new_password(password)),
-        role=role, created_at=now,
+        email=email,
+        name=name,
+        password_hash=hash_password(check_new_password(password)),
+        role=role,
+        created_at=now,
     )
     db.add(user)
     db.flush()

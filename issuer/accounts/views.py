@@ -61,7 +61,11 @@ def set_language(lang: str):
     response = make_response(redirect(target))
     if lang in LANGUAGES:
         response.set_cookie(
-            COOKIE, lang, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+            COOKIE,
+            lang,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response

@@ -10,15 +10,23 @@ from ..passwords import MIN_LENGTH
 from ..web.forms import FileField, PalierForm, choice, email_address, strip
 from ..web.i18n import lazy_gettext as _l
 
-ROLE_CHOICES = [choice(Role.MEDIATOR.value, _l("Médiateur·rice")), choice(Role.ADMIN.value, _l("Administrateur·rice"))]
+ROLE_CHOICES = [
+    choice(Role.MEDIATOR.value, _l("Médiateur·rice")),
+    choice(Role.ADMIN.value, _l("Administrateur·rice")),
+]
 
 
 def _password(label):
     return PasswordField(
         label,
-        validators=[DataRequired(_l("Indiquez un mot de passe.")),
-                    Length(min=MIN_LENGTH, max=1024,
-                           message=_l("Le mot de passe doit faire au moins %(n)s caractères.", n=MIN_LENGTH))],
+        validators=[
+            DataRequired(_l("Indiquez un mot de passe.")),
+            Length(
+                min=MIN_LENGTH,
+                max=1024,
+                message=_l("Le mot de passe doit faire au moins %(n)s caractères.", n=MIN_LENGTH),
+            ),
+        ],
         render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
     )
 
@@ -26,12 +34,20 @@ def _password(label):
 class UserForm(PalierForm):
     """A new staff account."""
 
-    name = StringField(_l("Nom"), filters=[strip],
-                       validators=[DataRequired(_l("Indiquez un nom.")),
-                                   Length(max=120, message=_l("120 caractères au plus."))])
-    email = EmailField(_l("Adresse e-mail"), filters=[strip],
-                       validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254), email_address],
-                       render_kw={"autocomplete": "off", "autocapitalize": "none"})
+    name = StringField(
+        _l("Nom"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Indiquez un nom.")),
+            Length(max=120, message=_l("120 caractères au plus.")),
+        ],
+    )
+    email = EmailField(
+        _l("Adresse e-mail"),
+        filters=[strip],
+        validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254), email_address],
+        render_kw={"autocomplete": "off", "autocapitalize": "none"},
+    )
     role = RadioField(_l("Rôle"), choices=ROLE_CHOICES, default=Role.MEDIATOR.value)
     password = _password(_l("Mot de passe initial"))
 
@@ -45,17 +61,33 @@ class PasswordForm(PalierForm):
 class ProfileForm(PalierForm):
     """The structure that issues the badges, as every badge shows it."""
 
-    name = StringField(_l("Nom de la structure"), filters=[strip],
-                       validators=[DataRequired(_l("Indiquez le nom de la structure.")),
-                                   Length(max=200, message=_l("200 caractères au plus."))])
-    url = StringField(_l("Site web"), filters=[strip],
-                      validators=[DataRequired(_l("Indiquez l'adresse du site.")), Length(max=500)],
-                      render_kw={"inputmode": "url", "placeholder": "https://"})
-    email = EmailField(_l("Adresse e-mail de contact"), filters=[strip],
-                       validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254)])
-    description = TextAreaField(_l("Présentation (facultative)"), filters=[strip],
-                                validators=[Length(max=2000, message=_l("2000 caractères au plus."))])
-    logo = FileField(_l("Logo (PNG, JPEG ou WebP ; 1 Mo au plus)"), render_kw={"accept": "image/png,image/jpeg,image/webp"})
+    name = StringField(
+        _l("Nom de la structure"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Indiquez le nom de la structure.")),
+            Length(max=200, message=_l("200 caractères au plus.")),
+        ],
+    )
+    url = StringField(
+        _l("Site web"),
+        filters=[strip],
+        validators=[DataRequired(_l("Indiquez l'adresse du site.")), Length(max=500)],
+        render_kw={"inputmode": "url", "placeholder": "https://"},
+    )
+    email = EmailField(
+        _l("Adresse e-mail de contact"),
+        filters=[strip],
+        validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254)],
+    )
+    description = TextAreaField(
+        _l("Présentation (facultative)"),
+        filters=[strip],
+        validators=[Length(max=2000, message=_l("2000 caractères au plus."))],
+    )
+    logo = FileField(
+        _l("Logo (PNG, JPEG ou WebP ; 1 Mo au plus)"), render_kw={"accept": "image/png,image/jpeg,image/webp"}
+    )
 
 
 class ConfirmForm(PalierForm):

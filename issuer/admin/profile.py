@@ -27,8 +27,16 @@ def get_profile(db: Session, config: dict) -> IssuerProfile:
 
 
 def update_profile(
-    db: Session, config: dict, *, name: str, url: str, email: str, description: str,
-    logo_png: bytes | None, actor: User | None, now: datetime,
+    db: Session,
+    config: dict,
+    *,
+    name: str,
+    url: str,
+    email: str,
+    description: str,
+    logo_png: bytes | None,
+    actor: User | None,
+    now: datetime,
 ) -> IssuerProfile:
     """Change the issuer profile shown in every badge."""
     name = (name or "").strip()

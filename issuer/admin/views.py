@@ -63,9 +63,20 @@ def index():
 def users():
     """Every staff account, and the form that creates one."""
     form = UserForm()
-    sent = submit(form, lambda dbs: {"id": accounts.create_user(
-        dbs, email=form.email.data, name=form.name.data, password=form.password.data,
-        role=form.role.data, actor=actor(), now=utcnow()).id})
+    sent = submit(
+        form,
+        lambda dbs: {
+            "id": accounts.create_user(
+                dbs,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                role=form.role.data,
+                actor=actor(),
+                now=utcnow(),
+            ).id
+        },
+    )
     if sent.done:
         flash(_("Compte créé. Transmettez le mot de passe initial de vive voix."), "success")
         return redirect(url_for("admin.users"))
@@ -83,15 +94,20 @@ def user(user_id: int):
     """One account: reset its password, deactivate or reactivate it."""
     found = _user(user_id)
     form = PasswordForm()
-    sent = submit(form, lambda dbs: accounts.set_password(
-        dbs, found, form.password.data, actor(), utcnow()) or {"id": found.id})
+    sent = submit(
+        form,
+        lambda dbs: (
+            accounts.set_password(dbs, found, form.password.data, actor(), utcnow()) or {"id": found.id}
+        ),
+    )
     if sent.done:
         if found.id == current_user.id:
             log_in(found)  # the fingerprint changed: keep this session, end the others
         flash(_("Mot de passe changé : les sessions ouvertes avec l'ancien sont fermées."), "success")
         return redirect(url_for("admin.user", user_id=found.id))
-    return render_template("admin/user.html", account=found, form=form, toggle=ConfirmForm(formdata=None),
-                           title=found.name), sent.status
+    return render_template(
+        "admin/user.html", account=found, form=form, toggle=ConfirmForm(formdata=None), title=found.name
+    ), sent.status
 
 
 @bp.post("/comptes/<id:user_id>/activation")
@@ -121,17 +137,26 @@ def issuer_profile():
 
     def act(s):
         logo = clean_logo(upload.read(2 * 1024 * 1024)) if upload else None
-        profile.update_profile(s, current_app.config, name=form.name.data, url=form.url.data,
-                               email=form.email.data, description=form.description.data,
-                               logo_png=logo, actor=actor(), now=utcnow())
+        profile.update_profile(
+            s,
+            current_app.config,
+            name=form.name.data,
+            url=form.url.data,
+            email=form.email.data,
+            description=form.description.data,
+            logo_png=logo,
+            actor=actor(),
+            now=utcnow(),
+        )
         return {"ok": True}
 
     sent = submit(form, act)
     if sent.done:
         flash(_("Profil de la structure enregistré."), "success")
         return redirect(url_for("admin.issuer_profile"))
-    return render_template("admin/profile.html", form=form, profile=current,
-                           title=_("Profil de la structure")), sent.status
+    return render_template(
+        "admin/profile.html", form=form, profile=current, title=_("Profil de la structure")
+    ), sent.status
 
 
 @bp.get("/profil/logo.png")
@@ -156,8 +181,12 @@ def keys():
     if sent.done:
         flash(_("Nouvelle clé de signature créée : %(kid)s.", kid=sent.result["kid"]), "success")
         return redirect(url_for("admin.keys"))
-    rows = db.session().scalars(select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc()))
-    return render_template("admin/keys.html", keys=list(rows), form=form, title=_("Clé de signature")), sent.status
+    rows = db.session().scalars(
+        select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc())
+    )
+    return render_template(
+        "admin/keys.html", keys=list(rows), form=form, title=_("Clé de signature")
+    ), sent.status
 
 
 @bp.get("/journal")
@@ -167,10 +196,21 @@ def audit_log():
     total = dbs.scalar(select(func.count()).select_from(AuditEvent)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    rows = dbs.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                       .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return render_template("admin/audit.html", events=list(rows), page=page, pages=pages, total=total,
-                           actions=ACTIONS, title=_("Journal d'audit"))
+    rows = dbs.scalars(
+        select(AuditEvent)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    return render_template(
+        "admin/audit.html",
+        events=list(rows),
+        page=page,
+        pages=pages,
+        total=total,
+        actions=ACTIONS,
+        title=_("Journal d'audit"),
+    )
 
 
 BLUEPRINTS = (bp,)

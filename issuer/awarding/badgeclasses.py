@@ -65,8 +65,11 @@ def _digest(rt: Runtime, skill: Skill, image: bytes, issuer: str) -> str:
 
 
 def _find(db: Session, skill_id: str, digest: str) -> BadgeClassVersion | None:
-    return db.scalars(select(BadgeClassVersion).where(
-        BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.digest == digest)).first()
+    return db.scalars(
+        select(BadgeClassVersion).where(
+            BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.digest == digest
+        )
+    ).first()
 
 
 def issuer_of(rt: Runtime, key: SigningKey | None) -> str:

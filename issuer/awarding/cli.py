@@ -18,7 +18,9 @@ from . import service as awarding
 @click.option("--evidence", default=None, help="Ce qui a été observé (obligatoire pour délivrer).")
 @click.option("--override", default=None, help="Raison de passer outre les prérequis (administrateur).")
 @palier_command
-def award_command(skill_id: str, learner_id: int, by: str, evidence: str | None, override: str | None) -> None:
+def award_command(
+    skill_id: str, learner_id: int, by: str, evidence: str | None, override: str | None
+) -> None:
     """Délivre le badge SKILL_ID au jeune LEARNER_ID et affiche l'adresse du badge."""
     session = db.session()
     actor = session.scalars(select(User).where(func.lower(User.email) == by.strip().lower())).first()
@@ -26,8 +28,14 @@ def award_command(skill_id: str, learner_id: int, by: str, evidence: str | None,
         raise Failure(f"Aucun compte actif pour {by}.")
     text = evidence or "Compétence observée pendant une séance de jeu encadrée."
     row = awarding.award(
-        session, runtime(), learner_id=learner_id, skill_id=skill_id, actor=actor,
-        evidence=awarding.Evidence(text), now=utcnow(), override_reason=override,
+        session,
+        runtime(),
+        learner_id=learner_id,
+        skill_id=skill_id,
+        actor=actor,
+        evidence=awarding.Evidence(text),
+        now=utcnow(),
+        override_reason=override,
     )
     click.echo(runtime().urls.assertion(row.uid))
 

@@ -22,20 +22,28 @@ class AwardForm(PalierForm):
     """What the mediator observed; each skill's form gets its own prefix so that ids stay unique."""
 
     narrative = TextAreaField(
-        _l("Ce que vous avez observé"), filters=[strip],
-        validators=[DataRequired(_l("Décrivez ce que vous avez observé : c'est la preuve du badge.")),
-                    Length(max=4000, message=_l("4000 caractères au plus."))],
+        _l("Ce que vous avez observé"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Décrivez ce que vous avez observé : c'est la preuve du badge.")),
+            Length(max=4000, message=_l("4000 caractères au plus.")),
+        ],
     )
-    game = StringField(_l("Jeu (facultatif)"), filters=[strip],
-                       validators=[Length(max=160, message=_l("160 caractères au plus."))])
+    game = StringField(
+        _l("Jeu (facultatif)"),
+        filters=[strip],
+        validators=[Length(max=160, message=_l("160 caractères au plus."))],
+    )
     url = StringField(
-        _l("Lien vers une preuve (facultatif)"), filters=[strip],
+        _l("Lien vers une preuve (facultatif)"),
+        filters=[strip],
         validators=[Optional(), Length(max=500, message=_l("500 caractères au plus."))],
         render_kw={"inputmode": "url", "placeholder": "https://", "autocapitalize": "none"},
     )
     session_id = SelectField(_l("Séance (facultative)"), coerce=_optional_int)
     override_reason = TextAreaField(
-        _l("Raison de passer outre les prérequis"), filters=[strip],
+        _l("Raison de passer outre les prérequis"),
+        filters=[strip],
         validators=[Length(max=500, message=_l("500 caractères au plus."))],
     )
 
@@ -44,7 +52,10 @@ class RevokeForm(PalierForm):
     """Revoking a badge: the reason is shown to whoever checks it."""
 
     reason = TextAreaField(
-        _l("Raison de la révocation"), filters=[strip],
-        validators=[DataRequired(_l("Indiquez la raison : elle sera affichée à qui vérifie le badge.")),
-                    Length(max=500, message=_l("500 caractères au plus."))],
+        _l("Raison de la révocation"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Indiquez la raison : elle sera affichée à qui vérifie le badge.")),
+            Length(max=500, message=_l("500 caractères au plus.")),
+        ],
     )

@@ -184,8 +184,16 @@ def award(
     override = check_awardable(rt, skill_id, earned_skills(db, learner.id), actor, override_reason)
     badge_class = current_version(db, rt, skill_id, now)
     row = build_assertion(
-        db, rt, learner=learner, badge_class=badge_class, key=signing_key(db, rt),
-        evidence=evidence, now=now, actor=actor, session_id=session_id, override_reason=override,
+        db,
+        rt,
+        learner=learner,
+        badge_class=badge_class,
+        key=signing_key(db, rt),
+        evidence=evidence,
+        now=now,
+        actor=actor,
+        session_id=session_id,
+        override_reason=override,
     )
     db.flush()
     audit.record(db, actor, "award", row.uid, now, skill=skill_id, learner=learner.id)
@@ -206,7 +214,9 @@ def find_assertion(db: Session, rt: Runtime, ref: str) -> Assertion:
     return row
 
 
-def revoke(db: Session, rt: Runtime, *, ref: str, reason: str, actor: User | None, now: datetime) -> Assertion:
+def revoke(
+    db: Session, rt: Runtime, *, ref: str, reason: str, actor: User | None, now: datetime
+) -> Assertion:
     """Revoke a badge with a reason: its URL then answers 410 and it joins the revocation list."""
     reason = (reason or "").strip()
     if not reason:

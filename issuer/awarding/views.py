@@ -65,7 +65,9 @@ def _session_choices(learner_id: int) -> list:
         .order_by(GameSession.held_on.desc())
         .limit(20)
     )
-    return [choice("", _("Aucune"))] + [choice(str(s.id), f"{short_date(s.held_on)} — {s.title}") for s in rows]
+    return [choice("", _("Aucune"))] + [
+        choice(str(s.id), f"{short_date(s.held_on)} — {s.title}") for s in rows
+    ]
 
 
 def award_form(skill_id: str, sessions: list, formdata=None) -> AwardForm:
@@ -75,25 +77,37 @@ def award_form(skill_id: str, sessions: list, formdata=None) -> AwardForm:
     return form
 
 
-def _render_learner(learner: Learner, *, failed: AwardForm | None = None, failed_skill: str = "",
-                    status: int = 200):
+def _render_learner(
+    learner: Learner, *, failed: AwardForm | None = None, failed_skill: str = "", status: int = 200
+):
     rt, dbs = runtime(), db.session()
     earned = awarding.earned_skills(dbs, learner.id)
     tree = rt.tree
     states = tree.status(earned)
     sessions = _session_choices(learner.id)  # one query for the page, shared by every form
     forms = {
-        skill.id: (failed if skill.id == failed_skill and failed is not None else award_form(skill.id, sessions))
+        skill.id: (
+            failed if skill.id == failed_skill and failed is not None else award_form(skill.id, sessions)
+        )
         for skill in tree.skills
-        if states[skill.id].status == "unlocked" or skill.id == failed_skill
+        if states[skill.id].status == "unlocked"
+        or skill.id == failed_skill
         or (states[skill.id].status == "locked" and current_user.is_admin)
     }
-    badges = list(dbs.scalars(
-        select(Assertion).where(Assertion.learner_id == learner.id).order_by(Assertion.issued_on.desc())
-    ))
+    badges = list(
+        dbs.scalars(
+            select(Assertion).where(Assertion.learner_id == learner.id).order_by(Assertion.issued_on.desc())
+        )
+    )
     return render_template(
-        "awarding/learner.html", learner=learner, branches=tree_view(tree, states), forms=forms,
-        failed_skill=failed_skill, badges=badges, tree=tree, title=learner.display_name,
+        "awarding/learner.html",
+        learner=learner,
+        branches=tree_view(tree, states),
+        forms=forms,
+        failed_skill=failed_skill,
+        badges=badges,
+        tree=tree,
+        title=learner.display_name,
         portfolio_url=rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None,
         counts=_counts(states.values()),
     ), status
@@ -136,8 +150,15 @@ def award(learner_id: int, skill_id: str):
 
     def act(dbs):
         row = awarding.award(
-            dbs, runtime(), learner_id=found.id, skill_id=skill_id, actor=actor(), evidence=evidence,
-            now=utcnow(), override_reason=form.override_reason.data or None, session_id=form.session_id.data,
+            dbs,
+            runtime(),
+            learner_id=found.id,
+            skill_id=skill_id,
+            actor=actor(),
+            evidence=evidence,
+            now=utcnow(),
+            override_reason=form.override_reason.data or None,
+            session_id=form.session_id.data,
         )
         return {"uid": row.uid, "name": row.badge_class.name}
 
@@ -145,8 +166,10 @@ def award(learner_id: int, skill_id: str):
     if not outcome.ok:
         form.refuse(outcome.message)
         return _render_learner(found, failed=form, failed_skill=skill_id, status=outcome.error.status)
-    flash(_("Badge « %(name)s » délivré à %(who)s.", name=outcome.result["name"], who=found.display_name),
-          "success")
+    flash(
+        _("Badge « %(name)s » délivré à %(who)s.", name=outcome.result["name"], who=found.display_name),
+        "success",
+    )
     return redirect(url_for("mediator.learner", learner_id=found.id, _anchor=f"skill-{skill_id}"))
 
 
@@ -163,13 +186,20 @@ def revoke(learner_id: int, uid: str):
     found = learners.get(db.session(), learner_id)
     badge = _own_badge(found.id, uid)
     form = RevokeForm()
-    sent = submit(form, lambda dbs: {"uid": awarding.revoke(
-        dbs, runtime(), ref=badge.uid, reason=form.reason.data, actor=actor(), now=utcnow()).uid})
+    sent = submit(
+        form,
+        lambda dbs: {
+            "uid": awarding.revoke(
+                dbs, runtime(), ref=badge.uid, reason=form.reason.data, actor=actor(), now=utcnow()
+            ).uid
+        },
+    )
     if sent.done:
         flash(_("Badge « %(name)s » révoqué.", name=badge.badge_class.name), "success")
         return redirect(url_for("mediator.learner", learner_id=found.id))
-    return render_template("awarding/revoke.html", learner=found, badge=badge, form=form,
-                           title=_("Révoquer un badge")), sent.status
+    return render_template(
+        "awarding/revoke.html", learner=found, badge=badge, form=form, title=_("Révoquer un badge")
+    ), sent.status
 
 
 BLUEPRINTS = (bp,)

@@ -13,9 +13,15 @@ from . import printing as cahier_print
 
 @click.command("cahier")
 @click.argument("learner_id", type=int, required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Fichier PDF à écrire (par défaut : le nom proposé, dans le dossier courant).")
-@click.option("--seance", "session_id", type=int, help="Imprimer les cahiers de tous les participants d'une séance.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Fichier PDF à écrire (par défaut : le nom proposé, dans le dossier courant).",
+)
+@click.option(
+    "--seance", "session_id", type=int, help="Imprimer les cahiers de tous les participants d'une séance."
+)
 @palier_command
 def cahier(learner_id: int | None, output: Path | None, session_id: int | None) -> None:
     """Imprime le cahier des Open Badges d'un·e jeune (LEARNER_ID) ou d'une séance (--seance) en PDF."""

@@ -95,8 +95,9 @@ def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
     )
 
 
-def gather(db: Session, rt: Runtime, config: dict, profile: IssuerProfile, learner: Learner,
-           now: datetime) -> Cahier:
+def gather(
+    db: Session, rt: Runtime, config: dict, profile: IssuerProfile, learner: Learner, now: datetime
+) -> Cahier:
     """Collect one learner's cahier; refuses, in French, a cahier too large to print at once."""
     zone = dates.zone_of(config)
     rows = live_assertions(db, learner.id)
@@ -147,8 +148,9 @@ def _period(moments: list[datetime], zone: tzinfo) -> str:
     return f"le {first}" if first == last else f"du {first} au {last}"
 
 
-def _entry(rt: Runtime, tree: SkillTree, row: Assertion, profile: IssuerProfile, zone: tzinfo,
-           now: datetime) -> BadgeEntry:
+def _entry(
+    rt: Runtime, tree: SkillTree, row: Assertion, profile: IssuerProfile, zone: tzinfo, now: datetime
+) -> BadgeEntry:
     """One badge block, from the BadgeClass version it was issued with (its words then, not now)."""
     version = row.badge_class
     doc = version.data
@@ -197,7 +199,11 @@ def _alignments(doc: dict) -> list[AlignmentLine]:
     if isinstance(found, dict):
         found = [found]
     return [
-        AlignmentLine(str(a.get("targetFramework") or ""), str(a.get("targetCode") or ""),
-                      str(a.get("targetName") or ""))
-        for a in found if isinstance(a, dict)
+        AlignmentLine(
+            str(a.get("targetFramework") or ""),
+            str(a.get("targetCode") or ""),
+            str(a.get("targetName") or ""),
+        )
+        for a in found
+        if isinstance(a, dict)
     ]

@@ -91,8 +91,13 @@ def static_path(url: str) -> Path | None:
 
 
 def _mime(path: Path) -> str:
-    return {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
-            ".woff2": "font/woff2", ".ttf": "font/ttf"}.get(path.suffix.lower(), "application/octet-stream")
+    return {
+        ".css": "text/css",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+        ".woff2": "font/woff2",
+        ".ttf": "font/ttf",
+    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 def render_in_process(documents: list[str]) -> Rendered:
@@ -132,8 +137,13 @@ def _context():
     return ctx
 
 
-def render(documents: list[str], *, timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY,
-           concurrency: int = DEFAULT_CONCURRENCY) -> Rendered:
+def render(
+    documents: list[str],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory: int = DEFAULT_MEMORY,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> Rendered:
     """Render in a child process; a child over ``timeout`` seconds is killed and ``PdfTimeout`` raised."""
     if not documents:
         raise ValueError("aucun document à rendre")

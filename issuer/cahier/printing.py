@@ -37,8 +37,9 @@ class PrintedPdf:
 @cache
 def _templates() -> Environment:
     # The cahier's own environment, independent of any web request: everything it prints is escaped.
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
-                       auto_reload=False)
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True), auto_reload=False
+    )
 
 
 def html(cahier: Cahier) -> str:

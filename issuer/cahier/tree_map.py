@@ -64,8 +64,17 @@ def tree_map(tree: SkillTree, earned: Mapping[str, EarnedMark]) -> TreeMap:
         if ground != PAPER:
             rows.append(_rect(0, y, WIDTH, height, ground))
         rows.append(f'<rect x="0" y="{y:.2f}" width="1.6" height="{height:.2f}" fill="{colour}"/>')
-        rows.append(_text_lines(GUTTER - 33, y + height / 2, _wrap(branch.name, GUTTER - 5, 3.0, 3), 3.0,
-                                anchor="start", weight="bold", fill=INK))
+        rows.append(
+            _text_lines(
+                GUTTER - 33,
+                y + height / 2,
+                _wrap(branch.name, GUTTER - 5, 3.0, 3),
+                3.0,
+                anchor="start",
+                weight="bold",
+                fill=INK,
+            )
+        )
         for col, tier in enumerate(tiers):
             for slot, skill in enumerate(cells[tier]):
                 cx = GUTTER + (col + 0.5) * col_w
@@ -138,15 +147,23 @@ def _edges(tree: SkillTree, nodes: dict[str, _Node], states) -> Iterator[str]:
 def _tier_titles(tiers: list[int], col_w: float) -> Iterator[str]:
     for col, tier in enumerate(tiers):
         cx = GUTTER + (col + 0.5) * col_w
-        yield (f'<text x="{cx:.2f}" y="{HEADER - 3:.2f}" font-size="{SMALL + 0.5}" text-anchor="middle" '
-               f'font-weight="bold" fill="{MUTED}" letter-spacing="0.3">PALIER {tier}</text>')
+        yield (
+            f'<text x="{cx:.2f}" y="{HEADER - 3:.2f}" font-size="{SMALL + 0.5}" text-anchor="middle" '
+            f'font-weight="bold" fill="{MUTED}" letter-spacing="0.3">PALIER {tier}</text>'
+        )
 
 
 def _hexagon(cx: float, cy: float, r: float) -> str:
     # Pointy-top hexagon: the "level" shape of many game skill trees.
     h = r * 0.866
-    points = [(cx, cy - r), (cx + h, cy - r / 2), (cx + h, cy + r / 2), (cx, cy + r),
-              (cx - h, cy + r / 2), (cx - h, cy - r / 2)]
+    points = [
+        (cx, cy - r),
+        (cx + h, cy - r / 2),
+        (cx + h, cy + r / 2),
+        (cx, cy + r),
+        (cx - h, cy + r / 2),
+        (cx - h, cy - r / 2),
+    ]
     return " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
 
 
@@ -154,18 +171,24 @@ def _node(node: _Node, status: str, name: str, date: str | None, col_w: float) -
     cx, cy, colour = node.x, node.y, node.colour
     shape = _hexagon(cx, cy, RADIUS)
     if status == "earned":
-        body = (f'<polygon points="{shape}" fill="{colour}" stroke="{INK}" stroke-width="0.35"/>'
-                f'<path d="M{cx - 2.6:.2f},{cy + 0.1:.2f} l1.8,1.9 l3.6,-4" fill="none" stroke="{PAPER}" '
-                f'stroke-width="1.1" stroke-linecap="round" stroke-linejoin="round"/>')
+        body = (
+            f'<polygon points="{shape}" fill="{colour}" stroke="{INK}" stroke-width="0.35"/>'
+            f'<path d="M{cx - 2.6:.2f},{cy + 0.1:.2f} l1.8,1.9 l3.6,-4" fill="none" stroke="{PAPER}" '
+            f'stroke-width="1.1" stroke-linecap="round" stroke-linejoin="round"/>'
+        )
         fill, weight = INK, "bold"
     elif status == "unlocked":
-        body = (f'<polygon points="{shape}" fill="{PAPER}" stroke="{colour}" stroke-width="0.9"/>'
-                f'<polygon points="{_hexagon(cx, cy, RADIUS - 2.1)}" fill="none" stroke="{colour}" '
-                f'stroke-width="0.3"/>')
+        body = (
+            f'<polygon points="{shape}" fill="{PAPER}" stroke="{colour}" stroke-width="0.9"/>'
+            f'<polygon points="{_hexagon(cx, cy, RADIUS - 2.1)}" fill="none" stroke="{colour}" '
+            f'stroke-width="0.3"/>'
+        )
         fill, weight = INK, "normal"
     else:
-        body = (f'<polygon points="{shape}" fill="#eef0f3" stroke="{MUTED}" stroke-width="0.45" '
-                f'stroke-dasharray="1.2 0.9"/>' + _padlock(cx, cy))
+        body = (
+            f'<polygon points="{shape}" fill="#eef0f3" stroke="{MUTED}" stroke-width="0.45" '
+            f'stroke-dasharray="1.2 0.9"/>' + _padlock(cx, cy)
+        )
         fill, weight = MUTED, "normal"
     lines = _wrap(name, col_w - 4, LABEL)
     label_y = cy + RADIUS + 3.6
@@ -173,27 +196,43 @@ def _node(node: _Node, status: str, name: str, date: str | None, col_w: float) -
     # A patch of the row's own colour under the name: links pass behind names, never through them.
     wide = max([len(line) * LABEL * 0.58 for line in lines] + [len(date or "") * SMALL * 0.6]) + 1.6
     bottom = date_y + 0.8 if date else label_y + (len(lines) - 1) * LABEL * 1.2 + 0.9
-    out = [body, _rect(cx - wide / 2, label_y - LABEL, wide, bottom - label_y + LABEL, node.ground),
-           _text_lines(cx, label_y, lines, LABEL, anchor="middle", weight=weight, fill=fill, top=True)]
+    out = [
+        body,
+        _rect(cx - wide / 2, label_y - LABEL, wide, bottom - label_y + LABEL, node.ground),
+        _text_lines(cx, label_y, lines, LABEL, anchor="middle", weight=weight, fill=fill, top=True),
+    ]
     if date:
-        out.append(f'<text x="{cx:.2f}" y="{date_y:.2f}" font-size="{SMALL}" text-anchor="middle" '
-                   f'fill="{MUTED}">{escape(date)}</text>')
+        out.append(
+            f'<text x="{cx:.2f}" y="{date_y:.2f}" font-size="{SMALL}" text-anchor="middle" '
+            f'fill="{MUTED}">{escape(date)}</text>'
+        )
     return "".join(out)
 
 
 def _padlock(cx: float, cy: float) -> str:
     # Drawn, not a font glyph: DejaVu has no padlock and the map must not depend on emoji fonts.
-    return (f'<path d="M{cx - 1.3:.2f},{cy - 0.4:.2f} v-1.2 a1.3,1.3 0 0 1 2.6,0 v1.2" fill="none" '
-            f'stroke="{MUTED}" stroke-width="0.55"/>'
-            f'<rect x="{cx - 2:.2f}" y="{cy - 0.5:.2f}" width="4" height="3.1" rx="0.4" fill="{MUTED}"/>')
+    return (
+        f'<path d="M{cx - 1.3:.2f},{cy - 0.4:.2f} v-1.2 a1.3,1.3 0 0 1 2.6,0 v1.2" fill="none" '
+        f'stroke="{MUTED}" stroke-width="0.55"/>'
+        f'<rect x="{cx - 2:.2f}" y="{cy - 0.5:.2f}" width="4" height="3.1" rx="0.4" fill="{MUTED}"/>'
+    )
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
     return f'<rect x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" fill="{fill}"/>'
 
 
-def _text_lines(x: float, y: float, lines: list[str], size: float, *, anchor: str, weight: str,
-                fill: str, top: bool = False) -> str:
+def _text_lines(
+    x: float,
+    y: float,
+    lines: list[str],
+    size: float,
+    *,
+    anchor: str,
+    weight: str,
+    fill: str,
+    top: bool = False,
+) -> str:
     """Lines of text, centred on ``y`` (or starting at ``y`` when ``top``); every line escaped."""
     step = size * 1.2
     first = y if top else y - (len(lines) - 1) * step / 2 + size * 0.35
@@ -215,7 +254,7 @@ def _wrap(text: str, width_mm: float, size: float, max_lines: int = 2) -> list[s
                 lines.append(current)
                 current = ""
             lines.append(word[: limit - 1] + "-")
-            word = word[limit - 1:]
+            word = word[limit - 1 :]
         candidate = f"{current} {word}".strip()
         if len(candidate) <= limit:
             current = candidate
@@ -228,8 +267,6 @@ def _wrap(text: str, width_mm: float, size: float, max_lines: int = 2) -> list[s
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: limit - 1].rstrip() + "…"
     return lines or [""]
-
-
 
 
 def progress_emblem(tree: SkillTree, earned: set[str] | frozenset[str]) -> str:
@@ -250,33 +287,49 @@ def progress_emblem(tree: SkillTree, earned: set[str] | frozenset[str]) -> str:
             if skill.id in earned:
                 cells.append(f'<polygon points="{_hexagon(cx, cy, r)}" fill="{colour}"/>')
             else:
-                cells.append(f'<polygon points="{_hexagon(cx, cy, r - 0.4)}" fill="none" '
-                             f'stroke="{colour}" stroke-width="0.5" stroke-opacity="0.55"/>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.2f}mm" height="{height:.2f}mm" '
-            f'viewBox="0 0 {width:.2f} {height:.2f}">{"".join(cells)}</svg>')
+                cells.append(
+                    f'<polygon points="{_hexagon(cx, cy, r - 0.4)}" fill="none" '
+                    f'stroke="{colour}" stroke-width="0.5" stroke-opacity="0.55"/>'
+                )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.2f}mm" height="{height:.2f}mm" '
+        f'viewBox="0 0 {width:.2f} {height:.2f}">{"".join(cells)}</svg>'
+    )
 
 
 def legend() -> str:
     """The map's legend, drawn with the same marks as the map so that it reads in black and white."""
     blue = "#3d5a80"
     items = [
-        (f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="{blue}" stroke="{INK}" stroke-width="0.3"/>'
-         f'<path d="M2.6,4.1 l1,1.1 l2,-2.3" fill="none" stroke="{PAPER}" stroke-width="0.7" '
-         f'stroke-linecap="round" stroke-linejoin="round"/>', "Badge obtenu (avec sa date)"),
-        (f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="{PAPER}" stroke="{blue}" stroke-width="0.6"/>',
-         "Accessible : prérequis réunis"),
-        (f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="#eef0f3" stroke="{MUTED}" stroke-width="0.35" '
-         f'stroke-dasharray="0.9 0.7"/><path d="M3.3,4 v-0.7 a0.7,0.7 0 0 1 1.4,0 v0.7" fill="none" '
-         f'stroke="{MUTED}" stroke-width="0.35"/><rect x="2.9" y="3.9" width="2.2" height="1.7" '
-         f'fill="{MUTED}"/>', "Verrouillé"),
+        (
+            f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="{blue}" stroke="{INK}" stroke-width="0.3"/>'
+            f'<path d="M2.6,4.1 l1,1.1 l2,-2.3" fill="none" stroke="{PAPER}" stroke-width="0.7" '
+            f'stroke-linecap="round" stroke-linejoin="round"/>',
+            "Badge obtenu (avec sa date)",
+        ),
+        (
+            f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="{PAPER}" stroke="{blue}" stroke-width="0.6"/>',
+            "Accessible : prérequis réunis",
+        ),
+        (
+            f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="#eef0f3" stroke="{MUTED}" stroke-width="0.35" '
+            f'stroke-dasharray="0.9 0.7"/><path d="M3.3,4 v-0.7 a0.7,0.7 0 0 1 1.4,0 v0.7" fill="none" '
+            f'stroke="{MUTED}" stroke-width="0.35"/><rect x="2.9" y="3.9" width="2.2" height="1.7" '
+            f'fill="{MUTED}"/>',
+            "Verrouillé",
+        ),
         (f'<path d="M0.5,4 H7.5" stroke="{INK}" stroke-width="0.5"/>', "Prérequis"),
-        (f'<path d="M0.5,4 H7.5" stroke="{INK}" stroke-width="0.5" stroke-dasharray="0.9 1.1"/>',
-         "Un prérequis au choix"),
+        (
+            f'<path d="M0.5,4 H7.5" stroke="{INK}" stroke-width="0.5" stroke-dasharray="0.9 1.1"/>',
+            "Un prérequis au choix",
+        ),
     ]
     x, out = 0.0, []
     for mark, text in items:
         out.append(f'<g transform="translate({x:.2f},0)">{mark}</g>')
         out.append(f'<text x="{x + 9.5:.2f}" y="5" font-size="2.6" fill="{INK}">{escape(text)}</text>')
         x += 11 + len(text) * 2.6 * 0.55 + 4
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{x:.2f}mm" height="8mm" viewBox="0 0 {x:.2f} 8" '
-            f'font-family="DejaVu Sans, sans-serif">{"".join(out)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{x:.2f}mm" height="8mm" viewBox="0 0 {x:.2f} 8" '
+        f'font-family="DejaVu Sans, sans-serif">{"".join(out)}</svg>'
+    )

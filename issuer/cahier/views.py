@@ -27,7 +27,9 @@ def _pdf(printed: cahier_print.PrintedPdf) -> Response:
 @staff_required
 def learner(learner_id: int) -> Response:
     """A young person's cahier, for the mediator to print or hand over."""
-    return _pdf(cahier_print.learner_cahier(db.session(), runtime(), current_app.config, learner_id, utcnow()))
+    return _pdf(
+        cahier_print.learner_cahier(db.session(), runtime(), current_app.config, learner_id, utcnow())
+    )
 
 
 @bp.get("/p/<token>/cahier.pdf")
@@ -40,7 +42,9 @@ def portfolio(token: str) -> Response:
 @staff_required
 def session(session_id: int) -> Response:
     """Every participant's cahier of a game session, in one PDF to print at once."""
-    return _pdf(cahier_print.session_cahiers(db.session(), runtime(), current_app.config, session_id, utcnow()))
+    return _pdf(
+        cahier_print.session_cahiers(db.session(), runtime(), current_app.config, session_id, utcnow())
+    )
 
 
 BLUEPRINTS = (bp,)

@@ -28,21 +28,46 @@ def check_command(path: str | None, as_json: bool) -> None:
         loaded = skilltree.load_tree(target)
     except SkillTreeError as exc:
         if as_json:
-            click.echo(json.dumps({"file": target, "valid": False, "problems": [p.as_dict() for p in exc.problems]}, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {"file": target, "valid": False, "problems": [p.as_dict() for p in exc.problems]},
+                    ensure_ascii=False,
+                )
+            )
         else:
             _print_problems(exc)
         raise SystemExit(1) from None
     except Exception as exc:  # noqa: BLE001 - the promise is « never a traceback » for any file
         _fail(f"{target} : lecture impossible ({type(exc).__name__}).")
     if as_json:
-        click.echo(json.dumps({"file": target, "valid": True, "problems": [], "branches": len(loaded.branches), "skills": len(loaded.skills), "digest": loaded.digest}, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "file": target,
+                    "valid": True,
+                    "problems": [],
+                    "branches": len(loaded.branches),
+                    "skills": len(loaded.skills),
+                    "digest": loaded.digest,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
-        click.echo(f"Arbre valide : {_count(len(loaded.branches), 'branche')}, {_count(len(loaded.skills), 'compétence')}.")
+        click.echo(
+            f"Arbre valide : {_count(len(loaded.branches), 'branche')}, {_count(len(loaded.skills), 'compétence')}."
+        )
 
 
 @tree.command("show")
 @click.argument("path", required=False)
-@click.option("--earned", "earned", multiple=True, metavar="ID", help="Compétence obtenue (répétable) : affiche alors l'état de chaque compétence.")
+@click.option(
+    "--earned",
+    "earned",
+    multiple=True,
+    metavar="ID",
+    help="Compétence obtenue (répétable) : affiche alors l'état de chaque compétence.",
+)
 def show_command(path: str | None, earned: tuple[str, ...]) -> None:
     """Affiche l'arbre par branche et par niveau, avec les prérequis."""
     target = path or _configured_path()
@@ -61,7 +86,9 @@ def render(loaded: SkillTree, earned: tuple[str, ...] | None = None) -> list[str
     """The tree as indented French text, with each skill's state when ``earned`` is given."""
     states = loaded.status(earned) if earned is not None else {}
     quoted = lambda skill_id: f"« {loaded.display_name(skill_id)} »"  # noqa: E731
-    lines = [f"{loaded.name} — {_count(len(loaded.branches), 'branche')}, {_count(len(loaded.skills), 'compétence')}"]
+    lines = [
+        f"{loaded.name} — {_count(len(loaded.branches), 'branche')}, {_count(len(loaded.skills), 'compétence')}"
+    ]
     for branch in loaded.branches:
         lines += ["", f"{branch.name} ({branch.id}) {branch.colour}"]
         tier = None
@@ -97,7 +124,9 @@ def _configured_path() -> str:
             app = create_app()
         return str(app.config["SKILLTREE"])
     except Exception as exc:  # noqa: BLE001 - a broken configuration is reported, not dumped
-        _fail(f"impossible de lire la configuration de Palier pour trouver l'arbre ({exc}). Indiquez le fichier : palier tree check CHEMIN")
+        _fail(
+            f"impossible de lire la configuration de Palier pour trouver l'arbre ({exc}). Indiquez le fichier : palier tree check CHEMIN"
+        )
 
 
 def _print_problems(exc: SkillTreeError) -> None:

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..awarding.badgeclasses import current_version
-from ..awarding.service import Evidence, check_awardable, check_evidence, mint_assertion, sign_minted, signing_key
+from ..awarding.service import (
+    Evidence,
+    check_awardable,
+    check_evidence,
+    mint_assertion,
+    sign_minted,
+    signing_key,
+)
 from ..errors import Code, PalierError, Refused
 from ..models import Assertion, BulkRequest, Learner, User
 from ..runtime import Runtime
@@ -106,7 +113,9 @@ def _resolve_learners(db: Session, rows: list[BulkRow]) -> dict[str, Learner | P
         for learner in db.scalars(select(Learner).where(Learner.display_name.in_(names), live)):
             by_name.setdefault(learner.display_name, []).append(learner)
         for name, people in by_name.items():
-            found[name] = people[0] if len(people) == 1 else Refused(Code.LEARNER_AMBIGUOUS_IN_ROW, ref=name[:60])
+            found[name] = (
+                people[0] if len(people) == 1 else Refused(Code.LEARNER_AMBIGUOUS_IN_ROW, ref=name[:60])
+            )
     for ref in refs:
         found.setdefault(ref, Refused(Code.LEARNER_UNKNOWN_IN_ROW, ref=ref[:60]))
     return found
@@ -190,29 +199,56 @@ def bulk_award(
 
     key = signing_key(db, rt)
     classes = {skill: current_version(db, rt, skill, now) for skill in {row.skill_id for row, _, _ in plan}}
-    values = sign_minted(rt, key, [
-        mint_assertion(rt, learner=learner, badge_class=classes[row.skill_id], key=key,
-                       evidence=evidence, now=now, actor=actor, session_id=session_id)
-        for row, learner, evidence in plan
-    ])
+    values = sign_minted(
+        rt,
+        key,
+        [
+            mint_assertion(
+                rt,
+                learner=learner,
+                badge_class=classes[row.skill_id],
+                key=key,
+                evidence=evidence,
+                now=now,
+                actor=actor,
+                session_id=session_id,
+            )
+            for row, learner, evidence in plan
+        ],
+    )
     # One multi-row INSERT, not an ORM object per badge: the unit of work was a third of the non-signing time.
     if values:  # an empty list would be read as one row of defaults
         db.execute(insert(Assertion), values)
     # The audit lines too: one INSERT rather than an ORM object each (about 90 µs a badge, measured).
-    audit.record_many(db, [
-        audit.values(actor, "award", value["uid"], now, skill=row.skill_id, learner=learner.id, bulk=token)
-        for (row, learner, _), value in zip(plan, values)
-    ])
+    audit.record_many(
+        db,
+        [
+            audit.values(
+                actor, "award", value["uid"], now, skill=row.skill_id, learner=learner.id, bulk=token
+            )
+            for (row, learner, _), value in zip(plan, values)
+        ],
+    )
     db.add(BulkRequest(token=token, created_at=now, report=report.to_json()))
     db.flush()
     return report
 
 
 _COLUMNS = {
-    "apprenant": "learner", "jeune": "learner", "identifiant": "learner", "pseudo": "learner", "learner": "learner",
-    "competence": "skill", "compétence": "skill", "badge": "skill", "skill": "skill",
-    "observation": "narrative", "preuve": "narrative", "evidence": "narrative",
-    "lien": "url", "url": "url",
+    "apprenant": "learner",
+    "jeune": "learner",
+    "identifiant": "learner",
+    "pseudo": "learner",
+    "learner": "learner",
+    "competence": "skill",
+    "compétence": "skill",
+    "badge": "skill",
+    "skill": "skill",
+    "observation": "narrative",
+    "preuve": "narrative",
+    "evidence": "narrative",
+    "lien": "url",
+    "url": "url",
 }
 
 
@@ -236,8 +272,11 @@ def parse_csv(data: bytes) -> list[BulkRow]:
     except (StopIteration, csv.Error):
         raise Refused(Code.CSV_EMPTY) from None
     columns = {_COLUMNS[h]: i for i, h in enumerate(header) if h in _COLUMNS}
-    missing = [label for key, label in (("learner", "jeune"), ("skill", "competence"), ("narrative", "observation"))
-               if key not in columns]
+    missing = [
+        label
+        for key, label in (("learner", "jeune"), ("skill", "competence"), ("narrative", "observation"))
+        if key not in columns
+    ]
     if missing:
         raise Refused(Code.CSV_MISSING_COLUMNS, missing=", ".join(missing))
     rows: list[BulkRow] = []
@@ -247,8 +286,14 @@ def parse_csv(data: bytes) -> list[BulkRow]:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise Refused(Code.CSV_TOO_MANY_ROWS, max=MAX_ROWS)
-            cell = lambda key: record[columns[key]].strip() if key in columns and columns[key] < len(record) else ""
-            rows.append(BulkRow(reader.line_num, cell("learner"), cell("skill"), cell("narrative"), cell("url") or None))
+            cell = lambda key: (
+                record[columns[key]].strip() if key in columns and columns[key] < len(record) else ""
+            )
+            rows.append(
+                BulkRow(
+                    reader.line_num, cell("learner"), cell("skill"), cell("narrative"), cell("url") or None
+                )
+            )
     except csv.Error as exc:
         raise Refused(Code.CSV_BAD_LINE, line=reader.line_num, detail=str(exc)[:200]) from None
     if not rows:

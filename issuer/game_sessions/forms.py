@@ -13,33 +13,49 @@ class SessionForm(PalierForm):
     """A game session or event."""
 
     title = StringField(
-        _l("Titre"), filters=[strip],
-        validators=[DataRequired(_l("Donnez un titre à la séance.")),
-                    Length(max=160, message=_l("160 caractères au plus."))],
+        _l("Titre"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Donnez un titre à la séance.")),
+            Length(max=160, message=_l("160 caractères au plus.")),
+        ],
     )
     held_on = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide (jj/mm/aaaa)."))])
-    place = StringField(_l("Lieu (facultatif)"), filters=[strip],
-                        validators=[Length(max=160, message=_l("160 caractères au plus."))])
-    game = StringField(_l("Jeu (facultatif)"), filters=[strip],
-                       validators=[Length(max=160, message=_l("160 caractères au plus."))])
+    place = StringField(
+        _l("Lieu (facultatif)"),
+        filters=[strip],
+        validators=[Length(max=160, message=_l("160 caractères au plus."))],
+    )
+    game = StringField(
+        _l("Jeu (facultatif)"),
+        filters=[strip],
+        validators=[Length(max=160, message=_l("160 caractères au plus."))],
+    )
     participants = SelectMultipleField(_l("Participant·es"), coerce=int, validate_choice=True)
 
 
 class BulkAwardForm(PalierForm):
     """One badge for several participants at once, with one shared observation."""
 
-    skill_id = SelectField(_l("Badge à délivrer"), validate_choice=False, validators=[DataRequired(_l("Choisissez un badge."))])
+    skill_id = SelectField(
+        _l("Badge à délivrer"), validate_choice=False, validators=[DataRequired(_l("Choisissez un badge."))]
+    )
     learners = SelectMultipleField(
-        _l("Participant·es qui l'obtiennent"), coerce=int,
+        _l("Participant·es qui l'obtiennent"),
+        coerce=int,
         validators=[DataRequired(_l("Cochez au moins un·e participant·e."))],
     )
     narrative = TextAreaField(
-        _l("Ce que vous avez observé"), filters=[strip],
-        validators=[DataRequired(_l("Décrivez ce que vous avez observé : c'est la preuve du badge.")),
-                    Length(max=4000, message=_l("4000 caractères au plus."))],
+        _l("Ce que vous avez observé"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Décrivez ce que vous avez observé : c'est la preuve du badge.")),
+            Length(max=4000, message=_l("4000 caractères au plus.")),
+        ],
     )
     url = StringField(
-        _l("Lien vers une preuve (facultatif)"), filters=[strip],
+        _l("Lien vers une preuve (facultatif)"),
+        filters=[strip],
         validators=[Optional(), Length(max=500, message=_l("500 caractères au plus."))],
         render_kw={"inputmode": "url", "placeholder": "https://", "autocapitalize": "none"},
     )
@@ -48,6 +64,8 @@ class BulkAwardForm(PalierForm):
 class CsvImportForm(PalierForm):
     """A tournament's results as a CSV file (columns jeune;competence;observation;lien)."""
 
-    file = FileField(_l("Fichier CSV des résultats"),
-                     validators=[FileRequired(_l("Choisissez un fichier CSV."))],
-                     render_kw={"accept": ".csv,text/csv"})
+    file = FileField(
+        _l("Fichier CSV des résultats"),
+        validators=[FileRequired(_l("Choisissez un fichier CSV."))],
+        render_kw={"accept": ".csv,text/csv"},
+    )

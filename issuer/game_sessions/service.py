@@ -18,8 +18,15 @@ def held_on(day: date) -> datetime:
 
 
 def create_session(
-    db: Session, *, title: str, day: date, place: str, game: str, participant_ids: list[int],
-    actor: User | None, now: datetime,
+    db: Session,
+    *,
+    title: str,
+    day: date,
+    place: str,
+    game: str,
+    participant_ids: list[int],
+    actor: User | None,
+    now: datetime,
 ) -> GameSession:
     """Record a game session with its participants."""
     title = (title or "").strip()
@@ -28,12 +35,21 @@ def create_session(
     if len(title) > 160 or len(place or "") > 160 or len(game or "") > 160:
         raise Refused(Code.SESSION_FIELDS_TOO_LONG)
     wanted = set(participant_ids)
-    people = list(db.scalars(select(Learner).where(
-        Learner.id.in_(wanted), Learner.erased_at.is_(None)))) if wanted else []
+    people = (
+        list(db.scalars(select(Learner).where(Learner.id.in_(wanted), Learner.erased_at.is_(None))))
+        if wanted
+        else []
+    )
     if len(people) != len(wanted):
         raise Refused(Code.PARTICIPANT_GONE)
-    row = GameSession(title=title, held_on=held_on(day), place=(place or "").strip(), game=(game or "").strip(),
-                      created_by_id=actor.id if actor else None, created_at=now)
+    row = GameSession(
+        title=title,
+        held_on=held_on(day),
+        place=(place or "").strip(),
+        game=(game or "").strip(),
+        created_by_id=actor.id if actor else None,
+        created_at=now,
+    )
     row.participants = people
     db.add(row)
     db.flush()

@@ -22,9 +22,11 @@ LISTED = 100
 
 
 def _live_learners(dbs) -> list[Learner]:
-    return list(dbs.scalars(
-        select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
-    ))
+    return list(
+        dbs.scalars(
+            select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
+        )
+    )
 
 
 def _get(session_id: int) -> GameSession:
@@ -34,8 +36,13 @@ def _get(session_id: int) -> GameSession:
 def _skill_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     """The tree's skills grouped by branch, for a select with one optgroup per branch."""
     tree = runtime().tree
-    return [(b.name, [(s.id, _("%(name)s (niveau %(tier)s)", name=s.name, tier=s.tier))
-                      for s in tree.skills_of(b.id)]) for b in tree.branches]
+    return [
+        (
+            b.name,
+            [(s.id, _("%(name)s (niveau %(tier)s)", name=s.name, tier=s.tier)) for s in tree.skills_of(b.id)],
+        )
+        for b in tree.branches
+    ]
 
 
 def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: CsvImportForm | None = None):
@@ -48,9 +55,17 @@ def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: 
 
 def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, status=200):
     bulk_form, csv_form, live = _forms(game, bulk_form, csv_form)
-    return render_template("game_sessions/session.html", game=game, participants=live, bulk_form=bulk_form,
-                           skill_groups=_skill_groups(), skill_name=runtime().tree.display_name,
-                           csv_form=csv_form, report=report, title=game.title), status
+    return render_template(
+        "game_sessions/session.html",
+        game=game,
+        participants=live,
+        bulk_form=bulk_form,
+        skill_groups=_skill_groups(),
+        skill_name=runtime().tree.display_name,
+        csv_form=csv_form,
+        report=report,
+        title=game.title,
+    ), status
 
 
 @bp.before_request
@@ -62,7 +77,8 @@ def _staff_only():
 def index():
     """Sessions and events, latest first."""
     rows = db.session().scalars(
-        select(GameSession).order_by(GameSession.held_on.desc(), GameSession.id.desc()).limit(LISTED))
+        select(GameSession).order_by(GameSession.held_on.desc(), GameSession.id.desc()).limit(LISTED)
+    )
     return render_template("game_sessions/sessions.html", sessions=list(rows), title=_("Séances"))
 
 
@@ -74,13 +90,27 @@ def create():
     form.participants.choices = [choice(p.id, p.display_name) for p in _live_learners(dbs)]
     if request.method == "GET" and form.held_on.data is None:
         form.held_on.data = local_today()
-    sent = submit(form, lambda s: {"id": sessions.create_session(
-        s, title=form.title.data, day=form.held_on.data, place=form.place.data, game=form.game.data,
-        participant_ids=form.participants.data or [], actor=actor(), now=utcnow()).id})
+    sent = submit(
+        form,
+        lambda s: {
+            "id": sessions.create_session(
+                s,
+                title=form.title.data,
+                day=form.held_on.data,
+                place=form.place.data,
+                game=form.game.data,
+                participant_ids=form.participants.data or [],
+                actor=actor(),
+                now=utcnow(),
+            ).id
+        },
+    )
     if sent.done:
         flash(_("Séance enregistrée."), "success")
         return redirect(url_for("sessions.show", session_id=sent.result["id"]))
-    return render_template("game_sessions/session_form.html", form=form, title=_("Nouvelle séance")), sent.status
+    return render_template(
+        "game_sessions/session_form.html", form=form, title=_("Nouvelle séance")
+    ), sent.status
 
 
 @bp.get("/<id:session_id>")
@@ -94,8 +124,16 @@ def _carry_out(game: GameSession, token: str, rows_of) -> tuple[object, object]:
     holder: dict = {}
 
     def act(dbs):
-        report = bulk.bulk_award(dbs, runtime(), rows=rows_of(), actor=actor(), now=utcnow(), token=token,
-                                 session_id=game.id, game=game.game)
+        report = bulk.bulk_award(
+            dbs,
+            runtime(),
+            rows=rows_of(),
+            actor=actor(),
+            now=utcnow(),
+            token=token,
+            session_id=game.id,
+            game=game.game,
+        )
         holder["report"] = report
         return {"token": token}
 
@@ -127,8 +165,10 @@ def award_many(session_id: int):
     form, _csv, _live = _forms(game, BulkAwardForm())
     if not form.validate_on_submit():
         return _render(game, bulk_form=form, status=400)
-    rows = [bulk.BulkRow(n, str(learner_id), form.skill_id.data, form.narrative.data, form.url.data or None)
-            for n, learner_id in enumerate(form.learners.data, start=1)]
+    rows = [
+        bulk.BulkRow(n, str(learner_id), form.skill_id.data, form.narrative.data, form.url.data or None)
+        for n, learner_id in enumerate(form.learners.data, start=1)
+    ]
     outcome, report = _carry_out(game, form.token.data, lambda: rows)
     return _after(game, form.token.data, outcome, report, "bulk_form", form)
 
@@ -159,8 +199,13 @@ def report(session_id: int, token: str):
     except (ValueError, TypeError):
         abort(404)
     result.replayed = False
-    return render_template("game_sessions/report.html", game=game, report=result, skill_name=runtime().tree.display_name,
-                           title=_("Rapport d'attribution"))
+    return render_template(
+        "game_sessions/report.html",
+        game=game,
+        report=result,
+        skill_name=runtime().tree.display_name,
+        title=_("Rapport d'attribution"),
+    )
 
 
 BLUEPRINTS = (bp,)

@@ -23,9 +23,21 @@ from ..models import Assertion, BadgeClassVersion, IssuerProfile, Learner, Signi
 from ..runtime import Runtime
 
 __all__ = [
-    "Hosted", "HostedAssertion", "LONG", "SHORT", "assertion_record", "badge_class",
-    "badge_image", "etag_of", "safe_id", "issuer_logo", "issuer_profile", "key", "profile",
-    "recipient", "revocations",
+    "Hosted",
+    "HostedAssertion",
+    "LONG",
+    "SHORT",
+    "assertion_record",
+    "badge_class",
+    "badge_image",
+    "etag_of",
+    "safe_id",
+    "issuer_logo",
+    "issuer_profile",
+    "key",
+    "profile",
+    "recipient",
+    "revocations",
 ]
 
 # Badge class versions, images and keys never change once published; the profile and the
@@ -111,15 +123,23 @@ def profile(db: Session, rt: Runtime, row: IssuerProfile, *, kid: str | None = N
     """
     if kid is None:
         # No active key (all retired by hand): name the newest, so recent badges keep an owner.
-        newest = rt.keys.active(db) or db.scalars(
-            select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc()).limit(1)).first()
+        newest = (
+            rt.keys.active(db)
+            or db.scalars(
+                select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.id.desc()).limit(1)
+            ).first()
+        )
         kids, ident = ([newest.kid] if newest else []), rt.urls.issuer
     else:
         kids, ident = [kid], rt.urls.issuer_for_key(kid)
     fields = dict(
-        id=ident, name=row.name, url=row.url, description=row.description or None,
+        id=ident,
+        name=row.name,
+        url=row.url,
+        description=row.description or None,
         image=logo_url(rt) if row.logo_png else None,
-        public_keys=[rt.urls.key(k) for k in kids], revocation_list=rt.urls.revocations,
+        public_keys=[rt.urls.key(k) for k in kids],
+        revocation_list=rt.urls.revocations,
     )
     try:
         doc = badges.issuer_profile(email=row.email or None, **fields)
@@ -144,8 +164,10 @@ def key(db: Session, rt: Runtime, kid: str) -> Hosted | None:
     pem = db.scalar(select(SigningKey.public_pem).where(SigningKey.kid == kid))
     if pem is None:
         return None
-    return _hosted(badges.cryptographic_key(id=rt.urls.key(kid), owner=rt.urls.issuer_for_key(kid),
-                                            public_pem=pem), KEY_AGE)
+    return _hosted(
+        badges.cryptographic_key(id=rt.urls.key(kid), owner=rt.urls.issuer_for_key(kid), public_pem=pem),
+        KEY_AGE,
+    )
 
 
 _revocation_lists: Bounded[Hosted] = Bounded(4)  # keyed by a stamp that changes with each revocation
@@ -154,8 +176,9 @@ _revocation_lists: Bounded[Hosted] = Bounded(4)  # keyed by a stamp that changes
 def revocations(db: Session, rt: Runtime) -> Hosted:
     """The RevocationList: every revoked assertion, hosted and signed alike (cached until the next one)."""
     count, latest = db.execute(
-        select(func.count(Assertion.id), func.max(Assertion.revoked_at))
-        .where(Assertion.revoked_at.is_not(None))
+        select(func.count(Assertion.id), func.max(Assertion.revoked_at)).where(
+            Assertion.revoked_at.is_not(None)
+        )
     ).one()
     # A revocation only ever adds rows (or moves the latest date): this stamp changes with each.
     stamp = (str(db.get_bind().url), rt.urls.base, count, latest)
@@ -164,10 +187,14 @@ def revocations(db: Session, rt: Runtime) -> Hosted:
         return cached
     rows = db.execute(
         select(Assertion.uid, Assertion.revocation_reason)
-        .where(Assertion.revoked_at.is_not(None)).order_by(Assertion.revoked_at, Assertion.id)
+        .where(Assertion.revoked_at.is_not(None))
+        .order_by(Assertion.revoked_at, Assertion.id)
     )
-    doc = badges.revocation_list(id=rt.urls.revocations, issuer=rt.urls.issuer,
-                                 revoked=[(rt.urls.assertion(uid), reason) for uid, reason in rows])
+    doc = badges.revocation_list(
+        id=rt.urls.revocations,
+        issuer=rt.urls.issuer,
+        revoked=[(rt.urls.assertion(uid), reason) for uid, reason in rows],
+    )
     return _revocation_lists.put(stamp, _hosted(doc, SHORT))
 
 
@@ -175,8 +202,11 @@ def badge_class_row(db: Session, skill_id: str, version: int) -> BadgeClassVersi
     """One published version of a BadgeClass."""
     if not safe_id(skill_id, 80) or not 0 < version < 2**31:
         return None
-    return db.scalars(select(BadgeClassVersion).where(
-        BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.version == version)).first()
+    return db.scalars(
+        select(BadgeClassVersion).where(
+            BadgeClassVersion.skill_id == skill_id, BadgeClassVersion.version == version
+        )
+    ).first()
 
 
 def badge_class(row: BadgeClassVersion) -> Hosted:
@@ -197,8 +227,14 @@ def badge_image(row: BadgeClassVersion, kind: str) -> Hosted | None:
 
 # The signed twin and the key come along so that /api/verify can use the same cached record.
 _ASSERTION = (
-    select(Assertion.document, Assertion.etag, Assertion.revoked_at, Assertion.revocation_reason,
-           Assertion.jws, SigningKey.kid)
+    select(
+        Assertion.document,
+        Assertion.etag,
+        Assertion.revoked_at,
+        Assertion.revocation_reason,
+        Assertion.jws,
+        SigningKey.kid,
+    )
     .join_from(Assertion, SigningKey, Assertion.key_id == SigningKey.id, isouter=True)
     .where(Assertion.uid == bindparam("uid"))
 )
@@ -221,8 +257,15 @@ def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
         row = conn.execute(_ASSERTION, {"uid": uid}).first()
     if row is None:
         return None  # unknown ids are not remembered: a badge issued a moment later must answer
-    record = HostedAssertion(uid, row.document, row.etag, row.revoked_at is not None,
-                             row.revocation_reason, row.jws or None, row.kid)
+    record = HostedAssertion(
+        uid,
+        row.document,
+        row.etag,
+        row.revoked_at is not None,
+        row.revocation_reason,
+        row.jws or None,
+        row.kid,
+    )
     return cache.put(uid, record)
 
 
@@ -235,8 +278,9 @@ def _forget(_mapper, _connection, target: Assertion) -> None:
 
 def revoked_assertion(rt: Runtime, record: HostedAssertion) -> Hosted:
     """The body served with 410 Gone for a revoked assertion."""
-    body = badges.canonical_json(badges.revoked_assertion(rt.urls.assertion(record.uid),
-                                                          record.revocation_reason))
+    body = badges.canonical_json(
+        badges.revoked_assertion(rt.urls.assertion(record.uid), record.revocation_reason)
+    )
     return Hosted(body, etag_of(body), SHORT, status=410)
 
 

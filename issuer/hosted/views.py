@@ -25,8 +25,7 @@ def prefers_html() -> bool:
         return False  # the usual badge-tool request: no need to parse the header
     accept = request.accept_mimetypes
     html = accept.quality("text/html")
-    return html > 0 and html > max(accept.quality("application/ld+json"),
-                                   accept.quality("application/json"))
+    return html > 0 and html > max(accept.quality("application/ld+json"), accept.quality("application/json"))
 
 
 def _public(resp: Response, max_age: int | None = None, vary: bool = False) -> Response:
@@ -53,14 +52,17 @@ def serve(doc: Hosted, *, vary: bool = False) -> Response:
     cookie_free()
     # Headers written out directly, the protective ones included: this is the hottest path of the
     # public side, and a header set later by a hook costs a scan of the list each.
-    headers = [("ETag", f'"{doc.etag}"'), ("Cache-Control", f"public, max-age={doc.max_age}"),
-               ("Access-Control-Allow-Origin", "*"), *ready_headers()]
+    headers = [
+        ("ETag", f'"{doc.etag}"'),
+        ("Cache-Control", f"public, max-age={doc.max_age}"),
+        ("Access-Control-Allow-Origin", "*"),
+        *ready_headers(),
+    ]
     if vary:
         headers.append(("Vary", "Accept"))
     if doc.status == 200 and _matches(doc.etag):
         return headers_ready(Response(status=304, headers=headers))
-    return headers_ready(Response(doc.body, status=doc.status, headers=headers,
-                                  mimetype=doc.mimetype))
+    return headers_ready(Response(doc.body, status=doc.status, headers=headers, mimetype=doc.mimetype))
 
 
 def not_found(message: str, *, vary: bool = False) -> Response:
@@ -146,7 +148,10 @@ def criteria(skill: str, version: int):
         branch = row.branch_id
     narrative = (doc.get("criteria") or {}).get("narrative", "")
     page = render_template(
-        "hosted/criteria.html", row=row, doc=doc, branch=branch,
+        "hosted/criteria.html",
+        row=row,
+        doc=doc,
+        branch=branch,
         criteria=safe_html(narrative),
         issuer=get_profile(db.session(), current_app.config),
     )

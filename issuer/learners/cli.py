@@ -19,8 +19,11 @@ def learner_group() -> None:
 @click.option("--name", required=True, help="Prénom ou pseudo.")
 @click.option("--email", default=None, help="Adresse e-mail (facultative).")
 @click.option(
-    "--age-band", default=AgeBand.ADULT.value, show_default=True,
-    type=click.Choice([b.value for b in AgeBand]), help="Tranche d'âge.",
+    "--age-band",
+    default=AgeBand.ADULT.value,
+    show_default=True,
+    type=click.Choice([b.value for b in AgeBand]),
+    help="Tranche d'âge.",
 )
 @palier_command
 def learner_add(name: str, email: str | None, age_band: str) -> None:

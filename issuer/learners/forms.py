@@ -21,24 +21,33 @@ class LearnerForm(PalierForm):
     """The few things Palier records about a young person."""
 
     display_name = StringField(
-        _l("Prénom ou pseudo"), filters=[strip],
-        validators=[DataRequired(_l("Indiquez un prénom ou un pseudo.")),
-                    Length(max=80, message=_l("80 caractères au plus."))],
+        _l("Prénom ou pseudo"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Indiquez un prénom ou un pseudo.")),
+            Length(max=80, message=_l("80 caractères au plus.")),
+        ],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
-        _l("Adresse e-mail (facultative)"), filters=[strip],
+        _l("Adresse e-mail (facultative)"),
+        filters=[strip],
         validators=[Length(max=254, message=_l("254 caractères au plus.")), email_address],
         render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"},
     )
     age_band = RadioField(
-        _l("Tranche d'âge"), choices=AGE_CHOICES, default=AgeBand.ADULT.value,
+        _l("Tranche d'âge"),
+        choices=AGE_CHOICES,
+        default=AgeBand.ADULT.value,
         validators=[InputRequired(_l("Choisissez une tranche d'âge."))],
     )
     name_public = BooleanField(_l("Nom visible publiquement"))
-    parental_consent = BooleanField(_l("Accord parental recueilli (obligatoire avant 15 ans pour rendre le nom visible)"))
+    parental_consent = BooleanField(
+        _l("Accord parental recueilli (obligatoire avant 15 ans pour rendre le nom visible)")
+    )
     notes = TextAreaField(
-        _l("Notes privées"), filters=[strip],
+        _l("Notes privées"),
+        filters=[strip],
         validators=[Length(max=4000, message=_l("4000 caractères au plus."))],
     )
 

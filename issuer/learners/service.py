@@ -62,8 +62,12 @@ def create_learner(db: Session, data: LearnerData, *, actor: User | None, now: d
     """Record a young person."""
     data = _clean(data)
     learner = Learner(
-        display_name=data.display_name, email=data.email, age_band=data.age_band,
-        notes=data.notes, created_at=now, created_by_id=actor.id if actor else None,
+        display_name=data.display_name,
+        email=data.email,
+        age_band=data.age_band,
+        notes=data.notes,
+        created_at=now,
+        created_by_id=actor.id if actor else None,
     )
     _apply_consents(learner, data, now)
     db.add(learner)
@@ -72,7 +76,9 @@ def create_learner(db: Session, data: LearnerData, *, actor: User | None, now: d
     return learner
 
 
-def update_learner(db: Session, learner_id: int, data: LearnerData, *, actor: User | None, now: datetime) -> Learner:
+def update_learner(
+    db: Session, learner_id: int, data: LearnerData, *, actor: User | None, now: datetime
+) -> Learner:
     """Change a young person's record (already issued badges keep the identity they were issued to)."""
     learner = get(db, learner_id)
     data = _clean(data)

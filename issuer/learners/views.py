@@ -30,8 +30,11 @@ def fold(text: str) -> str:
 
 
 def _badge_counts(dbs) -> dict[int, int]:
-    query = (select(Assertion.learner_id, func.count())
-             .where(Assertion.revoked_at.is_(None)).group_by(Assertion.learner_id))
+    query = (
+        select(Assertion.learner_id, func.count())
+        .where(Assertion.revoked_at.is_(None))
+        .group_by(Assertion.learner_id)
+    )
     return dict(dbs.execute(query).all())
 
 
@@ -45,17 +48,24 @@ def index():
     """Everyone, the recently seen first; a search narrows by name, ignoring case and accents."""
     dbs = db.session()
     query = (request.args.get("q") or "").strip()[:80]
-    everyone = list(dbs.scalars(
-        select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
-    ))
+    everyone = list(
+        dbs.scalars(
+            select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
+        )
+    )
     if query:
         needle = fold(query)
         everyone = [p for p in everyone if needle in fold(p.display_name)]
     rank = {learner_id: n for n, learner_id in enumerate(recently_seen())}
     everyone.sort(key=lambda p: (rank.get(p.id, len(rank)), fold(p.display_name)))
     return render_template(
-        "learners/learners.html", people=everyone[:MAX_LISTED], more=max(0, len(everyone) - MAX_LISTED),
-        query=query, recent=set(rank), counts=_badge_counts(dbs), title=_("Jeunes"),
+        "learners/learners.html",
+        people=everyone[:MAX_LISTED],
+        more=max(0, len(everyone) - MAX_LISTED),
+        query=query,
+        recent=set(rank),
+        counts=_badge_counts(dbs),
+        title=_("Jeunes"),
     )
 
 
@@ -63,13 +73,15 @@ def index():
 def create():
     """Record a young person, then open their page."""
     form = LearnerForm()
-    sent = submit(form, lambda dbs: {"id": learners.create_learner(
-        dbs, form.to_data(), actor=actor(), now=utcnow()).id})
+    sent = submit(
+        form, lambda dbs: {"id": learners.create_learner(dbs, form.to_data(), actor=actor(), now=utcnow()).id}
+    )
     if sent.done:
         flash(_("Fiche créée."), "success")
         return redirect(url_for("mediator.learner", learner_id=sent.result["id"]))
-    return render_template("learners/learner_form.html", form=form, learner=None,
-                           title=_("Nouvelle fiche")), sent.status
+    return render_template(
+        "learners/learner_form.html", form=form, learner=None, title=_("Nouvelle fiche")
+    ), sent.status
 
 
 @bp.route("/<id:learner_id>/modifier", methods=["GET", "POST"])
@@ -79,13 +91,18 @@ def edit(learner_id: int):
     form = LearnerForm()
     if request.method == "GET":
         form.fill_from(found)
-    sent = submit(form, lambda dbs: {"id": learners.update_learner(
-        dbs, found.id, form.to_data(), actor=actor(), now=utcnow()).id})
+    sent = submit(
+        form,
+        lambda dbs: {
+            "id": learners.update_learner(dbs, found.id, form.to_data(), actor=actor(), now=utcnow()).id
+        },
+    )
     if sent.done:
         flash(_("Fiche enregistrée."), "success")
         return redirect(url_for("mediator.learner", learner_id=found.id))
-    return render_template("learners/learner_form.html", form=form, learner=found,
-                           title=_("Modifier la fiche")), sent.status
+    return render_template(
+        "learners/learner_form.html", form=form, learner=found, title=_("Modifier la fiche")
+    ), sent.status
 
 
 def _disable_link(dbs, learner_id: int) -> dict:
@@ -100,8 +117,10 @@ def link(learner_id: int):
     form = PalierForm()
     action = request.form.get("action")
     if action == "renew":
-        outcome = run_once(form.token.data, lambda dbs: {"id": learners.renew_portfolio_link(
-            dbs, found.id, actor=actor(), now=utcnow()).id})
+        outcome = run_once(
+            form.token.data,
+            lambda dbs: {"id": learners.renew_portfolio_link(dbs, found.id, actor=actor(), now=utcnow()).id},
+        )
         done = _("Nouveau lien personnel créé : l'ancien ne fonctionne plus.")
     elif action == "disable":
         outcome = run_once(form.token.data, lambda dbs: _disable_link(dbs, found.id))
@@ -120,16 +139,28 @@ def erase(learner_id: int):
     if request.method == "POST" and recall(dbs, request.form.get("token")) is not None:
         return redirect(url_for("learners.index"))  # sent twice: the first one already erased
     found = learners.get(dbs, learner_id)
-    live = dbs.scalar(select(func.count()).select_from(Assertion).where(
-        Assertion.learner_id == found.id, Assertion.revoked_at.is_(None))) or 0
+    live = (
+        dbs.scalar(
+            select(func.count())
+            .select_from(Assertion)
+            .where(Assertion.learner_id == found.id, Assertion.revoked_at.is_(None))
+        )
+        or 0
+    )
     form = EraseForm()
     sent = submit(form, lambda s: {"id": learners.erase(s, found.id, actor=actor(), now=utcnow()).id})
     if sent.done:
         flash(_("Les données de cette personne ont été effacées."), "success")
         return redirect(url_for("learners.index"))
-    return render_template("learners/erase.html", learner=found, form=form, live=live,
-                           has_link=found.portfolio_token is not None,
-                           issuer_url=runtime().urls.issuer, title=_("Effacer les données")), sent.status
+    return render_template(
+        "learners/erase.html",
+        learner=found,
+        form=form,
+        live=live,
+        has_link=found.portfolio_token is not None,
+        issuer_url=runtime().urls.issuer,
+        title=_("Effacer les données"),
+    ), sent.status
 
 
 BLUEPRINTS = (bp,)

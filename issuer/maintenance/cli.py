@@ -15,7 +15,9 @@ from . import demo as demo_service
 
 
 @click.command("init")
-@click.option("--demo", is_flag=True, help="Ajoute une médiatrice, des jeunes et des badges de démonstration.")
+@click.option(
+    "--demo", is_flag=True, help="Ajoute une médiatrice, des jeunes et des badges de démonstration."
+)
 @palier_command
 def init_command(demo: bool) -> None:
     """Crée ou met à jour la base, et crée la clé de signature s'il n'y en a pas."""

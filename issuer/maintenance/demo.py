@@ -42,17 +42,31 @@ def load_demo(db: Session, rt: Runtime, now: datetime) -> tuple[str, bool]:
                 accounts.set_password(db, user, password, None, now)
         return password, False
     mediator = accounts.create_user(
-        db, email=DEMO_MEDIATOR, name="Camille (médiatrice démo)", password=password,
-        role=Role.MEDIATOR, actor=None, now=now,
+        db,
+        email=DEMO_MEDIATOR,
+        name="Camille (médiatrice démo)",
+        password=password,
+        role=Role.MEDIATOR,
+        actor=None,
+        now=now,
     )
     accounts.create_user(
-        db, email=DEMO_ADMIN, name="Dominique (admin démo)", password=password,
-        role=Role.ADMIN, actor=None, now=now,
+        db,
+        email=DEMO_ADMIN,
+        name="Dominique (admin démo)",
+        password=password,
+        role=Role.ADMIN,
+        actor=None,
+        now=now,
     )
     people = [learners.create_learner(db, data, actor=mediator, now=now) for data in _LEARNERS]
     session = GameSession(
-        title="Tournoi coopératif du mercredi", held_on=now - timedelta(days=2),
-        place="Médiathèque — espace jeu", game="Overcooked 2", created_by_id=mediator.id, created_at=now,
+        title="Tournoi coopératif du mercredi",
+        held_on=now - timedelta(days=2),
+        place="Médiathèque — espace jeu",
+        game="Overcooked 2",
+        created_by_id=mediator.id,
+        created_at=now,
     )
     session.participants = list(people)
     db.add(session)
@@ -67,9 +81,14 @@ def load_demo(db: Session, rt: Runtime, now: datetime) -> tuple[str, bool]:
             unlocked = [s for s in tree.topological_order() if status[s.id].status == "unlocked"]
             for skill in unlocked[: 3 if round_ == 0 else 1]:
                 awarding.award(
-                    db, rt, learner_id=learner.id, skill_id=skill.id, actor=mediator,
+                    db,
+                    rt,
+                    learner_id=learner.id,
+                    skill_id=skill.id,
+                    actor=mediator,
                     evidence=awarding.Evidence(_OBSERVED[len(earned) % len(_OBSERVED)], game=session.game),
-                    now=when, session_id=session.id,
+                    now=when,
+                    session_id=session.id,
                 )
                 earned.add(skill.id)
     return password, True

@@ -68,9 +68,7 @@ class SessionParticipant(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("game_sessions.id", ondelete="CASCADE"), primary_key=True
     )
-    learner_id: Mapped[int] = mapped_column(
-        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
-    )
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Assertion(Base):

@@ -19,8 +19,14 @@ from . import sharing
 
 @click.command("export")
 @click.argument("learner_id", type=int)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
-              help="Fichier .zip à écrire (remplacé s'il existe).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Fichier .zip à écrire (remplacé s'il existe).",
+)
 @palier_command
 def export_command(learner_id: int, output: str) -> None:
     """Exporte tous les badges du jeune LEARNER_ID dans un fichier zip (JSON-LD, JWS, images)."""

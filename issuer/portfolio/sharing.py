@@ -20,8 +20,14 @@ from ..models import Assertion, IssuerProfile, Learner
 from ..runtime import Runtime
 
 __all__ = [
-    "SharedBadge", "baked_png", "baked_svg", "export_zip", "linkedin_url", "live_assertions",
-    "png_as_svg", "portfolio_badges",
+    "SharedBadge",
+    "baked_png",
+    "baked_svg",
+    "export_zip",
+    "linkedin_url",
+    "live_assertions",
+    "png_as_svg",
+    "portfolio_badges",
 ]
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -43,12 +49,22 @@ class SharedBadge:
     linkedin: str
 
 
-def linkedin_url(*, name: str, organization: str, issued_on: datetime, cert_url: str,
-                 cert_id: str, expires: datetime | None = None) -> str:
+def linkedin_url(
+    *,
+    name: str,
+    organization: str,
+    issued_on: datetime,
+    cert_url: str,
+    cert_id: str,
+    expires: datetime | None = None,
+) -> str:
     """The « Ajouter à mon profil » link of LinkedIn for a certification, URL-encoded."""
     params = {
-        "startTask": "CERTIFICATION_NAME", "name": name, "organizationName": organization,
-        "issueYear": issued_on.year, "issueMonth": issued_on.month,
+        "startTask": "CERTIFICATION_NAME",
+        "name": name,
+        "organizationName": organization,
+        "issueYear": issued_on.year,
+        "issueMonth": issued_on.month,
     }
     if expires is not None:
         params.update(expirationYear=expires.year, expirationMonth=expires.month)
@@ -69,10 +85,12 @@ def png_as_svg(png: bytes) -> str:
     """An SVG that only shows a PNG (as a data URI), for badges whose image has no SVG form."""
     width, height = png_size(png)
     data = base64.b64encode(png).decode("ascii")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-            f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{data}"/>'
-            f'</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{data}"/>'
+        f"</svg>"
+    )
 
 
 def baked_png(row: Assertion) -> bytes:
@@ -88,11 +106,14 @@ def baked_svg(row: Assertion) -> bytes:
 
 def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
     """A learner's badges that still stand (revoked ones left out), oldest first."""
-    return list(db.scalars(
-        select(Assertion).options(selectinload(Assertion.badge_class))
-        .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
-        .order_by(Assertion.issued_on, Assertion.id)
-    ))
+    return list(
+        db.scalars(
+            select(Assertion)
+            .options(selectinload(Assertion.badge_class))
+            .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
+            .order_by(Assertion.issued_on, Assertion.id)
+        )
+    )
 
 
 def _branch_name(rt: Runtime, branch_id: str) -> str:
@@ -102,21 +123,35 @@ def _branch_name(rt: Runtime, branch_id: str) -> str:
         return branch_id
 
 
-def portfolio_badges(db: Session, rt: Runtime, learner: Learner, organization: str,
-                     now: datetime) -> list[SharedBadge]:
+def portfolio_badges(
+    db: Session, rt: Runtime, learner: Learner, organization: str, now: datetime
+) -> list[SharedBadge]:
     """What a young person's page lists: each live badge, with its sharing links."""
     shown = []
     for row in live_assertions(db, learner.id):
         bc = row.badge_class
         url = rt.urls.assertion(row.uid)
-        shown.append(SharedBadge(
-            uid=row.uid, name=bc.name, image_url=rt.urls.badge_image(bc.skill_id, bc.version),
-            assertion_url=url, issued_on=row.issued_on, expires=row.expires,
-            expired=row.expires is not None and row.expires < now,
-            branch=_branch_name(rt, bc.branch_id), tier=bc.tier,
-            linkedin=linkedin_url(name=bc.name, organization=organization, issued_on=row.issued_on,
-                                  cert_url=url, cert_id=row.uid, expires=row.expires),
-        ))
+        shown.append(
+            SharedBadge(
+                uid=row.uid,
+                name=bc.name,
+                image_url=rt.urls.badge_image(bc.skill_id, bc.version),
+                assertion_url=url,
+                issued_on=row.issued_on,
+                expires=row.expires,
+                expired=row.expires is not None and row.expires < now,
+                branch=_branch_name(rt, bc.branch_id),
+                tier=bc.tier,
+                linkedin=linkedin_url(
+                    name=bc.name,
+                    organization=organization,
+                    issued_on=row.issued_on,
+                    cert_url=url,
+                    cert_id=row.uid,
+                    expires=row.expires,
+                ),
+            )
+        )
     return shown
 
 
@@ -147,23 +182,36 @@ Ces fichiers sont à vous : gardez-les, partagez-les avec qui vous voulez.
 
 
 def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
-    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute,
-            moment.second)
+    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-def export_zip(db: Session, rt: Runtime, learner: Learner, issuer: IssuerProfile,
-               profile_json: bytes, now: datetime, zone) -> bytes:
+def export_zip(
+    db: Session,
+    rt: Runtime,
+    learner: Learner,
+    issuer: IssuerProfile,
+    profile_json: bytes,
+    now: datetime,
+    zone,
+) -> bytes:
     """A zip of every live badge of a learner: JSON-LD, JWS, baked PNG and SVG, and a README."""
     out = io.BytesIO()
     stamp = _zip_time(now)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
         def put(name: str, data: bytes | str) -> None:
             archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
 
         title = f"Vos Open Badges — {issuer.name}"
-        put("README.txt", README.format(
-            issuer=issuer.name, underline="=" * len(title), date=dates.day(now, zone),
-            verify=f"{rt.urls.base}/verifier"))
+        put(
+            "README.txt",
+            README.format(
+                issuer=issuer.name,
+                underline="=" * len(title),
+                date=dates.day(now, zone),
+                verify=f"{rt.urls.base}/verifier",
+            ),
+        )
         put("emetteur.json", profile_json)
         for index, row in enumerate(live_assertions(db, learner.id), start=1):
             folder = f"{index:02d}-{row.skill_id}/"

@@ -41,9 +41,17 @@ def _learner(token: str) -> Learner:
 def _badge(learner: Learner, uid: str) -> Assertion:
     if not hosted.safe_id(uid, 36):
         raise NotFound(Code.BADGE_NOT_ON_PAGE)
-    row = db.session().scalars(select(Assertion).where(
-        Assertion.uid == uid, Assertion.learner_id == learner.id, Assertion.revoked_at.is_(None),
-    )).first()
+    row = (
+        db.session()
+        .scalars(
+            select(Assertion).where(
+                Assertion.uid == uid,
+                Assertion.learner_id == learner.id,
+                Assertion.revoked_at.is_(None),
+            )
+        )
+        .first()
+    )
     if row is None or not row.jws:
         raise NotFound(Code.BADGE_NOT_ON_PAGE)
     return row
@@ -51,8 +59,9 @@ def _badge(learner: Learner, uid: str) -> Assertion:
 
 def _file(data: bytes, mimetype: str, name: str) -> Response:
     safe = re.sub(r"[^A-Za-z0-9._-]", "-", name)
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{safe}"'}
+    )
 
 
 @bp.get("/p/<token>")
@@ -62,8 +71,14 @@ def page(token: str):
     session, rt = db.session(), runtime()
     issuer = get_profile(session, current_app.config)
     shown = sharing.portfolio_badges(session, rt, learner, issuer.name, utcnow())
-    return render_template("portfolio/portfolio.html", learner=learner, badges=shown, issuer=issuer,
-                           token=token, **public_helpers())
+    return render_template(
+        "portfolio/portfolio.html",
+        learner=learner,
+        badges=shown,
+        issuer=issuer,
+        token=token,
+        **public_helpers(),
+    )
 
 
 @bp.get("/p/<token>/badges/<uid>.<any(png, svg):kind>")

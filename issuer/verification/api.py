@@ -19,8 +19,10 @@ from .page import read_upload
 bp = Blueprint("api", __name__)
 openapi_bp = Blueprint("openapi", __name__)
 
-USAGE = ("Envoyez un objet JSON {\"badge\": \"<badge signé, adresse ou JSON du badge>\"} "
-         "ou un fichier (image PNG ou SVG) dans le champ « file ».")
+USAGE = (
+    'Envoyez un objet JSON {"badge": "<badge signé, adresse ou JSON du badge>"} '
+    "ou un fichier (image PNG ou SVG) dans le champ « file »."
+)
 
 
 class BadRequest(Exception):
@@ -44,8 +46,14 @@ def _answer(body: dict, status: int) -> Response:
     # What jsonify writes (the app's JSON settings, a final newline), built in one go with every
     # header, the protective ones included: this is the hot path of the API.
     cookie_free()  # the answer never depends on who asks
-    return headers_ready(Response(f"{current_app.json.dumps(body)}\n", status=status,
-                                  headers=[*_CORS, *ready_headers()], mimetype="application/json"))
+    return headers_ready(
+        Response(
+            f"{current_app.json.dumps(body)}\n",
+            status=status,
+            headers=[*_CORS, *ready_headers()],
+            mimetype="application/json",
+        )
+    )
 
 
 def _identity(value) -> str | None:
@@ -60,8 +68,12 @@ def read_badge() -> tuple[str | bytes | Mapping, str | None]:
     """The badge and optional email a request carries, or BadRequest."""
     if request.is_json:
         try:  # not request.get_json: its parser recursed on deep JSON, and raised (a 500)
-            payload = read_json(request.get_data(cache=True), "Le corps de la requête",
-                                limit=MAX_UPLOAD, max_depth=MAX_JSON_DEPTH + 1)
+            payload = read_json(
+                request.get_data(cache=True),
+                "Le corps de la requête",
+                limit=MAX_UPLOAD,
+                max_depth=MAX_JSON_DEPTH + 1,
+            )
         except BadgeFormatError as exc:
             if exc.code == "too_deep":
                 raise BadRequest(f"{exc.message} {USAGE}", "too_deep") from exc

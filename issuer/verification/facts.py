@@ -66,28 +66,47 @@ def _badge_facts(row: Assertion, tree_branch) -> BadgeFacts:
     criteria = doc.get("criteria") if isinstance(doc.get("criteria"), Mapping) else {}
     alignments = tuple(a for a in doc.get("alignment", []) if isinstance(a, Mapping))
     return BadgeFacts(
-        name=bc.name, description=str(doc.get("description", "")), image_url=str(doc.get("image", "")),
-        url=str(doc.get("id", "")), criteria_url=str(criteria.get("id", "")),
-        criteria=str(criteria.get("narrative", "")), alignments=alignments,
-        branch=tree_branch(bc.branch_id), tier=bc.tier,
+        name=bc.name,
+        description=str(doc.get("description", "")),
+        image_url=str(doc.get("image", "")),
+        url=str(doc.get("id", "")),
+        criteria_url=str(criteria.get("id", "")),
+        criteria=str(criteria.get("narrative", "")),
+        alignments=alignments,
+        branch=tree_branch(bc.branch_id),
+        tier=bc.tier,
     )
 
 
-def examine(badge: str | bytes | Mapping[str, Any], lookup: DbLookup, tree_branch, *,
-            now: datetime, identity: str | None = None) -> Facts:
+def examine(
+    badge: str | bytes | Mapping[str, Any],
+    lookup: DbLookup,
+    tree_branch,
+    *,
+    now: datetime,
+    identity: str | None = None,
+) -> Facts:
     """Verify a badge and gather what its page shows; never raises (doubt answers unavailable)."""
     report = verify(badge, lookup, now=now, identity=identity)
     try:
         row = record_of(lookup, report)
         if row is None:
             return Facts(report=report)
-        issuer = row_session(lookup).scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
+        issuer = (
+            row_session(lookup).scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
+        )
         erased = row.learner.erased_at is not None
         return Facts(
-            report=report, uid=row.uid, assertion_url=lookup.urls.assertion(row.uid),
-            badge=_badge_facts(row, tree_branch), issuer=issuer, recipient=row.learner.public_name,
-            evidence="" if erased else row.evidence_narrative, game="" if erased else row.evidence_game,
-            evidence_url=None if erased else row.evidence_url, issued_on=row.issued_on,
+            report=report,
+            uid=row.uid,
+            assertion_url=lookup.urls.assertion(row.uid),
+            badge=_badge_facts(row, tree_branch),
+            issuer=issuer,
+            recipient=row.learner.public_name,
+            evidence="" if erased else row.evidence_narrative,
+            game="" if erased else row.evidence_game,
+            evidence_url=None if erased else row.evidence_url,
+            issued_on=row.issued_on,
             expires=row.expires,
         )
     except Exception:  # the verdict must never outlive a failure to read what backs it

@@ -99,9 +99,12 @@ class DbLookup:
             return None
         document = record.data
         return StoredAssertion(
-            id=document.get("id", self.urls.assertion(uid)), document=document,
-            jws=record.jws, key_id=self.urls.key(record.kid) if record.kid else None,
-            revoked=record.revoked, revocation_reason=record.revocation_reason,
+            id=document.get("id", self.urls.assertion(uid)),
+            document=document,
+            jws=record.jws,
+            key_id=self.urls.key(record.kid) if record.kid else None,
+            revoked=record.revoked,
+            revocation_reason=record.revocation_reason,
             content=record.content,
         )
 
@@ -110,7 +113,7 @@ class DbLookup:
         prefix = self.urls.key("")
         if not isinstance(key_id, str) or not key_id.startswith(prefix):
             return None
-        kid = key_id[len(prefix):]
+        kid = key_id[len(prefix) :]
         if not safe_id(kid, 40):
             return None
         try:
@@ -136,12 +139,19 @@ _KEY_PEM = select(SigningKey.public_pem).where(SigningKey.kid == bindparam("kid"
 def unavailable(now: datetime) -> Report:
     """The report of a verification that could not be carried out (never « valide » in doubt)."""
     verdict, reason = CODES["unavailable"]
-    return Report(verdict=verdict, code="unavailable", reasons=(reason,), assertion=None,
-                  recipient_match=None, checked_at=now)
+    return Report(
+        verdict=verdict,
+        code="unavailable",
+        reasons=(reason,),
+        assertion=None,
+        recipient_match=None,
+        checked_at=now,
+    )
 
 
-def verify(badge: str | bytes | Mapping[str, Any], lookup: DbLookup, *, now: datetime,
-           identity: str | None = None) -> Report:
+def verify(
+    badge: str | bytes | Mapping[str, Any], lookup: DbLookup, *, now: datetime, identity: str | None = None
+) -> Report:
     """Verify any form of badge against our records; any unexpected failure answers unavailable."""
     try:
         report = badges.verify_badge(badge, lookup, now=now, identity=identity)
@@ -153,8 +163,9 @@ def verify(badge: str | bytes | Mapping[str, Any], lookup: DbLookup, *, now: dat
         return unavailable(now)
 
 
-def _erased_or_tampered(report: Report, badge: Any, lookup: DbLookup, now: datetime,
-                        identity: str | None) -> Report:
+def _erased_or_tampered(
+    report: Report, badge: Any, lookup: DbLookup, now: datetime, identity: str | None
+) -> Report:
     """A badge whose stored record was revoked (erasure blanks the record) answers revoked."""
     # Erasure replaces the stored document by a revocation notice, so an authentic signed badge
     # no longer matches it; the record's revocation is still the truth to tell the employer.

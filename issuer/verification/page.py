@@ -17,8 +17,14 @@ from .facts import Facts, examine
 from .lookup import DbLookup
 
 # An assertion's own URL answers with the HTTP status matching its state; uploads answer 200.
-URL_STATUS = {Verdict.VALID: 200, Verdict.EXPIRED: 200, Verdict.REVOKED: 410,
-              Verdict.INVALID: 200, Verdict.UNKNOWN: 404, Verdict.UNAVAILABLE: 503}
+URL_STATUS = {
+    Verdict.VALID: 200,
+    Verdict.EXPIRED: 200,
+    Verdict.REVOKED: 410,
+    Verdict.INVALID: 200,
+    Verdict.UNKNOWN: 404,
+    Verdict.UNAVAILABLE: 503,
+}
 
 
 def read_upload(field: str = "file") -> bytes | None:
@@ -39,14 +45,20 @@ def _branch_name(branch_id: str) -> str:
 def examine_here(badge, identity: str | None) -> Facts:
     """Verify ``badge`` against this instance's records and gather what its page shows."""
     rt = runtime()
-    return examine(badge, DbLookup(db.engine(), rt.urls, db.session()), _branch_name, now=utcnow(),
-                   identity=identity)
+    return examine(
+        badge, DbLookup(db.engine(), rt.urls, db.session()), _branch_name, now=utcnow(), identity=identity
+    )
 
 
 def render_facts(facts: Facts, status: int, *, asked: bool = False) -> Response:
     """The verification page; never cached (the verdict is of this moment)."""
-    page = render_template("verification/verification.html", facts=facts, asked=asked,
-                           verdict=facts.report.verdict.value, **public_helpers())
+    page = render_template(
+        "verification/verification.html",
+        facts=facts,
+        asked=asked,
+        verdict=facts.report.verdict.value,
+        **public_helpers(),
+    )
     resp = current_app.make_response((page, status))
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Referrer-Policy"] = "no-referrer"

@@ -29,7 +29,9 @@ def check_recipient(uid: str):
 
 def _form_page(error: str | None = None, status: int = 200) -> Response:
     limit = min(MAX_UPLOAD, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_UPLOAD)
-    page = render_template("verification/verify_form.html", error=error, max_mb=max(1, limit // (1024 * 1024)))
+    page = render_template(
+        "verification/verify_form.html", error=error, max_mb=max(1, limit // (1024 * 1024))
+    )
     resp = current_app.make_response((page, status))
     resp.headers["Cache-Control"] = "no-store"
     return resp

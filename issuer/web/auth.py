@@ -17,7 +17,17 @@ from .. import db
 from ..models import User
 from .i18n import lazy_gettext
 
-__all__ = ["Staff", "actor", "admin_required", "current_user", "log_in", "log_out", "require_admin", "require_staff", "staff_required"]
+__all__ = [
+    "Staff",
+    "actor",
+    "admin_required",
+    "current_user",
+    "log_in",
+    "log_out",
+    "require_admin",
+    "require_staff",
+    "staff_required",
+]
 
 login_manager = LoginManager()
 F = TypeVar("F", bound=Callable[..., Any])

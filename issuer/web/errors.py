@@ -52,7 +52,9 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     message = message or _MESSAGES.get(status, "Erreur.")
     if wants_json():
         return jsonify(error=code or str(status), message=message), status
-    return render_template("error.html", status=status, title=_TITLES.get(status, "Erreur"), message=message), status
+    return render_template(
+        "error.html", status=status, title=_TITLES.get(status, "Erreur"), message=message
+    ), status
 
 
 def init_app(app: Flask) -> None:

@@ -16,8 +16,20 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 ZONE = "palier.zone"
 
 # Re-exported so that views and forms import translation helpers from here only.
-__all__ = ["LANGUAGES", "COOKIE", "gettext", "lazy_gettext", "ngettext", "current_language", "init_app",
-           "local_today", "day", "moment", "short_date", "french_dates"]
+__all__ = [
+    "LANGUAGES",
+    "COOKIE",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "current_language",
+    "init_app",
+    "local_today",
+    "day",
+    "moment",
+    "short_date",
+    "french_dates",
+]
 
 
 def select_locale() -> str:

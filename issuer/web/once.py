@@ -33,7 +33,9 @@ def fingerprint(path: str, fields: Iterable[tuple[str, str]]) -> str:
     """What a form asked for, reduced to a digest: its address and its fields, in any order."""
     digest = hashlib.sha256(path.encode("utf-8", "surrogatepass"))
     for name, value in sorted(fields):
-        digest.update(b"\x00" + name.encode("utf-8", "surrogatepass") + b"=" + value.encode("utf-8", "surrogatepass"))
+        digest.update(
+            b"\x00" + name.encode("utf-8", "surrogatepass") + b"=" + value.encode("utf-8", "surrogatepass")
+        )
     return digest.hexdigest()[:32]
 
 
@@ -63,8 +65,9 @@ def recall(db: Session, token: str | None, print_: str | None = None) -> dict[st
     return stored  # remembered before fingerprints existed
 
 
-def remember(db: Session, token: str | None, result: dict[str, Any], now: datetime,
-             print_: str | None = None) -> None:
+def remember(
+    db: Session, token: str | None, result: dict[str, Any], now: datetime, print_: str | None = None
+) -> None:
     """Record that ``token`` was used, with what it produced, in the caller's transaction."""
     key = _key(token or "")
     if key is not None:

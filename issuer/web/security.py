@@ -32,9 +32,7 @@ CONTENT_SECURITY_POLICY = (
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000; includeSubDomains"
 
-CSRF_MESSAGE = (
-    "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis recommencez."
-)
+CSRF_MESSAGE = "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis recommencez."
 
 
 class RowId(IntegerConverter):
@@ -63,7 +61,9 @@ def throttle(app: Flask, endpoint: str, config_key: str) -> None:
     view = app.view_functions[endpoint]
     # Flask-Limiter's decorator keeps its registry in the limiter, so wrapping per app keeps apps apart.
     limited = limiter.limit(
-        lambda: current_app.config[config_key], methods=["POST"], key_func=get_remote_address,
+        lambda: current_app.config[config_key],
+        methods=["POST"],
+        key_func=get_remote_address,
     )(view)
 
     @wraps(view)
@@ -178,7 +178,8 @@ def _refuse_nul_characters():
     if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
         return error_response(400, NUL_MESSAGE, "nul_character")
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-        "application/x-www-form-urlencoded", "multipart/form-data"
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
     ):
         if any("\x00" in (k or "") or "\x00" in (v or "") for k, v in request.form.items(multi=True)):
             return error_response(400, NUL_MESSAGE, "nul_character")

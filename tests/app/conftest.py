@@ -65,10 +65,18 @@ def app(backend, tmp_path, private_pem):
         session, now = db.session(), utcnow()
         runtime().keys.install(session, private_pem, now)
         profile.get_profile(session, app.config)
-        accounts.create_user(session, email=ADMIN, name="Admin", password=PASSWORD,
-                             role=Role.ADMIN, actor=None, now=now)
-        accounts.create_user(session, email=MEDIATOR, name="Médiateur", password=PASSWORD,
-                             role=Role.MEDIATOR, actor=None, now=now)
+        accounts.create_user(
+            session, email=ADMIN, name="Admin", password=PASSWORD, role=Role.ADMIN, actor=None, now=now
+        )
+        accounts.create_user(
+            session,
+            email=MEDIATOR,
+            name="Médiateur",
+            password=PASSWORD,
+            role=Role.MEDIATOR,
+            actor=None,
+            now=now,
+        )
         session.commit()
     yield app
     with app.app_context():

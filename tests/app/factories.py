@@ -157,8 +157,15 @@ def tier_one_skills(app) -> list[str]:
         return [s.id for s in tree.topological_order() if status[s.id].status == "unlocked"]
 
 
-def add_learner(app, *, name: str = "Lina", email: str | None = "lina@example.org",
-                name_public: bool = False, age_band: str = "adult", parental: bool = False) -> int:
+def add_learner(
+    app,
+    *,
+    name: str = "Lina",
+    email: str | None = "lina@example.org",
+    name_public: bool = False,
+    age_band: str = "adult",
+    parental: bool = False,
+) -> int:
     """Record a learner and return their id."""
     from issuer import db
     from issuer.models import utcnow
@@ -167,16 +174,25 @@ def add_learner(app, *, name: str = "Lina", email: str | None = "lina@example.or
     with app.app_context():
         session = db.session()
         learner = learners.create_learner(
-            session, learners.LearnerData(name, email, age_band, name_public=name_public,
-                                          parental_consent=parental),
-            actor=None, now=utcnow())
+            session,
+            learners.LearnerData(name, email, age_band, name_public=name_public, parental_consent=parental),
+            actor=None,
+            now=utcnow(),
+        )
         session.commit()
         return learner.id
 
 
-def award(app, learner_id: int | None = None, *, skill_id: str | None = None,
-          narrative: str = "A aidé un coéquipier bloqué, deux fois, sans qu'on le lui demande.",
-          game: str = "Overcooked 2", now: datetime | None = None, **learner) -> Awarded:
+def award(
+    app,
+    learner_id: int | None = None,
+    *,
+    skill_id: str | None = None,
+    narrative: str = "A aidé un coéquipier bloqué, deux fois, sans qu'on le lui demande.",
+    game: str = "Overcooked 2",
+    now: datetime | None = None,
+    **learner,
+) -> Awarded:
     """Award a tier-one badge (to a new learner unless one is given)."""
     from issuer import db
     from issuer.models import Learner, utcnow
@@ -188,12 +204,26 @@ def award(app, learner_id: int | None = None, *, skill_id: str | None = None,
     skill_id = skill_id or tier_one_skills(app)[0]
     with app.app_context():
         session, rt = db.session(), runtime()
-        row = awarding.award(session, rt, learner_id=learner_id, skill_id=skill_id, actor=None,
-                             evidence=awarding.Evidence(narrative, game=game), now=now or utcnow())
+        row = awarding.award(
+            session,
+            rt,
+            learner_id=learner_id,
+            skill_id=skill_id,
+            actor=None,
+            evidence=awarding.Evidence(narrative, game=game),
+            now=now or utcnow(),
+        )
         session.commit()
         person = session.get(Learner, learner_id)
-        return Awarded(row.uid, rt.urls.assertion(row.uid), learner_id, person.portfolio_token,
-                       person.recipient_token, row.jws, skill_id)
+        return Awarded(
+            row.uid,
+            rt.urls.assertion(row.uid),
+            learner_id,
+            person.portfolio_token,
+            person.recipient_token,
+            row.jws,
+            skill_id,
+        )
 
 
 def revoke(app, uid: str, reason: str = "Délivré par erreur.") -> None:
@@ -221,8 +251,11 @@ def set_expired(app, uid: str, private_pem: bytes, days_ago: int = 3) -> str:
         row = session.scalars(select(Assertion).where(Assertion.uid == uid)).one()
         issued = datetime.now(row.issued_on.tzinfo) - timedelta(days=days_ago + 30)
         expires = issued + timedelta(days=30)
-        doc = dict(row.data, issuedOn=badges.documents.format_datetime(issued),
-                   expires=badges.documents.format_datetime(expires))
+        doc = dict(
+            row.data,
+            issuedOn=badges.documents.format_datetime(issued),
+            expires=badges.documents.format_datetime(expires),
+        )
         kid = session.scalar(select(SigningKey.kid).where(SigningKey.id == row.key_id))
         signed = dict(doc, verification=badges.signed_verification(f"http://badges.test/keys/{kid}"))
         row.issued_on, row.expires = issued, expires
@@ -236,7 +269,7 @@ def set_expired(app, uid: str, private_pem: bytes, days_ago: int = 3) -> str:
 def path(url: str) -> str:
     """The path of one of our URLs, for the test client."""
     assert url.startswith(BASE)
-    return url[len(BASE):]
+    return url[len(BASE) :]
 
 
 def page_csrf_token(html: str) -> str:
@@ -276,8 +309,17 @@ A4 = (595.28, 841.89)
 OBSERVED = "A aidé un coéquipier bloqué, deux fois, sans qu'on le lui demande."
 
 
-def learner_with_badges(dbs, rt, n_badges: int = 3, *, name: str = "Lina", public: bool = True,
-                        evidence: str = OBSERVED, game: str = "Overcooked 2", age: str = "adult"):
+def learner_with_badges(
+    dbs,
+    rt,
+    n_badges: int = 3,
+    *,
+    name: str = "Lina",
+    public: bool = True,
+    evidence: str = OBSERVED,
+    game: str = "Overcooked 2",
+    age: str = "adult",
+):
     """A young person holding ``n_badges`` badges, awarded along the tree (oldest first)."""
     from issuer.awarding import service as awarding
     from issuer.learners import service as learners
@@ -285,16 +327,25 @@ def learner_with_badges(dbs, rt, n_badges: int = 3, *, name: str = "Lina", publi
 
     start = utcnow() - timedelta(days=40)
     learner = learners.create_learner(
-        dbs, learners.LearnerData(name, None, age, name_public=public), actor=None, now=start)
+        dbs, learners.LearnerData(name, None, age, name_public=public), actor=None, now=start
+    )
     earned: set[str] = set()
     rows = []
     for skill in rt.tree.topological_order():
         if len(earned) >= n_badges:
             break
         if rt.tree.is_unlocked(skill.id, earned):
-            rows.append(awarding.award(
-                dbs, rt, learner_id=learner.id, skill_id=skill.id, actor=None,
-                evidence=awarding.Evidence(evidence, game=game), now=start + timedelta(days=len(rows))))
+            rows.append(
+                awarding.award(
+                    dbs,
+                    rt,
+                    learner_id=learner.id,
+                    skill_id=skill.id,
+                    actor=None,
+                    evidence=awarding.Evidence(evidence, game=game),
+                    now=start + timedelta(days=len(rows)),
+                )
+            )
             earned.add(skill.id)
     dbs.commit()
     return learner, rows

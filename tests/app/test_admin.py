@@ -11,7 +11,14 @@ from sqlalchemy import select
 from factories import ADMIN, MEDIATOR, login, login_admin, post, query, text
 from issuer.models import AuditEvent, IssuerProfile, SigningKey, User, utcnow
 
-ADMIN_PAGES = ["/admin/", "/admin/comptes", "/admin/comptes/1", "/admin/profil", "/admin/cle", "/admin/journal"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/comptes",
+    "/admin/comptes/1",
+    "/admin/profil",
+    "/admin/cle",
+    "/admin/journal",
+]
 
 
 def _user(app, email):
@@ -33,11 +40,14 @@ def test_mediators_get_403_on_admin_pages(client, url):
     assert "Vous n'avez pas le droit" in text(response)
 
 
-@pytest.mark.parametrize("url, data", [
-    ("/admin/comptes", {"name": "X", "email": "x@test.fr", "role": "admin", "password": "0123456789ab"}),
-    ("/admin/cle", {"confirm": "y"}),
-    ("/admin/comptes/1/activation", {"confirm": "y", "active": "0"}),
-])
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/admin/comptes", {"name": "X", "email": "x@test.fr", "role": "admin", "password": "0123456789ab"}),
+        ("/admin/cle", {"confirm": "y"}),
+        ("/admin/comptes/1/activation", {"confirm": "y", "active": "0"}),
+    ],
+)
 def test_mediators_cannot_post_to_admin_pages(app, client, url, data):
     login(client)
     assert post(client, url, data).status_code == 403
@@ -66,25 +76,41 @@ def test_staff_menu_shows_administration_to_admins_only(client):
 
 def test_create_a_mediator_who_can_then_log_in(app, client):
     login_admin(client)
-    response = post(client, "/admin/comptes", {"name": "Camille", "email": "Camille@Test.fr", "role": "mediator",
-                                               "password": "un-bon-mot-de-passe"})
+    response = post(
+        client,
+        "/admin/comptes",
+        {
+            "name": "Camille",
+            "email": "Camille@Test.fr",
+            "role": "mediator",
+            "password": "un-bon-mot-de-passe",
+        },
+    )
     assert response.status_code == 302
     assert _user(app, "camille@test.fr").role == "mediator"
     other = app.test_client()
     assert login(other, "camille@test.fr", "un-bon-mot-de-passe").status_code == 302
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"email": "pas-une-adresse"}, "n'est pas une adresse e-mail valide"),
-    ({"email": MEDIATOR}, "Un compte existe déjà"),
-    ({"password": "court"}, "au moins 10 caractères"),
-    ({"name": ""}, "Indiquez un nom."),
-    ({"role": "superadmin"}, "choix valide"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"email": "pas-une-adresse"}, "n'est pas une adresse e-mail valide"),
+        ({"email": MEDIATOR}, "Un compte existe déjà"),
+        ({"password": "court"}, "au moins 10 caractères"),
+        ({"name": ""}, "Indiquez un nom."),
+        ({"role": "superadmin"}, "choix valide"),
+    ],
+)
 def test_create_account_with_bad_input_creates_nothing(app, client, fields, message):
     login_admin(client)
     before = len(query(app, select(User)))
-    data = {"name": "Camille", "email": "camille@test.fr", "role": "mediator", "password": "un-bon-mot-de-passe"}
+    data = {
+        "name": "Camille",
+        "email": "camille@test.fr",
+        "role": "mediator",
+        "password": "un-bon-mot-de-passe",
+    }
     response = post(client, "/admin/comptes", {**data, **fields})
     assert response.status_code in (400, 409)
     assert message in text(response)
@@ -96,7 +122,9 @@ def test_deactivate_an_account_ends_its_access(app, client):
     login(mediator)
     login_admin(client)
     user_id = _user(app, MEDIATOR).id
-    response = post(client, f"/admin/comptes/{user_id}/activation", {"confirm": "y", "active": "0", "token": "t1"})
+    response = post(
+        client, f"/admin/comptes/{user_id}/activation", {"confirm": "y", "active": "0", "token": "t1"}
+    )
     assert response.status_code == 302
     assert not _user(app, MEDIATOR).active
     assert mediator.get("/jeunes/").status_code == 302
@@ -114,7 +142,9 @@ def test_deactivation_needs_confirmation(app, client):
 def test_an_admin_cannot_deactivate_themself(app, client):
     login_admin(client)
     admin_id = _user(app, ADMIN).id
-    response = post(client, f"/admin/comptes/{admin_id}/activation", {"confirm": "y", "active": "0", "token": "t"})
+    response = post(
+        client, f"/admin/comptes/{admin_id}/activation", {"confirm": "y", "active": "0", "token": "t"}
+    )
     assert "propre compte" in text(client.get(response.headers["Location"]))
     assert _user(app, ADMIN).active
 
@@ -155,8 +185,12 @@ def test_unknown_account_is_404(client):
     assert client.get("/admin/comptes/999").status_code == 404
 
 
-PROFILE = {"name": "Médiathèque de Trifouilly", "url": "https://mediatheque.example", "email": "contact@mediatheque.example",
-           "description": "Espace jeu vidéo du mercredi."}
+PROFILE = {
+    "name": "Médiathèque de Trifouilly",
+    "url": "https://mediatheque.example",
+    "email": "contact@mediatheque.example",
+    "description": "Espace jeu vidéo du mercredi.",
+}
 
 
 def _profile(app) -> IssuerProfile:
@@ -166,8 +200,12 @@ def _profile(app) -> IssuerProfile:
 
 def test_update_the_issuer_profile_with_a_logo(app, client):
     login_admin(client)
-    response = post(client, "/admin/profil", {**PROFILE, "logo": (io.BytesIO(_png((1200, 600), "JPEG")), "logo.jpg")},
-                    content_type="multipart/form-data")
+    response = post(
+        client,
+        "/admin/profil",
+        {**PROFILE, "logo": (io.BytesIO(_png((1200, 600), "JPEG")), "logo.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     row = _profile(app)
     assert row.name == PROFILE["name"] and row.url == PROFILE["url"]
@@ -178,33 +216,48 @@ def test_update_the_issuer_profile_with_a_logo(app, client):
 
 def test_profile_without_a_new_logo_keeps_the_old_one(app, client):
     login_admin(client)
-    post(client, "/admin/profil", {**PROFILE, "logo": (io.BytesIO(_png()), "logo.png")}, content_type="multipart/form-data")
+    post(
+        client,
+        "/admin/profil",
+        {**PROFILE, "logo": (io.BytesIO(_png()), "logo.png")},
+        content_type="multipart/form-data",
+    )
     logo = _profile(app).logo_png
     post(client, "/admin/profil", {**PROFILE, "name": "Autre nom"}, content_type="multipart/form-data")
     assert _profile(app).logo_png == logo and _profile(app).name == "Autre nom"
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"ceci n'est pas une image", "pas une image lisible"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "pas une image lisible"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "pas une image lisible"),
-    (b"x" * (1024 * 1024 + 1), "dépasse 1 Mo"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"ceci n'est pas une image", "pas une image lisible"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "pas une image lisible"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "pas une image lisible"),
+        (b"x" * (1024 * 1024 + 1), "dépasse 1 Mo"),
+    ],
+)
 def test_bad_logos_are_refused_and_nothing_changes(app, client, content, message):
     login_admin(client)
     before = _profile(app).name
-    response = post(client, "/admin/profil", {**PROFILE, "logo": (io.BytesIO(content), "logo.png")},
-                    content_type="multipart/form-data")
+    response = post(
+        client,
+        "/admin/profil",
+        {**PROFILE, "logo": (io.BytesIO(content), "logo.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 409
     assert message in text(response)
     assert _profile(app).name == before and _profile(app).logo_png is None
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"url": "ftp://exemple"}, "doit commencer par https://"),
-    ({"email": "faux"}, "n'est pas une adresse e-mail valide"),
-    ({"name": ""}, "Indiquez le nom de la structure."),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"url": "ftp://exemple"}, "doit commencer par https://"),
+        ({"email": "faux"}, "n'est pas une adresse e-mail valide"),
+        ({"name": ""}, "Indiquez le nom de la structure."),
+    ],
+)
 def test_profile_with_bad_input_changes_nothing(app, client, fields, message):
     login_admin(client)
     before = _profile(app).name

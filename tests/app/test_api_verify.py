@@ -47,8 +47,7 @@ def form_of(client, badge, kind: str):
     if kind == "json object":
         return {"badge": json.loads(hosted)}
     image = client.get(f"/p/{badge.portfolio_token}/badges/{badge.uid}.{kind}").data
-    return {"data": {"file": (io.BytesIO(image), f"badge.{kind}")},
-            "content_type": "multipart/form-data"}
+    return {"data": {"file": (io.BytesIO(image), f"badge.{kind}")}, "content_type": "multipart/form-data"}
 
 
 @pytest.mark.parametrize("kind", ["jws", "url", "json text", "json object", "png", "svg"])
@@ -97,8 +96,14 @@ FOREIGN_URLS = [
 ]
 
 
-@pytest.mark.parametrize("url", ["http://badges.test/assertions/\x00", "http://badges.test/assertions/é",
-                                 "http://badges.test/assertions/" + "a" * 300])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://badges.test/assertions/\x00",
+        "http://badges.test/assertions/é",
+        "http://badges.test/assertions/" + "a" * 300,
+    ],
+)
 def test_api_answers_unknown_for_impossible_ids_of_ours(client, url):
     assert api(client, url).get_json()["verdict"] == "unknown"
 
@@ -115,22 +120,28 @@ def test_api_answers_unknown_for_a_signed_badge_of_another_issuer(client, no_net
     from datetime import datetime, timezone
 
     other = badges.assertion(
-        id="https://ailleurs.example/assertions/1", badge="https://ailleurs.example/badges/1",
-        recipient=badges.hash_recipient("a@example.org"), issued_on=datetime.now(timezone.utc),
-        verification=badges.signed_verification("https://ailleurs.example/keys/1"))
+        id="https://ailleurs.example/assertions/1",
+        badge="https://ailleurs.example/badges/1",
+        recipient=badges.hash_recipient("a@example.org"),
+        issued_on=datetime.now(timezone.utc),
+        verification=badges.signed_verification("https://ailleurs.example/keys/1"),
+    )
     body = api(client, badges.sign_assertion(other, private_pem)).get_json()
     assert body["verdict"] == "unknown"
     assert not no_network
 
 
-@pytest.mark.parametrize("junk", [
-    "n'importe quoi",
-    "a.b.c",
-    "{\"id\": 3}",
-    "<svg xmlns='http://www.w3.org/2000/svg'/>",
-    "<script>alert(1)</script>",
-    {"id": "javascript:alert(1)"},
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "n'importe quoi",
+        "a.b.c",
+        '{"id": 3}',
+        "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        "<script>alert(1)</script>",
+        {"id": "javascript:alert(1)"},
+    ],
+)
 def test_api_answers_invalid_for_junk(client, junk):
     resp = api(client, junk)
     assert resp.status_code == 200
@@ -144,16 +155,19 @@ def test_api_answers_invalid_for_a_png_without_badge(app, client):
     assert resp.get_json()["verdict"] == "invalid"
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"raw": b"{not json", "content_type": "application/json"},
-    {"raw": b"[1, 2]", "content_type": "application/json"},
-    {"raw": b"{}", "content_type": "application/json"},
-    {"raw": b'{"badge": ""}', "content_type": "application/json"},
-    {"raw": b'{"badge": 42}', "content_type": "application/json"},
-    {"raw": b'{"badge": "x", "email": 3}', "content_type": "application/json"},
-    {"raw": b"", "content_type": "text/plain"},
-    {"data": {}, "content_type": "multipart/form-data"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"raw": b"{not json", "content_type": "application/json"},
+        {"raw": b"[1, 2]", "content_type": "application/json"},
+        {"raw": b"{}", "content_type": "application/json"},
+        {"raw": b'{"badge": ""}', "content_type": "application/json"},
+        {"raw": b'{"badge": 42}', "content_type": "application/json"},
+        {"raw": b'{"badge": "x", "email": 3}', "content_type": "application/json"},
+        {"raw": b"", "content_type": "text/plain"},
+        {"data": {}, "content_type": "multipart/form-data"},
+    ],
+)
 def test_api_refuses_requests_without_a_badge_with_a_400_message(client, kwargs):
     resp = api(client, **kwargs)
     assert resp.status_code == 400
@@ -167,16 +181,21 @@ def test_api_refuses_oversized_bodies_with_413_json(client):
     resp = client.post("/api/verify", data=huge, content_type="application/json")
     assert resp.status_code == 413
     assert resp.is_json and resp.get_json()["message"]
-    upload = client.post("/api/verify", data={"file": (io.BytesIO(b"\0" * (3 * 1024 * 1024)), "a.png")},
-                         content_type="multipart/form-data")
+    upload = client.post(
+        "/api/verify",
+        data={"file": (io.BytesIO(b"\0" * (3 * 1024 * 1024)), "a.png")},
+        content_type="multipart/form-data",
+    )
     assert upload.status_code == 413 and upload.is_json
 
 
 def test_api_needs_no_csrf_token_and_answers_cors_preflight(client):
     # The test app keeps CSRF on: a POST without a token getting a verdict proves the exemption.
     assert api(client, "x").status_code == 200
-    preflight = client.options("/api/verify", headers={"Origin": "https://employeur.example",
-                                                       "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/api/verify",
+        headers={"Origin": "https://employeur.example", "Access-Control-Request-Method": "POST"},
+    )
     assert preflight.status_code == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]

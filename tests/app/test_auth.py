@@ -29,12 +29,15 @@ def test_login_accepts_email_in_any_case_and_with_spaces(client):
     assert login(client, "  MEDIATEUR@Test.fr ").status_code == 302
 
 
-@pytest.mark.parametrize("email, password", [
-    (MEDIATOR, "mauvais-mot-de-passe"),
-    ("personne@test.fr", "mot-de-passe-de-test"),
-    (MEDIATOR, ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        (MEDIATOR, "mauvais-mot-de-passe"),
+        ("personne@test.fr", "mot-de-passe-de-test"),
+        (MEDIATOR, ""),
+        ("", ""),
+    ],
+)
 def test_login_refuses_wrong_credentials_with_one_french_message(client, email, password):
     response = login(client, email, password)
     html = response.get_data(as_text=True)
@@ -85,16 +88,19 @@ def test_login_follows_next_on_this_site(client):
     assert response.headers["Location"] == "/seances/"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/",
-    "//evil.example/path",
-    "/\\evil.example",
-    "\\\\evil.example",
-    "javascript:alert(1)",
-    "http:/evil.example",
-    "/jeunes/\r\nSet-Cookie: x=1",
-    "",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/path",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "/jeunes/\r\nSet-Cookie: x=1",
+        "",
+    ],
+)
 def test_login_refuses_to_redirect_elsewhere(client, target):
     response = login(client, next=target)
     assert response.status_code == 302

@@ -28,15 +28,23 @@ def _first_locked(rt):
 
 @pytest.fixture
 def learner(dbs):
-    row = learners.create_learner(dbs, learners.LearnerData("Lina", "Lina@Example.org"), actor=None, now=utcnow())
+    row = learners.create_learner(
+        dbs, learners.LearnerData("Lina", "Lina@Example.org"), actor=None, now=utcnow()
+    )
     dbs.commit()
     return row
 
 
 def _award(dbs, rt, learner, skill_id, actor="mediateur@test.fr", **kw):
     row = awarding.award(
-        dbs, rt, learner_id=learner.id, skill_id=skill_id, actor=_user(dbs, actor),
-        evidence=awarding.Evidence("A aidé un coéquipier en difficulté.", game="Overcooked 2"), now=utcnow(), **kw,
+        dbs,
+        rt,
+        learner_id=learner.id,
+        skill_id=skill_id,
+        actor=_user(dbs, actor),
+        evidence=awarding.Evidence("A aidé un coéquipier en difficulté.", game="Overcooked 2"),
+        now=utcnow(),
+        **kw,
     )
     dbs.commit()
     return row
@@ -61,7 +69,9 @@ def test_award_hashes_the_email_and_never_writes_it(dbs, rt, learner):
 
 
 def test_award_without_email_uses_an_unguessable_url_identity(dbs, rt):
-    teen = learners.create_learner(dbs, learners.LearnerData("Sacha", None, "under15"), actor=None, now=utcnow())
+    teen = learners.create_learner(
+        dbs, learners.LearnerData("Sacha", None, "under15"), actor=None, now=utcnow()
+    )
     row = _award(dbs, rt, teen, _first_unlocked(rt).id)
     assert row.data["recipient"]["type"] == "url"
     assert badges.recipient_matches(row.data["recipient"], rt.urls.recipient(teen.recipient_token))
@@ -80,7 +90,9 @@ def test_award_refuses_a_mediator_override_but_records_an_admin_one(dbs, rt, lea
     with pytest.raises(Refused):
         _award(dbs, rt, learner, locked.id, override_reason="vu en séance")
     dbs.rollback()
-    row = _award(dbs, rt, learner, locked.id, actor="admin@test.fr", override_reason="Vu lors du tournoi régional")
+    row = _award(
+        dbs, rt, learner, locked.id, actor="admin@test.fr", override_reason="Vu lors du tournoi régional"
+    )
     assert row.override_reason == "Vu lors du tournoi régional"
     actions = set(dbs.scalars(select(AuditEvent.action).where(AuditEvent.target == row.uid)))
     assert actions == {"award", "override"}
@@ -97,31 +109,59 @@ def test_award_twice_is_refused_and_never_duplicates(dbs, rt, learner):
 
 @pytest.mark.parametrize(
     ("narrative", "url", "message"),
-    [("", None, "Décrivez"), ("   ", None, "Décrivez"), ("x" * 5000, None, "4000"),
-     ("vu", "javascript:alert(1)", "adresse web"), ("vu", "file:///etc/passwd", "adresse web")],
+    [
+        ("", None, "Décrivez"),
+        ("   ", None, "Décrivez"),
+        ("x" * 5000, None, "4000"),
+        ("vu", "javascript:alert(1)", "adresse web"),
+        ("vu", "file:///etc/passwd", "adresse web"),
+    ],
 )
 def test_award_refuses_bad_evidence_and_changes_nothing(dbs, rt, learner, narrative, url, message):
     with pytest.raises(Refused, match=message):
-        awarding.award(dbs, rt, learner_id=learner.id, skill_id=_first_unlocked(rt).id, actor=None,
-                       evidence=awarding.Evidence(narrative, url=url), now=utcnow())
+        awarding.award(
+            dbs,
+            rt,
+            learner_id=learner.id,
+            skill_id=_first_unlocked(rt).id,
+            actor=None,
+            evidence=awarding.Evidence(narrative, url=url),
+            now=utcnow(),
+        )
     dbs.rollback()
     assert dbs.scalar(select(func.count()).select_from(Assertion)) == 0
 
 
 def test_award_unknown_skill_or_learner_is_not_found(dbs, rt, learner):
     with pytest.raises(NotFound):
-        awarding.award(dbs, rt, learner_id=learner.id, skill_id="nexiste-pas", actor=None,
-                       evidence=awarding.Evidence("vu"), now=utcnow())
+        awarding.award(
+            dbs,
+            rt,
+            learner_id=learner.id,
+            skill_id="nexiste-pas",
+            actor=None,
+            evidence=awarding.Evidence("vu"),
+            now=utcnow(),
+        )
     with pytest.raises(NotFound):
-        awarding.award(dbs, rt, learner_id=9999, skill_id=_first_unlocked(rt).id, actor=None,
-                       evidence=awarding.Evidence("vu"), now=utcnow())
+        awarding.award(
+            dbs,
+            rt,
+            learner_id=9999,
+            skill_id=_first_unlocked(rt).id,
+            actor=None,
+            evidence=awarding.Evidence("vu"),
+            now=utcnow(),
+        )
 
 
 def test_award_unlocks_the_next_tier(dbs, rt, learner):
     earned = set()
     for _ in range(len(rt.tree.skills)):
         status = rt.tree.status(earned)
-        candidates = [s for s in rt.tree.topological_order() if status[s.id].status == "unlocked" and s.tier > 1]
+        candidates = [
+            s for s in rt.tree.topological_order() if status[s.id].status == "unlocked" and s.tier > 1
+        ]
         if candidates:
             break
         skill = _first_unlocked(rt, earned)
@@ -152,7 +192,9 @@ def test_failure_between_signing_and_commit_leaves_nothing(dbs, rt, learner, mon
 def test_revoke_records_reason_and_frees_the_skill(dbs, rt, learner):
     skill = _first_unlocked(rt)
     row = _award(dbs, rt, learner, skill.id)
-    awarding.revoke(dbs, rt, ref=rt.urls.assertion(row.uid), reason="Attribué par erreur", actor=None, now=utcnow())
+    awarding.revoke(
+        dbs, rt, ref=rt.urls.assertion(row.uid), reason="Attribué par erreur", actor=None, now=utcnow()
+    )
     dbs.commit()
     assert row.revoked and row.revocation_reason == "Attribué par erreur"
     assert skill.id not in awarding.earned_skills(dbs, learner.id)
@@ -172,8 +214,9 @@ def test_badge_class_version_is_frozen_when_the_tree_changes(app, dbs, rt, learn
     first = _award(dbs, rt, learner, skill.id)
     source = open(rt.tree_path, encoding="utf-8").read()
     edited = tmp_path / "arbre.yaml"
-    edited.write_text(source.replace(f"name: {skill.name}", f"name: {skill.name} (nouvelle version)", 1),
-                      encoding="utf-8")
+    edited.write_text(
+        source.replace(f"name: {skill.name}", f"name: {skill.name} (nouvelle version)", 1), encoding="utf-8"
+    )
     object.__setattr__(rt, "tree_path", str(edited))
     assert rt.tree.skill(skill.id).name.endswith("(nouvelle version)")
     other = learners.create_learner(dbs, learners.LearnerData("Noé"), actor=None, now=utcnow())

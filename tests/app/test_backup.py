@@ -24,9 +24,18 @@ def _award_many(app, count: int, stop: threading.Event, done: list) -> None:
         for n in range(count):
             if stop.is_set():
                 break
-            person = learners.create_learner(session, learners.LearnerData(f"Jeune {n}"), actor=mediator, now=utcnow())
-            awarding.award(session, rt, learner_id=person.id, skill_id=first, actor=mediator,
-                           evidence=awarding.Evidence("A aidé son équipe."), now=utcnow())
+            person = learners.create_learner(
+                session, learners.LearnerData(f"Jeune {n}"), actor=mediator, now=utcnow()
+            )
+            awarding.award(
+                session,
+                rt,
+                learner_id=person.id,
+                skill_id=first,
+                actor=mediator,
+                evidence=awarding.Evidence("A aidé son équipe."),
+                now=utcnow(),
+            )
             session.commit()
             done.append(n)
 
@@ -45,8 +54,13 @@ def test_backup_while_awarding_restores_into_a_fresh_instance_where_every_badge_
         worker.join()
     assert rows > 0
 
-    fresh = create_app({**app.config, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-                        "KEYS_DIR": str(tmp_path / "no-keys")})
+    fresh = create_app(
+        {
+            **app.config,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+            "KEYS_DIR": str(tmp_path / "no-keys"),
+        }
+    )
     result = fresh.test_cli_runner().invoke(args=["restore", str(tmp_path / "palier.zip")])
     assert result.exit_code == 0, result.output
     with fresh.app_context():

@@ -17,8 +17,10 @@ def _count(dbs):
 
 @pytest.fixture
 def people(dbs):
-    rows = [learners.create_learner(dbs, learners.LearnerData(n), actor=None, now=utcnow())
-            for n in ("Lina", "Noé", "Sacha")]
+    rows = [
+        learners.create_learner(dbs, learners.LearnerData(n), actor=None, now=utcnow())
+        for n in ("Lina", "Noé", "Sacha")
+    ]
     dbs.commit()
     return rows
 
@@ -70,7 +72,9 @@ def test_bulk_award_with_one_bad_row_awards_nothing_and_reports_each_row(dbs, rt
 def test_bulk_award_accepts_a_prerequisite_earned_earlier_in_the_same_batch(dbs, rt, people):
     first = _tier1(rt)[0]
     status = rt.tree.status({first})
-    follow = next(s.id for s in rt.tree.topological_order() if status[s.id].status == "unlocked" and s.tier == 2)
+    follow = next(
+        s.id for s in rt.tree.topological_order() if status[s.id].status == "unlocked" and s.tier == 2
+    )
     rows = [bulk.BulkRow(2, str(people[0].id), first, "vu"), bulk.BulkRow(3, str(people[0].id), follow, "vu")]
     report = bulk.bulk_award(dbs, rt, rows=rows, actor=None, now=utcnow(), token="chain")
     dbs.commit()
@@ -81,13 +85,20 @@ def test_parse_csv_reads_french_spreadsheet_exports():
     data = "jeune;competence;observation;lien\nLina;cooperation-1;A partagé ses soins.;\n2;communication-1;Annonce claire;https://exemple.fr/v\n"
     rows = bulk.parse_csv(data.encode("cp1252"))
     assert [(r.learner_ref, r.skill_id, r.url) for r in rows] == [
-        ("Lina", "cooperation-1", None), ("2", "communication-1", "https://exemple.fr/v")]
+        ("Lina", "cooperation-1", None),
+        ("2", "communication-1", "https://exemple.fr/v"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"", "vide"), (b"nom,age\nLina,12\n", "Colonnes manquantes"), (b"jeune;competence;observation\n", "aucune ligne"),
-     (b"\x00\x01\x02PK", "pas un CSV"), (b"x" * (600 * 1024), "dépasse")],
+    [
+        (b"", "vide"),
+        (b"nom,age\nLina,12\n", "Colonnes manquantes"),
+        (b"jeune;competence;observation\n", "aucune ligne"),
+        (b"\x00\x01\x02PK", "pas un CSV"),
+        (b"x" * (600 * 1024), "dépasse"),
+    ],
 )
 def test_parse_csv_refuses_bad_files_in_french(data, message):
     with pytest.raises(Refused, match=message):

@@ -15,6 +15,7 @@ from issuer.models import utcnow
 from issuer.awarding import service as awarding
 from issuer.learners import service as learners
 
+
 def test_cahier_renders_a4_pages_with_cover_map_badges_and_employers_page(app, dbs, rt):
     learner, rows = learner_with_badges(dbs, rt, 3)
     out = printed(app, dbs, rt, learner)
@@ -69,7 +70,9 @@ def test_cahier_shows_the_name_with_consent(app, dbs, rt):
     assert out.filename == "cahier-open-badges-lina-benali.pdf"
 
 
-@pytest.mark.parametrize("age, public", [("adult", False), ("under15", True)])  # under 15: a parent must agree too
+@pytest.mark.parametrize(
+    "age, public", [("adult", False), ("under15", True)]
+)  # under 15: a parent must agree too
 def test_cahier_without_consent_prints_a_blank_name_line(app, dbs, rt, age, public):
     learner, _ = learner_with_badges(dbs, rt, 1, name="Yanis Secret", public=public, age=age)
     out = printed(app, dbs, rt, learner)

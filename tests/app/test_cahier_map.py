@@ -7,7 +7,14 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import skilltree
-from issuer.cahier.tree_map import EarnedMark, legend, prerequisite_links, progress_emblem, safe_colour, tree_map
+from issuer.cahier.tree_map import (
+    EarnedMark,
+    legend,
+    prerequisite_links,
+    progress_emblem,
+    safe_colour,
+    tree_map,
+)
 from skilltree import AllOf, AnyOf, AtLeast, Requires
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -68,16 +75,22 @@ def test_safe_colour_keeps_hex(colour):
     assert safe_colour(colour) == colour
 
 
-@pytest.mark.parametrize("requires, links", [
-    (None, []),
-    (Requires("a"), [("a", False)]),
-    (AllOf((Requires("a"), Requires("b"))), [("a", False), ("b", False)]),
-    (AnyOf((Requires("a"), Requires("b"))), [("a", True), ("b", True)]),
-    (AnyOf((Requires("a"),)), [("a", False)]),
-    (AtLeast(2, (Requires("a"), Requires("b"))), [("a", False), ("b", False)]),
-    (AtLeast(1, (Requires("a"), Requires("b"))), [("a", True), ("b", True)]),
-    (AllOf((Requires("a"), AnyOf((Requires("b"), Requires("c"))))), [("a", False), ("b", True), ("c", True)]),
-])
+@pytest.mark.parametrize(
+    "requires, links",
+    [
+        (None, []),
+        (Requires("a"), [("a", False)]),
+        (AllOf((Requires("a"), Requires("b"))), [("a", False), ("b", False)]),
+        (AnyOf((Requires("a"), Requires("b"))), [("a", True), ("b", True)]),
+        (AnyOf((Requires("a"),)), [("a", False)]),
+        (AtLeast(2, (Requires("a"), Requires("b"))), [("a", False), ("b", False)]),
+        (AtLeast(1, (Requires("a"), Requires("b"))), [("a", True), ("b", True)]),
+        (
+            AllOf((Requires("a"), AnyOf((Requires("b"), Requires("c"))))),
+            [("a", False), ("b", True), ("c", True)],
+        ),
+    ],
+)
 def test_prerequisite_links_tell_required_from_optional(requires, links):
     assert list(prerequisite_links(requires)) == links
 

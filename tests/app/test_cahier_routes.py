@@ -36,7 +36,9 @@ def is_personal_pdf(response) -> bool:
 
 
 def make_session(dbs, people) -> GameSession:
-    session = GameSession(title="Tournoi du mercredi", held_on=utcnow(), place="Médiathèque", game="Overcooked 2")
+    session = GameSession(
+        title="Tournoi du mercredi", held_on=utcnow(), place="Médiathèque", game="Overcooked 2"
+    )
     session.participants = list(people)
     dbs.add(session)
     dbs.commit()
@@ -146,11 +148,14 @@ def test_cahier_cli_prints_a_session(runner, dbs, rt, tmp_path):
     assert target.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["cahier", "9999"], "Aucun·e jeune"),
-    (["cahier"], "soit l'identifiant"),
-    (["cahier", "--seance", "9999"], "Aucune séance"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["cahier", "9999"], "Aucun·e jeune"),
+        (["cahier"], "soit l'identifiant"),
+        (["cahier", "--seance", "9999"], "Aucune séance"),
+    ],
+)
 def test_cahier_cli_refuses_in_french(runner, args, message):
     result = runner.invoke(args=args)
     assert result.exit_code == 1

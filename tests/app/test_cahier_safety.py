@@ -42,8 +42,10 @@ skills:
     requires: piege-1
 """
 HOSTILE_NAME = "<img src=http://evil.test/x.png>Lina"
-HOSTILE_EVIDENCE = ('<link rel="attachment" href="file:///etc/passwd"><style>*{color:red}</style>'
-                    ' background: url(file:///etc/passwd) <img src="http://evil.test/e.png">')
+HOSTILE_EVIDENCE = (
+    '<link rel="attachment" href="file:///etc/passwd"><style>*{color:red}</style>'
+    ' background: url(file:///etc/passwd) <img src="http://evil.test/e.png">'
+)
 
 
 @pytest.fixture
@@ -63,7 +65,9 @@ def assert_fetched_only_data(fetched) -> None:
 
 
 def test_cahier_hostile_learner_text_is_printed_literally_and_nothing_fetched(app, dbs, rt):
-    learner, _ = learner_with_badges(dbs, rt, 2, name=HOSTILE_NAME, evidence=HOSTILE_EVIDENCE, game="<script>x</script>")
+    learner, _ = learner_with_badges(
+        dbs, rt, 2, name=HOSTILE_NAME, evidence=HOSTILE_EVIDENCE, game="<script>x</script>"
+    )
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
     text = pdf_text(out.pdf)
     assert "<img src=http://evil.test/x.png>Lina" in text
@@ -85,15 +89,18 @@ def test_cahier_hostile_tree_text_is_printed_literally_and_nothing_fetched(app, 
     assert b"/EmbeddedFile" not in out.pdf
 
 
-@pytest.mark.parametrize("url", [
-    "http://evil.test/x.png",
-    "https://evil.test/x.css",
-    "file:///etc/passwd",
-    "file://evil.test/share/x.png",
-    "ftp://evil.test/x",
-    f"file://{Path(cahier.STATIC).parent}/css/app.css",  # the app's static folder, outside the cahier's
-    f"file://{Path(cahier.STATIC)}/../../__init__.py",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://evil.test/x.png",
+        "https://evil.test/x.css",
+        "file:///etc/passwd",
+        "file://evil.test/share/x.png",
+        "ftp://evil.test/x",
+        f"file://{Path(cahier.STATIC).parent}/css/app.css",  # the app's static folder, outside the cahier's
+        f"file://{Path(cahier.STATIC)}/../../__init__.py",
+    ],
+)
 def test_cahier_fetcher_refuses_anything_but_data_and_its_static_folder(url):
     fetcher = cahier.SafeFetcher()
     with pytest.raises(ValueError):
@@ -116,9 +123,11 @@ def test_cahier_fetcher_serves_its_static_folder(tmp_path, monkeypatch):
 
 
 def test_cahier_remote_references_in_raw_html_are_refused_not_fetched():
-    hostile = ('<img src="http://evil.test/a.png"><link rel="stylesheet" href="https://evil.test/s.css">'
-               '<p style="background: url(file:///etc/passwd)">texte</p>'
-               '<a rel="attachment" href="file:///etc/passwd">pièce jointe</a>')
+    hostile = (
+        '<img src="http://evil.test/a.png"><link rel="stylesheet" href="https://evil.test/s.css">'
+        '<p style="background: url(file:///etc/passwd)">texte</p>'
+        '<a rel="attachment" href="file:///etc/passwd">pièce jointe</a>'
+    )
     out = cahier.render([hostile])
     assert set(out.fetched) >= {"http://evil.test/a.png", "https://evil.test/s.css"}
     assert b"/EmbeddedFile" not in out.pdf
@@ -127,17 +136,24 @@ def test_cahier_remote_references_in_raw_html_are_refused_not_fetched():
 def _decoded_qr_codes(pdf: bytes, tmp_path: Path) -> set[str]:
     source = tmp_path / "cahier.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(source), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", "-png", str(source), str(tmp_path / "page")], check=True
+    )
     found: set[str] = set()
     for image in sorted(tmp_path.glob("page*.png")):
-        scan = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
-                              capture_output=True, text=True)
+        scan = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+            capture_output=True,
+            text=True,
+        )
         found.update(line.strip() for line in scan.stdout.splitlines() if line.strip())
     return found
 
 
-@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-                    reason="pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed to scan the QR codes")
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed to scan the QR codes",
+)
 def test_cahier_every_qr_code_scans_to_its_url(app, dbs, rt, tmp_path):
     learner, rows = learner_with_badges(dbs, rt, 3)
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
@@ -150,4 +166,6 @@ def test_cahier_pdf_has_no_attachments(app, dbs, rt):
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
     reader = PdfReader(io.BytesIO(out.pdf))
     assert not reader.attachments
-    assert "/Names" not in reader.trailer["/Root"] or "/EmbeddedFiles" not in reader.trailer["/Root"]["/Names"]
+    assert (
+        "/Names" not in reader.trailer["/Root"] or "/EmbeddedFiles" not in reader.trailer["/Root"]["/Names"]
+    )

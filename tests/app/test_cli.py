@@ -35,8 +35,17 @@ def test_cli_learner_add_refuses_a_bad_email_in_french(runner):
 
 def test_cli_award_prints_the_assertion_url(app, runner):
     learner = _learner(runner)
-    result = runner.invoke(args=["award", _tier1(app)[0], learner, "--by", "mediateur@test.fr",
-                                 "--evidence", "A aidé son équipe."])
+    result = runner.invoke(
+        args=[
+            "award",
+            _tier1(app)[0],
+            learner,
+            "--by",
+            "mediateur@test.fr",
+            "--evidence",
+            "A aidé son équipe.",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip().startswith("http://badges.test/assertions/")
 
@@ -49,7 +58,11 @@ def test_cli_award_refuses_a_locked_skill_clearly(app, runner):
         locked = next(s.id for s in tree.skills if tree.status(set())[s.id].status == "locked")
     result = runner.invoke(args=["award", locked, _learner(runner), "--by", "mediateur@test.fr"])
     assert result.exit_code == 1
-    assert "Erreur : " in result.output and "pas encore débloqué" in result.output and "Traceback" not in result.output
+    assert (
+        "Erreur : " in result.output
+        and "pas encore débloqué" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 def test_cli_award_refuses_an_unknown_mediator(app, runner):
@@ -58,7 +71,9 @@ def test_cli_award_refuses_an_unknown_mediator(app, runner):
 
 
 def test_cli_revoke_by_url(app, runner):
-    url = runner.invoke(args=["award", _tier1(app)[0], _learner(runner), "--by", "mediateur@test.fr"]).output.strip()
+    url = runner.invoke(
+        args=["award", _tier1(app)[0], _learner(runner), "--by", "mediateur@test.fr"]
+    ).output.strip()
     result = runner.invoke(args=["revoke", url, "--reason", "Erreur de saisie"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -68,7 +83,9 @@ def test_cli_revoke_by_url(app, runner):
 
 
 def test_cli_mediator_add_reads_password_from_stdin(runner):
-    result = runner.invoke(args=["mediator", "add", "nouvelle@test.fr", "--name", "Nina"], input="un-long-mot-de-passe\n")
+    result = runner.invoke(
+        args=["mediator", "add", "nouvelle@test.fr", "--name", "Nina"], input="un-long-mot-de-passe\n"
+    )
     assert result.exit_code == 0, result.output
     short = runner.invoke(args=["mediator", "add", "court@test.fr", "--name", "C"], input="court\n")
     assert short.exit_code == 1 and "au moins 10 caractères" in short.output
@@ -89,7 +106,9 @@ def test_cli_key_rotate_keeps_old_keys_published(app, runner):
 
 
 def test_cli_backup_then_restore_into_a_fresh_instance(app, runner, tmp_path, monkeypatch, private_pem):
-    url = runner.invoke(args=["award", _tier1(app)[0], _learner(runner), "--by", "mediateur@test.fr"]).output.strip()
+    url = runner.invoke(
+        args=["award", _tier1(app)[0], _learner(runner), "--by", "mediateur@test.fr"]
+    ).output.strip()
     backup = tmp_path / "sauvegarde.zip"
     result = runner.invoke(args=["backup", str(backup)])
     assert result.exit_code == 0, result.output

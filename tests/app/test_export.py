@@ -22,8 +22,13 @@ def test_export_command_writes_the_zip_of_every_live_badge(app, runner, tmp_path
     archive = zipfile.ZipFile(target)
     folder = f"01-{first.skill_id}/"
     assert set(archive.namelist()) == {
-        "README.txt", "emetteur.json", *(folder + name for name in (
-            "assertion.json", "classe-de-badge.json", "badge.jws", "badge.png", "badge.svg"))}
+        "README.txt",
+        "emetteur.json",
+        *(
+            folder + name
+            for name in ("assertion.json", "classe-de-badge.json", "badge.jws", "badge.png", "badge.svg")
+        ),
+    }
     assert badges.extract(archive.read(folder + "badge.png")) == first.jws
     assert stat.S_IMODE(target.stat().st_mode) == 0o600  # it holds personal data
     assert not list(tmp_path.glob(".*.tmp"))

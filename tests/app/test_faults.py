@@ -70,15 +70,28 @@ def _sqlite_path(app) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
-def _start_worker(app, tmp_path: Path, learners: list[int], skill: str, token: str,
-                  block_after: int | None) -> tuple[subprocess.Popen, Path]:
+def _start_worker(
+    app, tmp_path: Path, learners: list[int], skill: str, token: str, block_after: int | None
+) -> tuple[subprocess.Popen, Path]:
     marker = tmp_path / f"worker-{token}.txt"
     config = {k: app.config[k] for k in ("SECRET_KEY", "BASE_URL", "SERVER_NAME", "DATABASE_URL", "KEYS_DIR")}
-    cfg = {"instance": app.instance_path, "marker": str(marker), "config": config,
-           "learners": learners, "skill": skill, "token": token, "block_after": block_after}
+    cfg = {
+        "instance": app.instance_path,
+        "marker": str(marker),
+        "config": config,
+        "learners": learners,
+        "skill": skill,
+        "token": token,
+        "block_after": block_after,
+    }
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(cfg)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, json.dumps(cfg)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     return proc, marker
 
 
@@ -104,8 +117,10 @@ def _bulk_again(app, learners: list[int], skill: str, token: str):
 
     with app.app_context():
         session = db.session()
-        rows = [bulk.BulkRow(n, str(learner), skill, "A tenu son rôle toute la partie.")
-                for n, learner in enumerate(learners, start=1)]
+        rows = [
+            bulk.BulkRow(n, str(learner), skill, "A tenu son rôle toute la partie.")
+            for n, learner in enumerate(learners, start=1)
+        ]
         report = bulk.bulk_award(session, runtime(), rows=rows, actor=None, now=utcnow(), token=token)
         session.commit()
         return report
@@ -125,7 +140,10 @@ def _soundness(app, learners: list[int], skill: str) -> dict:
             _, payload = badges.read_unverified(row.jws)
             assert payload["id"] == json.loads(row.document)["id"]
         pairs = [(r.learner_id, r.skill_id) for r in rows]
-        return {"pairs": pairs, "bulk_requests": session.scalar(select(func.count()).select_from(BulkRequest))}
+        return {
+            "pairs": pairs,
+            "bulk_requests": session.scalar(select(func.count()).select_from(BulkRequest)),
+        }
 
 
 def test_faults_killed_bulk_award_leaves_nothing_then_the_retry_awards_once(app, tmp_path):
@@ -176,8 +194,10 @@ def test_faults_worker_killed_at_a_random_moment_never_leaves_a_half_award(app, 
 
 # ---- The database stops answering ------------------------------------------------------------
 
+
 def _database_down(monkeypatch) -> None:
     """Every statement fails as a full disk or a lost connection makes it fail."""
+
     def refuse(*args, **kwargs):
         raise OperationalError("SELECT ...", {}, Exception("database or disk is full"))
 
@@ -215,8 +235,13 @@ def test_faults_verification_form_with_a_baked_image_says_unavailable(app, clien
     Image.new("RGB", (4, 4)).save(out, "PNG")
     baked = badges.bake_png(out.getvalue(), award(app).jws)
     _database_down(monkeypatch)
-    resp = post(client, "/verifier", {"file": (io.BytesIO(baked), "badge.png")}, headers=HOST,
-                content_type="multipart/form-data")
+    resp = post(
+        client,
+        "/verifier",
+        {"file": (io.BytesIO(baked), "badge.png")},
+        headers=HOST,
+        content_type="multipart/form-data",
+    )
     _assert_unavailable_page(resp)
 
 
@@ -258,8 +283,7 @@ def test_faults_core_verifier_with_a_failing_lookup_is_unavailable():
 
     from datetime import datetime, timezone
 
-    report = badges.verify_badge("https://badges.test/assertions/1", Down(),
-                                 now=datetime.now(timezone.utc))
+    report = badges.verify_badge("https://badges.test/assertions/1", Down(), now=datetime.now(timezone.utc))
     assert report.verdict is badges.Verdict.UNAVAILABLE and report.assertion is None
 
 

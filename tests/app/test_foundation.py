@@ -19,7 +19,9 @@ def test_migrations_match_the_models(app):
 def test_config_layers_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "config.py").write_text('BASE_URL = "https://fichier.example"\nISSUER_NAME = "Depuis le fichier"\n')
+    (instance / "config.py").write_text(
+        'BASE_URL = "https://fichier.example"\nISSUER_NAME = "Depuis le fichier"\n'
+    )
     monkeypatch.setenv("PALIER_INSTANCE_PATH", str(instance))
     monkeypatch.setenv("PALIER_BASE_URL", "https://badges.example.org/")
     monkeypatch.setenv("PALIER_DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")

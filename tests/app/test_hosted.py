@@ -13,7 +13,7 @@ BASE = "http://badges.test"
 def path(url: str) -> str:
     """The path of one of our URLs, for the test client."""
     assert url.startswith(BASE)
-    return url[len(BASE):]
+    return url[len(BASE) :]
 
 
 def rotate(app, pem: bytes) -> None:
@@ -48,6 +48,7 @@ def stored_document(app, uid: str) -> tuple[str, str]:
 
 
 # ---- The issuer Profile and keys ----------------------------------------------------------------
+
 
 def test_issuer_profile_is_json_ld_with_ids_from_base_url(client):
     resp = client.get("/issuer")
@@ -86,11 +87,24 @@ def test_retired_key_is_still_published(app, client, second_private_pem):
     assert doc["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
 
 
-UNKNOWN = ["/keys/nope", "/keys/" + "a" * 300, "/keys/%00", "/assertions/%00", "/badges/%00/v1",
-           "/destinataires/%00", "/badges/cooperation-1/v0", "/assertions/nope", "/assertions/" + "b" * 300,
-           "/assertions/nope.json", "/badges/nope/v1", "/badges/cooperation-1/v99",
-           "/badges/cooperation-1/v99/image.png", f"/badges/cooperation-1/v{10**30}",
-           f"/badges/cooperation-1/v{10**30}/image.png", "/destinataires/nope"]
+UNKNOWN = [
+    "/keys/nope",
+    "/keys/" + "a" * 300,
+    "/keys/%00",
+    "/assertions/%00",
+    "/badges/%00/v1",
+    "/destinataires/%00",
+    "/badges/cooperation-1/v0",
+    "/assertions/nope",
+    "/assertions/" + "b" * 300,
+    "/assertions/nope.json",
+    "/badges/nope/v1",
+    "/badges/cooperation-1/v99",
+    "/badges/cooperation-1/v99/image.png",
+    f"/badges/cooperation-1/v{10**30}",
+    f"/badges/cooperation-1/v{10**30}/image.png",
+    "/destinataires/nope",
+]
 
 
 def test_unknown_document_answers_404_json_with_cors(client):
@@ -106,12 +120,16 @@ def test_ids_do_not_depend_on_the_request(app, client):
     badge = award(app)
     plain = client.get(path(badge.url), headers=LD_JSON).data
     # Another scheme, forwarded headers: the ids stay those minted from BASE_URL.
-    other = client.get(path(badge.url), headers={**LD_JSON, "X-Forwarded-Host": "evil.example",
-                                                 "X-Forwarded-Proto": "https"},
-                       base_url="https://badges.test")
+    other = client.get(
+        path(badge.url),
+        headers={**LD_JSON, "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
+        base_url="https://badges.test",
+    )
     assert other.data == plain
     assert b"evil.example" not in client.get("/issuer", headers={"X-Forwarded-Host": "evil.example"}).data
-    assert client.get("/issuer", base_url="https://badges.test").get_json(force=True)["id"] == f"{BASE}/issuer"
+    assert (
+        client.get("/issuer", base_url="https://badges.test").get_json(force=True)["id"] == f"{BASE}/issuer"
+    )
 
 
 # ---- Assertions: negotiation, exact bytes, ETag, 410 ---------------------------------------------
@@ -160,13 +178,19 @@ def test_revoked_assertion_answers_410_with_reason_and_joins_revocation_list(app
     resp = client.get(path(badge.url), headers=LD_JSON)
     assert resp.status_code == 410
     doc = json.loads(resp.data)
-    assert doc == {"@context": "https://w3id.org/openbadges/v2", "id": badge.url, "type": "Assertion",
-                   "revoked": True, "revocationReason": "Délivré par erreur à la mauvaise personne."}
+    assert doc == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "id": badge.url,
+        "type": "Assertion",
+        "revoked": True,
+        "revocationReason": "Délivré par erreur à la mauvaise personne.",
+    }
     listing = client.get("/revocations").get_json(force=True)
     assert listing["type"] == "RevocationList"
     assert listing["issuer"] == f"{BASE}/issuer"
-    assert {"id": badge.url, "revocationReason": "Délivré par erreur à la mauvaise personne."} \
-        in listing["revokedAssertions"]
+    assert {"id": badge.url, "revocationReason": "Délivré par erreur à la mauvaise personne."} in listing[
+        "revokedAssertions"
+    ]
 
 
 def test_revocation_list_lists_every_revoked_assertion_and_nothing_else(app, client):
@@ -227,6 +251,7 @@ def test_json_documents_allow_any_origin(app, client):
 
 # ---- Badge classes, images, criteria ---------------------------------------------------------------
 
+
 def add_version(app, skill_id: str, criteria: str) -> int:
     """Publish another version of a badge class (as a tree change would), with these criteria."""
     from issuer import db
@@ -236,15 +261,32 @@ def add_version(app, skill_id: str, criteria: str) -> int:
 
     with app.app_context():
         session = db.session()
-        old = session.scalars(select(BadgeClassVersion).where(
-            BadgeClassVersion.skill_id == skill_id).order_by(BadgeClassVersion.version.desc())).first()
+        old = session.scalars(
+            select(BadgeClassVersion)
+            .where(BadgeClassVersion.skill_id == skill_id)
+            .order_by(BadgeClassVersion.version.desc())
+        ).first()
         version = old.version + 1
-        doc = dict(old.data, id=f"{BASE}/badges/{skill_id}/v{version}",
-                   criteria={"id": f"{BASE}/badges/{skill_id}/v{version}/criteres", "narrative": criteria})
-        session.add(BadgeClassVersion(
-            skill_id=skill_id, version=version, digest=f"test-{version}", branch_id=old.branch_id,
-            tier=old.tier, name=old.name, document=badges.canonical_json(doc).decode(),
-            image_png=old.image_png, image_svg=None, validity_days=None, created_at=utcnow()))
+        doc = dict(
+            old.data,
+            id=f"{BASE}/badges/{skill_id}/v{version}",
+            criteria={"id": f"{BASE}/badges/{skill_id}/v{version}/criteres", "narrative": criteria},
+        )
+        session.add(
+            BadgeClassVersion(
+                skill_id=skill_id,
+                version=version,
+                digest=f"test-{version}",
+                branch_id=old.branch_id,
+                tier=old.tier,
+                name=old.name,
+                document=badges.canonical_json(doc).decode(),
+                image_png=old.image_png,
+                image_svg=None,
+                validity_days=None,
+                created_at=utcnow(),
+            )
+        )
         session.commit()
         return version
 
@@ -257,7 +299,7 @@ def test_every_badge_class_version_stays_published(app, client):
         assert doc["id"] == f"{BASE}/badges/{badge.skill_id}/v{n}"
         assert doc["type"] == "BadgeClass"
         assert doc["issuer"].startswith(f"{BASE}/issuer/")  # the Profile of the key that signs it
-        assert client.get(doc["issuer"][len(BASE):]).status_code == 200
+        assert client.get(doc["issuer"][len(BASE) :]).status_code == 200
 
 
 def test_badge_image_is_served_as_png_and_svg_when_there_is_one(app, client):
@@ -273,8 +315,11 @@ def test_badge_image_is_served_as_png_and_svg_when_there_is_one(app, client):
 
 def test_criteria_page_renders_markdown_and_neutralises_html(app, client):
     badge = award(app)
-    version = add_version(app, badge.skill_id, "- **aide** les autres\n- <script>alert(1)</script>\n"
-                                               "- [piège](javascript:alert(2))")
+    version = add_version(
+        app,
+        badge.skill_id,
+        "- **aide** les autres\n- <script>alert(1)</script>\n- [piège](javascript:alert(2))",
+    )
     resp = client.get(f"/badges/{badge.skill_id}/v{version}/criteres", headers=BROWSER)
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and resp.mimetype == "text/html"
@@ -284,6 +329,7 @@ def test_criteria_page_renders_markdown_and_neutralises_html(app, client):
 
 
 # ---- Recipients without email ------------------------------------------------------------------------
+
 
 def test_recipient_url_exists_and_reveals_nothing_personal(app, client):
     badge = award(app, name="Zoé-Secrète", email=None, name_public=True)
@@ -312,7 +358,9 @@ def test_erased_learner_leaves_no_recipient_url_and_revoked_badges(app, client):
     gone = client.get(path(badge.url), headers=LD_JSON)
     assert gone.status_code == 410
     assert b"XYZZY" not in gone.data
-    assert badge.url in [e["id"] for e in client.get("/revocations").get_json(force=True)["revokedAssertions"]]
+    assert badge.url in [
+        e["id"] for e in client.get("/revocations").get_json(force=True)["revokedAssertions"]
+    ]
 
 
 def test_assertion_json_when_the_database_is_down_is_503_not_a_guess(app, client):

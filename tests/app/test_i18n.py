@@ -77,7 +77,9 @@ def test_staff_pages_in_english(client):
 def test_english_catalogue_is_complete_and_compiled():
     with open(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po", "rb") as fh:
         catalogue = read_po(fh)
-    untranslated = [m.id for m in catalogue if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
+    untranslated = [
+        m.id for m in catalogue if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+    ]
     assert untranslated == []
     with open(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo", "rb") as fh:
         compiled = read_mo(fh)
@@ -100,12 +102,15 @@ def test_placeholders_match_between_french_and_english():
             assert set(pattern.findall(translated)) <= expected | {"%(num)d"}, message.id
 
 
-@pytest.mark.parametrize("lang, expected", [("fr", ["0 badge", "1 badge", "2 badges"]),
-                                            ("en", ["0 badges", "1 badge", "2 badges"])])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [("fr", ["0 badge", "1 badge", "2 badges"]), ("en", ["0 badges", "1 badge", "2 badges"])],
+)
 def test_plurals_follow_each_language(app, lang, expected):
     from flask import render_template_string
 
     with app.test_request_context("/", headers={"Accept-Language": lang}):
         rendered = render_template_string(
-            "{% for n in (0, 1, 2) %}{{ ngettext('%(num)d badge', '%(num)d badges', n) }}|{% endfor %}")
+            "{% for n in (0, 1, 2) %}{{ ngettext('%(num)d badge', '%(num)d badges', n) }}|{% endfor %}"
+        )
     assert rendered.split("|")[:3] == expected

@@ -17,7 +17,9 @@ def _learners(app):
 
 def test_create_a_learner_then_land_on_their_page(app, client):
     login(client)
-    response = post(client, "/jeunes/nouveau", {**GOOD, "name_public": "y", "notes": "Aime les jeux de rythme"})
+    response = post(
+        client, "/jeunes/nouveau", {**GOOD, "name_public": "y", "notes": "Aime les jeux de rythme"}
+    )
     [lina] = _learners(app)
     assert response.headers["Location"] == f"/jeunes/{lina.id}"
     assert lina.name_public_since is not None and lina.notes == "Aime les jeux de rythme"
@@ -34,16 +36,19 @@ def test_create_form_marks_notes_as_private_and_labels_every_field(client):
     assert "private-field" in html
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"display_name": ""}, "Indiquez un prénom ou un pseudo."),
-    ({"display_name": "   "}, "Indiquez un prénom ou un pseudo."),
-    ({"display_name": "x" * 81}, "80 caractères au plus."),
-    ({"email": "pas-une-adresse"}, "n'est pas une adresse e-mail valide"),
-    ({"email": "a@b"}, "n'est pas une adresse e-mail valide"),
-    ({"age_band": "enfant"}, "choix valide"),
-    ({"age_band": ""}, "Choisissez une tranche d'âge."),
-    ({"notes": "n" * 4001}, "4000 caractères au plus."),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"display_name": ""}, "Indiquez un prénom ou un pseudo."),
+        ({"display_name": "   "}, "Indiquez un prénom ou un pseudo."),
+        ({"display_name": "x" * 81}, "80 caractères au plus."),
+        ({"email": "pas-une-adresse"}, "n'est pas une adresse e-mail valide"),
+        ({"email": "a@b"}, "n'est pas une adresse e-mail valide"),
+        ({"age_band": "enfant"}, "choix valide"),
+        ({"age_band": ""}, "Choisissez une tranche d'âge."),
+        ({"notes": "n" * 4001}, "4000 caractères au plus."),
+    ],
+)
 def test_create_with_bad_input_says_why_in_french_and_records_nothing(app, client, fields, message):
     login(client)
     response = post(client, "/jeunes/nouveau", {**GOOD, **fields})
@@ -72,7 +77,9 @@ def test_edit_shows_the_current_record_and_saves_changes(app, client):
     login(client)
     form = text(client.get(f"/jeunes/{lina}/modifier"))
     assert 'value="lina@example.org"' in form
-    response = post(client, f"/jeunes/{lina}/modifier", {**GOOD, "display_name": "Lina B.", "age_band": "15-17"})
+    response = post(
+        client, f"/jeunes/{lina}/modifier", {**GOOD, "display_name": "Lina B.", "age_band": "15-17"}
+    )
     assert response.headers["Location"] == f"/jeunes/{lina}"
     [row] = _learners(app)
     assert (row.display_name, row.age_band, row.email) == ("Lina B.", "15-17", None)
@@ -90,11 +97,18 @@ def test_edit_with_bad_input_changes_nothing(app, client):
 
 def test_parental_consent_is_needed_for_an_under_15_name_to_be_public(app, client):
     login(client)
-    post(client, "/jeunes/nouveau", {**GOOD, "display_name": "Sacha", "age_band": "under15", "name_public": "y"})
+    post(
+        client,
+        "/jeunes/nouveau",
+        {**GOOD, "display_name": "Sacha", "age_band": "under15", "name_public": "y"},
+    )
     [sacha] = _learners(app)
     assert sacha.name_public_since is not None and not sacha.name_is_public
-    post(client, f"/jeunes/{sacha.id}/modifier",
-         {**GOOD, "display_name": "Sacha", "age_band": "under15", "name_public": "y", "parental_consent": "y"})
+    post(
+        client,
+        f"/jeunes/{sacha.id}/modifier",
+        {**GOOD, "display_name": "Sacha", "age_band": "under15", "name_public": "y", "parental_consent": "y"},
+    )
     assert _learners(app)[0].name_is_public
 
 

@@ -21,7 +21,9 @@ def _award(client, learner_id, skill_id, **fields):
 
 
 def _live(app, learner_id):
-    return query(app, select(Assertion).where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None)))
+    return query(
+        app, select(Assertion).where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
+    )
 
 
 def test_learner_page_shows_every_skill_with_status_in_words_and_icon(app, client, lina):
@@ -112,15 +114,18 @@ def test_sending_the_same_award_form_twice_awards_once_and_says_so_kindly(app, c
     assert len(_live(app, lina)) == 1
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"narrative": ""}, "Décrivez ce que vous avez observé"),
-    ({"narrative": "   "}, "Décrivez ce que vous avez observé"),
-    ({"narrative": "x" * 4001}, "4000 caractères au plus"),
-    ({"url": "ftp://exemple.org/preuve"}, "adresse web complète"),
-    ({"url": "pas une adresse"}, "adresse web complète"),
-    ({"game": "j" * 161}, "160 caractères au plus"),
-    ({"session_id": "999"}, "N'est pas un choix valide"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"narrative": ""}, "Décrivez ce que vous avez observé"),
+        ({"narrative": "   "}, "Décrivez ce que vous avez observé"),
+        ({"narrative": "x" * 4001}, "4000 caractères au plus"),
+        ({"url": "ftp://exemple.org/preuve"}, "adresse web complète"),
+        ({"url": "pas une adresse"}, "adresse web complète"),
+        ({"game": "j" * 161}, "160 caractères au plus"),
+        ({"session_id": "999"}, "N'est pas un choix valide"),
+    ],
+)
 def test_award_with_bad_input_shows_a_message_and_awards_nothing(app, client, lina, fields, message):
     login(client)
     skill = skills_by_status(app)["unlocked"][0]
@@ -199,8 +204,11 @@ def test_award_can_name_a_recent_session_the_learner_took_part_in(app, client, l
     from datetime import date
 
     login(client)
-    created = post(client, "/seances/nouvelle", {"title": "Raid du jeudi", "held_on": date.today().isoformat(),
-                                                 "participants": [str(lina)]})
+    created = post(
+        client,
+        "/seances/nouvelle",
+        {"title": "Raid du jeudi", "held_on": date.today().isoformat(), "participants": [str(lina)]},
+    )
     game = int(created.headers["Location"].rsplit("/", 1)[1])
     page = text(client.get(f"/jeunes/{lina}"))
     assert "Raid du jeudi" in page

@@ -21,10 +21,21 @@ def world(app, client):
     login_admin(client)
     skill = skills_by_status(app)["unlocked"][0]
     post(client, f"/jeunes/{lina}/badges/{skill}", award_fields(skill))
-    game = post(client, "/seances/nouvelle", {"title": "Tournoi", "held_on": "2024-05-15",
-                                              "participants": [str(lina)]}).headers["Location"]
-    post(client, f"{game}/attribuer", {"skill_id": skills_by_status(app)["unlocked"][1], "learners": [str(lina)],
-                                       "narrative": "Bien", "token": "crawl-bulk"})
+    game = post(
+        client,
+        "/seances/nouvelle",
+        {"title": "Tournoi", "held_on": "2024-05-15", "participants": [str(lina)]},
+    ).headers["Location"]
+    post(
+        client,
+        f"{game}/attribuer",
+        {
+            "skill_id": skills_by_status(app)["unlocked"][1],
+            "learners": [str(lina)],
+            "narrative": "Bien",
+            "token": "crawl-bulk",
+        },
+    )
     return {"lina": lina, "game": game, "skill": skill}
 
 
@@ -48,8 +59,19 @@ def test_every_staff_page_reachable_by_links_answers_without_error(client, world
     assert len(seen) > 12
 
 
-HOSTILE = ["", " ", "x" * 20000, "<script>alert(1)</script>", "'; DROP TABLE learners; --", "\x00", "é" * 300,
-           "-1", "99999999999999999999", "%s%n", "../../etc/passwd"]
+HOSTILE = [
+    "",
+    " ",
+    "x" * 20000,
+    "<script>alert(1)</script>",
+    "'; DROP TABLE learners; --",
+    "\x00",
+    "é" * 300,
+    "-1",
+    "99999999999999999999",
+    "%s%n",
+    "../../etc/passwd",
+]
 
 
 def _endpoints(world):
@@ -58,8 +80,13 @@ def _endpoints(world):
         ("/login", ["email", "password", "next"]),
         ("/jeunes/nouveau", ["display_name", "email", "age_band", "name_public", "notes", "token"]),
         (f"/jeunes/{lina}/modifier", ["display_name", "email", "age_band", "parental_consent", "notes"]),
-        (f"/jeunes/{lina}/badges/{skill}", [f"s-{skill}-{f}" for f in ("narrative", "game", "url", "session_id",
-                                                                        "override_reason", "token")]),
+        (
+            f"/jeunes/{lina}/badges/{skill}",
+            [
+                f"s-{skill}-{f}"
+                for f in ("narrative", "game", "url", "session_id", "override_reason", "token")
+            ],
+        ),
         (f"/jeunes/{lina}/lien", ["action", "token"]),
         (f"/jeunes/{lina}/effacer", ["understood", "token"]),
         ("/seances/nouvelle", ["title", "held_on", "place", "game", "participants"]),
@@ -81,9 +108,20 @@ def test_hostile_values_on_every_form_never_cause_a_500(app, client, world, valu
             login_admin(client)  # a hostile login attempt may have ended the session
 
 
-@pytest.mark.parametrize("url", ["/jeunes/abc", "/jeunes/-1", "/jeunes/1/revoquer/%00", "/seances/0/rapport/x",
-                                 "/admin/journal?page=-5", "/jeunes/?q=%00%ff", "/seances/99999999999999999999",
-                                 "/jeunes/99999999999999999999/modifier", "/admin/comptes/0"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/jeunes/abc",
+        "/jeunes/-1",
+        "/jeunes/1/revoquer/%00",
+        "/seances/0/rapport/x",
+        "/admin/journal?page=-5",
+        "/jeunes/?q=%00%ff",
+        "/seances/99999999999999999999",
+        "/jeunes/99999999999999999999/modifier",
+        "/admin/comptes/0",
+    ],
+)
 def test_odd_urls_answer_without_error(client, world, url):
     assert client.get(url).status_code < 500
 

@@ -10,17 +10,18 @@ from hypothesis import HealthCheck, given, settings
 from factories import award, revoke
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance,
-                                               response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from issuer.verification.openapi import description
 
 BASE = "http://badges.test"
 HOST = {"Host": "badges.test"}
 LD = {"Accept": "application/ld+json", **HOST}
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def _quiet(app) -> None:
@@ -59,8 +60,12 @@ def test_openapi_every_operation_answers_as_described(api):
         operation = api[path][method]
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=25 if mode is GenerationMode.POSITIVE else 15, deadline=None,
-                  database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25 if mode is GenerationMode.POSITIVE else 15,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             case.call_and_validate(headers=HOST, checks=CHECKS)
 
@@ -68,6 +73,7 @@ def test_openapi_every_operation_answers_as_described(api):
 
 
 # ---- Plain tests: the description itself, and real answers against it ----------------------
+
 
 def test_openapi_is_served_as_json_with_our_base_url(client):
     resp = client.get("/openapi.json")
@@ -85,8 +91,14 @@ def test_openapi_description_is_valid_openapi_3_1():
 
 def test_openapi_describes_every_public_json_endpoint():
     paths = description(BASE)["paths"]
-    assert {"/issuer", "/badges/{skill}/v{version}", "/assertions/{uid}", "/keys/{kid}",
-            "/revocations", "/api/verify"} <= set(paths)
+    assert {
+        "/issuer",
+        "/badges/{skill}/v{version}",
+        "/assertions/{uid}",
+        "/keys/{kid}",
+        "/revocations",
+        "/api/verify",
+    } <= set(paths)
     verify = paths["/api/verify"]["post"]
     assert set(verify["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
 
@@ -120,16 +132,17 @@ def test_openapi_real_documents_conform(app, client):
     _validate(api, "/issuer", "GET", issuer)
     key_url = issuer.get_json(force=True)["publicKey"]
     key_url = key_url[0] if isinstance(key_url, list) else key_url
-    _validate(api, "/keys/{kid}", "GET", client.get(key_url[len(BASE):], headers=LD))
+    _validate(api, "/keys/{kid}", "GET", client.get(key_url[len(BASE) :], headers=LD))
     _validate(api, "/revocations", "GET", client.get("/revocations", headers=LD))
     document = client.get(f"/assertions/{given.uid}", headers=LD)
     assert document.status_code == 200
     _validate(api, "/assertions/{uid}", "GET", document)
     badge_url = json.loads(document.data)["badge"]
-    _validate(api, "/badges/{skill}/v{version}", "GET", client.get(badge_url[len(BASE):], headers=LD))
+    _validate(api, "/badges/{skill}/v{version}", "GET", client.get(badge_url[len(BASE) :], headers=LD))
     _validate(api, "/assertions/{uid}", "GET", client.get(f"/assertions/{gone.uid}", headers=LD))
-    _validate(api, "/destinataires/{token}", "GET",
-              client.get(f"/destinataires/{gone.recipient_token}", headers=LD))
+    _validate(
+        api, "/destinataires/{token}", "GET", client.get(f"/destinataires/{gone.recipient_token}", headers=LD)
+    )
     for body in ({"badge": given.jws}, {"badge": gone.url}, {"badge": "n'importe quoi"}, {}):
         _validate(api, "/api/verify", "POST", client.post("/api/verify", json=body, headers=HOST))
 

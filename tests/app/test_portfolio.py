@@ -11,8 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.dom import minidom
 
 import pytest
-from factories import (BROWSER, award, path, revoke, set_expired, text_of,
-                            tier_one_skills)
+from factories import BROWSER, award, path, revoke, set_expired, text_of, tier_one_skills
 
 import badges
 from badges import _png
@@ -25,8 +24,9 @@ def portfolio(client, badge) -> str:
 
 
 def verdict_of(client, data: bytes, name: str) -> str:
-    resp = client.post("/api/verify", data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/api/verify", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
     return resp.get_json()["verdict"]
 
 
@@ -43,6 +43,7 @@ def renew(app, learner_id: int) -> str:
 
 # ---- Privacy ------------------------------------------------------------------------------------
 
+
 def test_portfolio_is_never_indexed_nor_referred(app, client):
     badge = award(app)
     resp = client.get(f"/p/{badge.portfolio_token}", headers=BROWSER)
@@ -57,8 +58,11 @@ def test_portfolio_is_never_indexed_nor_referred(app, client):
 def test_portfolio_link_is_gone_once_renewed(app, client):
     badge = award(app)
     new = renew(app, badge.learner_id)
-    for url in (f"/p/{badge.portfolio_token}", f"/p/{badge.portfolio_token}/export.zip",
-                f"/p/{badge.portfolio_token}/badges/{badge.uid}.png"):
+    for url in (
+        f"/p/{badge.portfolio_token}",
+        f"/p/{badge.portfolio_token}/export.zip",
+        f"/p/{badge.portfolio_token}/badges/{badge.uid}.png",
+    ):
         resp = client.get(url, headers=BROWSER)
         assert resp.status_code == 404, url
         assert resp.headers["X-Robots-Tag"] == "noindex, nofollow"
@@ -84,6 +88,7 @@ def test_portfolio_does_not_serve_someone_elses_badge(app, client):
 
 
 # ---- What it lists --------------------------------------------------------------------------------
+
 
 def test_portfolio_lists_live_badges_marks_expired_and_hides_revoked(app, client, private_pem):
     skills = tier_one_skills(app)
@@ -131,9 +136,14 @@ def test_linkedin_link_encodes_every_value():
 
     from issuer.portfolio.sharing import linkedin_url
 
-    url = linkedin_url(name="Jouer & gagner ?", organization="Médiathèque #1",
-                       issued_on=datetime(2025, 3, 1, tzinfo=timezone.utc), cert_url="http://x/a?b=c",
-                       cert_id="u1", expires=datetime(2026, 4, 1, tzinfo=timezone.utc))
+    url = linkedin_url(
+        name="Jouer & gagner ?",
+        organization="Médiathèque #1",
+        issued_on=datetime(2025, 3, 1, tzinfo=timezone.utc),
+        cert_url="http://x/a?b=c",
+        cert_id="u1",
+        expires=datetime(2026, 4, 1, tzinfo=timezone.utc),
+    )
     query = parse_qs(urlsplit(url).query)
     assert query["name"] == ["Jouer & gagner ?"]
     assert query["organizationName"] == ["Médiathèque #1"]
@@ -149,19 +159,23 @@ def test_qr_code_leads_to_the_badge_address(app, client):
     png = client.get(f"/p/{badge.portfolio_token}/badges/{badge.uid}/qr.png")
     assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
     if shutil.which("zbarimg"):
-        decoded = subprocess.run(["zbarimg", "--raw", "-q", "-"], input=png.data,
-                                 capture_output=True, check=True).stdout.decode().strip()
+        decoded = (
+            subprocess.run(["zbarimg", "--raw", "-q", "-"], input=png.data, capture_output=True, check=True)
+            .stdout.decode()
+            .strip()
+        )
         assert decoded == badge.url
 
 
 # ---- Baked downloads ---------------------------------------------------------------------------------
+
 
 def test_baked_png_carries_the_jws_in_an_uncompressed_itxt_chunk_and_verifies(app, client):
     badge = award(app)
     resp = client.get(f"/p/{badge.portfolio_token}/badges/{badge.uid}.png")
     assert resp.mimetype == "image/png"
     assert "attachment" in resp.headers["Content-Disposition"]
-    chunks = [(kind, resp.data[start + 8:end - 4]) for kind, _, start, end in _png._chunks(resp.data)]
+    chunks = [(kind, resp.data[start + 8 : end - 4]) for kind, _, start, end in _png._chunks(resp.data)]
     assert chunks[0][0] == b"IHDR" and chunks[1][0] == b"iTXt"
     body = chunks[1][1]
     assert body.startswith(b"openbadges\0\0\0")  # keyword, then compression flag 0 and method 0
@@ -219,6 +233,7 @@ def test_download_after_a_key_rotation_is_the_badge_signed_at_award_time(app, cl
 
 # ---- Télécharger tout --------------------------------------------------------------------------------
 
+
 def test_export_zip_holds_everything_for_each_badge(app, client):
     skills = tier_one_skills(app)
     first = award(app, skill_id=skills[0])
@@ -233,11 +248,15 @@ def test_export_zip_holds_everything_for_each_badge(app, client):
     assert {"README.txt", "emetteur.json"} <= names
     for index, badge in enumerate((first, second), start=1):
         folder = f"{index:02d}-{badge.skill_id}/"
-        assert {folder + name for name in ("assertion.json", "classe-de-badge.json", "badge.jws",
-                                           "badge.png", "badge.svg")} <= names
+        assert {
+            folder + name
+            for name in ("assertion.json", "classe-de-badge.json", "badge.jws", "badge.png", "badge.svg")
+        } <= names
         assert archive.read(folder + "badge.jws").decode() == badge.jws
-        assert archive.read(folder + "assertion.json") == client.get(
-            path(badge.url), headers={"Accept": "application/ld+json"}).data
+        assert (
+            archive.read(folder + "assertion.json")
+            == client.get(path(badge.url), headers={"Accept": "application/ld+json"}).data
+        )
         assert badges.extract(archive.read(folder + "badge.png")) == badge.jws
         assert badges.extract(archive.read(folder + "badge.svg")) == badge.jws
     assert not any(gone.skill_id in name for name in names)

@@ -73,13 +73,16 @@ def test_the_configured_host_is_served(client):
     assert client.get("/login", headers={"Host": "badges.test"}).status_code == 200
 
 
-@pytest.mark.parametrize("url, data", [
-    ("/login", {"email": "mediateur@test.fr", "password": "mot-de-passe-de-test"}),
-    ("/logout", {}),
-    ("/jeunes/nouveau", {"display_name": "Lina", "age_band": "adult"}),
-    ("/seances/nouvelle", {"title": "Tournoi", "held_on": "2024-05-01"}),
-    ("/admin/cle", {"confirm": "y"}),
-])
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/login", {"email": "mediateur@test.fr", "password": "mot-de-passe-de-test"}),
+        ("/logout", {}),
+        ("/jeunes/nouveau", {"display_name": "Lina", "age_band": "adult"}),
+        ("/seances/nouvelle", {"title": "Tournoi", "held_on": "2024-05-01"}),
+        ("/admin/cle", {"confirm": "y"}),
+    ],
+)
 def test_posts_without_csrf_token_are_refused_in_french(client, url, data):
     login(client, "admin@test.fr")
     response = post(client, url, {**data, "csrf_token": None})
@@ -97,7 +100,9 @@ def test_csrf_token_from_another_session_is_refused(app, client):
     other = app.test_client()
     token = csrf_token(other)
     login(client)
-    response = post(client, "/jeunes/nouveau", {"display_name": "Lina", "age_band": "adult", "csrf_token": token})
+    response = post(
+        client, "/jeunes/nouveau", {"display_name": "Lina", "age_band": "adult", "csrf_token": token}
+    )
     assert response.status_code == 400
 
 
@@ -115,20 +120,23 @@ def test_the_csrf_object_is_exported_for_the_api():
     assert isinstance(csrf, CSRFProtect)
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/jeunes/", "/jeunes/"),
-    ("/jeunes/3?q=li", "/jeunes/3?q=li"),
-    ("https://evil.example/", "/"),
-    ("//evil.example", "/"),
-    ("/\\evil.example", "/"),
-    ("\\/evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-    ("jeunes/", "/"),
-    ("/a\nb", "/"),
-    ("/a\x00b", "/"),
-    (None, "/"),
-    ("", "/"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/jeunes/", "/jeunes/"),
+        ("/jeunes/3?q=li", "/jeunes/3?q=li"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("\\/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("jeunes/", "/"),
+        ("/a\nb", "/"),
+        ("/a\x00b", "/"),
+        (None, "/"),
+        ("", "/"),
+    ],
+)
 def test_safe_next_keeps_only_paths_on_this_site(target, expected):
     assert safe_next(target, "/") == expected
 
@@ -151,8 +159,11 @@ def test_templates_have_no_inline_script_or_style(path):
 
 @pytest.mark.parametrize(
     ("method", "path", "data"),
-    [("get", "/verifier?badge=a%00b", None), ("get", "/?q=%00", None),
-     ("post", "/login", {"email": "a\x00@b.fr", "password": "x"})],
+    [
+        ("get", "/verifier?badge=a%00b", None),
+        ("get", "/?q=%00", None),
+        ("post", "/login", {"email": "a\x00@b.fr", "password": "x"}),
+    ],
 )
 def test_nul_characters_in_queries_and_forms_are_refused_in_french(client, method, path, data):
     response = getattr(client, method)(path, data=data)

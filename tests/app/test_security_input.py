@@ -26,8 +26,7 @@ IMG = '"><img src=x onerror=alert(1)>'
 JS_URL = "javascript:alert(1)"
 # What must never reach a page raw: the payloads' elements (escaped, "<" becomes "&lt;", so the
 # harmless text "onerror=alert" may remain), a quote breaking out of an attribute, a javascript: link.
-RAW = ("<script>alert", "<img src=x", '"><img', 'href="javascript:', "href='javascript:",
-       "src=\"javascript:")
+RAW = ("<script>alert", "<img src=x", '"><img', 'href="javascript:', "href='javascript:", 'src="javascript:')
 
 
 def _assert_no_raw(page: str, where: str) -> None:
@@ -40,11 +39,17 @@ def _hostile_tree(tmp_path: Path) -> Path:
     text = skilltree.default_tree_path().read_text(encoding="utf-8")
     text = text.replace("name: Jouer ensemble", f"name: 'Jouer {SCRIPT}'", 1)
     text = text.replace("    name: Coopération\n", f"    name: 'Coopération {SCRIPT}'\n", 1)
-    text = re.sub(r"description: (Participe à une partie en équipe.*)",
-                  lambda m: "description: '" + (IMG + " " + m.group(1)).replace("'", "''") + "'", text, count=1)
+    text = re.sub(
+        r"description: (Participe à une partie en équipe.*)",
+        lambda m: "description: '" + (IMG + " " + m.group(1)).replace("'", "''") + "'",
+        text,
+        count=1,
+    )
     text = text.replace(
         "      Pendant une séance de jeu en équipe, la personne :\n",
-        f"      Pendant une séance {SCRIPT} <img src=x onerror=alert(2)> [voir]({JS_URL}) :\n", 1)
+        f"      Pendant une séance {SCRIPT} <img src=x onerror=alert(2)> [voir]({JS_URL}) :\n",
+        1,
+    )
     path = tmp_path / "arbre-hostile.yaml"
     path.write_text(text, encoding="utf-8")
     skilltree.load_tree(path)  # the payloads are legal tree text: the tree must load
@@ -58,8 +63,13 @@ def hostile(app, tmp_path, monkeypatch):
 
     config = {**app.config, "SKILLTREE": str(_hostile_tree(tmp_path))}
     monkeypatch.setitem(app.extensions, EXTENSION, make_runtime(config))
-    given = award(app, name=f"Léa {SCRIPT}"[:80], name_public=True,
-                  narrative=f"A aidé son équipe. {IMG} {SCRIPT} [lien]({JS_URL})", game=f"Jeu {IMG}")
+    given = award(
+        app,
+        name=f"Léa {SCRIPT}"[:80],
+        name_public=True,
+        narrative=f"A aidé son équipe. {IMG} {SCRIPT} [lien]({JS_URL})",
+        game=f"Jeu {IMG}",
+    )
     return given
 
 
@@ -90,8 +100,14 @@ def test_security_input_verification_page_escapes_everything(app, client, hostil
 def test_security_input_verification_form_escapes_what_was_pasted(app, client, hostile):
     from factories import post
 
-    for pasted in (hostile.jws, SCRIPT, IMG, JS_URL, f"{BASE}/assertions/{SCRIPT}",
-                   json.dumps({"id": f"{BASE}/assertions/x", "narrative": SCRIPT})):
+    for pasted in (
+        hostile.jws,
+        SCRIPT,
+        IMG,
+        JS_URL,
+        f"{BASE}/assertions/{SCRIPT}",
+        json.dumps({"id": f"{BASE}/assertions/x", "narrative": SCRIPT}),
+    ):
         page = post(client, "/verifier", {"badge": pasted, "email": IMG}, headers=HOST).get_data(as_text=True)
         _assert_no_raw(page, f"the verification result for {pasted[:30]!r}")
 
@@ -105,8 +121,8 @@ def test_security_input_portfolio_escapes_everything(app, client, hostile):
 
 def test_security_input_criteria_page_escapes_tree_markdown(app, client, hostile):
     doc = json.loads(client.get(f"/assertions/{hostile.uid}", headers={**LD_JSON, **HOST}).data)
-    badge = json.loads(client.get(doc["badge"][len(BASE):], headers={**LD_JSON, **HOST}).data)
-    resp = client.get(badge["criteria"]["id"][len(BASE):], headers={**BROWSER, **HOST})
+    badge = json.loads(client.get(doc["badge"][len(BASE) :], headers={**LD_JSON, **HOST}).data)
+    resp = client.get(badge["criteria"]["id"][len(BASE) :], headers={**BROWSER, **HOST})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200
     _assert_no_raw(page, "the criteria page")
@@ -116,7 +132,7 @@ def test_security_input_generated_badge_image_escapes_tree_text(app, client, hos
     from defusedxml.minidom import parseString
 
     doc = json.loads(client.get(f"/assertions/{hostile.uid}", headers={**LD_JSON, **HOST}).data)
-    resp = client.get(doc["badge"][len(BASE):] + "/image.svg", headers=HOST)
+    resp = client.get(doc["badge"][len(BASE) :] + "/image.svg", headers=HOST)
     assert resp.status_code == 200
     svg = parseString(resp.data)  # well-formed, and served from our origin: no script may run
     assert not svg.getElementsByTagName("script")
@@ -156,18 +172,22 @@ def _public_answers(client, given) -> dict[str, str]:
     ld = {**LD_JSON, **HOST}
     doc = json.loads(client.get(f"/assertions/{given.uid}", headers=ld).data)
     answers = {
-        "urls": " ".join([given.url, f"{BASE}/p/{given.portfolio_token}",
-                          f"{BASE}/destinataires/{given.recipient_token}"]),
+        "urls": " ".join(
+            [given.url, f"{BASE}/p/{given.portfolio_token}", f"{BASE}/destinataires/{given.recipient_token}"]
+        ),
         "assertion": client.get(f"/assertions/{given.uid}", headers=ld).get_data(as_text=True),
         # A revoked assertion no longer names its badge class: then there is none to fetch.
-        "badge class": client.get(doc["badge"][len(BASE):], headers=ld).get_data(as_text=True)
-        if "badge" in doc else "",
+        "badge class": client.get(doc["badge"][len(BASE) :], headers=ld).get_data(as_text=True)
+        if "badge" in doc
+        else "",
         "issuer": client.get("/issuer", headers=ld).get_data(as_text=True),
         "revocations": client.get("/revocations", headers=ld).get_data(as_text=True),
         "recipient": client.get(f"/destinataires/{given.recipient_token}", headers=ld).get_data(as_text=True),
         "api": client.post("/api/verify", json={"badge": given.jws}, headers=HOST).get_data(as_text=True),
         "jws payload": base64.urlsafe_b64decode(given.jws.split(".")[1] + "==").decode(),
-        "verification page": client.get(f"/assertions/{given.uid}", headers={**BROWSER, **HOST}).get_data(as_text=True),
+        "verification page": client.get(f"/assertions/{given.uid}", headers={**BROWSER, **HOST}).get_data(
+            as_text=True
+        ),
         "openapi": client.get("/openapi.json", headers=HOST).get_data(as_text=True),
     }
     return answers
@@ -190,6 +210,7 @@ def test_security_input_no_personal_data_once_revoked(app, client, private_learn
 
 # ---- The private key never appears in any answer ---------------------------------------------
 
+
 def _key_fragments(app) -> list[str]:
     """Distinctive pieces of every private key file: the marker and a few lines of its body."""
     fragments = ["PRIVATE KEY"]
@@ -211,10 +232,18 @@ def _values(app, given, session_id: int, bulk_token: str) -> dict[str, list]:
         kid = session.scalar(select(SigningKey.kid))
         user_id = session.scalar(select(User.id))
     return {
-        "learner_id": [given.learner_id], "uid": [given.uid], "kid": [kid], "skill": [given.skill_id],
-        "skill_id": [given.skill_id], "version": [1], "kind": ["png", "svg"], "lang": ["fr"],
-        "token": [given.portfolio_token, given.recipient_token, bulk_token], "session_id": [session_id],
-        "user_id": [user_id], "filename": ["css/app.css"],
+        "learner_id": [given.learner_id],
+        "uid": [given.uid],
+        "kid": [kid],
+        "skill": [given.skill_id],
+        "skill_id": [given.skill_id],
+        "version": [1],
+        "kind": ["png", "svg"],
+        "lang": ["fr"],
+        "token": [given.portfolio_token, given.recipient_token, bulk_token],
+        "session_id": [session_id],
+        "user_id": [user_id],
+        "filename": ["css/app.css"],
     }
 
 
@@ -252,13 +281,21 @@ def _session_and_bulk(app, given) -> tuple[int, str]:
 
     with app.app_context():
         session = db.session()
-        game = GameSession(title="Tournoi", held_on=utcnow(), place="Médiathèque", game="Mario Kart",
-                           created_at=utcnow())
+        game = GameSession(
+            title="Tournoi", held_on=utcnow(), place="Médiathèque", game="Mario Kart", created_at=utcnow()
+        )
         session.add(game)
         session.flush()
         skill = tier_one_skills(app)[1]
-        bulk.bulk_award(session, runtime(), rows=[bulk.BulkRow(1, str(given.learner_id), skill, "Observé.")],
-                        actor=None, now=utcnow(), token="tournoi-cle", session_id=game.id)
+        bulk.bulk_award(
+            session,
+            runtime(),
+            rows=[bulk.BulkRow(1, str(given.learner_id), skill, "Observé.")],
+            actor=None,
+            now=utcnow(),
+            token="tournoi-cle",
+            session_id=game.id,
+        )
         session.commit()
         return game.id, "tournoi-cle"
 
@@ -285,10 +322,15 @@ def test_security_input_private_key_never_in_any_get_answer(app, client, who):
 
 # ---- Hostile text that is valid JSON ----------------------------------------------------------
 
-@pytest.mark.parametrize("badge", [
-    "http://badges.test/assertions/\ud800",
-    {"id": "http://badges.test/assertions/\udfff", "type": "Assertion"},
-], ids=["url", "json"])
+
+@pytest.mark.parametrize(
+    "badge",
+    [
+        "http://badges.test/assertions/\ud800",
+        {"id": "http://badges.test/assertions/\udfff", "type": "Assertion"},
+    ],
+    ids=["url", "json"],
+)
 def test_security_input_lone_surrogate_is_invalid_not_an_outage(client, badge):
     # "\ud800" is legal JSON; it must read as a bad badge, not as a database that is down.
     body = json.dumps({"badge": badge})  # ensure_ascii keeps the escape as the wire form
@@ -308,12 +350,17 @@ def test_security_input_lone_surrogate_in_a_real_badge_is_invalid_not_an_outage(
 
 
 # Any character, with lone surrogates, controls and quotes made frequent: they are what broke.
-_ANY_CHAR = st.one_of(st.characters(categories=("L", "M", "N", "P", "S", "Z", "Cc", "Cf", "Cs")),
-                      st.sampled_from("\ud800\udcff\udfff\x00\x01\u2028\ufffe<>\"'\\"))
+_ANY_CHAR = st.one_of(
+    st.characters(categories=("L", "M", "N", "P", "S", "Z", "Cc", "Cf", "Cs")),
+    st.sampled_from("\ud800\udcff\udfff\x00\x01\u2028\ufffe<>\"'\\"),
+)
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(_ANY_CHAR, max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(_ANY_CHAR, max_size=10), inner, max_size=4),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(_ANY_CHAR, max_size=10), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 def _badge_shapes(uid: str):
@@ -324,7 +371,8 @@ def _badge_shapes(uid: str):
         st.builds(lambda tail: ours + tail, st.text(_ANY_CHAR, max_size=20)),
         st.dictionaries(st.text(_ANY_CHAR, max_size=10), _JSON, max_size=5).map(lambda d: {**d, "id": ours}),
         st.dictionaries(st.text(_ANY_CHAR, max_size=10), _JSON, max_size=5).map(
-            lambda d: json.dumps({**d, "id": ours})),
+            lambda d: json.dumps({**d, "id": ours})
+        ),
     )
 
 
@@ -338,8 +386,9 @@ def test_security_input_random_badges_never_read_as_an_outage(app, client):
     @given_(badge=_badge_shapes(given.uid))
     @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def check(badge):
-        resp = client.post("/api/verify", data=json.dumps({"badge": badge}),
-                           content_type="application/json", headers=HOST)
+        resp = client.post(
+            "/api/verify", data=json.dumps({"badge": badge}), content_type="application/json", headers=HOST
+        )
         assert resp.status_code in (200, 400), resp.get_data(as_text=True)[:300]
         if resp.status_code == 200:
             assert resp.get_json()["verdict"] != "unavailable", badge

@@ -17,8 +17,14 @@ def people(app):
 
 
 def _create(client, participants=(), **fields):
-    data = {"title": "Tournoi du mercredi", "held_on": "2024-05-15", "place": "Médiathèque",
-            "game": "Overcooked 2", "participants": [str(p) for p in participants], **fields}
+    data = {
+        "title": "Tournoi du mercredi",
+        "held_on": "2024-05-15",
+        "place": "Médiathèque",
+        "game": "Overcooked 2",
+        "participants": [str(p) for p in participants],
+        **fields,
+    }
     return post(client, "/seances/nouvelle", data)
 
 
@@ -43,13 +49,16 @@ def test_create_a_session_with_participants(app, client, people):
     assert "Lina" in page and "Noé" in page and "Séance enregistrée." in page
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"title": ""}, "Donnez un titre à la séance."),
-    ({"held_on": ""}, "Indiquez une date valide"),
-    ({"held_on": "32/13/2024"}, "pas une date valide"),
-    ({"participants": ["99999"]}, "choix valide"),
-    ({"place": "p" * 161}, "160 caractères au plus."),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"title": ""}, "Donnez un titre à la séance."),
+        ({"held_on": ""}, "Indiquez une date valide"),
+        ({"held_on": "32/13/2024"}, "pas une date valide"),
+        ({"participants": ["99999"]}, "choix valide"),
+        ({"place": "p" * 161}, "160 caractères au plus."),
+    ],
+)
 def test_create_session_with_bad_input_records_nothing(app, client, people, fields, message):
     login(client)
     response = _create(client, **{"participants": people, **fields})
@@ -73,9 +82,17 @@ def test_session_page_offers_group_award_and_csv_import(client, game):
 
 
 def _bulk(client, game, learners, skill, token="bulk-token", narrative="Ont coopéré tout le tournoi."):
-    return post(client, f"/seances/{game}/attribuer",
-                {"skill_id": skill, "learners": [str(i) for i in learners], "narrative": narrative,
-                 "url": "", "token": token})
+    return post(
+        client,
+        f"/seances/{game}/attribuer",
+        {
+            "skill_id": skill,
+            "learners": [str(i) for i in learners],
+            "narrative": narrative,
+            "url": "",
+            "token": token,
+        },
+    )
 
 
 def test_group_award_gives_the_badge_to_every_ticked_participant(app, client, people, game):
@@ -127,8 +144,12 @@ def test_group_award_with_an_unknown_skill_is_refused(app, client, people, game)
 
 
 def _upload(client, game, content: bytes, token="csv-token", name="resultats.csv"):
-    return post(client, f"/seances/{game}/import",
-                {"file": (io.BytesIO(content), name), "token": token}, content_type="multipart/form-data")
+    return post(
+        client,
+        f"/seances/{game}/import",
+        {"file": (io.BytesIO(content), name), "token": token},
+        content_type="multipart/form-data",
+    )
 
 
 def test_csv_import_awards_every_row(app, client, people, game):
@@ -142,8 +163,10 @@ def test_csv_import_awards_every_row(app, client, people, game):
 
 def test_csv_import_with_bad_rows_awards_nothing_and_shows_each_row(app, client, people, game):
     skill = skills_by_status(app)["unlocked"][0]
-    csv = (f"jeune;competence;observation\nLina;{skill};Bien joué\nInconnu;{skill};Bien joué\n"
-           f"Noé;nexiste-pas;Bien joué\nSacha;{skill};\n")
+    csv = (
+        f"jeune;competence;observation\nLina;{skill};Bien joué\nInconnu;{skill};Bien joué\n"
+        f"Noé;nexiste-pas;Bien joué\nSacha;{skill};\n"
+    )
     response = _upload(client, game, csv.encode())
     html = text(response)
     assert response.status_code == 422
@@ -153,15 +176,21 @@ def test_csv_import_with_bad_rows_awards_nothing_and_shows_each_row(app, client,
     assert _live(app) == []
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "Choisissez un fichier CSV."),
-    (b"nom;age\nLina;12\n", "Colonnes manquantes"),
-    (b"jeune;competence;observation\n", "aucune ligne"),
-    (b"\x00\x01\x02binaire", "pas un CSV lisible"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "Choisissez un fichier CSV."),
+        (b"nom;age\nLina;12\n", "Colonnes manquantes"),
+        (b"jeune;competence;observation\n", "aucune ligne"),
+        (b"\x00\x01\x02binaire", "pas un CSV lisible"),
+    ],
+)
 def test_csv_import_with_a_bad_file_says_why(app, client, game, content, message):
-    response = _upload(client, game, content) if content else post(
-        client, f"/seances/{game}/import", {"token": "x"}, content_type="multipart/form-data")
+    response = (
+        _upload(client, game, content)
+        if content
+        else post(client, f"/seances/{game}/import", {"token": "x"}, content_type="multipart/form-data")
+    )
     assert response.status_code in (400, 409)
     assert message in text(response)
     assert _live(app) == []

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from factories import (BROWSER, award, page_csrf_token, database_down, path, revoke, set_expired,
-                            text_of, tier_one_skills)
+from factories import (
+    BROWSER,
+    award,
+    page_csrf_token,
+    database_down,
+    path,
+    revoke,
+    set_expired,
+    text_of,
+    tier_one_skills,
+)
 
 import badges
 
@@ -27,6 +36,7 @@ def baked(client, badge) -> bytes:
 
 
 # ---- Verdicts ------------------------------------------------------------------------------------
+
 
 def test_valid_badge_page_says_valid_and_shows_what_it_certifies(app, client):
     badge = award(app)
@@ -112,12 +122,16 @@ def _io(data: bytes):
 
 # ---- The learner's name, only with consent ---------------------------------------------------------
 
-@pytest.mark.parametrize(("learner", "shown"), [
-    (dict(name="Lina", name_public=True), True),
-    (dict(name="Lina", name_public=False), False),
-    (dict(name="Lina", name_public=True, age_band="under15", parental=False), False),
-    (dict(name="Lina", name_public=True, age_band="under15", parental=True), True),
-])
+
+@pytest.mark.parametrize(
+    ("learner", "shown"),
+    [
+        (dict(name="Lina", name_public=True), True),
+        (dict(name="Lina", name_public=False), False),
+        (dict(name="Lina", name_public=True, age_band="under15", parental=False), False),
+        (dict(name="Lina", name_public=True, age_band="under15", parental=True), True),
+    ],
+)
 def test_learner_name_is_shown_only_with_consent(app, client, learner, shown):
     badge = award(app, **learner)
     text = page(client, badge.url)
@@ -129,12 +143,16 @@ def test_learner_name_is_shown_only_with_consent(app, client, learner, shown):
 
 # ---- « Ce badge est-il bien le sien ? » ------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "answer"), [
-    ("lina@example.org", "Oui."),
-    ("  LINA@Example.org ", "Oui."),
-    ("someone.else@example.org", "Non."),
-    ("pas une adresse", "Non."),
-])
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("lina@example.org", "Oui."),
+        ("  LINA@Example.org ", "Oui."),
+        ("someone.else@example.org", "Non."),
+        ("pas une adresse", "Non."),
+    ],
+)
 def test_owner_check_answers_yes_or_no_without_echoing_the_address(app, client, typed, answer):
     badge = award(app, email="lina@example.org")
     resp = post_form(client, path(badge.url), {"email": typed})
@@ -159,9 +177,9 @@ def test_owner_check_is_not_offered_for_badges_issued_without_email(app, client)
 
 # ---- Nothing typed by anyone runs in the page -----------------------------------------------------
 
+
 def test_evidence_with_markup_is_rendered_inert(app, client):
-    badge = award(app, narrative='<script>alert("x")</script><img src=x onerror=alert(1)>',
-                 game="<b>jeu</b>")
+    badge = award(app, narrative='<script>alert("x")</script><img src=x onerror=alert(1)>', game="<b>jeu</b>")
     html = client.get(path(badge.url), headers=BROWSER).get_data(as_text=True)
     assert "<script>alert" not in html
     assert "<img src=x" not in html and "<b>jeu</b>" not in html
@@ -169,6 +187,7 @@ def test_evidence_with_markup_is_rendered_inert(app, client):
 
 
 # ---- The « Vérifier un badge » form ------------------------------------------------------------------
+
 
 def test_verify_form_page_offers_upload_and_paste(client):
     resp = client.get("/verifier")
@@ -204,11 +223,14 @@ def test_verify_form_with_an_email_answers_whether_it_is_theirs(app, client):
     assert "lina@example.org" not in html
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("https://ailleurs.example/assertions/1", "Badge inconnu ici"),
-    ("n'importe quoi", "Badge non authentique"),
-    ("<script>alert(1)</script>", "Badge non authentique"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://ailleurs.example/assertions/1", "Badge inconnu ici"),
+        ("n'importe quoi", "Badge non authentique"),
+        ("<script>alert(1)</script>", "Badge non authentique"),
+    ],
+)
 def test_verify_form_answers_unknown_or_invalid_for_what_is_not_ours(client, given, expected):
     resp = post_form(client, "/verifier", {"badge": given})
     html = resp.get_data(as_text=True)
@@ -224,6 +246,7 @@ def test_verify_form_without_anything_explains_what_to_give(client):
 
 
 # ---- Erasure ------------------------------------------------------------------------------------------
+
 
 def test_erased_learners_badge_verifies_as_revoked_in_every_form(app, client):
     from issuer import db

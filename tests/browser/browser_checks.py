@@ -19,13 +19,23 @@ AXE_REPORTS = ARTIFACTS / "axe"
 CHROMIUM = os.environ.get("PALIER_CHROMIUM", "/usr/bin/chromium")
 # No background traffic from the browser: the tests must never reach the network.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 # WCAG 2.2 A/AA plus axe's best practices; only what axe rates serious or critical fails a test.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
 BLOCKING = ("serious", "critical")
 # What the browser itself reports while a page is used: CSP refusals, script errors, broken assets.
 _TROUBLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -84,10 +94,18 @@ def axe_violations(page, name: str) -> list[dict]:
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     AXE_REPORTS.mkdir(parents=True, exist_ok=True)
     # "incomplete" is what axe could not decide alone (text over an image, say): for a human to review.
-    report = {"url": page.url, "axe": result["testEngine"]["version"], "violations": result["violations"],
-              "incomplete": [{"id": r["id"], "help": r["help"], "targets": [n["target"] for n in r["nodes"]]}
-                             for r in result["incomplete"]]}
-    (AXE_REPORTS / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    report = {
+        "url": page.url,
+        "axe": result["testEngine"]["version"],
+        "violations": result["violations"],
+        "incomplete": [
+            {"id": r["id"], "help": r["help"], "targets": [n["target"] for n in r["nodes"]]}
+            for r in result["incomplete"]
+        ],
+    }
+    (AXE_REPORTS / f"{name}.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return [v for v in result["violations"] if v.get("impact") in BLOCKING]
 
 
@@ -97,7 +115,9 @@ def describe(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"- {v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
         for node in v["nodes"][:5]:
-            lines.append(f"    {json.dumps(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            lines.append(
+                f"    {json.dumps(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}"
+            )
     return "\n".join(lines)
 
 

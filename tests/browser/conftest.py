@@ -14,8 +14,12 @@ from dataclasses import dataclass
 import pytest
 from browser_checks import CHROMIUM, CHROMIUM_ARGS, missing_tools, skip_or_fail, watch
 
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 1}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 1,
+}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 TIMEOUT_MS = 20_000  # generous: in CI the browser shares two CPUs with the rest of the suite
 
@@ -71,15 +75,20 @@ def live_server(tmp_path_factory, private_pem) -> Iterator[LiveServer]:
     deferred = _Deferred()
     server = make_server("127.0.0.1", 0, deferred, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
-    app = create_app({
-        "SECRET_KEY": "browser-tests",
-        "BASE_URL": base,
-        "DATABASE_URL": f"sqlite:///{folder / 'palier.sqlite3'}",
-        "KEYS_DIR": str(folder / "keys"),
-        # Every journey signs in from 127.0.0.1; the login limiter has its own tests in tests/app.
-        "LOGIN_LIMIT": "100 per minute",
-        "PASSWORD_TIME_COST": 1, "PASSWORD_MEMORY_COST": 8, "PASSWORD_PARALLELISM": 1,
-    }, instance_path=str(folder / "instance"))
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "BASE_URL": base,
+            "DATABASE_URL": f"sqlite:///{folder / 'palier.sqlite3'}",
+            "KEYS_DIR": str(folder / "keys"),
+            # Every journey signs in from 127.0.0.1; the login limiter has its own tests in tests/app.
+            "LOGIN_LIMIT": "100 per minute",
+            "PASSWORD_TIME_COST": 1,
+            "PASSWORD_MEMORY_COST": 8,
+            "PASSWORD_PARALLELISM": 1,
+        },
+        instance_path=str(folder / "instance"),
+    )
     with app.app_context():
         migrate.upgrade(db.engine())
         session, now = db.session(), utcnow()
@@ -119,8 +128,9 @@ def browser():
 
 
 def _context(browser, live_server, options: dict):
-    context = browser.new_context(**{"base_url": live_server.url, "locale": "fr-FR", "accept_downloads": True,
-                                     **options})
+    context = browser.new_context(
+        **{"base_url": live_server.url, "locale": "fr-FR", "accept_downloads": True, **options}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     # Belt and braces: anything not addressed to the test server is refused before it leaves.
     ours = live_server.url + "/"

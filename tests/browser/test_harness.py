@@ -25,10 +25,14 @@ WIDE_CSS = ".wide{width:2000px}"
 def serve(page, live_server, path: str, body: str, content_type: str = "text/html") -> str:
     """Answer ``path`` on the live server's origin with ``body`` and Palier's CSP."""
     url = live_server.url + path
-    page.route(url, lambda route: route.fulfill(
-        status=200, body=body,
-        headers={"Content-Type": content_type, "Content-Security-Policy": CONTENT_SECURITY_POLICY},
-    ))
+    page.route(
+        url,
+        lambda route: route.fulfill(
+            status=200,
+            body=body,
+            headers={"Content-Type": content_type, "Content-Security-Policy": CONTENT_SECURITY_POLICY},
+        ),
+    )
     return url
 
 
@@ -45,8 +49,14 @@ def test_axe_finds_violations_under_the_strict_csp(pages, live_server):
 def test_harness_reports_csp_refusals_missing_assets_and_overflow(pages, live_server):
     page = pages("phone")
     serve(page, live_server, "/__harness/wide.css", WIDE_CSS, "text/css")
-    page.goto(serve(page, live_server, "/__harness/broken",
-                    BROKEN_PAGE.replace("<title>", '<link rel="stylesheet" href="/__harness/wide.css"><title>')))
+    page.goto(
+        serve(
+            page,
+            live_server,
+            "/__harness/broken",
+            BROKEN_PAGE.replace("<title>", '<link rel="stylesheet" href="/__harness/wide.css"><title>'),
+        )
+    )
     trouble = "\n".join(browser_trouble(page))
     assert "Content Security Policy" in trouble
     assert "/static/nope.png (404)" in trouble
@@ -59,8 +69,14 @@ def test_harness_never_lets_a_request_leave_for_another_host(pages, live_server)
     page = pages("desktop")
     url = live_server.url + "/__harness/elsewhere"
     # No CSP on this page, so only the harness's own guard can stop the image.
-    page.route(url, lambda route: route.fulfill(
-        status=200, content_type="text/html", body='<!doctype html><title>t</title><img src="http://example.org/x.png">'))
+    page.route(
+        url,
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body='<!doctype html><title>t</title><img src="http://example.org/x.png">',
+        ),
+    )
     with page.expect_event("requestfailed") as failed:
         page.goto(url)
     assert failed.value.url == "http://example.org/x.png"

@@ -104,5 +104,8 @@ def test_refused_award_reopens_its_form_with_the_focus_on_the_missing_evidence(p
     narrative = page.locator("details[open]").get_by_label("Ce que vous avez observé")
     assert narrative.evaluate("e => e === document.activeElement")
     assert narrative.get_attribute("aria-invalid") == "true"
-    assert "Décrivez ce que vous avez observé" in page.locator(f"#{narrative.get_attribute('id')}-error").inner_text()
+    assert (
+        "Décrivez ce que vous avez observé"
+        in page.locator(f"#{narrative.get_attribute('id')}-error").inner_text()
+    )
     check_page(page, "tour-delivrance-refusee")

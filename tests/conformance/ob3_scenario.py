@@ -29,25 +29,38 @@ REVOKED_INDEX = 77
 
 def _achievement() -> dict[str, Any]:
     return ob3.achievement(
-        id=f"https://{HOST}/s/club-manette/badges/entraide/1", name="Entraide",
+        id=f"https://{HOST}/s/club-manette/badges/entraide/1",
+        name="Entraide",
         description="Aide ses coéquipiers à progresser.\nMême en défaite.",
         criteria_narrative="A expliqué une stratégie à un joueur débutant.",
         image=f"https://{HOST}/s/club-manette/badges/entraide/1/image.png",
-        alignments=[ob3.Alignment(target_name="Coopérer", target_url="https://ref.example.fr/c1",
-                                  target_framework="Référentiel", target_code="C1")],
-        tags=["coopération"], tier=2, tier_name="Niveau 2")
+        alignments=[
+            ob3.Alignment(
+                target_name="Coopérer",
+                target_url="https://ref.example.fr/c1",
+                target_framework="Référentiel",
+                target_code="C1",
+            )
+        ],
+        tags=["coopération"],
+        tier=2,
+        tier_name="Niveau 2",
+    )
 
 
 def credential(index: int, *, email: bool, key: bytes, vm: str) -> dict[str, Any]:
-    identifier = (ob3.hashed_identifier(EMAIL) if email
-                  else ob3.hashed_identifier(f"apprenant-{index}", "identifier"))
+    identifier = (
+        ob3.hashed_identifier(EMAIL) if email else ob3.hashed_identifier(f"apprenant-{index}", "identifier")
+    )
     doc = ob3.open_badge_credential(
         id=f"urn:uuid:6f1c2a3b-0000-4000-8000-{index:012d}",
-        issuer=ob3.issuer_profile(id=DID, name="Club Manette",
-                                  url="https://club-manette.example.fr"),
-        achievement=_achievement(), identifier=identifier, valid_from=ISSUED,
+        issuer=ob3.issuer_profile(id=DID, name="Club Manette", url="https://club-manette.example.fr"),
+        achievement=_achievement(),
+        identifier=identifier,
+        valid_from=ISSUED,
         credential_status=ob3.status_entry(STATUS_URL, index),
-        evidence=[ob3.Evidence(narrative="A mené l'équipe en finale.")])
+        evidence=[ob3.Evidence(narrative="A mené l'équipe en finale.")],
+    )
     return ob3.sign_credential(doc, key, verification_method=vm, created=ISSUED)
 
 
@@ -70,24 +83,19 @@ class Case:
 
 def cases() -> list[Case]:
     before = {DID_URL: ob3.did_document(DID, [PUBLIC_1]), STATUS_URL: status_list(KEY_1, VM_1)}
-    after = {DID_URL: ob3.did_document(DID, [PUBLIC_1, PUBLIC_2]),
-             STATUS_URL: status_list(KEY_2, VM_2)}
+    after = {DID_URL: ob3.did_document(DID, [PUBLIC_1, PUBLIC_2]), STATUS_URL: status_list(KEY_2, VM_2)}
     tampered = credential(12, email=True, key=KEY_2, vm=VM_2)
     tampered = copy.deepcopy(tampered)
     tampered["credentialSubject"]["achievement"]["name"] = "Champion du monde"
     return [
-        Case("email, before rotation", credential(1, email=True, key=KEY_1, vm=VM_1), before,
-             "valid"),
-        Case("no email, before rotation", credential(2, email=False, key=KEY_1, vm=VM_1),
-             before, "valid"),
-        Case("email, old key after rotation", credential(3, email=True, key=KEY_1, vm=VM_1),
-             after, "valid"),
-        Case("no email, old key after rotation", credential(4, email=False, key=KEY_1, vm=VM_1),
-             after, "valid"),
+        Case("email, before rotation", credential(1, email=True, key=KEY_1, vm=VM_1), before, "valid"),
+        Case("no email, before rotation", credential(2, email=False, key=KEY_1, vm=VM_1), before, "valid"),
+        Case("email, old key after rotation", credential(3, email=True, key=KEY_1, vm=VM_1), after, "valid"),
+        Case(
+            "no email, old key after rotation", credential(4, email=False, key=KEY_1, vm=VM_1), after, "valid"
+        ),
         Case("email, new key", credential(5, email=True, key=KEY_2, vm=VM_2), after, "valid"),
-        Case("no email, new key", credential(6, email=False, key=KEY_2, vm=VM_2), after,
-             "valid"),
-        Case("revoked", credential(REVOKED_INDEX, email=False, key=KEY_2, vm=VM_2), after,
-             "revoked"),
+        Case("no email, new key", credential(6, email=False, key=KEY_2, vm=VM_2), after, "valid"),
+        Case("revoked", credential(REVOKED_INDEX, email=False, key=KEY_2, vm=VM_2), after, "revoked"),
         Case("tampered", tampered, after, "tampered"),
     ]

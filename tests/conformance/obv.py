@@ -65,8 +65,11 @@ def _python(venv: Path) -> Path:
 def _imports(python: Path) -> bool:
     if not python.exists():
         return False
-    probe = subprocess.run([str(python), "-c", "import openbadges, jose, pyld, openbadges_bakery"],
-                           capture_output=True, timeout=120)
+    probe = subprocess.run(
+        [str(python), "-c", "import openbadges, jose, pyld, openbadges_bakery"],
+        capture_output=True,
+        timeout=120,
+    )
     return probe.returncode == 0
 
 
@@ -86,6 +89,7 @@ def ensure_validator(venv: Path = VENV) -> Path:
         _READY[venv] = python
         return python
     import fcntl  # POSIX only, like the rest of the project's tooling
+
     venv.mkdir(parents=True, exist_ok=True)  # the lock lives inside, so nothing leaks into git
     with open(venv / "palier-obv.lock", "w") as lock:
         # Two test processes may ask at once; the second waits and then finds it built.
@@ -108,8 +112,7 @@ def ensure_validator(venv: Path = VENV) -> Path:
     return python
 
 
-def run_validator(target: str | Path, recipient: str | None = None, *,
-                  full: bool = False) -> dict:
+def run_validator(target: str | Path, recipient: str | None = None, *, full: bool = False) -> dict:
     """Validate an assertion URL, a compact JWS, or (given a Path) a baked PNG/SVG file.
 
     Returns the validator's report dict; with ``full=True`` the whole result
@@ -120,13 +123,19 @@ def run_validator(target: str | Path, recipient: str | None = None, *,
     command += ["--file", str(Path(target).resolve())] if isinstance(target, Path) else [target]
     if recipient is not None:
         command += ["--recipient", recipient]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     try:
         result = json.loads(done.stdout)
     except ValueError as exc:
-        raise ValidatorError(f"no report (exit {done.returncode}):\n{done.stdout[-2000:]}\n"
-                             f"{done.stderr[-3000:]}") from exc
+        raise ValidatorError(
+            f"no report (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        ) from exc
     return result if full else result["report"]
 
 
@@ -146,9 +155,13 @@ def _serve_context_offline() -> None:
         OPENBADGES_CONTEXT_V2_DICT,
         OPENBADGES_CONTEXT_V2_URI,
     )
+
     text = json.dumps(OPENBADGES_CONTEXT_V2_DICT)
-    known = {OPENBADGES_CONTEXT_V2_URI, OPENBADGES_CONTEXT_V2_URI + "/",
-             "https://openbadgespec.org/v2/context.json"}
+    known = {
+        OPENBADGES_CONTEXT_V2_URI,
+        OPENBADGES_CONTEXT_V2_URI + "/",
+        "https://openbadgespec.org/v2/context.json",
+    }
     loader = utils.CachableDocumentLoader
     fetch = loader.__call__
 
@@ -181,6 +194,7 @@ def _loopback_only() -> None:
 def _jose_takes_pem() -> None:
     """python-jose's cryptography backend cannot take a pycryptodome key object; hand it the PEM."""
     from jose import backends
+
     rsa_key = getattr(backends, "RSAKey", None)
     if rsa_key is not None and rsa_key.__module__.endswith("pycrypto_backend"):
         return  # the backend the validator was written for: nothing to do
@@ -197,15 +211,16 @@ def _jose_takes_pem() -> None:
 def main(argv: list[str]) -> int:
     """Script entry point: validate one input and print the JSON result; 0 if valid."""
     import logging
+
     args, recipient, path = list(argv), None, None
     if "--recipient" in args:
         at = args.index("--recipient")
         recipient = {"email": args[at + 1]}
-        del args[at:at + 2]
+        del args[at : at + 2]
     if "--file" in args:
         at = args.index("--file")
         path = args[at + 1]
-        del args[at:at + 2]
+        del args[at : at + 2]
     if path is None and len(args) != 1:
         print("usage: obv.py (INPUT | --file PATH) [--recipient EMAIL]", file=sys.stderr)
         return 2
@@ -213,6 +228,7 @@ def main(argv: list[str]) -> int:
     _loopback_only()
     _jose_takes_pem()
     from openbadges import verify
+
     # After the import: its logger module sets DEBUG and a console handler when first loaded.
     logging.getLogger("openbadges.verifier").setLevel(logging.CRITICAL)
     try:
@@ -222,10 +238,13 @@ def main(argv: list[str]) -> int:
         else:
             result = verify(args[0], recipient_profile=recipient)
     except Exception as exc:  # e.g. an image with nothing baked: verify() raises, we report
-        message = {"name": "VALIDATOR_EXCEPTION", "success": False, "messageLevel": "ERROR",
-                   "result": f"{type(exc).__name__}: {exc}"}
-        result = {"report": {"valid": False, "errorCount": 1, "warningCount": 0,
-                             "messages": [message]}}
+        message = {
+            "name": "VALIDATOR_EXCEPTION",
+            "success": False,
+            "messageLevel": "ERROR",
+            "result": f"{type(exc).__name__}: {exc}",
+        }
+        result = {"report": {"valid": False, "errorCount": 1, "warningCount": 0, "messages": [message]}}
     print(json.dumps(result, default=str))
     return 0 if result["report"]["valid"] else 1
 

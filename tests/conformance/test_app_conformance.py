@@ -45,8 +45,11 @@ class Palier:
     def learner(self, email: str | None = EMAIL) -> int:
         from issuer.learners import service as learners
 
-        return self._do(lambda s, rt, now: learners.create_learner(
-            s, learners.LearnerData("Lina", email), actor=None, now=now).id)
+        return self._do(
+            lambda s, rt, now: (
+                learners.create_learner(s, learners.LearnerData("Lina", email), actor=None, now=now).id
+            )
+        )
 
     def award(self, learner_id: int, skill_id: str) -> tuple[str, str, str]:
         """Award a badge; return its URL, its JWS and the learner's page token."""
@@ -54,17 +57,27 @@ class Palier:
         from issuer.awarding import service as awarding
 
         def work(s, rt, now):
-            row = awarding.award(s, rt, learner_id=learner_id, skill_id=skill_id, actor=None,
-                                 evidence=awarding.Evidence("A aidé son équipe.", game="Overcooked 2"),
-                                 now=now)
+            row = awarding.award(
+                s,
+                rt,
+                learner_id=learner_id,
+                skill_id=skill_id,
+                actor=None,
+                evidence=awarding.Evidence("A aidé son équipe.", game="Overcooked 2"),
+                now=now,
+            )
             return rt.urls.assertion(row.uid), row.jws, s.get(Learner, learner_id).portfolio_token
+
         return self._do(work)
 
     def revoke(self, url: str) -> None:
         from issuer.awarding import service as awarding
 
-        self._do(lambda s, rt, now: awarding.revoke(s, rt, ref=url, reason="Délivré par erreur.",
-                                                    actor=None, now=now))
+        self._do(
+            lambda s, rt, now: awarding.revoke(
+                s, rt, ref=url, reason="Délivré par erreur.", actor=None, now=now
+            )
+        )
 
     def rotate(self) -> None:
         self._do(lambda s, rt, now: rt.keys.rotate(s, now))
@@ -84,8 +97,11 @@ class Palier:
     def verify(self, badge, email: str | None = None) -> dict:
         """Palier's own verdict, asked over HTTP like any client of /api/verify."""
         body = {"badge": badge} if email is None else {"badge": badge, "email": email}
-        request = urllib.request.Request(self.base + "/api/verify", data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.base + "/api/verify",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as resp:
             return json.loads(resp.read())
 
@@ -94,13 +110,19 @@ class Palier:
         boundary = "palier-conformance-boundary"
         parts = [
             f'--{boundary}\r\nContent-Disposition: form-data; name="email"\r\n\r\n{email}\r\n'.encode(),
-            (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{image.name}"\r\n'
-             "Content-Type: application/octet-stream\r\n\r\n").encode() + image.read_bytes() + b"\r\n",
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{image.name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + image.read_bytes()
+            + b"\r\n",
             f"--{boundary}--\r\n".encode(),
         ]
         request = urllib.request.Request(
-            self.base + "/api/verify", data=b"".join(parts),
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            self.base + "/api/verify",
+            data=b"".join(parts),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         with urllib.request.urlopen(request, timeout=30) as resp:
             return json.loads(resp.read())
 
@@ -123,10 +145,16 @@ def palier(tmp_path_factory):
     holder: dict = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
     base = f"http://127.0.0.1:{server.port}"
-    app = create_app({
-        "SECRET_KEY": "conformance", "BASE_URL": base, "KEYS_DIR": str(tmp / "keys"),
-        "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}", "RATELIMIT_ENABLED": False,
-    }, instance_path=str(tmp / "instance"))
+    app = create_app(
+        {
+            "SECRET_KEY": "conformance",
+            "BASE_URL": base,
+            "KEYS_DIR": str(tmp / "keys"),
+            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
+            "RATELIMIT_ENABLED": False,
+        },
+        instance_path=str(tmp / "instance"),
+    )
     with app.app_context():
         migrate.upgrade(db.engine())
         session = db.session()
@@ -235,8 +263,8 @@ def test_conformance_badges_signed_before_and_after_a_key_rotation(palier):
     assert json.loads(palier.get("/issuer"))["publicKey"] == creators[1]
     # Each key is owned by its own Profile, the one its BadgeClasses name, which names that key alone.
     for creator in creators:
-        owner = json.loads(palier.get(creator[len(palier.base):]))["owner"]
-        assert json.loads(palier.get(owner[len(palier.base):]))["publicKey"] == creator
+        owner = json.loads(palier.get(creator[len(palier.base) :]))["owner"]
+        assert json.loads(palier.get(owner[len(palier.base) :]))["publicKey"] == creator
     for jws in (old_jws, new_jws):  # the JWS as first handed out, before and after the rotation
         assert_valid(run_validator(jws, recipient="rotation@example.org"))
         assert palier.verify(jws)["verdict"] == "valid"
@@ -254,4 +282,4 @@ def test_conformance_server_ids_come_from_base_url(palier, awarded):
     assert url.startswith(palier.base + "/assertions/")
     with palier.app.app_context():
         row = db.session().scalars(select(Assertion).where(Assertion.uid == url.rsplit("/", 1)[1])).one()
-        assert json.loads(palier.get(url[len(palier.base):] + ".json")) == row.data
+        assert json.loads(palier.get(url[len(palier.base) :] + ".json")) == row.data

@@ -22,23 +22,29 @@ pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent / "dcc"
 CORE = Path(__file__).resolve().parents[1] / "core" / "ob3_vectors"
-SCHEMA_URL = ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
-              "ob_v3p0_achievementcredential_schema.json")
+SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 CASES = {case.name: case for case in cases()}
 
 
 def _run(case: Case) -> dict:
     node = shutil.which("node")
     if node is None or not (HERE / "node_modules" / "@digitalcredentials" / "verifier-core").is_dir():
-        pytest.fail("Vérificateur DCC absent : installez Node.js puis lancez « npm ci » dans "
-                    "tests/conformance/dcc")
+        pytest.fail(
+            "Vérificateur DCC absent : installez Node.js puis lancez « npm ci » dans tests/conformance/dcc"
+        )
     documents = dict(case.documents)
-    documents[SCHEMA_URL] = json.loads((CORE / "ob_v3p0_achievementcredential_schema.json")
-                                       .read_text("utf-8"))
-    done = subprocess.run([node, "verify.mjs"], cwd=HERE, capture_output=True, text=True,
-                          timeout=120, check=False,
-                          input=json.dumps({"credential": case.credential,
-                                            "documents": documents}))
+    documents[SCHEMA_URL] = json.loads(
+        (CORE / "ob_v3p0_achievementcredential_schema.json").read_text("utf-8")
+    )
+    done = subprocess.run(
+        [node, "verify.mjs"],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        input=json.dumps({"credential": case.credential, "documents": documents}),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
@@ -62,8 +68,9 @@ def test_dcc_verifier_accepts_our_credential(name):
 
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.expect == "valid"])
 def test_dcc_verifier_finds_our_credential_valid_against_1edtech_schema(name):
-    (check,) = [info for info in _run(CASES[name])["result"]["additionalInformation"]
-                if info["id"] == "schema_check"]
+    (check,) = [
+        info for info in _run(CASES[name])["result"]["additionalInformation"] if info["id"] == "schema_check"
+    ]
     (schema_result,) = check["results"]
     assert schema_result["schema"] == SCHEMA_URL
     assert schema_result["result"]["valid"] is True, schema_result["result"].get("errors")

@@ -31,12 +31,14 @@ def _download(case: Case):
         if url not in case.documents:
             raise OSError(f"hors ligne : {url}")
         return json.dumps(case.documents[url]).encode("utf-8")
+
     return download
 
 
 def _verify(case: Case):
     return OB3LdpVerifier.for_issuer_did(DID).verify(
-        case.credential, check_status=True, download=_download(case), verify_status_list=False)
+        case.credential, check_status=True, download=_download(case), verify_status_list=False
+    )
 
 
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.expect == "valid"])
@@ -49,8 +51,7 @@ def test_openbadgeslib_accepts_our_credential(name):
 def test_openbadgeslib_verifies_the_status_list_proof_with_the_key_of_our_did_document(name):
     case = CASES[name]
     status_list = case.documents[STATUS_URL]
-    pem = resolve_verification_method(status_list["proof"]["verificationMethod"],
-                                      download=_download(case))
+    pem = resolve_verification_method(status_list["proof"]["verificationMethod"], download=_download(case))
     verify_data_integrity_proof(status_list, pem)
 
 
@@ -58,8 +59,7 @@ def test_openbadgeslib_refuses_a_tampered_status_list():
     case = CASES["revoked"]
     status_list = json.loads(json.dumps(case.documents[STATUS_URL]))
     status_list["validFrom"] = "2020-01-01T00:00:00Z"
-    pem = resolve_verification_method(status_list["proof"]["verificationMethod"],
-                                      download=_download(case))
+    pem = resolve_verification_method(status_list["proof"]["verificationMethod"], download=_download(case))
     with pytest.raises(OB3VerificationError):
         verify_data_integrity_proof(status_list, pem)
 

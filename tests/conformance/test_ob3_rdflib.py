@@ -49,8 +49,7 @@ def _vector() -> dict:
 
 DOCUMENTS = {
     **{f"credential: {case.name}": _unsigned(case.credential) for case in cases()},
-    **{f"proof configuration: {case.name}": _proof_config(case.credential)
-       for case in cases()[:2]},
+    **{f"proof configuration: {case.name}": _proof_config(case.credential) for case in cases()[:2]},
     "status list": _unsigned(cases()[-1].documents[STATUS_URL]),
     "1EdTech vector": _unsigned(_vector()),
 }

@@ -58,42 +58,70 @@ class Issuer:
         self.keys = {1: badges.generate_private_key(), 2: badges.generate_private_key()}
         self.routes: dict[str, tuple[str, bytes]] = {}
         issuer_id = self.url("/issuer")
-        self.put(badges.issuer_profile(
-            id=issuer_id, name="Maison des jeunes", url=base, email="contact@mdj.example",
-            public_keys=[self.url("/keys/1")], revocation_list=self.url("/revocations")))
+        self.put(
+            badges.issuer_profile(
+                id=issuer_id,
+                name="Maison des jeunes",
+                url=base,
+                email="contact@mdj.example",
+                public_keys=[self.url("/keys/1")],
+                revocation_list=self.url("/revocations"),
+            )
+        )
         for number, key in self.keys.items():  # key 2 exists but the profile never lists it
-            self.put(badges.cryptographic_key(id=self.url(f"/keys/{number}"), owner=issuer_id,
-                                              public_pem=badges.public_key_pem(key)))
-        self.put(badges.badge_class(
-            id=self.url("/badges/1"), issuer=issuer_id, name="Coopération",
-            description="A joué en équipe.", image=self.url("/badges/1/image"),
-            criteria_narrative="Soutenir son équipe pendant une partie.",
-            alignments=[badges.Alignment("Travailler en équipe", "https://competences.example/c1")],
-            tags=["coopération"]))
+            self.put(
+                badges.cryptographic_key(
+                    id=self.url(f"/keys/{number}"), owner=issuer_id, public_pem=badges.public_key_pem(key)
+                )
+            )
+        self.put(
+            badges.badge_class(
+                id=self.url("/badges/1"),
+                issuer=issuer_id,
+                name="Coopération",
+                description="A joué en équipe.",
+                image=self.url("/badges/1/image"),
+                criteria_narrative="Soutenir son équipe pendant une partie.",
+                alignments=[badges.Alignment("Travailler en équipe", "https://competences.example/c1")],
+                tags=["coopération"],
+            )
+        )
         self.routes["/badges/1/image"] = ("image/png", _png())
         # Two entries: the validator never matches a list of exactly one (a known bug of its own).
-        self.put(badges.revocation_list(id=self.url("/revocations"), issuer=issuer_id, revoked=[
-            (self.url("/assertions/revoked"), "Attribué par erreur"),
-            (self.url("/assertions/other"), None)]))
+        self.put(
+            badges.revocation_list(
+                id=self.url("/revocations"),
+                issuer=issuer_id,
+                revoked=[
+                    (self.url("/assertions/revoked"), "Attribué par erreur"),
+                    (self.url("/assertions/other"), None),
+                ],
+            )
+        )
 
     def url(self, path: str) -> str:
         return self.base + path
 
     def put(self, document: dict) -> dict:
-        path = document["id"][len(self.base):]
+        path = document["id"][len(self.base) :]
         self.routes[path] = ("application/ld+json", badges.canonical_json(document))
         return document
 
     def hosted(self, name: str) -> dict:
-        return self.put(badges.assertion(
-            id=self.url(f"/assertions/{name}"), badge=self.url("/badges/1"),
-            recipient=badges.hash_recipient(EMAIL), issued_on=ISSUED,
-            verification=badges.hosted_verification(),
-            evidence=[badges.Evidence("Partie du 12 mars.")], narrative="Un vrai soutien."))
+        return self.put(
+            badges.assertion(
+                id=self.url(f"/assertions/{name}"),
+                badge=self.url("/badges/1"),
+                recipient=badges.hash_recipient(EMAIL),
+                issued_on=ISSUED,
+                verification=badges.hosted_verification(),
+                evidence=[badges.Evidence("Partie du 12 mars.")],
+                narrative="Un vrai soutien.",
+            )
+        )
 
     def signed(self, name: str, key: int = 1) -> str:
-        document = {**self.hosted(name),
-                    "verification": badges.signed_verification(self.url(f"/keys/{key}"))}
+        document = {**self.hosted(name), "verification": badges.signed_verification(self.url(f"/keys/{key}"))}
         return badges.sign_assertion(document, self.keys[key])
 
 
@@ -135,8 +163,13 @@ def test_validator_accepts_baked_png_and_svg(issuer, tmp_path):
     png = tmp_path / "badge.png"
     png.write_bytes(badges.bake_png(_png(), token))
     svg = tmp_path / "badge.svg"
-    svg.write_bytes(badges.bake_svg('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">'
-                                    '<rect width="4" height="4"/></svg>', token, signed=True))
+    svg.write_bytes(
+        badges.bake_svg(
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>',
+            token,
+            signed=True,
+        )
+    )
     assert_valid(run_validator(png, recipient=EMAIL))
     assert_valid(run_validator(svg, recipient=EMAIL))
 

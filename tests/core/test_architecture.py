@@ -11,13 +11,30 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ISSUER = ROOT / "issuer"
 FORBIDDEN_IN_CORE = {
-    "flask", "flask_login", "flask_wtf", "flask_babel", "flask_limiter", "werkzeug", "sqlalchemy", "alembic",
-    "wtforms", "weasyprint", "jinja2", "requests", "httpx", "urllib.request", "http.client", "socket",
+    "flask",
+    "flask_login",
+    "flask_wtf",
+    "flask_babel",
+    "flask_limiter",
+    "werkzeug",
+    "sqlalchemy",
+    "alembic",
+    "wtforms",
+    "weasyprint",
+    "jinja2",
+    "requests",
+    "httpx",
+    "urllib.request",
+    "http.client",
+    "socket",
     "issuer",
 }
 WEB_LIBRARIES = {"flask", "flask_login", "flask_wtf", "flask_babel", "flask_limiter", "werkzeug", "wtforms"}
-FEATURES = sorted(p.parent.name for p in ISSUER.glob("*/__init__.py")
-                  if p.parent.name not in {"web", "cli", "models", "migrations"})
+FEATURES = sorted(
+    p.parent.name
+    for p in ISSUER.glob("*/__init__.py")
+    if p.parent.name not in {"web", "cli", "models", "migrations"}
+)
 # The modules of a feature that face the web or the terminal; everything else in it is a service.
 WEB_FACING = {"views", "forms", "page", "api", "cli"}
 # The shell's plumbing that needs Flask itself: the factory, configuration, database session, runtime.
@@ -69,8 +86,12 @@ def _is_service(path: Path) -> bool:
 
 @pytest.mark.parametrize(("package", "peer"), [("skilltree", "badges"), ("badges", "skilltree")])
 def test_core_package_imports_no_web_database_pdf_network_or_peer(package, peer):
-    offenders = {f"{_rel(p)}: {n}" for p in _modules(ROOT / package) for n in _imports(p)
-                 if _uses(n, FORBIDDEN_IN_CORE | {peer})}
+    offenders = {
+        f"{_rel(p)}: {n}"
+        for p in _modules(ROOT / package)
+        for n in _imports(p)
+        if _uses(n, FORBIDDEN_IN_CORE | {peer})
+    }
     assert not offenders, "the core must stay pure"
 
 
@@ -79,15 +100,21 @@ def test_errors_import_nothing_of_the_web():
 
 
 def test_services_models_and_helpers_import_no_flask_werkzeug_or_wtforms():
-    offenders = {f"{_rel(p)}: {n}" for p in _modules(ISSUER) if _is_service(p) for n in _imports(p)
-                 if _uses(n, WEB_LIBRARIES)}
+    offenders = {
+        f"{_rel(p)}: {n}"
+        for p in _modules(ISSUER)
+        if _is_service(p)
+        for n in _imports(p)
+        if _uses(n, WEB_LIBRARIES)
+    }
     assert not offenders
 
 
 def test_services_never_reach_up_into_the_web_layer():
     web = {"issuer.web", "issuer.cli"} | {f"issuer.{f}.{m}" for f in FEATURES for m in WEB_FACING}
-    offenders = {f"{_rel(p)}: {n}" for p in _modules(ISSUER) if _is_service(p) for n in _imports(p)
-                 if _uses(n, web)}
+    offenders = {
+        f"{_rel(p)}: {n}" for p in _modules(ISSUER) if _is_service(p) for n in _imports(p) if _uses(n, web)
+    }
     assert not offenders
 
 
@@ -101,8 +128,17 @@ def test_no_feature_imports_another_features_views():
 
 
 def test_every_feature_has_its_views_and_registers_blueprints():
-    assert {"accounts", "learners", "awarding", "game_sessions", "admin", "hosted", "verification",
-            "portfolio", "cahier"} <= set(FEATURES)
+    assert {
+        "accounts",
+        "learners",
+        "awarding",
+        "game_sessions",
+        "admin",
+        "hosted",
+        "verification",
+        "portfolio",
+        "cahier",
+    } <= set(FEATURES)
     for feature in FEATURES:
         views = ISSUER / feature / "views.py"
         assert feature == "maintenance" or "BLUEPRINTS" in views.read_text(), feature
@@ -126,19 +162,22 @@ def test_only_the_submit_helper_the_cli_wrapper_and_login_commit():
     assert committing <= {"issuer/web/submit.py", "issuer/cli/command.py", "issuer/accounts/views.py"}
 
 
-@pytest.mark.parametrize(("library", "allowed"), [
-    ("weasyprint", {"issuer/cahier/pdf.py"}),
-    ("argon2", {"issuer/passwords.py"}),
-    ("segno", {"issuer/qr.py"}),
-    ("markdown_it", {"issuer/markdown.py"}),
-    ("PIL", {"issuer/imaging.py"}),
-    ("cachetools", {"issuer/caching.py"}),
-    ("babel", {"issuer/dates.py"}),
-    ("flask_login", {"issuer/web/auth.py"}),
-    ("flask_babel", {"issuer/web/i18n.py"}),
-    ("flask_limiter", {"issuer/web/security.py"}),
-    ("flask_wtf", {"issuer/web/forms.py", "issuer/web/security.py"}),
-])
+@pytest.mark.parametrize(
+    ("library", "allowed"),
+    [
+        ("weasyprint", {"issuer/cahier/pdf.py"}),
+        ("argon2", {"issuer/passwords.py"}),
+        ("segno", {"issuer/qr.py"}),
+        ("markdown_it", {"issuer/markdown.py"}),
+        ("PIL", {"issuer/imaging.py"}),
+        ("cachetools", {"issuer/caching.py"}),
+        ("babel", {"issuer/dates.py"}),
+        ("flask_login", {"issuer/web/auth.py"}),
+        ("flask_babel", {"issuer/web/i18n.py"}),
+        ("flask_limiter", {"issuer/web/security.py"}),
+        ("flask_wtf", {"issuer/web/forms.py", "issuer/web/security.py"}),
+    ],
+)
 def test_each_library_is_imported_in_one_place(library, allowed):
     users = {_rel(p) for p in _modules(ISSUER) if any(_uses(n, {library}) for n in _imports(p))}
     assert users <= allowed, users
@@ -155,5 +194,7 @@ def test_no_test_imports_another_test_module_or_a_conftest():
 
 
 def test_no_module_of_the_shell_grows_past_400_lines():
-    long = {_rel(p): n for p in _modules(ISSUER) if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    long = {
+        _rel(p): n for p in _modules(ISSUER) if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    }
     assert not long

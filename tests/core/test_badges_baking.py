@@ -20,12 +20,16 @@ from badges.baking import MAX_UPLOAD
 JWS = "eyJhbGciOiJSUzI1NiJ9.eyJpZCI6MX0.c2lnbmF0dXJl"
 URL = "https://palier.example/assertions/1"
 PAYLOADS = st.text(st.characters(exclude_categories=["Cs"]), min_size=1).filter(
-    lambda text: text.strip() != "")
+    lambda text: text.strip() != ""
+)
 XML_TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\ufffe\uffff"))
 # What an SVG verify attribute can carry exactly: a JWS or a URL has no whitespace or controls.
-ATTRIBUTE_PAYLOADS = st.text(st.characters(exclude_categories=["Cs", "Cc", "Zs", "Zl", "Zp"],
-                                           exclude_characters="\ufffe\uffff\x85\xa0"),
-                             min_size=1)
+ATTRIBUTE_PAYLOADS = st.text(
+    st.characters(
+        exclude_categories=["Cs", "Cc", "Zs", "Zl", "Zp"], exclude_characters="\ufffe\uffff\x85\xa0"
+    ),
+    min_size=1,
+)
 
 
 def chunk(kind: bytes, body: bytes, crc: int | None = None) -> bytes:
@@ -36,8 +40,8 @@ def chunk(kind: bytes, body: bytes, crc: int | None = None) -> bytes:
 def chunk_types(png: bytes) -> list[bytes]:
     kinds, pos = [], 8
     while pos < len(png):
-        (length,) = struct.unpack(">I", png[pos:pos + 4])
-        kinds.append(png[pos + 4:pos + 8])
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kinds.append(png[pos + 4 : pos + 8])
         pos += 12 + length
     return kinds
 
@@ -132,8 +136,10 @@ def test_bake_svg_again_replaces_the_badge():
 
 
 def test_extract_svg_returns_the_json_when_only_cdata_is_present():
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
-           '<openbadges:assertion><![CDATA[ {"id": "x"} ]]></openbadges:assertion></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        '<openbadges:assertion><![CDATA[ {"id": "x"} ]]></openbadges:assertion></svg>'
+    )
     assert extract_svg(svg) == '{"id": "x"}'
 
 
@@ -165,21 +171,24 @@ def hostile_pngs() -> dict[str, tuple[bytes, str]]:
         "signature only": (png[:8], "tronqué"),
         "truncated chunk": (baked[:40], "tronqué"),
         "truncated before IEND": (baked[:-12], "tronqué"),
-        "huge chunk length": (png[:8] + struct.pack(">I", 2**31 + 5) + b"IHDR" + b"\0" * 20,
-                              "tronqué"),
-        "bad crc": (with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\0\0\0\0x", 1)),
-                    "somme de contrôle"),
+        "huge chunk length": (png[:8] + struct.pack(">I", 2**31 + 5) + b"IHDR" + b"\0" * 20, "tronqué"),
+        "bad crc": (
+            with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\0\0\0\0x", 1)),
+            "somme de contrôle",
+        ),
         "no IHDR first": (png[:8] + itxt(b"x") + png[8:], "IHDR"),
         "two badge chunks": (with_chunk_after_ihdr(baked, itxt(b"second")), "plusieurs badges"),
-        "itxt and text": (with_chunk_after_ihdr(baked, chunk(b"tEXt", b"openbadges\0u")),
-                          "plusieurs badges"),
-        "compressed itxt": (with_chunk_after_ihdr(png, itxt(zlib.compress(JWS.encode()), 1)),
-                            "compressé"),
-        "ztxt": (with_chunk_after_ihdr(png, chunk(b"zTXt", b"openbadges\0\0" + zlib.compress(
-            JWS.encode()))), "compressé"),
+        "itxt and text": (with_chunk_after_ihdr(baked, chunk(b"tEXt", b"openbadges\0u")), "plusieurs badges"),
+        "compressed itxt": (with_chunk_after_ihdr(png, itxt(zlib.compress(JWS.encode()), 1)), "compressé"),
+        "ztxt": (
+            with_chunk_after_ihdr(png, chunk(b"zTXt", b"openbadges\0\0" + zlib.compress(JWS.encode()))),
+            "compressé",
+        ),
         "short itxt": (with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0")), "mal formé"),
-        "itxt missing fields": (with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\0\0xx")),
-                                "mal formé"),
+        "itxt missing fields": (
+            with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\0\0xx")),
+            "mal formé",
+        ),
         "itxt not utf-8": (with_chunk_after_ihdr(png, itxt(b"\xff\xfe")), "UTF-8"),
         "empty badge": (with_chunk_after_ihdr(png, itxt(b"  ")), "vide"),
         "no badge": (png, "aucun badge"),
@@ -205,21 +214,35 @@ def test_bake_png_refuses_a_damaged_png():
 
 
 HOSTILE_SVGS = {
-    "billion laughs": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">'
-                       '<!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">'
-                       '&b;</svg>', "interdites"),
-    "external entity": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
-                        '"file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
-                        "interdites"),
-    "external dtd": ('<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
-                     '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg/>', "interdites"),
+    "billion laughs": (
+        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">'
+        "&b;</svg>",
+        "interdites",
+    ),
+    "external entity": (
+        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
+        '"file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+        "interdites",
+    ),
+    "external dtd": (
+        '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg/>',
+        "interdites",
+    ),
     "not xml": ("<svg <<>", "lisible"),
     "not svg": ('<html xmlns="http://www.w3.org/1999/xhtml"/>', "pas une image SVG"),
     "no badge": (SVG_IMAGE, "aucun badge"),
-    "two badges": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
-                   '<o:assertion verify="a"/><o:assertion verify="b"/></svg>', "plusieurs"),
-    "empty badge": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
-                    '<o:assertion verify=" "/></svg>', "vide"),
+    "two badges": (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
+        '<o:assertion verify="a"/><o:assertion verify="b"/></svg>',
+        "plusieurs",
+    ),
+    "empty badge": (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
+        '<o:assertion verify=" "/></svg>',
+        "vide",
+    ),
     "too large": ("<svg>" + " " * MAX_UPLOAD + "</svg>", "trop volumineuse"),
     "bytes not utf-8": (b"<svg>\xff</svg>", "lisible"),
 }

@@ -23,8 +23,7 @@ def depth(value) -> int:
         node, level = stack.pop()
         if isinstance(node, (dict, list)):
             deepest = max(deepest, level + 1)
-            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict)
-                                                          else node))
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
     return deepest
 
 
@@ -32,9 +31,9 @@ def depth(value) -> int:
 TRICKY = st.text(st.sampled_from('[]{}"\\/u0a é\ud800'), max_size=6)
 VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), TRICKY),
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(TRICKY, inner, max_size=3)),
-    max_leaves=60)
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TRICKY, inner, max_size=3)),
+    max_leaves=60,
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -59,17 +58,20 @@ def test_depth_limit_is_exactly_max_depth(kind):
     assert refused.value.code == "too_deep"
 
 
-@pytest.mark.parametrize("text", [
-    "[" * 100_000,  # never closed
-    "[" * 100_000 + "]" * 100_000,
-    '{"a":' * 40_000 + "1" + "}" * 40_000,
-    '{"a":' * 50_000,
-    "[{" * 30_000,
-    "[" + '"x",' * 20 + "[" * 40 + "]" * 40 + "]",
-    "[" + "[]," * 1000 + "[" * 33 + "]" * 33 + "]",  # deep after many shallow ones
-    "[" + "[[[[" * 9 + "]]]]" * 9 + "]",  # no long run of "[" and still 37 deep
-    "[[[[[[" * 9 + ",1]" * 54,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,  # never closed
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 40_000 + "1" + "}" * 40_000,
+        '{"a":' * 50_000,
+        "[{" * 30_000,
+        "[" + '"x",' * 20 + "[" * 40 + "]" * 40 + "]",
+        "[" + "[]," * 1000 + "[" * 33 + "]" * 33 + "]",  # deep after many shallow ones
+        "[" + "[[[[" * 9 + "]]]]" * 9 + "]",  # no long run of "[" and still 37 deep
+        "[[[[[[" * 9 + ",1]" * 54,
+    ],
+)
 def test_deep_text_is_refused_as_too_deep_before_the_parser_sees_it(text, monkeypatch):
     seen = []
     monkeypatch.setattr(_json.json, "loads", lambda *a, **k: seen.append(a) or {})
@@ -79,24 +81,30 @@ def test_deep_text_is_refused_as_too_deep_before_the_parser_sees_it(text, monkey
     assert seen == []
 
 
-@pytest.mark.parametrize("text", [
-    '["' + "[" * 5000 + '"]',  # brackets inside a string
-    '{"' + "{" * 100 + '": "' + "]" * 100 + '"}',
-    '["\\"' + "[" * 100 + '"]',  # an escaped quote does not end the string
-    '["\\\\", ' + "[" * 20 + "]" * 20 + "]",  # an escaped backslash does not escape the quote
-    '["\\u005c", ' + "[" * 31 + "]" * 31 + "]",  # a backslash written \u005c escapes nothing
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["' + "[" * 5000 + '"]',  # brackets inside a string
+        '{"' + "{" * 100 + '": "' + "]" * 100 + '"}',
+        '["\\"' + "[" * 100 + '"]',  # an escaped quote does not end the string
+        '["\\\\", ' + "[" * 20 + "]" * 20 + "]",  # an escaped backslash does not escape the quote
+        '["\\u005c", ' + "[" * 31 + "]" * 31 + "]",  # a backslash written \u005c escapes nothing
+    ],
+)
 def test_brackets_inside_strings_do_not_count(text):
     assert not nesting_exceeds(text)
 
 
-@pytest.mark.parametrize("text", [
-    "[" * 20,  # truncated but shallow: unreadable, not deep
-    "]" + "[" * 1000,  # an error from the first bracket: no parser recurses
-    "[1] " + "[" * 1000,  # the first value is over; the rest is extra data
-    '["' + "[" * 1000,  # an unclosed string
-    "[" * 30 + "}" * 30,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 20,  # truncated but shallow: unreadable, not deep
+        "]" + "[" * 1000,  # an error from the first bracket: no parser recurses
+        "[1] " + "[" * 1000,  # the first value is over; the rest is extra data
+        '["' + "[" * 1000,  # an unclosed string
+        "[" * 30 + "}" * 30,
+    ],
+)
 def test_shallow_or_stopped_errors_are_unreadable_and_never_reach_deep(text):
     with pytest.raises(BadgeFormatError, match="pas un JSON lisible") as refused:
         read_json(text)
@@ -124,16 +132,19 @@ def test_the_answer_does_not_depend_on_how_deep_the_stack_already_is():
     assert answers == ["ok", "too_deep", "too_deep"] * 3
 
 
-@pytest.mark.parametrize(("data", "code", "message"), [
-    (b'{"a": 1}', None, None),
-    ('{"a": 1}', None, None),
-    (bytearray(b"[1]"), None, None),
-    (b"\xff", "malformed", "lisible"),
-    ("NaN", "malformed", "lisible"),
-    ('{"a": Infinity}', "malformed", "lisible"),
-    ("x" * 300_000, "too_large", "volumineux"),
-    (42, "malformed", "texte JSON"),
-])
+@pytest.mark.parametrize(
+    ("data", "code", "message"),
+    [
+        (b'{"a": 1}', None, None),
+        ('{"a": 1}', None, None),
+        (bytearray(b"[1]"), None, None),
+        (b"\xff", "malformed", "lisible"),
+        ("NaN", "malformed", "lisible"),
+        ('{"a": Infinity}', "malformed", "lisible"),
+        ("x" * 300_000, "too_large", "volumineux"),
+        (42, "malformed", "texte JSON"),
+    ],
+)
 def test_read_json_returns_any_value_or_refuses_with_a_code(data, code, message):
     if code is None:
         assert read_json(data) in ({"a": 1}, [1])
@@ -178,10 +189,16 @@ def test_check_value_depth_walks_without_recursion_and_stops_on_cycles():
         check_value_depth([shared])
 
 
-@pytest.mark.parametrize("badge", [
-    nest(40_000, "object"), '{"a":' * 50_000, nest(40_000, "object").encode(),
-    json.loads(nest(900, "object")), json.loads(nest(MAX_DEPTH + 1, "object")),
-])
+@pytest.mark.parametrize(
+    "badge",
+    [
+        nest(40_000, "object"),
+        '{"a":' * 50_000,
+        nest(40_000, "object").encode(),
+        json.loads(nest(900, "object")),
+        json.loads(nest(MAX_DEPTH + 1, "object")),
+    ],
+)
 def test_verify_badge_answers_deep_json_as_unreadable_with_the_reason(badge):
     report = verify_badge(badge, FakeIssuer(), now=NOW)
     assert report.verdict is Verdict.INVALID and report.code == "malformed"

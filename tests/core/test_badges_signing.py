@@ -19,9 +19,9 @@ from badges.signing import MAX_TOKEN
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children,
-                                                                        max_size=4),
-    max_leaves=20)
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=20,
+)
 PAYLOADS = st.dictionaries(st.text(), JSON_VALUES, max_size=6)
 
 
@@ -43,8 +43,7 @@ def raw(header: bytes, payload: bytes) -> str:
 
 
 def forge(header: dict, payload: dict, signature: bytes = b"sig") -> str:
-    return ".".join([b64(json.dumps(header).encode()), b64(json.dumps(payload).encode()),
-                     b64(signature)])
+    return ".".join([b64(json.dumps(header).encode()), b64(json.dumps(payload).encode()), b64(signature)])
 
 
 def test_generate_private_key_is_rsa_3072_pkcs8(private_key):
@@ -82,8 +81,7 @@ def test_sign_then_verify_round_trips_any_content(payload):
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_any_byte_flip_in_a_signed_badge_is_detected(data):
-    token = badges.sign_assertion({"id": "https://palier.example/assertions/1", "n": 1},
-                                  rsa_key())
+    token = badges.sign_assertion({"id": "https://palier.example/assertions/1", "n": 1}, rsa_key())
     raw = bytearray(token.encode())
     position = data.draw(st.integers(0, len(raw) - 1))
     replacement = data.draw(st.sampled_from(b"ABCDEFabcdef0123456789-_.=+/ "))
@@ -105,8 +103,7 @@ def decoded_parts(token: bytes | str) -> list[bytes]:
 
 
 def test_key_rotation_each_badge_verifies_with_its_own_key_only():
-    old, new = badges.sign_assertion({"n": 0}, rsa_key(0)), badges.sign_assertion({"n": 1},
-                                                                                  rsa_key(1))
+    old, new = badges.sign_assertion({"n": 0}, rsa_key(0)), badges.sign_assertion({"n": 1}, rsa_key(1))
     assert badges.verify_signature(old, public_pem(0)) == {"n": 0}
     assert badges.verify_signature(new, public_pem(1)) == {"n": 1}
     for token, wrong in ((old, public_pem(1)), (new, public_pem(0))):
@@ -114,8 +111,9 @@ def test_key_rotation_each_badge_verifies_with_its_own_key_only():
             badges.verify_signature(token, wrong)
 
 
-@pytest.mark.parametrize("alg", ["none", "None", "HS256", "RS384", "RS512", "PS256", "ES256",
-                                 "EdDSA", "rs256", ""])
+@pytest.mark.parametrize(
+    "alg", ["none", "None", "HS256", "RS384", "RS512", "PS256", "ES256", "EdDSA", "rs256", ""]
+)
 def test_verify_signature_refuses_every_other_algorithm(alg):
     with pytest.raises(SignatureError) as caught:
         badges.verify_signature(forge({"alg": alg}, {"id": "x"}), public_pem())
@@ -129,8 +127,15 @@ def test_verify_signature_refuses_hmac_signed_with_the_public_key_as_secret():
         badges.verify_signature(f"{header}.{payload}.{b64(mac.digest())}", public_pem())
 
 
-@pytest.mark.parametrize("extra", [{"crit": ["b64"], "b64": False}, {"jwk": {"kty": "RSA"}},
-                                   {"jku": "https://evil.example/jwks"}, {"x5u": "https://e.x"}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"crit": ["b64"], "b64": False},
+        {"jwk": {"kty": "RSA"}},
+        {"jku": "https://evil.example/jwks"},
+        {"x5u": "https://e.x"},
+    ],
+)
 def test_verify_signature_refuses_headers_that_bring_keys_or_change_the_payload(extra):
     with pytest.raises(SignatureError):
         badges.verify_signature(forge({"alg": "RS256", **extra}, {"id": "x"}), public_pem())
@@ -149,26 +154,29 @@ def test_verify_signature_refuses_an_empty_rs256_signature():
         badges.verify_signature(token, public_pem())
 
 
-@pytest.mark.parametrize("token, message", [
-    ("", "Aucun badge"),
-    ("   ", "Aucun badge"),
-    ("abc", "trois parties"),
-    ("a.b", "trois parties"),
-    ("a.b.c.d", "trois parties"),
-    ("a..c", "trois parties"),
-    ("a b.c.d", "trois parties"),
-    ("x" * (MAX_TOKEN + 1), "trop long"),
-    (b"\xff\xfe.a.b", "caractères interdits"),
-    (b"a" * (MAX_TOKEN + 1), "trop long"),
-    (raw(b"[1]", b"{}"), "objet JSON"),
-    (raw(b"{}", b"{}"), "algorithme"),
-    (raw(RS256, b"nope"), "pas un JSON lisible"),
-    (raw(RS256, b"[" * 5000 + b"]" * 5000), "JSON"),
-    (raw(RS256, b'{"a":' * 40 + b"1" + b"}" * 40), "profond"),
-    (raw(RS256, b'{"a":NaN}'), "JSON"),
-    (raw(RS256, b"\xff\xfe"), "JSON"),
-    (None, "Aucun badge"),
-])
+@pytest.mark.parametrize(
+    "token, message",
+    [
+        ("", "Aucun badge"),
+        ("   ", "Aucun badge"),
+        ("abc", "trois parties"),
+        ("a.b", "trois parties"),
+        ("a.b.c.d", "trois parties"),
+        ("a..c", "trois parties"),
+        ("a b.c.d", "trois parties"),
+        ("x" * (MAX_TOKEN + 1), "trop long"),
+        (b"\xff\xfe.a.b", "caractères interdits"),
+        (b"a" * (MAX_TOKEN + 1), "trop long"),
+        (raw(b"[1]", b"{}"), "objet JSON"),
+        (raw(b"{}", b"{}"), "algorithme"),
+        (raw(RS256, b"nope"), "pas un JSON lisible"),
+        (raw(RS256, b"[" * 5000 + b"]" * 5000), "JSON"),
+        (raw(RS256, b'{"a":' * 40 + b"1" + b"}" * 40), "profond"),
+        (raw(RS256, b'{"a":NaN}'), "JSON"),
+        (raw(RS256, b"\xff\xfe"), "JSON"),
+        (None, "Aucun badge"),
+    ],
+)
 def test_read_unverified_refuses_malformed_tokens_in_french(token, message):
     with pytest.raises(BadgeFormatError, match=message):
         badges.read_unverified(token)
@@ -177,8 +185,7 @@ def test_read_unverified_refuses_malformed_tokens_in_french(token, message):
 def test_verify_signature_with_an_unreadable_public_key_is_a_signature_error(private_key):
     token = badges.sign_assertion({"a": 1}, private_key)
     with pytest.raises(SignatureError, match="illisible"):
-        badges.verify_signature(token, "-----BEGIN PUBLIC KEY-----\nAAAA\n"
-                                       "-----END PUBLIC KEY-----\n")
+        badges.verify_signature(token, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
 
 
 def test_load_private_key_refuses_garbage():

@@ -87,43 +87,56 @@ HOSTILE = {
     "480,000 empty <g/> (the review's case)": (ROOT + b"<g/>" * 480_000 + BADGE + END, "too_complex"),
     "empty <g/> up to the limit": (filled(ROOT, b"<g/>", BADGE + END), "too_complex"),
     "nested <g> up to the limit": (filled(ROOT, b"<g>", BADGE + END), "too_deep"),
-    "one tag with 400,000 attributes": (ROOT + many_attributes(400_000) + BADGE + END,
-                                        "too_complex"),
+    "one tag with 400,000 attributes": (ROOT + many_attributes(400_000) + BADGE + END, "too_complex"),
     "one tag with 250,000 namespace declarations": (
-        ROOT + many_attributes(250_000, b'xmlns:a%06d="u"') + BADGE + END, "too_complex"),
-    "prefixed attributes": (ROOT + b'<g xmlns:p="u" ' + many_attributes(300_000, b'p:a%06d=""')[3:]
-                            + BADGE + END, "too_complex"),
+        ROOT + many_attributes(250_000, b'xmlns:a%06d="u"') + BADGE + END,
+        "too_complex",
+    ),
+    "prefixed attributes": (
+        ROOT + b'<g xmlns:p="u" ' + many_attributes(300_000, b'p:a%06d=""')[3:] + BADGE + END,
+        "too_complex",
+    ),
     "text before the badge": (filled(ROOT, b"x", BADGE + END), "no_badge"),
     "line breaks before the badge": (filled(ROOT, b"\n", BADGE + END), "no_badge"),
     "carriage returns before the badge": (filled(ROOT, b"\r", BADGE + END), "no_badge"),
     "character references": (filled(ROOT, b"&#x41;", BADGE + END), "no_badge"),
     "entity references": (filled(ROOT, b"&amp;", BADGE + END), "no_badge"),
     "one long comment": (filled(ROOT + b"<!--", b"x", b"-->" + BADGE + END), "no_badge"),
-    "comments holding fake badges": (filled(ROOT, b"<!--<o:assertion/>-->", BADGE + END),
-                                     "no_badge"),
+    "comments holding fake badges": (filled(ROOT, b"<!--<o:assertion/>-->", BADGE + END), "no_badge"),
     # "=" are counted wherever they are, comments included: an upper bound, never parsed.
     "comments full of =": (filled(ROOT, b"<!--a='x'-->", BADGE + END), "too_complex"),
     "processing instructions": (filled(ROOT, b"<?a b?>", BADGE + END), "no_badge"),
     "CDATA of brackets": (filled(ROOT + b"<![CDATA[", b"]", b"x]]>" + BADGE + END), "no_badge"),
     "huge attribute value": (filled(ROOT + b'<g a="', b"x", b'"/>' + BADGE + END), "no_badge"),
     "huge element name": (filled(ROOT + b"<", b"g", b"/>" + BADGE + END), "no_badge"),
-    "huge root start tag": (filled(b'<svg xmlns="http://www.w3.org/2000/svg" '
-                                   b'xmlns:o="http://openbadges.org" d="', b"x", b'">' + BADGE + END),
-                            "no_badge"),
+    "huge root start tag": (
+        filled(
+            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org" d="',
+            b"x",
+            b'">' + BADGE + END,
+        ),
+        "no_badge",
+    ),
     "prolog of comments": (filled(b"<!--", b"-x", b"-->" + ROOT + BADGE + END), "no_badge"),
-    "badge body never closed": (filled(ROOT + b"<o:assertion><![CDATA[", b"x", b"]]>" + END),
-                                "too_large"),
+    "badge body never closed": (filled(ROOT + b"<o:assertion><![CDATA[", b"x", b"]]>" + END), "too_large"),
     "badge, then <g/> up to the limit": (filled(ROOT + BADGE, b"<g/>", END), None),
     "badge, then line breaks": (filled(ROOT + BADGE, b"\n", END), None),
     "badge, then comments": (filled(ROOT + BADGE, b"<!--x-->", END), None),
     "badge, then the word assertion": (filled(ROOT + BADGE, b"assertion ", END), None),
     "badge, then a second one far away": (filled(ROOT + BADGE, b" ", BADGE + END), "duplicate"),
-    "badge, then near misses": (filled(ROOT + BADGE + b"<text>", b"une assertion ",
-                                       b"</text>" + END), "duplicate"),
+    "badge, then near misses": (
+        filled(ROOT + BADGE + b"<text>", b"une assertion ", b"</text>" + END),
+        "duplicate",
+    ),
     "badge, then garbage that is not XML": (filled(ROOT + BADGE, b"<<&&", b""), None),
     "UTF-16 badge, then line breaks": (
-        filled((ROOT + BADGE).decode().encode("utf-16"), "\n".encode("utf-16-le"),
-               END.decode().encode("utf-16-le")), None),
+        filled(
+            (ROOT + BADGE).decode().encode("utf-16"),
+            "\n".encode("utf-16-le"),
+            END.decode().encode("utf-16-le"),
+        ),
+        None,
+    ),
 }
 
 
@@ -186,8 +199,11 @@ def test_extract_svg_refuses_nesting_deeper_than_the_limit():
 
 def test_extract_svg_refuses_more_attributes_than_the_limit_counted_before_parsing():
     def with_attributes(count: int) -> bytes:
-        return ROOT.replace(b"<svg ", b"<svg " + b" ".join(b"a%d=''" % i for i in range(count))
-                            + b" ") + BADGE + END
+        return (
+            ROOT.replace(b"<svg ", b"<svg " + b" ".join(b"a%d=''" % i for i in range(count)) + b" ")
+            + BADGE
+            + END
+        )
 
     equals = (ROOT + BADGE).count(b"=")
     assert extract_svg(with_attributes(MAX_ATTRIBUTES - equals)) == URL
@@ -212,25 +228,28 @@ def test_extract_svg_finds_a_badge_anywhere_in_the_first_mebibyte():
 
 
 def svg(*parts: str) -> str:
-    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
-            + "".join(parts) + "</svg>")
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">' + "".join(parts) + "</svg>"
+    )
 
 
-@pytest.mark.parametrize(("document", "text"), [
-    (svg('<o:assertion verify=" x "/>'), "x"),
-    (svg('<o:assertion verify="v"><![CDATA[{"id": 1}]]></o:assertion>'), "v"),
-    (svg('<o:assertion>\n <![CDATA[ {"a": "]]>"}'), None),
-    (svg("<o:assertion>&amp;&#65;<!-- c -->b<?pi x?><![CDATA[<c>]]></o:assertion>"), "&Ab<c>"),
-    (svg("<o:assertion>a<g>not this</g>b<g><t>nor this</t></g></o:assertion>"), "ab"),
-    (svg('<g><g><o:assertion verify="deep"/></g></g>'), "deep"),
-    (svg('<x:assertion xmlns:x="urn:other" verify="other"/><o:assertion verify="ours"/>'), "ours"),
-    (svg('<o:assertion o:verify="prefixed">body</o:assertion>'), "body"),
-    (svg('<assertion xmlns="http://openbadges.org" verify="default"/>'), "default"),
-    (svg('<!-- <o:assertion verify="commented"/> --><o:assertion verify="real"/>'), "real"),
-    (svg('<o:assertion verify="first"/><text>une assertion ; assertion/ ; x:assertions</text>'),
-     "first"),
-    (svg('<o:assertion\n  verify="spaced"\n/>'), "spaced"),
-])
+@pytest.mark.parametrize(
+    ("document", "text"),
+    [
+        (svg('<o:assertion verify=" x "/>'), "x"),
+        (svg('<o:assertion verify="v"><![CDATA[{"id": 1}]]></o:assertion>'), "v"),
+        (svg('<o:assertion>\n <![CDATA[ {"a": "]]>"}'), None),
+        (svg("<o:assertion>&amp;&#65;<!-- c -->b<?pi x?><![CDATA[<c>]]></o:assertion>"), "&Ab<c>"),
+        (svg("<o:assertion>a<g>not this</g>b<g><t>nor this</t></g></o:assertion>"), "ab"),
+        (svg('<g><g><o:assertion verify="deep"/></g></g>'), "deep"),
+        (svg('<x:assertion xmlns:x="urn:other" verify="other"/><o:assertion verify="ours"/>'), "ours"),
+        (svg('<o:assertion o:verify="prefixed">body</o:assertion>'), "body"),
+        (svg('<assertion xmlns="http://openbadges.org" verify="default"/>'), "default"),
+        (svg('<!-- <o:assertion verify="commented"/> --><o:assertion verify="real"/>'), "real"),
+        (svg('<o:assertion verify="first"/><text>une assertion ; assertion/ ; x:assertions</text>'), "first"),
+        (svg('<o:assertion\n  verify="spaced"\n/>'), "spaced"),
+    ],
+)
 def test_extract_svg_reads_the_badge_as_the_dom_did(document, text):
     if text is None:  # unclosed CDATA: not XML
         with pytest.raises(BakingError, match="lisible"):
@@ -239,17 +258,20 @@ def test_extract_svg_reads_the_badge_as_the_dom_did(document, text):
         assert extract_svg(document) == text
 
 
-@pytest.mark.parametrize("document", [
-    svg('<o:assertion verify="a"/><o:assertion verify="b"/>'),
-    svg('<o:assertion verify="a"/>\n<g><o:assertion verify="b"></o:assertion></g>'),
-    svg('<o:assertion verify="a"><o:assertion verify="b"/></o:assertion>'),
-    svg('<o:assertion verify="a"/><assertion xmlns="http://openbadges.org" verify="b"/>'),
-    svg('<o:assertion>{}</o:assertion><o:assertion\tverify="b"/>'),
-    svg('<o:assertion verify="a"/><p:assertion xmlns:p="http://openbadges.org">{}</p:assertion>'),
-    # Found by bytes, not XML: after the badge, these look the same as a second one.
-    svg('<o:assertion verify="a"/><!-- <o:assertion verify="b"/> -->'),
-    svg('<o:assertion verify="a"/><x:assertion xmlns:x="urn:other"/>'),
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        svg('<o:assertion verify="a"/><o:assertion verify="b"/>'),
+        svg('<o:assertion verify="a"/>\n<g><o:assertion verify="b"></o:assertion></g>'),
+        svg('<o:assertion verify="a"><o:assertion verify="b"/></o:assertion>'),
+        svg('<o:assertion verify="a"/><assertion xmlns="http://openbadges.org" verify="b"/>'),
+        svg('<o:assertion>{}</o:assertion><o:assertion\tverify="b"/>'),
+        svg('<o:assertion verify="a"/><p:assertion xmlns:p="http://openbadges.org">{}</p:assertion>'),
+        # Found by bytes, not XML: after the badge, these look the same as a second one.
+        svg('<o:assertion verify="a"/><!-- <o:assertion verify="b"/> -->'),
+        svg('<o:assertion verify="a"/><x:assertion xmlns:x="urn:other"/>'),
+    ],
+)
 def test_extract_svg_refuses_a_second_badge_wherever_it_is(document):
     with pytest.raises(BakingError, match="plusieurs badges") as refused:
         extract_svg(document)
@@ -277,17 +299,20 @@ def test_extract_svg_ignores_what_follows_the_badge_as_the_spec_says():
     assert extract_svg(ROOT + BADGE) == URL
 
 
-@pytest.mark.parametrize(("document", "code"), [
-    ('<?xml version="1.0"?><!DOCTYPE svg><svg/>', "forbidden_xml"),
-    ('<!DOCTYPE svg [<!ENTITY a "b">]>' + svg("&a;", '<o:assertion verify="a"/>'), "forbidden_xml"),
-    ('<html xmlns="http://www.w3.org/1999/xhtml"><o:assertion/></html>', "not_svg"),
-    ('<?xml version="1.0" encoding="UTF-8YYYY"?><svg/>', "not_svg"),
-    ('<?xml version="1.0" encoding="shift_jis"?><svg/>', "not_svg"),
-    (svg("<g>", '<o:assertion verify="a"/>'), None),
-    (svg("<g></h>", '<o:assertion verify="a"/>'), "not_svg"),
-    (svg("<o:assertion>", "   ", "</o:assertion>"), "no_badge"),
-    ("<svg/>", "no_badge"),
-])
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        ('<?xml version="1.0"?><!DOCTYPE svg><svg/>', "forbidden_xml"),
+        ('<!DOCTYPE svg [<!ENTITY a "b">]>' + svg("&a;", '<o:assertion verify="a"/>'), "forbidden_xml"),
+        ('<html xmlns="http://www.w3.org/1999/xhtml"><o:assertion/></html>', "not_svg"),
+        ('<?xml version="1.0" encoding="UTF-8YYYY"?><svg/>', "not_svg"),
+        ('<?xml version="1.0" encoding="shift_jis"?><svg/>', "not_svg"),
+        (svg("<g>", '<o:assertion verify="a"/>'), None),
+        (svg("<g></h>", '<o:assertion verify="a"/>'), "not_svg"),
+        (svg("<o:assertion>", "   ", "</o:assertion>"), "no_badge"),
+        ("<svg/>", "no_badge"),
+    ],
+)
 def test_extract_svg_refuses_declarations_other_roots_and_bad_xml_before_the_badge(document, code):
     if code is None:
         assert extract_svg(document) == "a"
@@ -297,8 +322,14 @@ def test_extract_svg_refuses_declarations_other_roots_and_bad_xml_before_the_bad
     assert refused.value.code == code
 
 
-@pytest.mark.parametrize("name", ["480,000 empty <g/> (the review's case)", "nested <g> up to the limit",
-                                  "one tag with 400,000 attributes"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "480,000 empty <g/> (the review's case)",
+        "nested <g> up to the limit",
+        "one tag with 400,000 attributes",
+    ],
+)
 def test_bake_svg_refuses_hostile_images_before_building_a_tree(name, counts):
     with pytest.raises(BakingError) as refused:
         bake_svg(HOSTILE[name][0], JWS, signed=True)
@@ -306,11 +337,14 @@ def test_bake_svg_refuses_hostile_images_before_building_a_tree(name, counts):
     assert counts.calls <= 2 * (MAX_ELEMENTS + 1)
 
 
-@pytest.mark.parametrize("image", [
-    svg('<!-- <o:assertion verify="old"/> -->'),  # would read back as two badges
-    '<svg xmlns="http://www.w3.org/2000/svg" d="' + "x" * WINDOW + '"/>',  # badge past the window
-    svg('<x:assertion xmlns:x="urn:other"/>'),
-])
+@pytest.mark.parametrize(
+    "image",
+    [
+        svg('<!-- <o:assertion verify="old"/> -->'),  # would read back as two badges
+        '<svg xmlns="http://www.w3.org/2000/svg" d="' + "x" * WINDOW + '"/>',  # badge past the window
+        svg('<x:assertion xmlns:x="urn:other"/>'),
+    ],
+)
 def test_bake_svg_refuses_images_whose_badge_would_not_read_back(image):
     with pytest.raises(BakingError, match="relue") as refused:
         bake_svg(image, JWS, signed=True)
@@ -326,6 +360,7 @@ def test_bake_svg_keeps_baking_our_large_png_wrapped_images():
 
 # --- the stream answers what the DOM answered, on documents both can read --------------------
 
+
 def dom_answer(document: str) -> str:
     """What extraction answered when it was done on a minidom tree (before the stream)."""
     doc = parseString(document.encode())
@@ -337,8 +372,7 @@ def dom_answer(document: str) -> str:
     verify = found[0].getAttribute("verify").strip()
     if verify:
         return verify
-    body = "".join(c.data for c in found[0].childNodes if c.nodeType in (c.TEXT_NODE,
-                                                                         c.CDATA_SECTION_NODE))
+    body = "".join(c.data for c in found[0].childNodes if c.nodeType in (c.TEXT_NODE, c.CDATA_SECTION_NODE))
     return body.strip() or "no_badge"
 
 
@@ -349,16 +383,45 @@ def stream_answer(document: str) -> str:
         return exc.code
 
 
-TEXT = st.sampled_from(["", " ", "\n", "x", "&amp;", "a<!--c-->b", "<![CDATA[ {} ]]>", "<?pi x?>",
-                        "&#65;", "\r\n", "une assertion"])
-LEAVES = st.one_of(TEXT, st.sampled_from([
-    "<g/>", "<circle r='1'/>", '<o:assertion verify="V"/>', '<o:assertion>{"a":1}</o:assertion>',
-    '<o:assertion verify=" "/>', '<o:assertion verify="W"><![CDATA[x]]></o:assertion>',
-    "<o:assertion><g>in</g> body </o:assertion>", '<assertion xmlns="http://openbadges.org"/>',
-]))
-TREES = st.recursive(LEAVES, lambda inner: st.builds(
-    lambda tag, kids: f"<{tag}>{''.join(kids)}</{tag}>",
-    st.sampled_from(["g", "text", "o:assertion"]), st.lists(inner, max_size=4)), max_leaves=12)
+TEXT = st.sampled_from(
+    [
+        "",
+        " ",
+        "\n",
+        "x",
+        "&amp;",
+        "a<!--c-->b",
+        "<![CDATA[ {} ]]>",
+        "<?pi x?>",
+        "&#65;",
+        "\r\n",
+        "une assertion",
+    ]
+)
+LEAVES = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "<g/>",
+            "<circle r='1'/>",
+            '<o:assertion verify="V"/>',
+            '<o:assertion>{"a":1}</o:assertion>',
+            '<o:assertion verify=" "/>',
+            '<o:assertion verify="W"><![CDATA[x]]></o:assertion>',
+            "<o:assertion><g>in</g> body </o:assertion>",
+            '<assertion xmlns="http://openbadges.org"/>',
+        ]
+    ),
+)
+TREES = st.recursive(
+    LEAVES,
+    lambda inner: st.builds(
+        lambda tag, kids: f"<{tag}>{''.join(kids)}</{tag}>",
+        st.sampled_from(["g", "text", "o:assertion"]),
+        st.lists(inner, max_size=4),
+    ),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -46,20 +46,22 @@ def check(badge, issuer, **kwargs) -> Report:
 
 
 def test_verdict_values_are_the_json_api_vocabulary():
-    assert [v.value for v in Verdict] == ["valid", "revoked", "expired", "invalid", "unknown",
-                                          "unavailable"]
+    assert [v.value for v in Verdict] == ["valid", "revoked", "expired", "invalid", "unknown", "unavailable"]
 
 
-@pytest.mark.parametrize("form", ["jws", "url", "json text", "dict", "png", "svg signed",
-                                  "svg hosted", "jws bytes"])
+@pytest.mark.parametrize(
+    "form", ["jws", "url", "json text", "dict", "png", "svg signed", "svg hosted", "jws bytes"]
+)
 def test_verify_badge_accepts_every_form_of_a_valid_badge(issuer, token, form):
     document = issuer.records[URL].document
     badge = {
-        "jws": token, "url": URL, "json text": json.dumps(document), "dict": document,
+        "jws": token,
+        "url": URL,
+        "json text": json.dumps(document),
+        "dict": document,
         "png": badges.bake_png(png_image(), token),
         "svg signed": badges.bake_svg(SVG_IMAGE, token, signed=True),
-        "svg hosted": badges.bake_svg(SVG_IMAGE, URL, signed=False,
-                                      assertion_json=json.dumps(document)),
+        "svg hosted": badges.bake_svg(SVG_IMAGE, URL, signed=False, assertion_json=json.dumps(document)),
         "jws bytes": token.encode(),
     }[form]
     report = check(badge, issuer)
@@ -108,8 +110,10 @@ def test_verify_badge_prefers_revoked_over_expired(issuer):
     assert check(token, issuer).verdict is Verdict.REVOKED
 
 
-@pytest.mark.parametrize("claimed, expected", [(EMAIL, True), ("  lea.martin@example.org", True),
-                                               ("leo@example.org", False), ("pas un email", False)])
+@pytest.mark.parametrize(
+    "claimed, expected",
+    [(EMAIL, True), ("  lea.martin@example.org", True), ("leo@example.org", False), ("pas un email", False)],
+)
 def test_verify_badge_checks_the_recipient_without_revealing_it(issuer, token, claimed, expected):
     report = check(token, issuer, identity=claimed)
     assert report.recipient_match is expected and report.verdict is Verdict.VALID

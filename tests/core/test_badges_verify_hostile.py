@@ -46,8 +46,12 @@ def issuer_with_badge() -> tuple[FakeIssuer, str]:
 def resign(payload: dict, header: dict | None = None, key_number: int = 2) -> str:
     """Sign a payload with some RSA key (by default the attacker's), with an independent JOSE library."""
     key = RSAKey.import_key(rsa_key(key_number))
-    return jws.serialize_compact(header or {"alg": "RS256"}, badges.canonical_json(payload), key,
-                                 algorithms=[(header or {"alg": "RS256"})["alg"]])
+    return jws.serialize_compact(
+        header or {"alg": "RS256"},
+        badges.canonical_json(payload),
+        key,
+        algorithms=[(header or {"alg": "RS256"})["alg"]],
+    )
 
 
 def unsigned(payload: dict) -> str:
@@ -87,52 +91,82 @@ def hostile_inputs(token: str) -> dict[str, tuple[object, Verdict, set[str]]]:
     return {
         "alg none": (unsigned(ours), bad, {"alg_not_allowed"}),
         "alg none, no signature part": (unsigned(ours)[:-1], bad, {"malformed"}),
-        "HS256 with the public key as secret": (hmac_with_public_key(ours), bad,
-                                                {"alg_not_allowed"}),
+        "HS256 with the public key as secret": (hmac_with_public_key(ours), bad, {"alg_not_allowed"}),
         "RS512 by our own key": (resign(ours, {"alg": "RS512"}, 0), bad, {"alg_not_allowed"}),
-        "key embedded in the header": (resign(ours, {"alg": "RS256", "jwk": {"kty": "RSA"}}), bad,
-                                       {"alg_not_allowed"}),
+        "key embedded in the header": (
+            resign(ours, {"alg": "RS256", "jwk": {"kty": "RSA"}}),
+            bad,
+            {"alg_not_allowed"},
+        ),
         "creator key elsewhere": (resign(evil_creator), bad, {"key_not_ours"}),
-        "creator key ours but unknown": (resign({**ours, "verification": {
-            "type": "SignedBadge", "creator": f"{BASE}/keys/99"}}), bad, {"key_not_ours"}),
+        "creator key ours but unknown": (
+            resign({**ours, "verification": {"type": "SignedBadge", "creator": f"{BASE}/keys/99"}}),
+            bad,
+            {"key_not_ours"},
+        ),
         "attacker key, our creator id": (resign(ours), bad, {"bad_signature"}),
         "badge claiming another issuer": (resign(foreign), Verdict.UNKNOWN, {"foreign"}),
-        "our id, another issuer's badge class": (resign(other_badge, key_number=0), bad,
-                                                 {"tampered"}),
-        "changed payload, old signature": (f"{header}.{b64(badges.canonical_json(other_badge))}"
-                                           f".{signature}", bad, {"bad_signature"}),
-        "signature of another badge": (f"{header}.{payload}.{resign(ours).split('.')[2]}", bad,
-                                       {"bad_signature"}),
-        "hosted verification in a JWS": (resign({**ours, "verification": {"type": "HostedBadge"}},
-                                                key_number=0), bad, {"malformed"}),
+        "our id, another issuer's badge class": (resign(other_badge, key_number=0), bad, {"tampered"}),
+        "changed payload, old signature": (
+            f"{header}.{b64(badges.canonical_json(other_badge))}.{signature}",
+            bad,
+            {"bad_signature"},
+        ),
+        "signature of another badge": (
+            f"{header}.{payload}.{resign(ours).split('.')[2]}",
+            bad,
+            {"bad_signature"},
+        ),
+        "hosted verification in a JWS": (
+            resign({**ours, "verification": {"type": "HostedBadge"}}, key_number=0),
+            bad,
+            {"malformed"},
+        ),
         "payload is a list": (f"{header}.{b64(b'[1]')}.{signature}", bad, {"malformed"}),
         "truncated token": (token[: len(token) // 2], bad, {"malformed", "bad_signature"}),
         "truncated signature": (token[:-10], bad, {"bad_signature"}),
         "oversized token": (token + "A" * 70_000, bad, {"malformed"}),
         "oversized json": ('{"id": "' + "x" * 300_000 + '"}', bad, {"malformed"}),
-        "tampered json": ({**hosted_assertion(1), "narrative": "Meilleur joueur du monde."}, bad,
-                          {"tampered"}),
-        "json with foreign id": ({**hosted_assertion(1), "id": f"{EVIL}/a/1"}, Verdict.UNKNOWN,
-                                 {"foreign"}),
+        "tampered json": (
+            {**hosted_assertion(1), "narrative": "Meilleur joueur du monde."},
+            bad,
+            {"tampered"},
+        ),
+        "json with foreign id": ({**hosted_assertion(1), "id": f"{EVIL}/a/1"}, Verdict.UNKNOWN, {"foreign"}),
         "json without id": ({"type": "Assertion"}, bad, {"malformed"}),
         "json with a non-string id": ({"id": ["x"]}, bad, {"malformed"}),
         "foreign url": (f"{EVIL}/assertions/1", Verdict.UNKNOWN, {"foreign"}),
-        "foreign urn": ("urn:uuid:2f1c8a8e-8a55-4b9a-9d8e-2b1f3a4c5d6e", Verdict.UNKNOWN,
-                        {"foreign"}),
+        "foreign urn": ("urn:uuid:2f1c8a8e-8a55-4b9a-9d8e-2b1f3a4c5d6e", Verdict.UNKNOWN, {"foreign"}),
         "url with spaces": (f"{URL} extra", bad, {"malformed"}),
-        "png with two badges": (after_ihdr(badges.bake_png(png_image(), token), png_chunk(
-            b"iTXt", b"openbadges\0\0\0\0\0" + token.encode())), bad, {"malformed"}),
-        "png with a compressed badge": (after_ihdr(png_image(), png_chunk(
-            b"iTXt", b"openbadges\0\1\0\0\0" + zlib.compress(token.encode()))), bad, {"malformed"}),
+        "png with two badges": (
+            after_ihdr(
+                badges.bake_png(png_image(), token),
+                png_chunk(b"iTXt", b"openbadges\0\0\0\0\0" + token.encode()),
+            ),
+            bad,
+            {"malformed"},
+        ),
+        "png with a compressed badge": (
+            after_ihdr(
+                png_image(), png_chunk(b"iTXt", b"openbadges\0\1\0\0\0" + zlib.compress(token.encode()))
+            ),
+            bad,
+            {"malformed"},
+        ),
         "png with nothing baked": (png_image(), bad, {"no_badge"}),
         "png baked with an svg": (badges.bake_png(png_image(), SVG_IMAGE), bad, {"malformed"}),
-        "svg with entities": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "x">]>'
-                              '<svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', bad,
-                              {"malformed"}),
-        "svg with external entity": (b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                                     b'<svg>&x;</svg>', bad, {"malformed"}),
-        "svg with a dtd": (b'<!DOCTYPE svg SYSTEM "http://evil.example/x.dtd"><svg/>', bad,
-                           {"malformed"}),
+        "svg with entities": (
+            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "x">]>'
+            '<svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+            bad,
+            {"malformed"},
+        ),
+        "svg with external entity": (
+            b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>',
+            bad,
+            {"malformed"},
+        ),
+        "svg with a dtd": (b'<!DOCTYPE svg SYSTEM "http://evil.example/x.dtd"><svg/>', bad, {"malformed"}),
         "junk bytes": (b"\x00\xff\xfe junk \x01" * 50, bad, {"malformed"}),
         "junk text": ("bonjour, je suis un badge", bad, {"malformed"}),
         "empty text": ("", bad, {"malformed"}),
@@ -182,13 +216,19 @@ def test_verify_badge_never_accepts_a_mutated_signed_badge(data):
     if report.verdict is Verdict.VALID:
         # Only possible when the flip fell in base64 padding bits: the decoded token is unchanged.
         parts = bytes(raw).split(b".")
-        assert [base64.urlsafe_b64decode(p + b"==") for p in parts] == \
-            [base64.urlsafe_b64decode(p + "==") for p in token.split(".")]
+        assert [base64.urlsafe_b64decode(p + b"==") for p in parts] == [
+            base64.urlsafe_b64decode(p + "==") for p in token.split(".")
+        ]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.binary(max_size=300), st.text(max_size=300),
-                 st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=5)))
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300),
+        st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=5),
+    )
+)
 def test_verify_badge_never_raises_on_arbitrary_input(badge):
     issuer, _ = issuer_with_badge()
     report = verify_badge(badge, issuer, now=NOW)

@@ -24,8 +24,14 @@ Transfer/sec:      3.80MB
 
 @pytest.mark.parametrize(
     ("bound", "target", "ratio", "status"),
-    [("max", 1.15, 1.10, OK), ("max", 1.15, 1.15, OK), ("max", 1.15, 1.2, MISS),
-     ("min", 0.9, 0.95, OK), ("min", 0.9, 0.9, OK), ("min", 0.9, 0.5, MISS)],
+    [
+        ("max", 1.15, 1.10, OK),
+        ("max", 1.15, 1.15, OK),
+        ("max", 1.15, 1.2, MISS),
+        ("min", 0.9, 0.95, OK),
+        ("min", 0.9, 0.9, OK),
+        ("min", 0.9, 0.5, MISS),
+    ],
 )
 def test_judged_compares_the_ratio_with_its_aim_in_the_right_direction(bound, target, ratio, status):
     assert judged(Figure("k", "travail", ratio=ratio, bound=bound, target=target)).status == status
@@ -47,8 +53,10 @@ def test_aim_is_written_as_in_the_issue():
 
 
 def test_format_table_shows_every_figure_with_ratio_aim_and_verdict_then_notes():
-    figures = [judged(Figure("a", "attribution", ratio=1.234, target=1.15, measured="5 s", limit="4 s")),
-               absent("b", "vérification", "min", 0.6, "route absente")]
+    figures = [
+        judged(Figure("a", "attribution", ratio=1.234, target=1.15, measured="5 s", limit="4 s")),
+        absent("b", "vérification", "min", 0.6, "route absente"),
+    ]
     text = format_table(figures)
     lines = text.splitlines()
     assert lines[0].startswith("travail") and set(lines[1]) <= {"-", "+"}
@@ -83,13 +91,19 @@ def test_lua_long_string_never_contains_its_own_closing_bracket(text):
     quoted = load._lua_string(text)
     level = quoted.index("[", 1) - 1
     closing = "]" + "=" * level + "]"
-    assert quoted.endswith(closing) and quoted[level + 2:-len(closing)] == text
+    assert quoted.endswith(closing) and quoted[level + 2 : -len(closing)] == text
     assert closing not in text
 
 
 def test_cahier_figures_come_from_the_cahier_benchmark_dict():
-    found = {"cahier_seconds": 2.6, "reference_seconds": 2.0, "cahier_peak_mib": 90.0,
-             "reference_peak_mib": 80.0, "pages": 18, "target_ratio": 1.3}
+    found = {
+        "cahier_seconds": 2.6,
+        "reference_seconds": 2.0,
+        "cahier_peak_mib": 90.0,
+        "reference_peak_mib": 80.0,
+        "pages": 18,
+        "target_ratio": 1.3,
+    }
     time_fig, memory_fig = pdf.from_dict(found, 30)
     assert time_fig.ratio == pytest.approx(1.3) and time_fig.status == OK
     assert memory_fig.ratio == pytest.approx(1.125) and memory_fig.status == OK
@@ -108,6 +122,7 @@ def test_wrk_script_rotates_through_every_path_when_asked():
 
 # --- SVG extraction (benchmarks/svg.py) -------------------------------------------------------
 
+
 def test_svg_cases_are_at_the_size_limit_and_answer_as_expected():
     from badges import MAX_UPLOAD
 
@@ -124,8 +139,10 @@ def test_svg_measure_refuses_to_time_a_case_that_answers_otherwise():
 
 
 def test_svg_figures_take_the_dearest_case_against_expat_and_the_longest_against_the_budget():
-    measures = [svg.Measure("cher", 100, extract_ms=6.0, expat_ms=12.0, sha256_ms=1.0),
-                svg.Measure("long", 100, extract_ms=60.0, expat_ms=600.0, sha256_ms=1.0)]
+    measures = [
+        svg.Measure("cher", 100, extract_ms=6.0, expat_ms=12.0, sha256_ms=1.0),
+        svg.Measure("long", 100, extract_ms=60.0, expat_ms=600.0, sha256_ms=1.0),
+    ]
     ratio_fig, budget_fig = svg.figures(measures, 5 * 1024 * 1024, dom_ms=2500.0)
     assert ratio_fig.ratio == pytest.approx(0.5) and ratio_fig.status == OK
     assert "« cher »" in ratio_fig.note and "2500 ms" in ratio_fig.note

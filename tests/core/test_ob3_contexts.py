@@ -15,8 +15,7 @@ from badges.ob3 import ld, vocab
 # Written out again here, not read from vocab: a change of context must change two files.
 PINS = {
     "credentials-v2.jsonld": "8a9f494a89ecc51db093e90e84713e07e84d6d9204364a9b3c7868b21751236f",
-    "ob-v3p0-context-3.0.3.json":
-        "01d87cc8b5357af557bfb09428f603c4691c49ef8a6089945a70bda1b96b1db2",
+    "ob-v3p0-context-3.0.3.json": "01d87cc8b5357af557bfb09428f603c4691c49ef8a6089945a70bda1b96b1db2",
 }
 
 
@@ -31,8 +30,10 @@ def test_contexts_vocab_pins_the_same_files():
 
 
 def test_contexts_credentials_name_vc2_then_ob303_in_that_order():
-    assert ob3.CONTEXTS == ("https://www.w3.org/ns/credentials/v2",
-                            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json")
+    assert ob3.CONTEXTS == (
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    )
 
 
 @pytest.mark.parametrize("url", sorted(vocab.CONTEXT_FILES))
@@ -41,19 +42,22 @@ def test_contexts_loader_serves_each_bundled_context(url):
     assert served["documentUrl"] == url and "@context" in served["document"]
 
 
-@pytest.mark.parametrize("url", [
-    "https://w3id.org/openbadges/v2",
-    "https://www.w3.org/2018/credentials/v1",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
-    "https://www.w3.org/ns/credentials/v2/",
-    "http://www.w3.org/ns/credentials/v2",
-    "https://w3id.org/security/data-integrity/v2",
-    "https://badges.example.fr/s/club/did.json",
-    "did:web:badges.example.fr",
-    "file:///etc/passwd",
-    "",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://w3id.org/openbadges/v2",
+        "https://www.w3.org/2018/credentials/v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+        "https://www.w3.org/ns/credentials/v2/",
+        "http://www.w3.org/ns/credentials/v2",
+        "https://w3id.org/security/data-integrity/v2",
+        "https://badges.example.fr/s/club/did.json",
+        "did:web:badges.example.fr",
+        "file:///etc/passwd",
+        "",
+    ],
+)
 def test_contexts_loader_refuses_any_other_url(url):
     with pytest.raises(ContextError) as caught:
         ob3.document_loader(url)
@@ -97,11 +101,14 @@ def test_contexts_a_bundled_file_that_changed_is_refused(monkeypatch):
         ld._bundled.cache_clear()
 
 
-@pytest.mark.parametrize(("change", "value"), [
-    ("@unknown", "x"),
-    ("undefinedTerm", "x"),
-    ("name", None),
-])
+@pytest.mark.parametrize(
+    ("change", "value"),
+    [
+        ("@unknown", "x"),
+        ("undefinedTerm", "x"),
+        ("name", None),
+    ],
+)
 def test_contexts_check_closed_refuses_what_json_ld_would_drop(change, value):
     doc = credential(sign=False)
     doc[change] = value

@@ -13,18 +13,25 @@ from badges import BadgeFormatError, DocumentError, SignatureError, ob3
 
 PUBLIC_1 = ob3.public_key_multibase(ob3.public_key_of(KEY_1))
 PUBLIC_2 = ob3.public_key_multibase(ob3.public_key_of(KEY_2))
-SLOW = settings(max_examples=20, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SLOW = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
-    lambda s: s.strip())
+    lambda s: s.strip()
+)
 
 
 def test_proof_has_the_eddsa_rdfc_2022_form():
     proof = credential()["proof"]
     assert {k: v for k, v in proof.items() if k != "proofValue"} == {
-        "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
-        "created": "2025-03-14T09:30:00Z", "verificationMethod": VM_1,
-        "proofPurpose": "assertionMethod"}
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2025-03-14T09:30:00Z",
+        "verificationMethod": VM_1,
+        "proofPurpose": "assertionMethod",
+    }
     assert proof["proofValue"].startswith("z")
 
 
@@ -62,8 +69,9 @@ def test_proof_key_order_and_json_layout_do_not_matter():
 @SLOW
 @given(name=TEXT, description=TEXT, narrative=TEXT)
 def test_proof_sign_then_verify_round_trips_for_any_texts(name, description, narrative):
-    doc = credential(sign=False, achievement=achievement(name=name, description=description),
-                     narrative=narrative)
+    doc = credential(
+        sign=False, achievement=achievement(name=name, description=description), narrative=narrative
+    )
     signed = ob3.sign_credential(doc, KEY_2, verification_method=VM_1, created=ISSUED)
     ob3.verify_proof(signed, PUBLIC_2)
 
@@ -80,8 +88,7 @@ def _leaves(value, path=()):
 
 
 SIGNED = credential()
-FIELDS = [path for path in _leaves(SIGNED)
-          if path[0] not in ("@context", "proof")]
+FIELDS = [path for path in _leaves(SIGNED) if path[0] not in ("@context", "proof")]
 
 
 def _mutated(doc, path, value):
@@ -108,23 +115,32 @@ def test_proof_any_single_change_of_a_signed_field_is_detected(path, value):
         ob3.verify_proof(changed, PUBLIC_1)
 
 
-@pytest.mark.parametrize("path", [p for p in FIELDS if p[0] in ("validFrom", "issuer", "name")
-                                  or "identityHash" in p or "statusListIndex" in p])
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in FIELDS
+        if p[0] in ("validFrom", "issuer", "name") or "identityHash" in p or "statusListIndex" in p
+    ],
+)
 def test_proof_each_decisive_field_is_covered(path):
     with pytest.raises(SignatureError):
         ob3.verify_proof(_mutated(SIGNED, path, "2030-01-01T00:00:00Z"), PUBLIC_1)
 
 
-@pytest.mark.parametrize(("member", "value"), [
-    ("type", "Ed25519Signature2020"),
-    ("cryptosuite", "eddsa-jcs-2022"),
-    ("cryptosuite", "ecdsa-rdfc-2019"),
-    ("proofPurpose", "authentication"),
-    ("proofValue", "z" + "1" * 10),
-    ("proofValue", "u" + "A" * 86),
-    ("proofValue", ""),
-    ("created", None),
-])
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [
+        ("type", "Ed25519Signature2020"),
+        ("cryptosuite", "eddsa-jcs-2022"),
+        ("cryptosuite", "ecdsa-rdfc-2019"),
+        ("proofPurpose", "authentication"),
+        ("proofValue", "z" + "1" * 10),
+        ("proofValue", "u" + "A" * 86),
+        ("proofValue", ""),
+        ("created", None),
+    ],
+)
 def test_proof_of_another_kind_or_form_is_refused(member, value):
     doc = copy.deepcopy(SIGNED)
     doc["proof"][member] = value
@@ -132,8 +148,9 @@ def test_proof_of_another_kind_or_form_is_refused(member, value):
         ob3.verify_proof(doc, PUBLIC_1)
 
 
-@pytest.mark.parametrize("extra", ["domain", "challenge", "expires", "previousProof", "@context",
-                                   "id", "nonce"])
+@pytest.mark.parametrize(
+    "extra", ["domain", "challenge", "expires", "previousProof", "@context", "id", "nonce"]
+)
 def test_proof_with_a_member_we_never_write_is_refused(extra):
     doc = copy.deepcopy(SIGNED)
     doc["proof"][extra] = "x"
@@ -141,8 +158,7 @@ def test_proof_with_a_member_we_never_write_is_refused(extra):
         ob3.verify_proof(doc, PUBLIC_1)
 
 
-@pytest.mark.parametrize("proof", [None, [], "z1", [SIGNED["proof"]],
-                                   [SIGNED["proof"], SIGNED["proof"]]])
+@pytest.mark.parametrize("proof", [None, [], "z1", [SIGNED["proof"]], [SIGNED["proof"], SIGNED["proof"]]])
 def test_proof_that_is_not_one_object_is_refused(proof):
     doc = copy.deepcopy(SIGNED)
     doc["proof"] = proof
@@ -166,8 +182,7 @@ def test_proof_unreadable_public_key_is_refused(key):
 @pytest.mark.parametrize("key", [b"\x01" * 31, "-----BEGIN PRIVATE KEY-----\nxx\n", 3])
 def test_proof_unreadable_private_key_is_refused(key):
     with pytest.raises(SignatureError):
-        ob3.sign_credential(credential(sign=False), key, verification_method=VM_1,
-                            created=ISSUED)
+        ob3.sign_credential(credential(sign=False), key, verification_method=VM_1, created=ISSUED)
 
 
 def test_proof_pem_private_key_signs_like_its_seed():

@@ -35,11 +35,12 @@ CASES = {
     "unsigned": lambda: credential(sign=False),
     "with validUntil": lambda: credential(valid_until=ISSUED + timedelta(days=365)),
     "no tier, no evidence, no alignment": lambda: credential(
-        achievement=achievement(tier=None, alignments=[], tags=[], criteria_url=None),
-        evidence=[]),
+        achievement=achievement(tier=None, alignments=[], tags=[], criteria_url=None), evidence=[]
+    ),
     "data image and narrative": lambda: credential(
         achievement=achievement(image="data:image/png;base64,iVBORw0KGgo="),
-        narrative="Trois tournois en équipe."),
+        narrative="Trois tournois en équipe.",
+    ),
 }
 
 
@@ -70,6 +71,5 @@ def test_schema_refuses_a_malformed_date(validator):
 
 def test_schema_validates_the_status_list_entry_form(validator):
     doc = credential(sign=False)
-    assert doc["credentialStatus"] == ob3.status_entry(doc["credentialStatus"]
-                                                       ["statusListCredential"], 5)
+    assert doc["credentialStatus"] == ob3.status_entry(doc["credentialStatus"]["statusListCredential"], 5)
     assert validator.is_valid(doc)

@@ -93,17 +93,20 @@ def _u(data: bytes) -> str:
     return "u" + base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-@pytest.mark.parametrize("encoded", [
-    "z" + "1" * 20,
-    "u",
-    "u" + "A" * 10,
-    "u!!!",
-    _u(gzip.compress(b"\x00" * 100, mtime=0)),  # far too short
-    _u(gzip.compress(b"\x00" * 16384, mtime=0))[:-4],  # truncated
-    _u(gzip.compress(b"\x00" * 16384, mtime=0)) + "==",
-    _u(b"\x78\x9c" + b"\x00" * 20),  # zlib, not gzip
-    42,
-])
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        "z" + "1" * 20,
+        "u",
+        "u" + "A" * 10,
+        "u!!!",
+        _u(gzip.compress(b"\x00" * 100, mtime=0)),  # far too short
+        _u(gzip.compress(b"\x00" * 16384, mtime=0))[:-4],  # truncated
+        _u(gzip.compress(b"\x00" * 16384, mtime=0)) + "==",
+        _u(b"\x78\x9c" + b"\x00" * 20),  # zlib, not gzip
+        42,
+    ],
+)
 def test_status_decode_refuses_unreadable_lists(encoded):
     with pytest.raises(BadgeFormatError):
         ob3.decode_list(encoded)
@@ -162,12 +165,12 @@ def test_status_list_credential_is_signed_with_the_same_proof():
 
 def test_status_list_credential_refuses_an_issuer_that_is_not_a_did_web():
     with pytest.raises(DocumentError):
-        ob3.status_list_credential(id=STATUS_URL, issuer="https://badges.example.fr",
-                                   bits=ob3.new_bitstring(), valid_from=ISSUED)
+        ob3.status_list_credential(
+            id=STATUS_URL, issuer="https://badges.example.fr", bits=ob3.new_bitstring(), valid_from=ISSUED
+        )
 
 
-@pytest.mark.parametrize(("url", "index"), [("http://badges.example.fr/l", 1),
-                                            (STATUS_URL, -1)])
+@pytest.mark.parametrize(("url", "index"), [("http://badges.example.fr/l", 1), (STATUS_URL, -1)])
 def test_status_entry_refuses_bad_values(url, index):
     with pytest.raises((DocumentError, BadgeFormatError)):
         ob3.status_entry(url, index)

@@ -51,18 +51,19 @@ def test_vector_data_to_sign_is_proof_hash_then_document_hash():
 def test_vector_vendored_canonical_files_hash_to_the_published_hashes():
     # The two files and the guide agree with each other: nothing was mistyped when vendoring.
     v = vector()
-    assert hashlib.sha256((VECTORS / "document-canon.txt").read_bytes()).hexdigest() == \
-        v["documentHashHex"]
-    assert hashlib.sha256((VECTORS / "proof-canon.txt").read_bytes()).hexdigest() == \
-        v["proofHashHex"]
+    assert hashlib.sha256((VECTORS / "document-canon.txt").read_bytes()).hexdigest() == v["documentHashHex"]
+    assert hashlib.sha256((VECTORS / "proof-canon.txt").read_bytes()).hexdigest() == v["proofHashHex"]
 
 
 def test_vector_signing_reproduces_the_published_signature_and_proof_value():
     v = vector()
     seed = bytes.fromhex(v["privateKeyHex"])[:32]
-    signed = ob3.sign_credential(_unsigned(), seed,
-                                 verification_method=_proof_config()["verificationMethod"],
-                                 created=datetime(2010, 1, 1, 19, 23, 24, tzinfo=timezone.utc))
+    signed = ob3.sign_credential(
+        _unsigned(),
+        seed,
+        verification_method=_proof_config()["verificationMethod"],
+        created=datetime(2010, 1, 1, 19, 23, 24, tzinfo=timezone.utc),
+    )
     assert signed["proof"]["proofValue"] == v["signedCredential"]["proof"]["proofValue"]
     assert ob3.keys.b58_decode(signed["proof"]["proofValue"]).hex() == v["signatureHex"]
 

@@ -9,8 +9,21 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ob3_fixtures import (DID, EMAIL, ISSUED, KEY_1, KEY_2, NOW, OTHER_DID, STATUS_URL, VM_1,
-                          VM_2, Records, credential, status_list)
+from ob3_fixtures import (
+    DID,
+    EMAIL,
+    ISSUED,
+    KEY_1,
+    KEY_2,
+    NOW,
+    OTHER_DID,
+    STATUS_URL,
+    VM_1,
+    VM_2,
+    Records,
+    credential,
+    status_list,
+)
 
 from badges import Verdict, ob3
 
@@ -23,8 +36,7 @@ def _verify(doc, records=None, now=NOW, **kwargs):
 
 @pytest.mark.parametrize("email", [True, False])
 @pytest.mark.parametrize(("key", "vm"), [(KEY_1, VM_1), (KEY_2, VM_2)])
-def test_verify_accepts_our_credentials_with_or_without_email_before_and_after_rotation(
-        email, key, vm):
+def test_verify_accepts_our_credentials_with_or_without_email_before_and_after_rotation(email, key, vm):
     report = _verify(credential(email=email, key=key, vm=vm))
     assert (report.verdict, report.code) == (Verdict.VALID, "ok")
     assert report.reasons[0].startswith("Ce badge est authentique")
@@ -96,12 +108,14 @@ def test_verify_changed_status_index_is_a_bad_signature():
     assert _verify(doc, records).code == "bad_signature"
 
 
-@pytest.mark.parametrize(("where", "key", "value"), [
-    ((), "undefinedTerm", "affiché mais pas signé"),
-    (("credentialSubject", "achievement"), "@note", "affiché mais pas signé"),
-    (("credentialSubject", "achievement"), "tag", ["coopération", "coopération",
-                                                   "jeu en équipe"]),
-])
+@pytest.mark.parametrize(
+    ("where", "key", "value"),
+    [
+        ((), "undefinedTerm", "affiché mais pas signé"),
+        (("credentialSubject", "achievement"), "@note", "affiché mais pas signé"),
+        (("credentialSubject", "achievement"), "tag", ["coopération", "coopération", "jeu en équipe"]),
+    ],
+)
 def test_verify_content_outside_the_signature_is_refused(where, key, value):
     doc = credential()
     node = doc
@@ -113,9 +127,11 @@ def test_verify_content_outside_the_signature_is_refused(where, key, value):
 
 
 def test_verify_foreign_issuer_is_not_ours_to_judge():
-    doc = credential(issuer=ob3.issuer_profile(id=OTHER_DID, name="Autre"),
-                     key=OUTSIDER, vm=ob3.verification_method_id(OTHER_DID,
-                                                                 ob3.public_key_of(OUTSIDER)))
+    doc = credential(
+        issuer=ob3.issuer_profile(id=OTHER_DID, name="Autre"),
+        key=OUTSIDER,
+        vm=ob3.verification_method_id(OTHER_DID, ob3.public_key_of(OUTSIDER)),
+    )
     report = _verify(doc)
     assert (report.verdict, report.code) == (Verdict.UNKNOWN, "foreign")
 
@@ -150,7 +166,8 @@ def test_verify_missing_status_list_cannot_confirm_validity():
 STATUS_PROBLEMS = {
     "tampered bits": lambda: _tamper_list(),
     "signed by an outsider": lambda: status_list(
-        key=OUTSIDER, vm=ob3.verification_method_id(DID, ob3.public_key_of(OUTSIDER))),
+        key=OUTSIDER, vm=ob3.verification_method_id(DID, ob3.public_key_of(OUTSIDER))
+    ),
     "issued by another structure": lambda: _other_issuer_list(),
     "stale": lambda: status_list(valid_until=ISSUED + timedelta(days=1)),
     "not yet valid": lambda: status_list(valid_from=NOW + timedelta(days=1)),
@@ -168,14 +185,14 @@ def _tamper_list():
 
 def _other_issuer_list():
     vm = ob3.verification_method_id(OTHER_DID, ob3.public_key_of(KEY_2))
-    doc = ob3.status_list_credential(id=STATUS_URL, issuer=OTHER_DID, bits=ob3.new_bitstring(),
-                                     valid_from=ISSUED)
+    doc = ob3.status_list_credential(
+        id=STATUS_URL, issuer=OTHER_DID, bits=ob3.new_bitstring(), valid_from=ISSUED
+    )
     return ob3.sign_credential(doc, KEY_2, verification_method=vm, created=ISSUED)
 
 
 def _suspension_list():
-    doc = ob3.status_list_credential(id=STATUS_URL, issuer=DID, bits=ob3.new_bitstring(),
-                                     valid_from=ISSUED)
+    doc = ob3.status_list_credential(id=STATUS_URL, issuer=DID, bits=ob3.new_bitstring(), valid_from=ISSUED)
     doc["credentialSubject"]["statusPurpose"] = "suspension"
     return ob3.sign_credential(doc, KEY_2, verification_method=VM_2, created=ISSUED)
 
@@ -207,13 +224,13 @@ def test_verify_unreadable_input_is_malformed(case):
 
 FORM_PROBLEMS = {
     "ob 2 context": lambda d: d.__setitem__("@context", "https://w3id.org/openbadges/v2"),
-    "v1 context": lambda d: d.__setitem__("@context", ["https://www.w3.org/2018/credentials/v1",
-                                                       ob3.OB_CONTEXT]),
+    "v1 context": lambda d: d.__setitem__(
+        "@context", ["https://www.w3.org/2018/credentials/v1", ob3.OB_CONTEXT]
+    ),
     "extra context": lambda d: d["@context"].append("https://example.org/ctx"),
     "inline context": lambda d: d["@context"].append({"x": "https://example.org/x"}),
     "no type": lambda d: d.pop("type"),
-    "endorsement": lambda d: d.__setitem__("type", ["VerifiableCredential",
-                                                    "EndorsementCredential"]),
+    "endorsement": lambda d: d.__setitem__("type", ["VerifiableCredential", "EndorsementCredential"]),
     "issuer as text": lambda d: d.__setitem__("issuer", DID),
     "issuer http": lambda d: d["issuer"].__setitem__("id", "https://badges.example.fr"),
     "no proof": lambda d: d.pop("proof"),
@@ -269,14 +286,22 @@ def test_verify_codes_all_have_a_french_reason():
     assert all(reason.endswith(".") for _, reason in ob3.CODES.values())
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                    lambda children: st.lists(children, max_size=3)
-                    | st.dictionaries(st.text(max_size=8), children, max_size=3), max_leaves=12)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(key=st.sampled_from(["issuer", "credentialSubject", "proof", "credentialStatus",
-                            "validFrom", "@context", "type"]), value=JSON)
+@given(
+    key=st.sampled_from(
+        ["issuer", "credentialSubject", "proof", "credentialStatus", "validFrom", "@context", "type"]
+    ),
+    value=JSON,
+)
 def test_verify_never_raises_and_never_says_valid_for_a_replaced_member(key, value):
     doc = copy.deepcopy(SIGNED)
     doc[key] = value

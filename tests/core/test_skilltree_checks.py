@@ -28,7 +28,9 @@ skills:
 HEADER_LINES = HEADER.count("\n")
 
 
-def skill(skill_id: str, tier: int = 1, requires: str | None = None, branch: str = "coop", extra: str = "") -> str:
+def skill(
+    skill_id: str, tier: int = 1, requires: str | None = None, branch: str = "coop", extra: str = ""
+) -> str:
     """One skill entry (6 lines, plus one for ``requires``, plus ``extra``)."""
     text = f"  - id: {skill_id}\n    branch: {branch}\n    tier: {tier}\n    name: {skill_id.title()}\n    description: d\n    criteria: c\n"
     if requires is not None:
@@ -97,8 +99,14 @@ def test_top_level_mistakes_are_named(text, expected):
         ("tags: [a, a]\n", "« a » est cité deux fois"),
         ("situations: [[raid]]\n", "doit être un texte court"),
         ("alignments: CléA\n", "« alignments: » doit être une liste"),
-        ("alignments:\n  - framework: CléA\n    name: D4\n    url: ftp://exemple.org/\n", "seules les adresses http:// ou https://"),
-        ("alignments:\n  - framework: CléA\n    name: D4\n    url: javascript:alert(1)\n", "adresse « javascript:alert(1) » invalide"),
+        (
+            "alignments:\n  - framework: CléA\n    name: D4\n    url: ftp://exemple.org/\n",
+            "seules les adresses http:// ou https://",
+        ),
+        (
+            "alignments:\n  - framework: CléA\n    name: D4\n    url: javascript:alert(1)\n",
+            "adresse « javascript:alert(1) » invalide",
+        ),
         ("alignments:\n  - framework: CléA\n    url: https://exemple.org/\n", "« name » (nom) manque"),
         ("image: images/absente.png\n", "image « images/absente.png » introuvable"),
         ("image: ../minimal.yaml\n", "sans « .. »"),
@@ -125,7 +133,9 @@ def test_skill_tier_must_be_a_positive_whole_number(tier):
 
 @pytest.mark.parametrize("field", ["id", "branch", "tier", "name", "description", "criteria"])
 def test_skill_required_field_missing_is_reported_at_the_skill(field):
-    lines = [line for line in skill("a").splitlines(keepends=True) if not line.lstrip(" -").startswith(f"{field}:")]
+    lines = [
+        line for line in skill("a").splitlines(keepends=True) if not line.lstrip(" -").startswith(f"{field}:")
+    ]
     text = "".join(lines)
     if field == "id":
         text = "  - " + text.lstrip(" ")
@@ -136,7 +146,13 @@ def test_skill_required_field_missing_is_reported_at_the_skill(field):
 
 @pytest.mark.parametrize(
     ("slug", "suggestion"),
-    [("Coopération 1", "cooperation-1"), ("coop_1", "coop-1"), ("coop--1", "coop-1"), ("-coop", "coop"), ("a" * 65, None)],
+    [
+        ("Coopération 1", "cooperation-1"),
+        ("coop_1", "coop-1"),
+        ("coop--1", "coop-1"),
+        ("-coop", "coop"),
+        ("a" * 65, None),
+    ],
 )
 def test_skill_id_must_be_a_slug_and_a_fix_is_suggested(slug, suggestion):
     found = messages(skill("ok").replace("id: ok", f"id: {slug}"))
@@ -163,7 +179,9 @@ def test_branch_colour_left_unquoted_explains_the_comment_trap():
 
 def test_branch_unknown_icon_lists_the_icons():
     header = HEADER.replace('colour: "#112233"', 'colour: "#112233"\n    icon: licorne')
-    assert any("icône « licorne » inconnue" in m and "equipe" in m for m in messages(skill("a"), header=header))
+    assert any(
+        "icône « licorne » inconnue" in m and "equipe" in m for m in messages(skill("a"), header=header)
+    )
 
 
 # --- identifiers and references ----------------------------------------------------------------
@@ -235,7 +253,10 @@ def test_any_of_with_a_possible_branch_is_not_impossible():
 @pytest.mark.parametrize(
     ("requires", "expected"),
     [
-        ("{at_least: 3, of: [a, b]}", "« at_least: 3 » est impossible : la liste « of: » ne compte que 2 compétences"),
+        (
+            "{at_least: 3, of: [a, b]}",
+            "« at_least: 3 » est impossible : la liste « of: » ne compte que 2 compétences",
+        ),
         ("{at_least: 0, of: [a, b]}", "il faut au moins 1"),
         ("{at_least: deux, of: [a, b]}", "attend un nombre entier"),
         ("{at_least: 1}", "doit être suivi de « of: »"),
@@ -255,6 +276,8 @@ def test_malformed_prerequisites_are_explained(requires, expected):
 
 
 def test_several_problems_are_all_reported_in_line_order():
-    found = problems(skill("a", extra="colour: x\n"), skill("b", 2, "zz"), skill("a", 3), skill("c", 1, branch="nope"))
+    found = problems(
+        skill("a", extra="colour: x\n"), skill("b", 2, "zz"), skill("a", 3), skill("c", 1, branch="nope")
+    )
     assert len(found) == 4
     assert [p.line for p in found] == sorted(p.line for p in found)

@@ -42,8 +42,12 @@ def test_tree_check_json_for_machines():
     result = run("check", "--json", str(TREES / "broken.yaml"))
     data = json.loads(result.output)
     assert result.exit_code == 1 and data["valid"] is False
-    assert data["problems"][0] == {"file": str(TREES / "broken.yaml"), "line": 7, "column": 13,
-                                   "message": data["problems"][0]["message"]}
+    assert data["problems"][0] == {
+        "file": str(TREES / "broken.yaml"),
+        "line": 7,
+        "column": 13,
+        "message": data["problems"][0]["message"],
+    }
     ok = json.loads(run("check", "--json", str(TREES / "minimal.yaml")).output)
     assert ok["valid"] is True and ok["skills"] == 5 and len(ok["digest"]) == 64
 

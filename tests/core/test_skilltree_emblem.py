@@ -95,7 +95,9 @@ def test_emblem_high_tier_shows_its_number():
 
 def test_emblem_light_colour_gets_dark_ink():
     white = Branch("b", "B", "d", "#FFFFFF")
-    fills = {el.get("fill") for el in ElementTree.fromstring(emblem_svg(skill(), white)).iter() if el.get("fill")}
+    fills = {
+        el.get("fill") for el in ElementTree.fromstring(emblem_svg(skill(), white)).iter() if el.get("fill")
+    }
     assert all(luminance(fill) < 0.9 for fill in fills - {"#FFFFFF", mix("#FFFFFF", "#FFFFFF", 0.85)})
     assert any(luminance(fill) < 0.2 for fill in fills)
 
@@ -119,7 +121,11 @@ def test_emblem_every_skill_of_the_default_tree():
 
 
 @settings(max_examples=40, deadline=None)
-@given(name=st.text(min_size=1, max_size=120), colour=st.from_regex(r"#[0-9A-F]{6}", fullmatch=True), tier=st.integers(1, 20))
+@given(
+    name=st.text(min_size=1, max_size=120),
+    colour=st.from_regex(r"#[0-9A-F]{6}", fullmatch=True),
+    tier=st.integers(1, 20),
+)
 def test_emblem_svg_is_valid_xml_for_any_name(name, colour, tier):
     name = "".join(ch for ch in name if ch.isprintable()) or "x"
     root = ElementTree.fromstring(emblem_svg(skill(name, tier), Branch("b", "B", "d", colour)))

@@ -44,7 +44,11 @@ def test_default_tree_loads_with_enough_branches_and_tiers():
 
 def test_default_tree_has_cross_branch_prerequisites_at_higher_tiers():
     tree = load_tree(skilltree.default_tree_path())
-    crossing = [s for s in tree.skills if s.requires and any(tree.skill(r).branch != s.branch for r in s.requires.skill_ids())]
+    crossing = [
+        s
+        for s in tree.skills
+        if s.requires and any(tree.skill(r).branch != s.branch for r in s.requires.skill_ids())
+    ]
     assert crossing and all(s.tier >= 2 for s in crossing)
 
 
@@ -62,7 +66,11 @@ def test_load_tree_reads_the_fixture_into_values():
     assert tree.branch("strategie").colour == "#C62828"  # colours are normalised to upper case
     first = tree.skill("entraide-1")
     assert first.image == (TREES / "images" / "entraide-1.png").resolve()
-    assert first.validity_days == 730 and first.tags == ("entraide",) and first.situations == ("raid coopératif",)
+    assert (
+        first.validity_days == 730
+        and first.tags == ("entraide",)
+        and first.situations == ("raid coopératif",)
+    )
     assert first.alignments[0].code == "Domaine 4" and first.alignments[0].framework == "CléA"
     assert tree.skill("strategie-1").image is None and tree.skill("strategie-1").validity_days is None
 

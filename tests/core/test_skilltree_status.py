@@ -8,7 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skilltree import AllOf, AnyOf, AtLeast, Branch, Requires, Skill, SkillState, SkillTree, load_tree, parse_tree
+from skilltree import (
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Branch,
+    Requires,
+    Skill,
+    SkillState,
+    SkillTree,
+    load_tree,
+    parse_tree,
+)
 
 TREES = Path(__file__).parent / "trees"
 
@@ -36,8 +47,16 @@ def names(skill_id: str) -> str:
         (AnyOf((Requires("a"), Requires("b"))), set(), False),
         (AtLeast(2, (Requires("a"), Requires("b"), Requires("c"))), {"a", "c"}, True),
         (AtLeast(2, (Requires("a"), Requires("b"), Requires("c"))), {"c"}, False),
-        (AllOf((Requires("a"), AtLeast(1, (Requires("b"), AnyOf((Requires("c"), Requires("d"))))))), {"a", "d"}, True),
-        (AllOf((Requires("a"), AtLeast(2, (Requires("b"), AnyOf((Requires("c"), Requires("d"))))))), {"a", "d"}, False),
+        (
+            AllOf((Requires("a"), AtLeast(1, (Requires("b"), AnyOf((Requires("c"), Requires("d"))))))),
+            {"a", "d"},
+            True,
+        ),
+        (
+            AllOf((Requires("a"), AtLeast(2, (Requires("b"), AnyOf((Requires("c"), Requires("d"))))))),
+            {"a", "d"},
+            False,
+        ),
     ],
 )
 def test_prerequisite_satisfied(condition, earned, expected):
@@ -52,7 +71,12 @@ def test_prerequisite_skill_ids_collects_nested_ids():
 
 @pytest.mark.parametrize(
     "build",
-    [lambda: AllOf(()), lambda: AnyOf(()), lambda: AtLeast(0, (Requires("a"),)), lambda: AtLeast(2, (Requires("a"),))],
+    [
+        lambda: AllOf(()),
+        lambda: AnyOf(()),
+        lambda: AtLeast(0, (Requires("a"),)),
+        lambda: AtLeast(2, (Requires("a"),)),
+    ],
 )
 def test_prerequisite_refuses_impossible_shapes(build):
     with pytest.raises(ValueError):
@@ -72,9 +96,21 @@ def test_prerequisite_values_are_frozen_and_comparable():
         (AllOf((Requires("a"), Requires("b"), Requires("c"))), {"b"}, "A et C"),
         (AnyOf((Requires("a"), Requires("b"))), set(), "soit A, soit B"),
         (AtLeast(2, (Requires("a"), Requires("b"), Requires("c"))), {"b"}, "2 parmi A, B, C (1 obtenue)"),
-        (AtLeast(2, (Requires("a"), Requires("b"), Requires("c"))), set(), "2 parmi A, B, C (aucune obtenue)"),
-        (AtLeast(3, (Requires("a"), Requires("b"), Requires("c"), Requires("d"))), {"a", "b"}, "3 parmi A, B, C, D (2 obtenues)"),
-        (AllOf((Requires("a"), AnyOf((Requires("b"), AllOf((Requires("c"), Requires("d"))))))), {"a", "c"}, "soit B, soit (C et D)"),
+        (
+            AtLeast(2, (Requires("a"), Requires("b"), Requires("c"))),
+            set(),
+            "2 parmi A, B, C (aucune obtenue)",
+        ),
+        (
+            AtLeast(3, (Requires("a"), Requires("b"), Requires("c"), Requires("d"))),
+            {"a", "b"},
+            "3 parmi A, B, C, D (2 obtenues)",
+        ),
+        (
+            AllOf((Requires("a"), AnyOf((Requires("b"), AllOf((Requires("c"), Requires("d"))))))),
+            {"a", "c"},
+            "soit B, soit (C et D)",
+        ),
     ],
 )
 def test_prerequisite_missing_wording(condition, earned, expected):
@@ -113,8 +149,15 @@ def test_tree_topological_order_puts_prerequisites_first(tree):
 
 def test_tree_topological_order_rejects_a_hand_built_cycle():
     branch = Branch("b", "B", "d", "#000000")
-    looped = SkillTree("t", "", (branch,), (Skill("x", "b", 1, "X", "d", "c", requires=Requires("y")),
-                                            Skill("y", "b", 1, "Y", "d", "c", requires=Requires("x"))))
+    looped = SkillTree(
+        "t",
+        "",
+        (branch,),
+        (
+            Skill("x", "b", 1, "X", "d", "c", requires=Requires("y")),
+            Skill("y", "b", 1, "Y", "d", "c", requires=Requires("x")),
+        ),
+    )
     with pytest.raises(ValueError):
         looped.topological_order()
 
@@ -122,7 +165,9 @@ def test_tree_topological_order_rejects_a_hand_built_cycle():
 def test_status_for_a_newcomer(tree):
     states = tree.status([])
     assert list(states) == [s.id for s in tree.skills]
-    assert states["entraide-1"] == SkillState("entraide-1", "unlocked", "Accessible dès le départ : aucun prérequis.")
+    assert states["entraide-1"] == SkillState(
+        "entraide-1", "unlocked", "Accessible dès le départ : aucun prérequis."
+    )
     assert states["entraide-2"].status == "locked"
     assert states["entraide-2"].reason == "Il manque : « Entraide 1 »."
 
@@ -132,12 +177,16 @@ def test_status_earned_and_unlocked(tree):
     assert states["entraide-1"].status == "earned"
     assert states["entraide-2"].status == "unlocked"
     assert states["capitaine"].status == "locked"
-    assert states["capitaine"].reason == "Il manque : 1 parmi « Entraide 2 », « Stratégie 2 » (aucune obtenue)."
+    assert (
+        states["capitaine"].reason == "Il manque : 1 parmi « Entraide 2 », « Stratégie 2 » (aucune obtenue)."
+    )
 
 
 def test_status_reason_names_everything_missing(tree):
     reason = tree.status([])["capitaine"].reason
-    assert reason == "Il manque : « Entraide 1 », et 1 parmi « Entraide 2 », « Stratégie 2 » (aucune obtenue)."
+    assert (
+        reason == "Il manque : « Entraide 1 », et 1 parmi « Entraide 2 », « Stratégie 2 » (aucune obtenue)."
+    )
 
 
 def test_status_any_branch_of_at_least_unlocks(tree):
@@ -167,7 +216,10 @@ def test_status_on_the_default_tree_matches_the_issue_example():
 
     tree = load_tree(default_tree_path())
     reason = tree.status({"leadership-2", "cooperation-2", "communication-2"})["leadership-3"].reason
-    assert reason == "Il manque : 2 parmi « Écoute active », « Élaborer une stratégie », « Garder son calme » (1 obtenue)."
+    assert (
+        reason
+        == "Il manque : 2 parmi « Écoute active », « Élaborer une stratégie », « Garder son calme » (1 obtenue)."
+    )
 
 
 # --- properties on random trees -----------------------------------------------------------------
@@ -179,10 +231,26 @@ def random_trees(draw):
     count = draw(st.integers(min_value=1, max_value=12))
     tiers = sorted(draw(st.lists(st.integers(1, 4), min_size=count, max_size=count)))
     ids = [f"s-{i}" for i in range(count)]
-    lines = ["version: 1", "name: Hasard", "branches:", "  - id: b", "    name: B", "    description: d", '    colour: "#123456"', "skills:"]
+    lines = [
+        "version: 1",
+        "name: Hasard",
+        "branches:",
+        "  - id: b",
+        "    name: B",
+        "    description: d",
+        '    colour: "#123456"',
+        "skills:",
+    ]
     for skill_id, tier in zip(ids, tiers):
         lower = [i for i, t in zip(ids, tiers) if t < tier]
-        lines += [f"  - id: {skill_id}", "    branch: b", f"    tier: {tier}", f"    name: {skill_id}", "    description: d", "    criteria: c"]
+        lines += [
+            f"  - id: {skill_id}",
+            "    branch: b",
+            f"    tier: {tier}",
+            f"    name: {skill_id}",
+            "    description: d",
+            "    criteria: c",
+        ]
         if lower and draw(st.booleans()):
             lines.append(f"    requires: {draw(conditions(lower))}")
     return parse_tree("\n".join(lines) + "\n")
@@ -196,12 +264,16 @@ def conditions(ids: list[str], depth: int = 0):
 
     def composite(chosen: list[str]):
         inner = st.lists(conditions(chosen, depth + 1), min_size=1, max_size=3).map(
-            lambda items: list(dict.fromkeys(items)))
+            lambda items: list(dict.fromkeys(items))
+        )
         return st.one_of(
             inner.map(lambda items: "{all: [" + ", ".join(items) + "]}"),
             inner.map(lambda items: "{any: [" + ", ".join(items) + "]}"),
-            inner.flatmap(lambda items: st.integers(1, len(items)).map(
-                lambda n: "{at_least: " + str(n) + ", of: [" + ", ".join(items) + "]}")),
+            inner.flatmap(
+                lambda items: st.integers(1, len(items)).map(
+                    lambda n: "{at_least: " + str(n) + ", of: [" + ", ".join(items) + "]}"
+                )
+            ),
         )
 
     return st.one_of(single, composite(ids))

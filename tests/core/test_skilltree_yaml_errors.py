@@ -50,8 +50,13 @@ def _mark(text: str, index: int | None) -> yaml.Mark | None:
     return yaml.Mark("<texte>", index, line, column, None, None)
 
 
-def _error(kind: type[yaml.MarkedYAMLError], text: str, problem: int | None, context: int | None,
-           words: tuple[str, str] = MADE_UP) -> yaml.MarkedYAMLError:
+def _error(
+    kind: type[yaml.MarkedYAMLError],
+    text: str,
+    problem: int | None,
+    context: int | None,
+    words: tuple[str, str] = MADE_UP,
+) -> yaml.MarkedYAMLError:
     return kind(words[0], _mark(text, context), words[1], _mark(text, problem))
 
 

@@ -32,7 +32,8 @@ def test_replay_corpus_stays_small():
     assert total < 512 * 1024, f"corpus grew to {total} bytes: minimise it (fuzz/README.md)"
 
 
-@pytest.mark.parametrize(("target", "path"), CASES,
-                         ids=[f"{t}/{p.parent.parent.name}/{p.name}" for t, p in CASES])
+@pytest.mark.parametrize(
+    ("target", "path"), CASES, ids=[f"{t}/{p.parent.parent.name}/{p.name}" for t, p in CASES]
+)
 def test_replay_input_honours_the_contract(target, path):
     TARGETS[target](path.read_bytes())

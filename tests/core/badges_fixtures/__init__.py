@@ -42,26 +42,37 @@ def png_image() -> bytes:
     """A small valid PNG, with a tEXt comment chunk so chunk order matters."""
     out = io.BytesIO()
     from PIL.PngImagePlugin import PngInfo
+
     info = PngInfo()
     info.add_text("Comment", "Palier")
     Image.new("RGBA", (8, 8), (30, 120, 200, 255)).save(out, "PNG", pnginfo=info)
     return out.getvalue()
 
 
-SVG_IMAGE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
-             '<!-- médaille --><circle cx="5" cy="5" r="4" fill="#1e78c8"/></svg>')
+SVG_IMAGE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+    '<!-- médaille --><circle cx="5" cy="5" r="4" fill="#1e78c8"/></svg>'
+)
 
 
-def hosted_assertion(number: int = 1, *, expires: datetime | None = None,
-                     narrative: str | None = "A aidé son équipe à finir le niveau.") -> dict:
+def hosted_assertion(
+    number: int = 1,
+    *,
+    expires: datetime | None = None,
+    narrative: str | None = "A aidé son équipe à finir le niveau.",
+) -> dict:
     """A hosted assertion of the cooperation badge, awarded to EMAIL."""
     return badges.assertion(
-        id=f"{BASE}/assertions/{number}", badge=BADGE_ID,
-        recipient=badges.hash_recipient(EMAIL, salt=f"sel-{number}"), issued_on=ISSUED,
-        verification=badges.hosted_verification(), expires=expires,
+        id=f"{BASE}/assertions/{number}",
+        badge=BADGE_ID,
+        recipient=badges.hash_recipient(EMAIL, salt=f"sel-{number}"),
+        issued_on=ISSUED,
+        verification=badges.hosted_verification(),
+        expires=expires,
         evidence=[badges.Evidence("Partie du 12 mars : rôle de soutien.", name="Partie")],
-        narrative=narrative)
+        narrative=narrative,
+    )
 
 
 def signed_twin(document: dict, key_id: str = KEY_ID) -> dict:
@@ -98,12 +109,24 @@ class FakeIssuer:
         self._check("public_key", key_id)
         return self.keys.get(key_id)
 
-    def issue(self, document: dict, key_number: int = 0, key_id: str = KEY_ID, *,
-              revoked: bool = False, reason: str | None = None) -> str:
+    def issue(
+        self,
+        document: dict,
+        key_number: int = 0,
+        key_id: str = KEY_ID,
+        *,
+        revoked: bool = False,
+        reason: str | None = None,
+    ) -> str:
         """Record a hosted assertion and its signed twin; return the JWS."""
         self.keys.setdefault(key_id, public_pem(key_number))
         token = badges.sign_assertion(signed_twin(document, key_id), rsa_key(key_number))
         self.records[document["id"]] = StoredAssertion(
-            id=document["id"], document=document, jws=token, key_id=key_id, revoked=revoked,
-            revocation_reason=reason)
+            id=document["id"],
+            document=document,
+            jws=token,
+            key_id=key_id,
+            revoked=revoked,
+            revocation_reason=reason,
+        )
         return token

@@ -41,14 +41,23 @@ def issuer() -> dict[str, Any]:
 
 def achievement(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = dict(
-        id=f"https://{HOST}/s/club-manette/badges/entraide/1", name="Entraide",
+        id=f"https://{HOST}/s/club-manette/badges/entraide/1",
+        name="Entraide",
         description="Aide ses coéquipiers à progresser.\nMême en défaite.",
         criteria_narrative="A expliqué une stratégie à un joueur débutant.",
         criteria_url=f"https://{HOST}/s/club-manette/badges/entraide/1/criteres",
         image=f"https://{HOST}/s/club-manette/badges/entraide/1/image.png",
-        alignments=[ob3.Alignment(target_name="Coopérer", target_url="https://ref.example.fr/c1",
-                                  target_framework="Référentiel", target_code="C1")],
-        tags=["coopération", "jeu en équipe"], tier=2)
+        alignments=[
+            ob3.Alignment(
+                target_name="Coopérer",
+                target_url="https://ref.example.fr/c1",
+                target_framework="Référentiel",
+                target_code="C1",
+            )
+        ],
+        tags=["coopération", "jeu en équipe"],
+        tier=2,
+    )
     values.update(overrides)
     return ob3.achievement(**values)
 
@@ -59,35 +68,47 @@ def identifier(email: bool = True) -> dict[str, Any]:
     return ob3.hashed_identifier(LEARNER_ID, "identifier", salt="sel-de-test-2")
 
 
-def credential(index: int = 5, *, email: bool = True, key: bytes = KEY_1, vm: str = VM_1,
-               sign: bool = True, **overrides: Any) -> dict[str, Any]:
+def credential(
+    index: int = 5,
+    *,
+    email: bool = True,
+    key: bytes = KEY_1,
+    vm: str = VM_1,
+    sign: bool = True,
+    **overrides: Any,
+) -> dict[str, Any]:
     values: dict[str, Any] = dict(
-        id=f"urn:uuid:6f1c2a3b-0000-4000-8000-{index:012d}", issuer=issuer(),
-        achievement=achievement(), identifier=identifier(email), valid_from=ISSUED,
+        id=f"urn:uuid:6f1c2a3b-0000-4000-8000-{index:012d}",
+        issuer=issuer(),
+        achievement=achievement(),
+        identifier=identifier(email),
+        valid_from=ISSUED,
         credential_status=ob3.status_entry(STATUS_URL, index),
-        evidence=[ob3.Evidence(narrative="A mené l'équipe en finale.")])
+        evidence=[ob3.Evidence(narrative="A mené l'équipe en finale.")],
+    )
     values.update(overrides)
     doc = ob3.open_badge_credential(**values)
     return ob3.sign_credential(doc, key, verification_method=vm, created=ISSUED) if sign else doc
 
 
-def status_list(revoked: tuple[int, ...] = (), *, key: bytes = KEY_2, vm: str = VM_2,
-                **overrides: Any) -> dict[str, Any]:
+def status_list(
+    revoked: tuple[int, ...] = (), *, key: bytes = KEY_2, vm: str = VM_2, **overrides: Any
+) -> dict[str, Any]:
     bits = ob3.new_bitstring()
     for index in revoked:
         ob3.set_bit(bits, index)
     values: dict[str, Any] = dict(id=STATUS_URL, issuer=DID, bits=bits, valid_from=ISSUED)
     values.update(overrides)
-    return ob3.sign_credential(ob3.status_list_credential(**values), key,
-                               verification_method=vm, created=ISSUED)
+    return ob3.sign_credential(
+        ob3.status_list_credential(**values), key, verification_method=vm, created=ISSUED
+    )
 
 
 @dataclass
 class Records:
     """The issuer's records as the app would answer: its DIDs, keys (current and retired), lists."""
 
-    keys: dict[str, bytes] = field(default_factory=lambda: {
-        VM_1: KEY_1, VM_2: KEY_2})
+    keys: dict[str, bytes] = field(default_factory=lambda: {VM_1: KEY_1, VM_2: KEY_2})
     lists: dict[str, Any] = field(default_factory=lambda: {STATUS_URL: status_list()})
     dids: tuple[str, ...] = (DID,)
     down: bool = False
