@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -111,7 +111,7 @@ def format_datetime(value: Any, field: str = "date") -> str:
         raise DocumentError(f"« {field} » doit être une date et heure.")
     if value.tzinfo is None or value.utcoffset() is None:
         raise DocumentError(f"« {field} » doit préciser son fuseau horaire (date « naïve » refusée).")
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _put(doc: dict[str, Any], key: str, value: Any) -> None:

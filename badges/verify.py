@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ._json import MAX_JSON, check_value_depth, parse_object
@@ -210,7 +210,7 @@ def _expiry(record: StoredAssertion) -> datetime | None:
         moment = datetime.fromisoformat(str(value))
     except ValueError as exc:
         raise _Stop("malformed", "La date d'expiration enregistrée est illisible.") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _report(

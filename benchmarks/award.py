@@ -22,9 +22,9 @@ def _award_once(
 ) -> tuple[tuple[float, float, float], list[str]]:
     """Time one bulk award, commit included: (wall, CPU, commit's wall) and the signed badges it wrote."""
     from issuer import db
+    from issuer.game_sessions import bulk
     from issuer.models import Assertion, utcnow
     from issuer.runtime import runtime
-    from issuer.game_sessions import bulk
 
     rows = [
         bulk.BulkRow(i + 2, str(lid), skills[i % len(skills)], fixture.NARRATIVE)
@@ -74,8 +74,14 @@ def run(app: Flask, private_pem: bytes, n: int = 500, repeats: int = 3) -> Figur
         bares.append(bare_signatures(private_pem, tokens))
     # The machine is shared and its load is steady rather than bursty: each award is compared with
     # the bare runs just before and just after it, and the median of those ratios is the figure.
-    ratios = [a[0] / ((before[0] + after[0]) / 2) for a, before, after in zip(awards, bares, bares[1:])]
-    cpu_ratios = [a[1] / ((before[1] + after[1]) / 2) for a, before, after in zip(awards, bares, bares[1:])]
+    ratios = [
+        a[0] / ((before[0] + after[0]) / 2)
+        for a, before, after in zip(awards, bares, bares[1:], strict=False)
+    ]
+    cpu_ratios = [
+        a[1] / ((before[1] + after[1]) / 2)
+        for a, before, after in zip(awards, bares, bares[1:], strict=False)
+    ]
     ratio, cpu_ratio = median(ratios), median(cpu_ratios)
     award_s, bare_s = median(a[0] for a in awards), median(b[0] for b in bares)
     return judged(

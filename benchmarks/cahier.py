@@ -107,11 +107,11 @@ def reference_html(cahier_html: str) -> str:
 def _instance(root: Path, n_badges: int):
     from badges import generate_private_key
     from issuer import create_app, db, migrate
-    from issuer.models import utcnow
-    from issuer.runtime import runtime
     from issuer.admin import profile
     from issuer.awarding import service as awarding
     from issuer.learners import service as learners
+    from issuer.models import utcnow
+    from issuer.runtime import runtime
 
     tree_path = root / "arbre.yaml"
     tree_path.write_text(tree_yaml(n_badges), encoding="utf-8")
@@ -152,9 +152,9 @@ def run(n_badges: int = 30) -> dict[str, Any]:
     from issuer import db
     from issuer.cahier import pdf as cahier
     from issuer.cahier import printing as cahier_print
+    from issuer.learners import service as learners
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.learners import service as learners
 
     with tempfile.TemporaryDirectory(prefix="palier-bench-cahier-") as tmp:
         previous = os.environ.get("PALIER_INSTANCE_PATH")

@@ -54,10 +54,10 @@ def make_app(instance: Instance, **overrides: Any) -> Flask:
 def create(root: Path, private_pem: bytes) -> Instance:
     """Create a migrated instance with its signing key, issuer profile and one mediator."""
     from issuer import db, migrate
-    from issuer.models import Role, utcnow
-    from issuer.runtime import runtime
     from issuer.accounts import service as accounts
     from issuer.admin import profile
+    from issuer.models import Role, utcnow
+    from issuer.runtime import runtime
 
     root.mkdir(parents=True, exist_ok=True)
     instance = Instance(root, bench_config(root), private_pem)
@@ -85,8 +85,8 @@ def create(root: Path, private_pem: bytes) -> Instance:
 def add_learners(app: Flask, count: int, prefix: str) -> list[int]:
     """Record ``count`` young people through the service (half with an email, half without)."""
     from issuer import db
-    from issuer.models import utcnow
     from issuer.learners import service as learners
+    from issuer.models import utcnow
 
     with app.app_context():
         session, now = db.session(), utcnow()
@@ -112,9 +112,9 @@ def first_tier(app: Flask) -> list[str]:
 def publish_classes(app: Flask) -> None:
     """Publish every skill's BadgeClass once, as a live instance has long done before a bulk award."""
     from issuer import db
+    from issuer.awarding.badgeclasses import current_version
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.awarding.badgeclasses import current_version
 
     with app.app_context():
         rt, session, now = runtime(), db.session(), utcnow()

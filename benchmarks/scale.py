@@ -40,9 +40,9 @@ class Subject:
 def _award_path(app: Flask, learner_id: int, count: int) -> None:
     """Award a young person ``count`` badges along the tree, each once its prerequisites are held."""
     from issuer import db
+    from issuer.awarding import service as awarding
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.awarding import service as awarding
 
     with app.app_context():
         rt, session = runtime(), db.session()
@@ -68,9 +68,9 @@ def _award_path(app: Flask, learner_id: int, count: int) -> None:
 def real_records(app: Flask) -> Subject:
     """A young person with real badges, and REVOKED real badges revoked, through the services."""
     from issuer import db
+    from issuer.awarding import service as awarding
     from issuer.models import Assertion, Learner, utcnow
     from issuer.runtime import runtime
-    from issuer.awarding import service as awarding
 
     subject_id = fixture.add_learners(app, 1, "Lina")[0]
     _award_path(app, subject_id, 10)
@@ -261,8 +261,8 @@ def run(
     root: Path, private_pem: bytes, *, small: int, large: int, rounds: int, per_round: int
 ) -> list[Figure]:
     """Build both databases, then ask each page of each in alternation; the ratio of medians is the figure."""
-    from .serving import has_route
     from .load import Request
+    from .serving import has_route
 
     started = time.perf_counter()
     first, second, subject = build(root, private_pem, small, large)

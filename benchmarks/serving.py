@@ -43,9 +43,9 @@ def _others(app: Flask, uid: str) -> tuple[str, ...]:
 def _sample(app: Flask) -> tuple[str, str, str]:
     """A live assertion to ask for: its uid, its ETag and its signed form (one is awarded if none exist)."""
     from issuer import db
+    from issuer.awarding import service as awarding
     from issuer.models import Assertion, utcnow
     from issuer.runtime import runtime
-    from issuer.awarding import service as awarding
 
     with app.app_context():
         session = db.session()

@@ -47,7 +47,10 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
     unknown = only - set(NAMES)
     if unknown:
         raise SystemExit(f"Banc inconnu : {', '.join(sorted(unknown))} (choix : {', '.join(NAMES)})")
-    wanted = lambda name: not only or name in only
+
+    def wanted(name):
+        return not only or name in only
+
     sizes = QUICK if quick else FULL
     ctx = report.context()
     ctx["quick"] = quick

@@ -79,7 +79,7 @@ def format_table(figures: list[Figure]) -> str:
             lines.append("-+-".join("-" * w for w in widths))
     notes = [f"  [{f.key}] {f.note}" for f in figures if f.note]
     if notes:
-        lines += ["", "Notes :"] + notes
+        lines += ["", "Notes :", *notes]
     return "\n".join(lines)
 
 

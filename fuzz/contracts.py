@@ -13,7 +13,7 @@ import io
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from xml.parsers.expat import ExpatError
@@ -32,7 +32,7 @@ __all__ = ["BASE", "KEY_ID", "NOW", "TARGETS", "ContractBroken", "MemoryIssuer",
 HERE = Path(__file__).resolve().parent
 BASE = "https://palier.fuzz"
 KEY_ID = f"{BASE}/keys/1"
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 EMAIL = "lea@example.org"
 
 
@@ -183,7 +183,7 @@ def issuer() -> MemoryIssuer:
             id=f"{BASE}/assertions/{number}",
             badge=f"{BASE}/badges/cooperation-1/v1",
             recipient=badges.hash_recipient(EMAIL, salt=f"sel-{number}"),
-            issued_on=datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc),
+            issued_on=datetime(2025, 3, 14, 9, 30, tzinfo=UTC),
             verification=badges.hosted_verification(),
             expires=case.get("expires"),
             narrative="A aidé son équipe <b>à finir</b> le niveau.",

@@ -6,7 +6,7 @@ request's language; the time zone is the instance's, never the server's.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime
@@ -22,7 +22,7 @@ def zone(name: str | None) -> tzinfo:
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def zone_of(config) -> tzinfo:

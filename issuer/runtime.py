@@ -27,7 +27,7 @@ class Runtime:
     urls: Urls
     keys: KeyStore
     tree_path: str
-    _cache: "_TreeCache"
+    _cache: _TreeCache
     # (tree digest, skill id, issuer) -> BadgeClassVersion id, so awards skip re-reading the tree's images.
     badge_class_cache: Bounded[int] = field(default_factory=lambda: Bounded(4096))
 

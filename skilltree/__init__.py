@@ -9,8 +9,8 @@ from .model import Alignment, Branch, Skill, SkillState, SkillTree
 from .prerequisites import AllOf, AnyOf, AtLeast, Prerequisite, Requires
 
 __all__ = [
-    "AllOf",
     "Alignment",
+    "AllOf",
     "AnyOf",
     "AtLeast",
     "Branch",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from .errors import Problem
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 MAX_PROBLEMS = 200
 
 
@@ -58,6 +58,7 @@ class Report:
             return ordered
         rest = len(ordered) - MAX_PROBLEMS
         # Past a few hundred, more lines help nobody: the file is probably not a tree at all.
-        return ordered[:MAX_PROBLEMS] + [
-            Problem(self.filename, None, None, f"… et {rest} autres problèmes non affichés")
+        return [
+            *ordered[:MAX_PROBLEMS],
+            Problem(self.filename, None, None, f"… et {rest} autres problèmes non affichés"),
         ]

@@ -57,7 +57,7 @@ def mix(colour: str, other: str, amount: float) -> str:
     """``colour`` moved ``amount`` (0..1) of the way towards ``other``."""
     a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * amount):02X}" for x, y in zip(a, b))
+    return "#" + "".join(f"{round(x + (y - x) * amount):02X}" for x, y in zip(a, b, strict=False))
 
 
 def outline(tier: int, radius: float) -> list[tuple[float, float]]:
@@ -134,7 +134,7 @@ def _tuple(points: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]
 
 
 def _ribbon_tails(dark: str) -> list[Shape]:
-    x0, y0, x1, y1 = BANNER
+    x0, y0, _x1, y1 = BANNER
     left = [(x0 + 40, y0 + 34), (x0 + 40, y1 + 44), (x0 - 22, y1 + 44), (x0 + 2, y1 + 16), (x0 - 22, y0 + 34)]
     right = [(SIDE - x, y) for x, y in left]
     return [Poly(_tuple(left), mix(dark, "#000000", 0.25)), Poly(_tuple(right), mix(dark, "#000000", 0.25))]

@@ -70,8 +70,11 @@ def _person(
         (
             "poly",
             ink,
-            arc(x, bottom, body_rx + grow, body_ry + grow, 180, 360)
-            + [(x + body_rx + grow, bottom + grow), (x - body_rx - grow, bottom + grow)],
+            [
+                *arc(x, bottom, body_rx + grow, body_ry + grow, 180, 360),
+                (x + body_rx + grow, bottom + grow),
+                (x - body_rx - grow, bottom + grow),
+            ],
         ),
     ]
 
@@ -134,7 +137,7 @@ def _bouclier() -> list[Part]:
     steps = [i / 12 for i in range(13)]
     right = [(0.78 - 0.78 * t * t, 0.05 + 0.9 * t) for t in steps]  # (0.78, 0.05) down to the point
     left = [(-x, y) for x, y in reversed(right[:-1])]  # back up the other side
-    outline = [(-0.78, -0.72), (0, -0.95), (0.78, -0.72)] + right + left
+    outline = [(-0.78, -0.72), (0, -0.95), (0.78, -0.72), *right, *left]
     tick = [(-0.42, 0.0), (-0.12, 0.3), (0.42, -0.32), (0.55, -0.18), (-0.12, 0.5), (-0.56, 0.14)]
     return [("poly", FG, outline), ("poly", BG, tick)]
 
@@ -154,8 +157,9 @@ def _ampoule() -> list[Part]:
                 ],
             )
         )
-    bulb = arc(0, -0.25, 0.56, 0.56, 140, 400, 40) + [(0.26, 0.5), (-0.26, 0.5)]
-    return rays + [
+    bulb = [*arc(0, -0.25, 0.56, 0.56, 140, 400, 40), (0.26, 0.5), (-0.26, 0.5)]
+    return [
+        *rays,
         ("poly", FG, bulb),
         ("poly", FG, rounded_rect(-0.27, 0.56, 0.27, 0.68, 0.05)),
         ("poly", FG, rounded_rect(-0.22, 0.73, 0.22, 0.85, 0.05)),

@@ -182,7 +182,7 @@ def _unwind(start: str, last: str, parent: dict[str, str]) -> list[str]:
     backwards = [last]
     while backwards[-1] != start:
         backwards.append(parent[backwards[-1]])
-    return list(reversed(backwards)) + [start]
+    return [*list(reversed(backwards)), start]
 
 
 def _unreachable(skills: dict[str, SkillDraft], unknown: set[str], cyclic: set[str], report: Report) -> None:

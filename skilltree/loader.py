@@ -233,7 +233,9 @@ class _Composer:
             for key in keys:
                 if key.kind == "scalar" and key.text == "<<" and key.plain:
                     self.report.add(key, "la fusion « << » n'est pas acceptée : recopiez les champs")
-            pairs = tuple((k, v) for k, v in zip(keys, values) if not (k.plain and k.text == "<<"))
+            pairs = tuple(
+                (k, v) for k, v in zip(keys, values, strict=False) if not (k.plain and k.text == "<<")
+            )
             node = Node("map", done.line, done.column, pairs, weight=done.weight)
         if done.anchor is not None:
             self.anchors[done.anchor] = node

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Union
 
 Names = Callable[[str], str]
 
@@ -151,7 +150,7 @@ class AtLeast:
         return f"{self.describe(names)} ({_plural(count)})"
 
 
-Prerequisite = Union[Requires, AllOf, AnyOf, AtLeast]
+Prerequisite = Requires | AllOf | AnyOf | AtLeast
 
 
 def _nested(item: Prerequisite, names: Names) -> str:

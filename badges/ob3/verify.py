@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from .._json import parse_object
@@ -72,8 +72,10 @@ CODES: dict[str, tuple[Verdict, str]] = {
     ),
     "status_unknown": (
         Verdict.UNKNOWN,
-        "L'émetteur ne peut pas confirmer que ce badge n'a pas "
-        "été retiré : sa validité ne peut pas être établie.",
+        (
+            "L'émetteur ne peut pas confirmer que ce badge n'a pas "
+            "été retiré : sa validité ne peut pas être établie."
+        ),
     ),
 }
 
@@ -153,7 +155,7 @@ def _date(doc: Mapping[str, Any], key: str, required: bool) -> datetime | None:
     if value is None and not required:
         return None
     try:
-        return datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=timezone.utc)
+        return datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError) as exc:
         raise _Stop("malformed", f"La date « {key} » est illisible.") from exc
 

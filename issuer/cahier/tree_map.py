@@ -83,8 +83,10 @@ def tree_map(tree: SkillTree, earned: Mapping[str, EarnedMark]) -> TreeMap:
         y += height
     total_h = y + 2
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}mm" height="{total_h:.2f}mm" '
-        f'viewBox="0 0 {WIDTH} {total_h:.2f}" font-family="DejaVu Sans, sans-serif">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}mm" height="{total_h:.2f}mm" '
+            f'viewBox="0 0 {WIDTH} {total_h:.2f}" font-family="DejaVu Sans, sans-serif">'
+        ),
         *rows,
         *_tier_titles(tiers, col_w),
         *_edges(tree, nodes, states),
@@ -302,9 +304,11 @@ def legend() -> str:
     blue = "#3d5a80"
     items = [
         (
-            f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="{blue}" stroke="{INK}" stroke-width="0.3"/>'
-            f'<path d="M2.6,4.1 l1,1.1 l2,-2.3" fill="none" stroke="{PAPER}" stroke-width="0.7" '
-            f'stroke-linecap="round" stroke-linejoin="round"/>',
+            (
+                f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="{blue}" stroke="{INK}" stroke-width="0.3"/>'
+                f'<path d="M2.6,4.1 l1,1.1 l2,-2.3" fill="none" stroke="{PAPER}" stroke-width="0.7" '
+                f'stroke-linecap="round" stroke-linejoin="round"/>'
+            ),
             "Badge obtenu (avec sa date)",
         ),
         (
@@ -312,10 +316,12 @@ def legend() -> str:
             "Accessible : prérequis réunis",
         ),
         (
-            f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="#eef0f3" stroke="{MUTED}" stroke-width="0.35" '
-            f'stroke-dasharray="0.9 0.7"/><path d="M3.3,4 v-0.7 a0.7,0.7 0 0 1 1.4,0 v0.7" fill="none" '
-            f'stroke="{MUTED}" stroke-width="0.35"/><rect x="2.9" y="3.9" width="2.2" height="1.7" '
-            f'fill="{MUTED}"/>',
+            (
+                f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="#eef0f3" stroke="{MUTED}" stroke-width="0.35" '
+                f'stroke-dasharray="0.9 0.7"/><path d="M3.3,4 v-0.7 a0.7,0.7 0 0 1 1.4,0 v0.7" fill="none" '
+                f'stroke="{MUTED}" stroke-width="0.35"/><rect x="2.9" y="3.9" width="2.2" height="1.7" '
+                f'fill="{MUTED}"/>'
+            ),
             "Verrouillé",
         ),
         (f'<path d="M0.5,4 H7.5" stroke="{INK}" stroke-width="0.5"/>', "Prérequis"),

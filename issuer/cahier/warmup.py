@@ -8,7 +8,9 @@ from .pdf import render_in_process
 # process; done here, in the fork server, every rendering child starts with them ready.
 render_in_process(
     [
-        '<html lang="fr"><body style="font-family: \'DejaVu Sans\'">Palier <b>é</b> '
-        "<code>0</code></body></html>"
+        (
+            '<html lang="fr"><body style="font-family: \'DejaVu Sans\'">Palier <b>é</b> '
+            "<code>0</code></body></html>"
+        )
     ]
 )

@@ -16,7 +16,7 @@ from ..errors import PalierError
 from ..models import utcnow
 from ..runtime import runtime
 
-__all__ = ["Failure", "palier_command", "utcnow", "runtime", "db"]
+__all__ = ["Failure", "db", "palier_command", "runtime", "utcnow"]
 
 
 class Failure(click.ClickException):

@@ -37,7 +37,7 @@ def check_command(path: str | None, as_json: bool) -> None:
         else:
             _print_problems(exc)
         raise SystemExit(1) from None
-    except Exception as exc:  # noqa: BLE001 - the promise is « never a traceback » for any file
+    except Exception as exc:
         _fail(f"{target} : lecture impossible ({type(exc).__name__}).")
     if as_json:
         click.echo(
@@ -76,7 +76,7 @@ def show_command(path: str | None, earned: tuple[str, ...]) -> None:
     except SkillTreeError as exc:
         _print_problems(exc)
         raise SystemExit(1) from None
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _fail(f"{target} : lecture impossible ({type(exc).__name__}).")
     for line in render(loaded, earned if earned else None):
         click.echo(line)
@@ -85,7 +85,10 @@ def show_command(path: str | None, earned: tuple[str, ...]) -> None:
 def render(loaded: SkillTree, earned: tuple[str, ...] | None = None) -> list[str]:
     """The tree as indented French text, with each skill's state when ``earned`` is given."""
     states = loaded.status(earned) if earned is not None else {}
-    quoted = lambda skill_id: f"« {loaded.display_name(skill_id)} »"  # noqa: E731
+
+    def quoted(skill_id):
+        return f"« {loaded.display_name(skill_id)} »"
+
     lines = [
         f"{loaded.name} — {_count(len(loaded.branches), 'branche')}, {_count(len(loaded.skills), 'compétence')}"
     ]
@@ -123,7 +126,7 @@ def _configured_path() -> str:
 
             app = create_app()
         return str(app.config["SKILLTREE"])
-    except Exception as exc:  # noqa: BLE001 - a broken configuration is reported, not dumped
+    except Exception as exc:
         _fail(
             f"impossible de lire la configuration de Palier pour trouver l'arbre ({exc}). Indiquez le fichier : palier tree check CHEMIN"
         )

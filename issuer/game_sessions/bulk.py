@@ -84,7 +84,7 @@ class BulkReport:
         return json.dumps([vars(r) for r in self.rows], ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "BulkReport":
+    def from_json(cls, text: str) -> BulkReport:
         """A remembered report, marked as a replay."""
         return cls(rows=[RowResult(**r) for r in json.loads(text)], replayed=True)
 
@@ -226,7 +226,7 @@ def bulk_award(
             audit.values(
                 actor, "award", value["uid"], now, skill=row.skill_id, learner=learner.id, bulk=token
             )
-            for (row, learner, _), value in zip(plan, values)
+            for (row, learner, _), value in zip(plan, values, strict=False)
         ],
     )
     db.add(BulkRequest(token=token, created_at=now, report=report.to_json()))
@@ -286,9 +286,10 @@ def parse_csv(data: bytes) -> list[BulkRow]:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise Refused(Code.CSV_TOO_MANY_ROWS, max=MAX_ROWS)
-            cell = lambda key: (
-                record[columns[key]].strip() if key in columns and columns[key] < len(record) else ""
-            )
+
+            def cell(key, record=record):
+                return record[columns[key]].strip() if key in columns and columns[key] < len(record) else ""
+
             rows.append(
                 BulkRow(
                     reader.line_num, cell("learner"), cell("skill"), cell("narrative"), cell("url") or None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from ..models import GameSession, Learner, User
 
 def held_on(day: date) -> datetime:
     """A calendar day as stored: noon UTC, the same day in metropolitan France and almost every overseas territory."""
-    return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
 def create_session(

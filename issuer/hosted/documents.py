@@ -7,7 +7,6 @@ import json
 import re
 import weakref
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import bindparam, event, func, select
@@ -23,21 +22,21 @@ from ..models import Assertion, BadgeClassVersion, IssuerProfile, Learner, Signi
 from ..runtime import Runtime
 
 __all__ = [
-    "Hosted",
-    "HostedAssertion",
     "LONG",
     "SHORT",
+    "Hosted",
+    "HostedAssertion",
     "assertion_record",
     "badge_class",
     "badge_image",
     "etag_of",
-    "safe_id",
     "issuer_logo",
     "issuer_profile",
     "key",
     "profile",
     "recipient",
     "revocations",
+    "safe_id",
 ]
 
 # Badge class versions, images and keys never change once published; the profile and the
@@ -240,7 +239,7 @@ _ASSERTION = (
 )
 RECORD_TTL = 2.0  # seconds; well under the max-age the same document is published with
 _MAX_RECORDS = 10_000
-_records: "weakref.WeakKeyDictionary[Engine, Bounded[HostedAssertion]]" = weakref.WeakKeyDictionary()
+_records: weakref.WeakKeyDictionary[Engine, Bounded[HostedAssertion]] = weakref.WeakKeyDictionary()
 
 
 def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:

@@ -85,9 +85,7 @@ class Learner(Base):
         """Whether the name may be shown to the public (consent, and a parent's for under-15s)."""
         if self.erased_at is not None or self.name_public_since is None:
             return False
-        if self.age_band == AgeBand.UNDER_15 and self.parental_consent_at is None:
-            return False
-        return True
+        return not (self.age_band == AgeBand.UNDER_15 and self.parental_consent_at is None)
 
     @property
     def public_name(self) -> str:

@@ -8,13 +8,13 @@ from flask import Blueprint, Response, current_app, render_template
 from sqlalchemy import select
 
 from .. import db
-from ..qr import qr_png, qr_svg
-from ..dates import zone_of
 from ..admin.profile import get_profile
+from ..dates import zone_of
 from ..errors import Code, NotFound
 from ..hosted import documents as hosted
 from ..learners.service import by_portfolio_token
 from ..models import Assertion, Learner, utcnow
+from ..qr import qr_png, qr_svg
 from ..runtime import runtime
 from ..web.pages import public_helpers
 from . import sharing

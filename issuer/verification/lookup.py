@@ -32,7 +32,7 @@ __all__ = ["DbLookup", "api_view", "record_of", "uid_of", "unavailable", "verify
 _UNSEEN = object()
 _uids: Bounded[str | None] = Bounded(4096)  # (BASE_URL, url) -> our uid, or None
 _owned: Bounded[bool] = Bounded(4096)  # (BASE_URL, url) -> ours?
-_public_keys: "weakref.WeakKeyDictionary[Engine, Bounded[str]]" = weakref.WeakKeyDictionary()  # kid -> PEM
+_public_keys: weakref.WeakKeyDictionary[Engine, Bounded[str]] = weakref.WeakKeyDictionary()  # kid -> PEM
 
 
 def uid_of(urls: Urls, assertion_id: Any) -> str | None:

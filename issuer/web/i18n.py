@@ -17,18 +17,18 @@ ZONE = "palier.zone"
 
 # Re-exported so that views and forms import translation helpers from here only.
 __all__ = [
-    "LANGUAGES",
     "COOKIE",
-    "gettext",
-    "lazy_gettext",
-    "ngettext",
+    "LANGUAGES",
     "current_language",
-    "init_app",
-    "local_today",
     "day",
-    "moment",
-    "short_date",
     "french_dates",
+    "gettext",
+    "init_app",
+    "lazy_gettext",
+    "local_today",
+    "moment",
+    "ngettext",
+    "short_date",
 ]
 
 

@@ -109,7 +109,7 @@ def protective_headers(https: bool) -> tuple[tuple[str, str], ...]:
         ("Permissions-Policy", PERMISSIONS_POLICY),
         ("Cross-Origin-Opener-Policy", "same-origin"),
     )
-    return headers + (("Strict-Transport-Security", HSTS),) if https else headers
+    return (*headers, ("Strict-Transport-Security", HSTS)) if https else headers
 
 
 def ready_headers() -> tuple[tuple[str, str], ...]:
@@ -177,12 +177,16 @@ def _refuse_nul_characters():
     # Paths are left to the views, which answer 404 for ids they cannot hold (JSON with CORS for badge tools).
     if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
         return error_response(400, NUL_MESSAGE, "nul_character")
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and request.mimetype
+        in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        )
+        and any("\x00" in (k or "") or "\x00" in (v or "") for k, v in request.form.items(multi=True))
     ):
-        if any("\x00" in (k or "") or "\x00" in (v or "") for k, v in request.form.items(multi=True)):
-            return error_response(400, NUL_MESSAGE, "nul_character")
+        return error_response(400, NUL_MESSAGE, "nul_character")
     return None
 
 

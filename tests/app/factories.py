@@ -92,8 +92,8 @@ def logout(client):
 def make_learner(app, name: str = "Lina", **fields) -> int:
     """Record a learner directly through the service; return their id."""
     from issuer import db
-    from issuer.models import utcnow
     from issuer.learners import service as learners
+    from issuer.models import utcnow
 
     with app.app_context():
         session = db.session()
@@ -168,8 +168,8 @@ def add_learner(
 ) -> int:
     """Record a learner and return their id."""
     from issuer import db
-    from issuer.models import utcnow
     from issuer.learners import service as learners
+    from issuer.models import utcnow
 
     with app.app_context():
         session = db.session()
@@ -195,9 +195,9 @@ def award(
 ) -> Awarded:
     """Award a tier-one badge (to a new learner unless one is given)."""
     from issuer import db
+    from issuer.awarding import service as awarding
     from issuer.models import Learner, utcnow
     from issuer.runtime import runtime
-    from issuer.awarding import service as awarding
 
     if learner_id is None:
         learner_id = add_learner(app, **learner)
@@ -229,9 +229,9 @@ def award(
 def revoke(app, uid: str, reason: str = "Délivré par erreur.") -> None:
     """Revoke a badge."""
     from issuer import db
+    from issuer.awarding import service as awarding
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.awarding import service as awarding
 
     with app.app_context():
         session = db.session()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from factories import ADMIN, MEDIATOR, login, login_admin, post, query, text
 from PIL import Image
 from sqlalchemy import select
 
-from factories import ADMIN, MEDIATOR, login, login_admin, post, query, text
 from issuer.models import AuditEvent, IssuerProfile, SigningKey, User, utcnow
 
 ADMIN_PAGES = [
@@ -41,7 +41,7 @@ def test_mediators_get_403_on_admin_pages(client, url):
 
 
 @pytest.mark.parametrize(
-    "url, data",
+    ("url", "data"),
     [
         ("/admin/comptes", {"name": "X", "email": "x@test.fr", "role": "admin", "password": "0123456789ab"}),
         ("/admin/cle", {"confirm": "y"}),
@@ -93,7 +93,7 @@ def test_create_a_mediator_who_can_then_log_in(app, client):
 
 
 @pytest.mark.parametrize(
-    "fields, message",
+    ("fields", "message"),
     [
         ({"email": "pas-une-adresse"}, "n'est pas une adresse e-mail valide"),
         ({"email": MEDIATOR}, "Un compte existe déjà"),
@@ -228,7 +228,7 @@ def test_profile_without_a_new_logo_keeps_the_old_one(app, client):
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         (b"ceci n'est pas une image", "pas une image lisible"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "pas une image lisible"),
@@ -251,7 +251,7 @@ def test_bad_logos_are_refused_and_nothing_changes(app, client, content, message
 
 
 @pytest.mark.parametrize(
-    "fields, message",
+    ("fields", "message"),
     [
         ({"url": "ftp://exemple"}, "doit commencer par https://"),
         ({"email": "faux"}, "n'est pas une adresse e-mail valide"),
@@ -281,8 +281,7 @@ def test_rotate_the_signing_key_after_confirmation(app, client):
 
 
 def test_audit_log_is_paginated_newest_first(app, client):
-    from issuer import db
-    from issuer import audit
+    from issuer import audit, db
 
     with app.app_context():
         session = db.session()

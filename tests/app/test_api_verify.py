@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+from datetime import UTC
 
 import pytest
 from factories import award, database_down, path, revoke
@@ -117,13 +118,13 @@ def test_api_answers_unknown_for_other_addresses_without_fetching_them(client, n
 
 
 def test_api_answers_unknown_for_a_signed_badge_of_another_issuer(client, no_network, private_pem):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     other = badges.assertion(
         id="https://ailleurs.example/assertions/1",
         badge="https://ailleurs.example/badges/1",
         recipient=badges.hash_recipient("a@example.org"),
-        issued_on=datetime.now(timezone.utc),
+        issued_on=datetime.now(UTC),
         verification=badges.signed_verification("https://ailleurs.example/keys/1"),
     )
     body = api(client, badges.sign_assertion(other, private_pem)).get_json()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from factories import ADMIN, MEDIATOR, csrf_token, login, logout
 from sqlalchemy import select
 
-from factories import ADMIN, MEDIATOR, csrf_token, login, logout, post
-from issuer.models import User, utcnow
 from issuer.accounts import service as accounts
+from issuer.models import User, utcnow
 
 
 def test_login_page_shows_a_labelled_form(client):
@@ -30,7 +30,7 @@ def test_login_accepts_email_in_any_case_and_with_spaces(client):
 
 
 @pytest.mark.parametrize(
-    "email, password",
+    ("email", "password"),
     [
         (MEDIATOR, "mauvais-mot-de-passe"),
         ("personne@test.fr", "mot-de-passe-de-test"),

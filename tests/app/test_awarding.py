@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 import badges
-from issuer.errors import NotFound, Refused
-from issuer.models import Assertion, AuditEvent, User, utcnow
 from issuer.awarding import service as awarding
+from issuer.errors import NotFound, Refused
 from issuer.learners import service as learners
+from issuer.models import Assertion, AuditEvent, User, utcnow
 
 
 def _user(dbs, email):

@@ -7,12 +7,12 @@ import threading
 from sqlalchemy import select
 
 from issuer import create_app, db
-from issuer.verification.lookup import DbLookup, verify
-from issuer.models import Assertion, User, utcnow
-from issuer.runtime import runtime
 from issuer.awarding import service as awarding
 from issuer.learners import service as learners
 from issuer.maintenance import backup
+from issuer.models import Assertion, User, utcnow
+from issuer.runtime import runtime
+from issuer.verification.lookup import DbLookup, verify
 
 
 def _award_many(app, count: int, stop: threading.Event, done: list) -> None:

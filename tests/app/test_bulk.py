@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from issuer.errors import Refused
-from issuer.models import Assertion, utcnow
 from issuer.game_sessions import bulk
 from issuer.learners import service as learners
+from issuer.models import Assertion, utcnow
 
 
 def _count(dbs):
@@ -59,7 +59,7 @@ def test_bulk_award_with_a_new_token_skips_badges_already_held(dbs, rt, people):
 
 
 def test_bulk_award_with_one_bad_row_awards_nothing_and_reports_each_row(dbs, rt, people):
-    rows = _rows(people, _tier1(rt)[0]) + [bulk.BulkRow(9, "Inconnu", _tier1(rt)[0], "vu")]
+    rows = [*_rows(people, _tier1(rt)[0]), bulk.BulkRow(9, "Inconnu", _tier1(rt)[0], "vu")]
     with pytest.raises(bulk.BulkRejected) as err:
         bulk.bulk_award(dbs, rt, rows=rows, actor=None, now=utcnow(), token="t")
     dbs.rollback()

@@ -6,14 +6,13 @@ import io
 from datetime import timedelta
 
 import pytest
+from factories import A4, OBSERVED, learner_with_badges, pdf_text, printed
 from pypdf import PdfReader
 
-from factories import A4, OBSERVED, learner_with_badges, pdf_text, printed
-
-from issuer.cahier import printing as cahier_print
-from issuer.models import utcnow
 from issuer.awarding import service as awarding
+from issuer.cahier import printing as cahier_print
 from issuer.learners import service as learners
+from issuer.models import utcnow
 
 
 def test_cahier_renders_a4_pages_with_cover_map_badges_and_employers_page(app, dbs, rt):
@@ -71,7 +70,7 @@ def test_cahier_shows_the_name_with_consent(app, dbs, rt):
 
 
 @pytest.mark.parametrize(
-    "age, public", [("adult", False), ("under15", True)]
+    ("age", "public"), [("adult", False), ("under15", True)]
 )  # under 15: a parent must agree too
 def test_cahier_without_consent_prints_a_blank_name_line(app, dbs, rt, age, public):
     learner, _ = learner_with_badges(dbs, rt, 1, name="Yanis Secret", public=public, age=age)

@@ -76,7 +76,7 @@ def test_safe_colour_keeps_hex(colour):
 
 
 @pytest.mark.parametrize(
-    "requires, links",
+    ("requires", "links"),
     [
         (None, []),
         (Requires("a"), [("a", False)]),

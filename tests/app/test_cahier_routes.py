@@ -5,17 +5,17 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
+from factories import learner_with_badges, pdf_text
 
 from issuer.models import GameSession, utcnow
-from factories import learner_with_badges, pdf_text
 
 
 def log_in(client, dbs, email: str = "mediateur@test.fr") -> None:
     """Open a staff session the way Flask-Login keeps it, without going through the login form."""
     from sqlalchemy import select
 
-    from issuer.web.auth import Staff
     from issuer.models import User
+    from issuer.web.auth import Staff
 
     user = dbs.scalars(select(User).where(User.email == email)).one()
     with client.session_transaction() as session:
@@ -149,7 +149,7 @@ def test_cahier_cli_prints_a_session(runner, dbs, rt, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["cahier", "9999"], "Aucun·e jeune"),
         (["cahier"], "soit l'identifiant"),

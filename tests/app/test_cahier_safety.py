@@ -8,12 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from factories import learner_with_badges, pdf_text
 from pypdf import PdfReader
 
 from issuer.cahier import pdf as cahier
 from issuer.cahier import printing as cahier_print
 from issuer.models import utcnow
-from factories import learner_with_badges, pdf_text
 
 EVIL_TREE = """\
 version: 1

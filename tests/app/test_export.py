@@ -50,8 +50,8 @@ def test_export_command_refuses_a_missing_folder(app, runner, tmp_path):
 
 def test_export_command_of_an_erased_learner_is_refused(app, runner, tmp_path):
     from issuer import db
-    from issuer.models import utcnow
     from issuer.learners import service as learners
+    from issuer.models import utcnow
 
     badge = award(app)
     with app.app_context():

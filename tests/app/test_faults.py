@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def _wait_for(marker: Path, proc: subprocess.Popen, timeout: float = 60) -> str:
         if marker.exists() and marker.read_text():
             return marker.read_text()
         if proc.poll() is not None:
-            out, err = proc.communicate()
+            _out, err = proc.communicate()
             pytest.fail(f"worker ended early ({proc.returncode}): {err.decode()[-2000:]}")
         time.sleep(0.05)
     proc.kill()
@@ -111,9 +112,9 @@ def _wait_for(marker: Path, proc: subprocess.Popen, timeout: float = 60) -> str:
 def _bulk_again(app, learners: list[int], skill: str, token: str):
     """The same request sent again, as the mediator's browser would after the crash."""
     from issuer import db
+    from issuer.game_sessions import bulk
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.game_sessions import bulk
 
     with app.app_context():
         session = db.session()
@@ -281,9 +282,9 @@ def test_faults_core_verifier_with_a_failing_lookup_is_unavailable():
 
         find_assertion = public_key = owns
 
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    report = badges.verify_badge("https://badges.test/assertions/1", Down(), now=datetime.now(timezone.utc))
+    report = badges.verify_badge("https://badges.test/assertions/1", Down(), now=datetime.now(UTC))
     assert report.verdict is badges.Verdict.UNAVAILABLE and report.assertion is None
 
 

@@ -254,10 +254,9 @@ def test_json_documents_allow_any_origin(app, client):
 
 def add_version(app, skill_id: str, criteria: str) -> int:
     """Publish another version of a badge class (as a tree change would), with these criteria."""
+    import badges
     from issuer import db
     from issuer.models import BadgeClassVersion, utcnow
-
-    import badges
 
     with app.app_context():
         session = db.session()
@@ -346,8 +345,8 @@ def test_recipient_url_exists_and_reveals_nothing_personal(app, client):
 
 def test_erased_learner_leaves_no_recipient_url_and_revoked_badges(app, client):
     from issuer import db
-    from issuer.models import utcnow
     from issuer.learners import service as learners
+    from issuer.models import utcnow
 
     badge = award(app, email=None, narrative="Observation confidentielle XYZZY.")
     assert client.get(path(badge.url), headers=LD_JSON).status_code == 200

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-
 from factories import login, post, text
+
 from issuer.web.i18n import COOKIE
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "issuer" / "translations"
@@ -103,7 +103,7 @@ def test_placeholders_match_between_french_and_english():
 
 
 @pytest.mark.parametrize(
-    "lang, expected",
+    ("lang", "expected"),
     [("fr", ["0 badge", "1 badge", "2 badges"]), ("en", ["0 badges", "1 badge", "2 badges"])],
 )
 def test_plurals_follow_each_language(app, lang, expected):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from factories import award_fields, login, make_learner, post, query, skills_by_status, text
 from sqlalchemy import select
 
-from factories import award_fields, login, make_learner, post, query, skills_by_status, text
 from issuer.models import Assertion, AuditEvent, Learner
 
 GOOD = {"display_name": "Lina", "email": "", "age_band": "adult", "notes": ""}
@@ -37,7 +37,7 @@ def test_create_form_marks_notes_as_private_and_labels_every_field(client):
 
 
 @pytest.mark.parametrize(
-    "fields, message",
+    ("fields", "message"),
     [
         ({"display_name": ""}, "Indiquez un prénom ou un pseudo."),
         ({"display_name": "   "}, "Indiquez un prénom ou un pseudo."),
@@ -123,7 +123,7 @@ def test_list_shows_recently_seen_learners_first(app, client):
     assert "vu récemment" in html
 
 
-@pytest.mark.parametrize("search, found", [("noe", True), ("NOÉ", True), ("oé", True), ("lina", False)])
+@pytest.mark.parametrize(("search", "found"), [("noe", True), ("NOÉ", True), ("oé", True), ("lina", False)])
 def test_search_ignores_case_and_accents(app, client, search, found):
     make_learner(app, "Noé")
     login(client)

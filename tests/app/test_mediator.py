@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from factories import award_fields, login, login_admin, make_learner, post, query, skills_by_status, text
 from sqlalchemy import select
 
-from factories import award_fields, login, login_admin, make_learner, post, query, skills_by_status, text
 from issuer.models import Assertion, AuditEvent
 
 
@@ -115,7 +115,7 @@ def test_sending_the_same_award_form_twice_awards_once_and_says_so_kindly(app, c
 
 
 @pytest.mark.parametrize(
-    "fields, message",
+    ("fields", "message"),
     [
         ({"narrative": ""}, "Décrivez ce que vous avez observé"),
         ({"narrative": "   "}, "Décrivez ce que vous avez observé"),

@@ -6,8 +6,8 @@ import json
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from factories import award, revoke
+from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from datetime import UTC
 from urllib.parse import parse_qs, urlsplit
 from xml.dom import minidom
 
@@ -32,8 +33,8 @@ def verdict_of(client, data: bytes, name: str) -> str:
 
 def renew(app, learner_id: int) -> str:
     from issuer import db
-    from issuer.models import utcnow
     from issuer.learners import service as learners
+    from issuer.models import utcnow
 
     with app.app_context():
         learner = learners.renew_portfolio_link(db.session(), learner_id, actor=None, now=utcnow())
@@ -132,17 +133,17 @@ def test_portfolio_offers_share_link_qr_code_and_linkedin(app, client):
 
 
 def test_linkedin_link_encodes_every_value():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from issuer.portfolio.sharing import linkedin_url
 
     url = linkedin_url(
         name="Jouer & gagner ?",
         organization="Médiathèque #1",
-        issued_on=datetime(2025, 3, 1, tzinfo=timezone.utc),
+        issued_on=datetime(2025, 3, 1, tzinfo=UTC),
         cert_url="http://x/a?b=c",
         cert_id="u1",
-        expires=datetime(2026, 4, 1, tzinfo=timezone.utc),
+        expires=datetime(2026, 4, 1, tzinfo=UTC),
     )
     query = parse_qs(urlsplit(url).query)
     assert query["name"] == ["Jouer & gagner ?"]

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from factories import csrf_token, login, post
+
 from issuer.web.security import CONTENT_SECURITY_POLICY, safe_next
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -74,7 +74,7 @@ def test_the_configured_host_is_served(client):
 
 
 @pytest.mark.parametrize(
-    "url, data",
+    ("url", "data"),
     [
         ("/login", {"email": "mediateur@test.fr", "password": "mot-de-passe-de-test"}),
         ("/logout", {}),
@@ -121,7 +121,7 @@ def test_the_csrf_object_is_exported_for_the_api():
 
 
 @pytest.mark.parametrize(
-    "target, expected",
+    ("target", "expected"),
     [
         ("/jeunes/", "/jeunes/"),
         ("/jeunes/3?q=li", "/jeunes/3?q=li"),

@@ -11,10 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from factories import BROWSER, LD_JSON, award, login, login_admin, tier_one_skills
 from hypothesis import HealthCheck, settings
 from hypothesis import given as given_  # « given » names the awarded badge here
 from hypothesis import strategies as st
-from factories import BROWSER, LD_JSON, award, login, login_admin, tier_one_skills
 from sqlalchemy import select
 
 import skilltree
@@ -140,8 +140,8 @@ def test_security_input_generated_badge_image_escapes_tree_text(app, client, hos
 
 
 def test_security_input_evidence_link_must_be_http():
-    from issuer.errors import Refused
     from issuer.awarding.service import Evidence, check_evidence
+    from issuer.errors import Refused
 
     for url in (JS_URL, "JavaScript:alert(1)", "data:text/html,<script>", "//evil.example", "vbscript:x"):
         with pytest.raises(Refused):
@@ -259,7 +259,9 @@ def _urls(app, values: dict[str, list]) -> list[str]:
         if any(name not in values for name in names):
             pytest.fail(f"no test value for an argument of {rule}: add it to _values()")
         for combo in itertools.product(*(values[name] for name in names)):
-            urls.append(adapter.build(rule.endpoint, dict(zip(names, combo)), force_external=False))
+            urls.append(
+                adapter.build(rule.endpoint, dict(zip(names, combo, strict=False)), force_external=False)
+            )
     return sorted(set(urls))
 
 
@@ -275,9 +277,9 @@ def _texts(resp) -> list[str]:
 
 def _session_and_bulk(app, given) -> tuple[int, str]:
     from issuer import db
+    from issuer.game_sessions import bulk
     from issuer.models import GameSession, utcnow
     from issuer.runtime import runtime
-    from issuer.game_sessions import bulk
 
     with app.app_context():
         session = db.session()

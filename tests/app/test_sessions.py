@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from factories import login, make_learner, post, query, skills_by_status, text
 from sqlalchemy import select
 
-from factories import login, make_learner, post, query, skills_by_status, text
 from issuer.models import Assertion, GameSession
 
 
@@ -50,7 +50,7 @@ def test_create_a_session_with_participants(app, client, people):
 
 
 @pytest.mark.parametrize(
-    "fields, message",
+    ("fields", "message"),
     [
         ({"title": ""}, "Donnez un titre à la séance."),
         ({"held_on": ""}, "Indiquez une date valide"),
@@ -177,7 +177,7 @@ def test_csv_import_with_bad_rows_awards_nothing_and_shows_each_row(app, client,
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         (b"", "Choisissez un fichier CSV."),
         (b"nom;age\nLina;12\n", "Colonnes manquantes"),

@@ -6,8 +6,8 @@ import pytest
 from factories import (
     BROWSER,
     award,
-    page_csrf_token,
     database_down,
+    page_csrf_token,
     path,
     revoke,
     set_expired,
@@ -250,8 +250,8 @@ def test_verify_form_without_anything_explains_what_to_give(client):
 
 def test_erased_learners_badge_verifies_as_revoked_in_every_form(app, client):
     from issuer import db
-    from issuer.models import utcnow
     from issuer.learners import service as learners
+    from issuer.models import utcnow
 
     skills = tier_one_skills(app)
     badge = award(app, name="Lina", name_public=True, skill_id=skills[0])

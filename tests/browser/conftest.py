@@ -66,10 +66,10 @@ def live_server(tmp_path_factory, private_pem) -> Iterator[LiveServer]:
     from werkzeug.serving import make_server
 
     from issuer import create_app, db, migrate
-    from issuer.models import utcnow
-    from issuer.runtime import runtime
     from issuer.admin import profile
     from issuer.maintenance import demo
+    from issuer.models import utcnow
+    from issuer.runtime import runtime
 
     folder = tmp_path_factory.mktemp("palier-browser")
     deferred = _Deferred()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from badges import ob3
@@ -22,7 +22,7 @@ KEY_1, KEY_2 = bytes(range(1, 33)), bytes(range(101, 133))
 PUBLIC_1, PUBLIC_2 = ob3.public_key_of(KEY_1), ob3.public_key_of(KEY_2)
 VM_1 = ob3.verification_method_id(DID, PUBLIC_1)
 VM_2 = ob3.verification_method_id(DID, PUBLIC_2)
-ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
+ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 EMAIL = "lea.martin@example.org"
 REVOKED_INDEX = 77
 

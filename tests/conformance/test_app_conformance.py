@@ -53,8 +53,8 @@ class Palier:
 
     def award(self, learner_id: int, skill_id: str) -> tuple[str, str, str]:
         """Award a badge; return its URL, its JWS and the learner's page token."""
-        from issuer.models import Learner
         from issuer.awarding import service as awarding
+        from issuer.models import Learner
 
         def work(s, rt, now):
             row = awarding.award(
@@ -137,9 +137,9 @@ class Palier:
 def palier(tmp_path_factory):
     """Palier on a temporary SQLite instance, served by werkzeug on a random loopback port."""
     from issuer import create_app, db, migrate
+    from issuer.admin import profile
     from issuer.models import utcnow
     from issuer.runtime import runtime
-    from issuer.admin import profile
 
     tmp = tmp_path_factory.mktemp("palier-conformance")
     holder: dict = {}

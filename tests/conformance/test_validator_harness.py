@@ -6,7 +6,7 @@ import base64
 import io
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -20,7 +20,7 @@ from .obv import failed_tasks, run_validator
 pytestmark = pytest.mark.slow
 
 EMAIL = "lea.martin@example.org"
-ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
+ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 
 
 class _Handler(BaseHTTPRequestHandler):

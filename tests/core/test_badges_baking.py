@@ -215,32 +215,42 @@ def test_bake_png_refuses_a_damaged_png():
 
 HOSTILE_SVGS = {
     "billion laughs": (
-        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">'
-        '<!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">'
-        "&b;</svg>",
+        (
+            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">'
+            "&b;</svg>"
+        ),
         "interdites",
     ),
     "external entity": (
-        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
-        '"file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+        (
+            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
+            '"file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>'
+        ),
         "interdites",
     ),
     "external dtd": (
-        '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
-        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg/>',
+        (
+            '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+            '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg/>'
+        ),
         "interdites",
     ),
     "not xml": ("<svg <<>", "lisible"),
     "not svg": ('<html xmlns="http://www.w3.org/1999/xhtml"/>', "pas une image SVG"),
     "no badge": (SVG_IMAGE, "aucun badge"),
     "two badges": (
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
-        '<o:assertion verify="a"/><o:assertion verify="b"/></svg>',
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
+            '<o:assertion verify="a"/><o:assertion verify="b"/></svg>'
+        ),
         "plusieurs",
     ),
     "empty badge": (
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
-        '<o:assertion verify=" "/></svg>',
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org">'
+            '<o:assertion verify=" "/></svg>'
+        ),
         "vide",
     ),
     "too large": ("<svg>" + " " * MAX_UPLOAD + "</svg>", "trop volumineuse"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from badges_fixtures import BADGE_ID, BASE, ISSUED, ISSUER_ID, KEY_ID, hosted_assertion, public_pem
@@ -174,7 +174,7 @@ def test_assertion_dates_are_utc_with_z():
         recipient=badges.hash_recipient("a@b.fr"),
         issued_on=datetime(2025, 7, 1, 10, 0, 0, 123, tzinfo=paris),
         verification=badges.hosted_verification(),
-        expires=datetime(2026, 7, 1, tzinfo=timezone.utc),
+        expires=datetime(2026, 7, 1, tzinfo=UTC),
     )
     assert doc["issuedOn"] == "2025-07-01T08:00:00Z"
     assert doc["expires"] == "2026-07-01T00:00:00Z"
@@ -240,7 +240,7 @@ NAIVE = datetime(2025, 1, 1)
 
 
 @pytest.mark.parametrize(
-    "changes, message",
+    ("changes", "message"),
     [
         ({"issued_on": NAIVE}, "fuseau horaire"),
         ({"issued_on": "2025-01-01"}, "date et heure"),
@@ -272,7 +272,7 @@ def test_assertion_refuses_bad_values(changes, message):
 
 
 @pytest.mark.parametrize(
-    "changes, message",
+    ("changes", "message"),
     [
         ({"name": ""}, "non vide"),
         ({"image": "image.png"}, "adresse absolue"),
@@ -307,7 +307,7 @@ def test_badge_class_accepts_a_data_uri_image():
 
 
 @pytest.mark.parametrize(
-    "changes, message",
+    ("changes", "message"),
     [
         ({"email": "pas-une-adresse"}, "adresse électronique"),
         ({"public_keys": ["keys/1"]}, "adresse absolue"),

@@ -24,7 +24,7 @@ def test_hash_recipient_draws_a_fresh_salt_of_at_least_128_bits():
 
 
 @pytest.mark.parametrize(
-    "kind, claimed, stored",
+    ("kind", "claimed", "stored"),
     [
         ("email", "lea@example.org", " LEA@example.org"),
         ("url", "https://lea.example/portfolio", " https://lea.example/portfolio "),
@@ -69,7 +69,7 @@ def test_recipient_matches_is_false_for_malformed_recipients(recipient):
 
 
 @pytest.mark.parametrize(
-    "identity, kind",
+    ("identity", "kind"),
     [
         ("lea", "email"),
         ("", "email"),

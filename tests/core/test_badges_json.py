@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import badges
-from badges import BadgeFormatError, Verdict, read_json, verify_badge
-from badges import _json
+from badges import BadgeFormatError, Verdict, _json, read_json, verify_badge
 from badges._json import MAX_DEPTH, check_value_depth, nesting_exceeds, parse_object
 
 

@@ -155,7 +155,7 @@ def test_verify_signature_refuses_an_empty_rs256_signature():
 
 
 @pytest.mark.parametrize(
-    "token, message",
+    ("token", "message"),
     [
         ("", "Aucun badge"),
         ("   ", "Aucun badge"),

@@ -111,7 +111,7 @@ def test_verify_badge_prefers_revoked_over_expired(issuer):
 
 
 @pytest.mark.parametrize(
-    "claimed, expected",
+    ("claimed", "expected"),
     [(EMAIL, True), ("  lea.martin@example.org", True), ("leo@example.org", False), ("pas un email", False)],
 )
 def test_verify_badge_checks_the_recipient_without_revealing_it(issuer, token, claimed, expected):

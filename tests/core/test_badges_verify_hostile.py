@@ -156,8 +156,10 @@ def hostile_inputs(token: str) -> dict[str, tuple[object, Verdict, set[str]]]:
         "png with nothing baked": (png_image(), bad, {"no_badge"}),
         "png baked with an svg": (badges.bake_png(png_image(), SVG_IMAGE), bad, {"malformed"}),
         "svg with entities": (
-            '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "x">]>'
-            '<svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+            (
+                '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "x">]>'
+                '<svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
+            ),
             bad,
             {"malformed"},
         ),

@@ -159,5 +159,5 @@ def test_svg_benchmark_runs_alone_without_building_an_instance(monkeypatch, tmp_
 
     monkeypatch.setattr(fixture, "create", no_instance)
     monkeypatch.setattr(svg, "run", lambda **kwargs: [judged(Figure(svg.KEY, "svg", ratio=0.3))])
-    figures, context = suite.run_all(tmp_path, quick=True, only={"svg"})
+    figures, _context = suite.run_all(tmp_path, quick=True, only={"svg"})
     assert [f.key for f in figures] == [svg.KEY] and "svg" in suite.NAMES

@@ -26,7 +26,7 @@ def test_contexts_bundled_file_has_its_pinned_sha256(name):
 
 
 def test_contexts_vocab_pins_the_same_files():
-    assert {name: pin for name, pin in vocab.CONTEXT_FILES.values()} == PINS
+    assert dict(vocab.CONTEXT_FILES.values()) == PINS
 
 
 def test_contexts_credentials_name_vc2_then_ob303_in_that_order():

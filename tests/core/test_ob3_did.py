@@ -120,7 +120,7 @@ def test_did_document_key_ids_do_not_change_with_rotation():
 
 
 def test_did_document_key_id_is_did_hash_multibase():
-    assert VM_1 == f"{DID}#{ob3.public_key_multibase(PUBLIC_1)}"
+    assert f"{DID}#{ob3.public_key_multibase(PUBLIC_1)}" == VM_1
     assert ob3.public_key_multibase(PUBLIC_1).startswith("z6Mk")
 
 

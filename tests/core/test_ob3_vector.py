@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ob3_fixtures import VECTORS, vector
 
@@ -62,7 +62,7 @@ def test_vector_signing_reproduces_the_published_signature_and_proof_value():
         _unsigned(),
         seed,
         verification_method=_proof_config()["verificationMethod"],
-        created=datetime(2010, 1, 1, 19, 23, 24, tzinfo=timezone.utc),
+        created=datetime(2010, 1, 1, 19, 23, 24, tzinfo=UTC),
     )
     assert signed["proof"]["proofValue"] == v["signedCredential"]["proof"]["proofValue"]
     assert ob3.keys.b58_decode(signed["proof"]["proofValue"]).hex() == v["signatureHex"]

@@ -241,8 +241,8 @@ def random_trees(draw):
         '    colour: "#123456"',
         "skills:",
     ]
-    for skill_id, tier in zip(ids, tiers):
-        lower = [i for i, t in zip(ids, tiers) if t < tier]
+    for skill_id, tier in zip(ids, tiers, strict=False):
+        lower = [i for i, t in zip(ids, tiers, strict=False) if t < tier]
         lines += [
             f"  - id: {skill_id}",
             "    branch: b",

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # fuzz/ sits at the top of the checkout, beside the packages
     sys.path.insert(0, str(ROOT))
 
-from fuzz.contracts import TARGETS  # noqa: E402
+from fuzz.contracts import TARGETS
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(

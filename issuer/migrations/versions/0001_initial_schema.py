@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-22 12:21:57.885875
 """
 
-from alembic import op
 import sqlalchemy as sa
-import issuer.models.base
+from alembic import op
 
+import issuer.models.base
 
 revision = "0001"
 down_revision = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 
 from PIL import Image
@@ -17,8 +17,8 @@ ISSUER_ID = f"{BASE}/issuer"
 KEY_ID = f"{BASE}/keys/1"
 OLD_KEY_ID = f"{BASE}/keys/0"
 BADGE_ID = f"{BASE}/badges/cooperation"
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
-ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 EMAIL = "Lea.Martin@Example.org"
 
 

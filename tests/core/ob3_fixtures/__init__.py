@@ -5,12 +5,11 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from badges import LookupUnavailable
-from badges import ob3
+from badges import LookupUnavailable, ob3
 
 VECTORS = Path(__file__).resolve().parents[1] / "ob3_vectors"
 HOST = "badges.example.fr"
@@ -21,7 +20,7 @@ KEY_2 = bytes(range(101, 133))
 VM_1 = ob3.verification_method_id(DID, ob3.public_key_of(KEY_1))
 VM_2 = ob3.verification_method_id(DID, ob3.public_key_of(KEY_2))
 STATUS_URL = f"https://{HOST}/s/club-manette/statuts/1"
-ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
+ISSUED = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 NOW = ISSUED + timedelta(days=30)
 EMAIL = "lea.martin@example.org"
 LEARNER_ID = "apprenant-7f3a"
