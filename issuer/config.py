@@ -26,9 +26,17 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Throttles (Flask-Limiter syntax): logins, and verification by upload or e-mail check (moderate:
     # enough for an employer checking a pile of CVs, not for guessing e-mails in bulk).
+    # LOGIN_LIMIT counts the attempts on one account from one address; LOGIN_ADDRESS_LIMIT all the
+    # attempts of one address, whatever the account.
     "LOGIN_LIMIT": "5 per minute;30 per hour",
+    "LOGIN_ADDRESS_LIMIT": "30 per minute;200 per hour",
     "VERIFY_LIMIT": "30 per minute;300 per hour",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Where throttles count, shared by every worker: Palier's own database by default;
+    # "redis://host:6379" (with the redis package) or "memcached://..." for larger deployments.
+    "RATELIMIT_STORAGE_URI": "palier-db://",
+    # How many proxies (nginx, Caddy...) stand before Palier: their X-Forwarded-For and -Proto are then
+    # trusted for that many hops. 0: nothing is trusted (Palier faces the clients itself).
+    "PROXY_COUNT": 0,
     # argon2id cost of staff passwords (argon2-cffi's defaults; tests lower them to stay fast).
     "PASSWORD_TIME_COST": 3,
     "PASSWORD_MEMORY_COST": 65536,

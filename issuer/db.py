@@ -42,7 +42,12 @@ def init_app(app: Flask) -> None:
 
 def engine() -> Engine:
     """The current app's engine."""
-    return current_app.extensions[EXTENSION].kw["bind"]
+    return engine_of(current_app)
+
+
+def engine_of(app: Flask) -> Engine:
+    """An app's engine, outside a request or app context."""
+    return app.extensions[EXTENSION].kw["bind"]
 
 
 def session() -> Session:

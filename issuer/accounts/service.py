@@ -1,16 +1,18 @@
-"""Staff accounts: creating mediators, checking passwords."""
+"""Staff accounts: creating mediators, checking passwords, the sessions each one has open."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..errors import Code, NotFound, Refused
-from ..models import Role, User
+from ..models import Role, StaffSession, User
 from ..passwords import MIN_LENGTH, check_password, hash_password, needs_rehash
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -59,8 +61,9 @@ def create_user(
 
 
 def set_password(db: Session, user: User, password: str, actor: User | None, now: datetime) -> None:
-    """Change an account's password."""
+    """Change an account's password; every session opened with the old one ends."""
     user.password_hash = hash_password(check_new_password(password))
+    end_all_sessions(db, user.id, now)
     audit.record(db, actor, "user.password", f"user:{user.id}", now)
 
 
@@ -84,6 +87,67 @@ def set_active(db: Session, user_id: int, active: bool, *, actor: User | None, n
     if actor is not None and user.id == actor.id and not active:
         raise Refused(Code.CANNOT_DISABLE_SELF)
     user.active = active
+    if not active:  # reactivating later must not revive the cookies of before
+        end_all_sessions(db, user.id, now)
     audit.record(db, actor, "user.activate" if active else "user.deactivate", f"user:{user.id}", now)
     db.flush()
     return user
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def open_session(db: Session, user: User, now: datetime) -> str:
+    """Record a new signed-in session for ``user``; return the key its cookie carries (stored hashed)."""
+    key = secrets.token_urlsafe(32)
+    db.add(StaffSession(user_id=user.id, key_digest=_digest(key), created_at=now))
+    db.flush()
+    return key
+
+
+def session_user(db: Session, user_id: int, key: str) -> User | None:
+    """The active account whose open session this is, or None (ended, unknown, account disabled)."""
+    if not key or len(key) > 64:
+        return None
+    row = db.execute(
+        select(User)
+        .join(StaffSession, StaffSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.active.is_(True),
+            StaffSession.key_digest == _digest(key),
+            StaffSession.ended_at.is_(None),
+        )
+    ).first()
+    return None if row is None else row[0]
+
+
+def end_session(db: Session, user_id: int, key: str, now: datetime) -> None:
+    """End one session (logging out): its cookie opens nothing any more, even if it was copied."""
+    db.execute(
+        update(StaffSession)
+        .where(
+            StaffSession.user_id == user_id,
+            StaffSession.key_digest == _digest(key),
+            StaffSession.ended_at.is_(None),
+        )
+        .values(ended_at=now)
+    )
+
+
+def end_all_sessions(db: Session, user_id: int, now: datetime) -> int:
+    """End every open session of an account (on every device); return how many were open."""
+    result = db.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user_id, StaffSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    return result.rowcount or 0
+
+
+def log_out_everywhere(db: Session, user: User, now: datetime) -> int:
+    """End every session of ``user``, with an audit line; return how many were open."""
+    count = end_all_sessions(db, user.id, now)
+    audit.record(db, user, "user.logout_everywhere", f"user:{user.id}", now, sessions=count)
+    return count

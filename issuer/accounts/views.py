@@ -7,9 +7,10 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from .. import db
 from ..models import utcnow
 from ..web import security
-from ..web.auth import current_user, log_in, log_out
+from ..web.auth import actor, current_session_key, current_user, log_in, log_out
 from ..web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from ..web.i18n import gettext as _
+from ..web.submit import run_once
 from . import service as accounts
 from .forms import LoginForm
 
@@ -30,11 +31,12 @@ def login():
         form.next.data = security.safe_next(request.args.get("next"), "")
     status = 200
     if form.validate_on_submit():
-        session = db.session()
-        user = accounts.authenticate(session, form.email.data, form.password.data, utcnow())
+        session, now = db.session(), utcnow()
+        user = accounts.authenticate(session, form.email.data, form.password.data, now)
         if user is not None:
-            session.commit()  # last login time, and a rehashed password if the parameters changed
-            log_in(user)
+            key = accounts.open_session(session, user, now)
+            session.commit()  # the session, the last login time, a rehashed password if the parameters changed
+            log_in(user, key)
             flash(_("Bonjour %(name)s, vous êtes connecté·e.", name=user.name), "success")
             return redirect(security.safe_next(form.next.data, _home()))
         session.rollback()
@@ -48,9 +50,31 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session (POST only, with a CSRF token: a link cannot log anyone out)."""
+    """End the session, here and on the server (POST only, with a CSRF token: a link cannot log anyone out)."""
+    staff, key = actor(), current_session_key()
+    if staff is not None and key:
+        outcome = run_once(None, lambda dbs: accounts.end_session(dbs, staff.id, key, utcnow()) or {})
+        if (
+            not outcome.ok
+        ):  # the cookie is forgotten anyway; the server-side session ends with the next logout
+            flash(outcome.message, "error")
     log_out()
     flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/deconnexion-partout")
+def logout_everywhere():
+    """End every session of this account, on every device (a lost phone, a shared computer)."""
+    staff = actor()
+    if staff is None:
+        return redirect(url_for("auth.login"))
+    outcome = run_once(None, lambda dbs: {"count": accounts.log_out_everywhere(dbs, staff, utcnow())})
+    if not outcome.ok:
+        flash(outcome.message, "error")
+        return redirect(_home())
+    log_out()
+    flash(_("Vous êtes déconnecté·e de tous vos appareils."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -74,7 +98,12 @@ def set_language(lang: str):
 @bp.record_once
 def _throttle_login(state) -> None:
     # Wrapped per app once the route exists, so each app counts attempts in its own limiter.
-    security.throttle(state.app, "auth.login", "LOGIN_LIMIT")
+    security.throttle(
+        state.app,
+        "auth.login",
+        ("LOGIN_LIMIT", security.address_and_account),
+        security.by_address("LOGIN_ADDRESS_LIMIT"),
+    )
 
 
 BLUEPRINTS = (bp,)

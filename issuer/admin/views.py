@@ -34,6 +34,7 @@ ACTIONS = {
     "session.create": _l("Séance créée"),
     "user.create": _l("Compte créé"),
     "user.password": _l("Mot de passe changé"),
+    "user.logout_everywhere": _l("Déconnexion de tous les appareils"),
     "user.activate": _l("Compte réactivé"),
     "user.deactivate": _l("Compte désactivé"),
     "issuer.update": _l("Profil de la structure modifié"),
@@ -94,15 +95,24 @@ def user(user_id: int):
     """One account: reset its password, deactivate or reactivate it."""
     found = _user(user_id)
     form = PasswordForm()
-    sent = submit(
-        form,
-        lambda dbs: (
-            accounts.set_password(dbs, found, form.password.data, actor(), utcnow()) or {"id": found.id}
-        ),
-    )
+
+    renewed: dict[str, str] = {}  # the new session's key stays in memory, never in the form's record
+
+    def change(dbs) -> dict:
+        now = utcnow()
+        accounts.set_password(
+            dbs, found, form.password.data, actor(), now
+        )  # ends every session of the account
+        if (
+            found.id == current_user.id
+        ):  # one's own password: this browser stays signed in, under a new session
+            renewed["key"] = accounts.open_session(dbs, found, now)
+        return {"id": found.id}
+
+    sent = submit(form, change)
     if sent.done:
-        if found.id == current_user.id:
-            log_in(found)  # the fingerprint changed: keep this session, end the others
+        if "key" in renewed:
+            log_in(found, renewed["key"])
         flash(_("Mot de passe changé : les sessions ouvertes avec l'ancien sont fermées."), "success")
         return redirect(url_for("admin.user", user_id=found.id))
     return render_template(

@@ -3,8 +3,8 @@
 from .awards import Assertion, BadgeClassVersion, GameSession, SessionParticipant
 from .base import Base, utcnow
 from .keys import SigningKey
-from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, User, new_token
-from .records import AuditEvent, BulkRequest, IssuerProfile
+from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, StaffSession, User, new_token
+from .records import AuditEvent, BulkRequest, IssuerProfile, RateLimitCounter
 
 __all__ = [
     "AGE_BAND_LABELS",
@@ -17,9 +17,11 @@ __all__ = [
     "GameSession",
     "IssuerProfile",
     "Learner",
+    "RateLimitCounter",
     "Role",
     "SessionParticipant",
     "SigningKey",
+    "StaffSession",
     "User",
     "new_token",
     "utcnow",

@@ -91,3 +91,18 @@ class Learner(Base):
     def public_name(self) -> str:
         """The name to show publicly: the learner's own only with consent."""
         return self.display_name if self.name_is_public else "Un·e jeune accompagné·e par la structure"
+
+
+class StaffSession(Base):
+    """One signed-in browser of a staff account; ending it (logout, password change) ends its cookie.
+
+    Only a digest of the key the cookie carries is stored: a copy of the database opens no session.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

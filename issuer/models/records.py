@@ -50,3 +50,13 @@ class BulkRequest(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     report: Mapped[str] = mapped_column(Text)
+
+
+class RateLimitCounter(Base):
+    """A throttle's counter, shared by every worker (Flask-Limiter's fixed windows, kept in the database)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int]
+    expires_at: Mapped[float]  # seconds since the epoch: compared with the clock, never shown

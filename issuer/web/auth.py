@@ -5,15 +5,17 @@ The one module that imports Flask-Login.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, session
+from flask import Flask, abort, g, session
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import db
+from ..accounts.service import session_user
+from ..errors import Code, Unavailable
 from ..models import User
 from .i18n import lazy_gettext
 
@@ -33,19 +35,15 @@ login_manager = LoginManager()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fingerprint(user: User) -> str:
-    # Part of the session id: changing a password (or a reset by an admin) ends every other session.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 class Staff:
     """The logged-in account, as Flask-Login sees it (the model itself stays free of Flask)."""
 
     is_authenticated = True
     is_anonymous = False
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, key: str) -> None:
         self.user = user
+        self.key = key  # this browser's session, recorded (hashed) in staff_sessions
 
     @property
     def is_active(self) -> bool:
@@ -74,7 +72,7 @@ class Staff:
 
     def get_id(self) -> str:
         """The value Flask-Login keeps in the session cookie."""
-        return f"{self.user.id}.{_fingerprint(self.user)}"
+        return f"{self.user.id}.{self.key}"
 
 
 class Anonymous(AnonymousUserMixin):
@@ -85,25 +83,37 @@ class Anonymous(AnonymousUserMixin):
 
 
 def load_staff(value: str) -> Staff | None:
-    """The active account named by a session value, or None (unknown, inactive, password changed)."""
-    ident, _, fingerprint = (value or "").partition(".")
-    if not ident.isdigit() or len(ident) > 18:
+    """The account of an open session named by a cookie, or None (ended, unknown, account disabled).
+
+    When the database is away, the request fails once with a clear 503; the error page it leads to is
+    then drawn for an anonymous visitor, instead of asking the database again (and failing bare).
+    """
+    ident, _, key = (value or "").partition(".")
+    if not ident.isdigit() or len(ident) > 18 or g.get("palier_loader_failed"):
         return None
-    user = db.session().get(User, int(ident))
-    if user is None or not user.active or fingerprint != _fingerprint(user):
-        return None
-    return Staff(user)
+    try:
+        user = session_user(db.session(), int(ident), key)
+    except SQLAlchemyError:
+        g.palier_loader_failed = True
+        db.session().rollback()
+        raise Unavailable(Code.DATABASE_UNAVAILABLE) from None
+    return None if user is None else Staff(user, key)
 
 
-def log_in(user: User) -> None:
-    """Start a fresh session for ``user`` (whatever was in the old one is dropped: no fixation)."""
+def log_in(user: User, key: str) -> None:
+    """Give this browser the session ``key`` opened for ``user`` (the old cookie's content is dropped)."""
     session.clear()
-    login_user(Staff(user))
+    login_user(Staff(user, key))
     session.permanent = False
 
 
+def current_session_key() -> str | None:
+    """The key of this browser's open session, if someone is logged in."""
+    return getattr(current_user, "key", None)
+
+
 def log_out() -> None:
-    """End the session entirely."""
+    """Forget the session in this browser (the caller ends it in the database)."""
     logout_user()
     session.clear()
 

@@ -14,8 +14,11 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from .. import db
+from . import throttle_store
 from .errors import error_response
 from .once import new_token
 
@@ -55,16 +58,19 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-def throttle(app: Flask, endpoint: str, config_key: str) -> None:
-    """Limit POSTs to ``endpoint`` per client address, at the rate named by ``config_key``."""
+Rule = tuple[str, Callable[[], str]]  # (the setting naming the rate, whose requests count together)
+
+
+def throttle(app: Flask, endpoint: str, *rules: Rule) -> None:
+    """Limit POSTs to ``endpoint``: each rule at the rate its setting names, per the key it computes."""
     limiter: Limiter = app.extensions[LIMITER]
-    view = app.view_functions[endpoint]
-    # Flask-Limiter's decorator keeps its registry in the limiter, so wrapping per app keeps apps apart.
-    limited = limiter.limit(
-        lambda: current_app.config[config_key],
-        methods=["POST"],
-        key_func=get_remote_address,
-    )(view)
+    view = limited = app.view_functions[endpoint]
+    for config_key, key_func in rules:
+        # Stacked directly (Flask-Limiter counts once per request only when nothing sits in between);
+        # the scope keeps two rules of one view counting apart.
+        limited = limiter.limit(
+            _rate(config_key), methods=["POST"], key_func=key_func, scope=f"{endpoint}:{config_key}"
+        )(limited)
 
     @wraps(view)
     def guarded(*args, **kwargs):
@@ -74,23 +80,50 @@ def throttle(app: Flask, endpoint: str, config_key: str) -> None:
     app.view_functions[endpoint] = guarded
 
 
+def _rate(config_key: str) -> Callable[[], str]:
+    return lambda: current_app.config[config_key]
+
+
+def by_address(config_key: str) -> Rule:
+    """A rule counting the requests of one client address together."""
+    return (config_key, get_remote_address)
+
+
 def throttled(blueprint: Blueprint, config_key: str, *endpoints: str) -> None:
     """Rate-limit POSTs to these endpoints of ``blueprint`` at the rate ``config_key`` names."""
 
     def setup(state) -> None:
         for endpoint in endpoints:
-            throttle(state.app, endpoint, config_key)
+            throttle(state.app, endpoint, by_address(config_key))
 
     # Recorded after the routes, so it runs once they are in the app's view functions.
     blueprint.record_once(setup)
 
 
+def address_and_account() -> str:
+    """A login attempt's throttle key: the client's address and the account it names.
+
+    Guessing one account from one address is slowed down; the account's owner, from elsewhere, is not.
+    """
+    email = (request.form.get("email") or "").strip().casefold()[:254]
+    return f"{get_remote_address()}|{email}"
+
+
 def _make_limiter(app: Flask) -> Limiter:
     # One limiter (and so one storage) per app: tests build many apps, each must start counting at 0.
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    options: dict = {}
+    if uri.startswith(throttle_store.SCHEME + ":"):
+        # The app's own database, shared by every worker (registered with ``limits`` on import).
+        options["engine"] = db.engine_of(app)
     limiter = Limiter(
         key_func=get_remote_address,
-        storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
+        storage_uri=uri,
+        storage_options=options,
         headers_enabled=False,
+        # A throttle that cannot count lets the request through; the request itself then needs the
+        # database, and answers 503 if it is away.
+        swallow_errors=True,
     )
     limiter.init_app(app)
     return limiter
@@ -192,6 +225,9 @@ def _refuse_nul_characters():
 
 def init_app(app: Flask) -> None:
     """Protect state changes with CSRF tokens, create the login limiter, add security headers."""
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies > 0:  # behind nginx or Caddy: the client's address and scheme come from their headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(_refuse_nul_characters)
     csrf.init_app(app)
     app.session_interface = _SessionInterface()

@@ -193,12 +193,27 @@ def _sibling_app(app, **overrides):
     return create_app({**app.config, **overrides})
 
 
-def test_login_throttle_counts_per_app(app, client):
+def test_login_throttle_is_shared_by_every_worker_of_one_database(app, client):
     for _ in range(6):
         login(client, MEDIATOR, "faux-mot-de-passe")
     assert login(client).status_code == 429
-    other = _sibling_app(app, RATELIMIT_ENABLED=True).test_client()
-    assert login(other).status_code == 302
+    other_worker = _sibling_app(app, RATELIMIT_ENABLED=True).test_client()
+    assert login(other_worker).status_code == 429
+
+
+def test_login_throttle_slows_the_guessing_address_not_the_accounts_owner(app, client):
+    for _ in range(6):
+        login(client, MEDIATOR, "faux-mot-de-passe", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert login(client, environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 429
+    owner = app.test_client()
+    assert login(owner, environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 302
+
+
+def test_one_address_guessing_many_accounts_is_slowed_too(app, client):
+    app.config["LOGIN_ADDRESS_LIMIT"] = "8 per minute"
+    for n in range(8):
+        login(client, f"inconnu{n}@test.fr", "faux-mot-de-passe")
+    assert login(client, "autre@test.fr", "faux-mot-de-passe").status_code == 429
 
 
 def test_login_throttle_can_be_disabled(app):

@@ -5,22 +5,14 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
-from factories import learner_with_badges, pdf_text
+from factories import learner_with_badges, login, pdf_text
 
 from issuer.models import GameSession, utcnow
 
 
 def log_in(client, dbs, email: str = "mediateur@test.fr") -> None:
-    """Open a staff session the way Flask-Login keeps it, without going through the login form."""
-    from sqlalchemy import select
-
-    from issuer.models import User
-    from issuer.web.auth import Staff
-
-    user = dbs.scalars(select(User).where(User.email == email)).one()
-    with client.session_transaction() as session:
-        session["_user_id"] = Staff(user).get_id()
-        session["_fresh"] = True
+    """Sign in through the real login form (the session is recorded on the server)."""
+    assert login(client, email).status_code == 302
 
 
 def is_personal_pdf(response) -> bool:
