@@ -12,6 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 EXTENSION = "palier.db"
 
 
+def _forget_faulty_connections(context) -> None:
+    # A connection that met a read-only, full, vanished or damaged database can stay broken once
+    # pooled (SQLite keeps the read-only file handle it opened): treated like a lost connection, it and
+    # the rest of the pool are replaced, so the app heals by itself once the cause is gone.
+    from .faults import classify
+
+    if classify(context.sqlalchemy_exception) is not None:
+        context.is_disconnect = True
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, full sync, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
@@ -29,8 +39,11 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        event.listen(engine, "handle_error", _forget_faulty_connections)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _forget_faulty_connections)
+    return engine
 
 
 def init_app(app: Flask) -> None:

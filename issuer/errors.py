@@ -95,6 +95,11 @@ class Code(StrEnum):
     CONFLICT = "conflict"
     FORM_TOKEN_REUSED = "form_token_reused"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    DATABASE_READ_ONLY = "database_read_only"
+    DATABASE_FULL = "database_full"
+    DATABASE_DAMAGED = "database_damaged"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
+    UNEXPECTED = "unexpected"
 
 
 # The French sentence of each code; ``%(name)s`` placeholders take the refusal's parameters.
@@ -206,6 +211,25 @@ MESSAGES: dict[Code, str] = {
         "Rechargez la page, puis recommencez."
     ),
     Code.DATABASE_UNAVAILABLE: N_("La base de données ne répond pas ; rien n'a été enregistré. Réessayez."),
+    Code.DATABASE_READ_ONLY: N_(
+        "La base de données n'accepte plus d'écriture (disque ou fichier en lecture seule) : rien n'a été "
+        "enregistré. Prévenez l'administrateur·rice ; la consultation et la vérification des badges continuent."
+    ),
+    Code.DATABASE_FULL: N_(
+        "Le disque du serveur est plein : rien n'a été enregistré. Prévenez l'administrateur·rice ; la "
+        "consultation et la vérification des badges continuent."
+    ),
+    Code.DATABASE_DAMAGED: N_(
+        "La base de données est endommagée : rien n'a été enregistré. L'administrateur·rice peut lancer "
+        "« palier check » pour voir ce qui reste lisible, puis « palier backup --salvage »."
+    ),
+    Code.STORAGE_UNAVAILABLE: N_(
+        "Un fichier du serveur est inaccessible : rien n'a été enregistré. Réessayez dans un moment ; si cela "
+        "recommence, prévenez l'administrateur·rice."
+    ),
+    Code.UNEXPECTED: N_(
+        "Une erreur inattendue s'est produite. Rien n'a été enregistré à moitié ; réessayez."
+    ),
 }
 
 

@@ -13,11 +13,8 @@ from sqlalchemy.orm import Session
 
 from badges import generate_private_key, public_key_pem
 
+from .errors import Code, Unavailable
 from .models import SigningKey
-
-
-class SigningKeyMissing(Exception):
-    """A signing key is missing or unreadable."""
 
 
 class KeyStore:
@@ -65,16 +62,20 @@ class KeyStore:
         return self.create(db, now)
 
     def private_pem(self, kid: str) -> bytes:
-        """The private key of ``kid``, read from its file (cached: the file does not change)."""
-        return _read_private(str(self._path(kid)))
+        """The private key of ``kid``, read from its file; a missing file is a clear refusal, in every worker.
+
+        The file is looked at on every call (a stat costs microseconds): a worker that read the key
+        before it went missing must not go on signing with a key the instance no longer has.
+        """
+        path = self._path(kid)
+        try:
+            st = path.stat()
+            return _read_private(str(path), st.st_mtime_ns, st.st_size)
+        except OSError as exc:
+            raise Unavailable(Code.SIGNING_KEY_MISSING, kid=kid, folder=str(self.folder)) from exc
 
 
 @lru_cache(maxsize=16)
-def _read_private(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise SigningKeyMissing(
-            f"Clé de signature introuvable ({Path(path).name}) : lancez « palier init » "
-            "ou restaurez le dossier des clés."
-        ) from exc
+def _read_private(path: str, _mtime_ns: int, _size: int) -> bytes:
+    # Keyed on the file's stamp too: a key restored from a backup is read again.
+    return Path(path).read_bytes()

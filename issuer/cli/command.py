@@ -11,8 +11,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import db
-from ..errors import PalierError
+from .. import db, faults
+from ..errors import Code, PalierError, Unavailable
 from ..models import utcnow
 from ..runtime import runtime
 
@@ -43,15 +43,18 @@ def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
         except PalierError as exc:
             session.rollback()
             raise Failure(exc.message) from None
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:
             session.rollback()
+            code = faults.classify(exc)
+            faults.record(1, code or Code.UNEXPECTED, exc, command=click.get_current_context().info_name)
+            if code is not None:
+                raise Failure(Unavailable(code).message) from None
+            if isinstance(exc, OSError):
+                raise Failure(f"Erreur d'accès à un fichier : {exc.strerror or exc}") from None
             raise Failure(
                 "La base de données n'a pas pu enregistrer l'opération ; rien n'a été modifié. "
                 f"({type(exc).__name__})"
             ) from None
-        except OSError as exc:
-            session.rollback()
-            raise Failure(f"Erreur d'accès à un fichier : {exc.strerror or exc}") from None
         except Exception as exc:
             session.rollback()
             if os.environ.get("PALIER_DEBUG"):

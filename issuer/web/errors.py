@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import PalierError
+from .. import db, faults
+from ..errors import Code, PalierError, Unavailable
 from .i18n import gettext
 
 _TITLES = {
@@ -62,6 +63,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(PalierError)
     def _palier_error(exc: PalierError):
+        if exc.status >= 500:
+            faults.record(exc.status, exc.code, exc.__cause__, path=request.path)
         return error_response(exc.status, message_of(exc), exc.code)
 
     @app.errorhandler(HTTPException)
@@ -72,9 +75,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        app.logger.exception("unexpected error")
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(exc, (OperationalError, OSError)):
-            return error_response(503)
-        return error_response(500)
+        code = faults.classify(exc)
+        if code is None:
+            faults.record(500, Code.UNEXPECTED, exc, path=request.path)
+            return error_response(500, None, Code.UNEXPECTED)
+        faults.record(503, code, exc, path=request.path)
+        try:
+            db.session().rollback()
+        except Exception:
+            pass
+        return error_response(503, message_of(Unavailable(code)), code)

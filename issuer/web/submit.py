@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from .. import db
+from .. import db, faults
 from ..errors import Code, PalierError, Refused, Unavailable
 from ..models import utcnow
 from . import once
@@ -72,12 +72,11 @@ def run_once(token: str | None, action: Action) -> Outcome:
     if previous is not None:
         return Outcome(result=previous, replayed=True)
     try:
-        result = action(session)
-        once.remember(session, token, result, utcnow(), fingerprint)
-        session.commit()
-        return Outcome(result=result)
+        return Outcome(result=_carry_out(session, action, token, fingerprint))
     except PalierError as exc:
         session.rollback()
+        if exc.status >= 500:
+            faults.record(exc.status, exc.code, exc.__cause__, path=request.path)
         return Outcome(error=exc)
     except IntegrityError:
         # Two copies of the same form raced: the database let one through; report the first's result.
@@ -89,9 +88,35 @@ def run_once(token: str | None, action: Action) -> Outcome:
         if previous is not None:
             return Outcome(result=previous, replayed=True)
         return Outcome(error=Refused(Code.CONFLICT))
-    except OperationalError:
+    except (SQLAlchemyError, OSError) as exc:
+        code = faults.classify(exc)
+        if code is None:
+            raise  # a bug, not a fault: the error handler answers 500 and logs it
         session.rollback()
-        return Outcome(error=Unavailable(Code.DATABASE_UNAVAILABLE))
+        faults.record(503, code, exc, path=request.path)
+        return Outcome(error=Unavailable(code))
+
+
+def _carry_out(
+    session: Session, action: Action, token: str | None, fingerprint: str | None
+) -> dict[str, Any]:
+    """The action, remembered with its token and committed; tried once more after a database fault.
+
+    A fault rolls everything back and replaces the pooled connections (see ``db``): if its cause is
+    already gone (a read-only spell over, a database back up), the second try, on a fresh connection,
+    succeeds; if not, the fault is answered.
+    """
+    for attempt in (1, 2):
+        try:
+            result = action(session)
+            once.remember(session, token, result, utcnow(), fingerprint)
+            session.commit()
+            return result
+        except (SQLAlchemyError, OSError) as exc:
+            if attempt == 2 or isinstance(exc, IntegrityError) or faults.classify(exc) is None:
+                raise
+            session.rollback()
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)

@@ -288,7 +288,7 @@ def test_faults_core_verifier_with_a_failing_lookup_is_unavailable():
     assert report.verdict is badges.Verdict.UNAVAILABLE and report.assertion is None
 
 
-def test_faults_award_form_when_the_commit_fails_says_so_and_stores_nothing(app, client, monkeypatch):
+def test_faults_award_form_when_the_disk_is_full_says_so_logs_it_and_stores_nothing(app, client, monkeypatch, caplog):
     from issuer import db
     from issuer.models import Assertion
 
@@ -314,6 +314,8 @@ def test_faults_award_form_when_the_commit_fails_says_so_and_stores_nothing(app,
     monkeypatch.undo()
     body = resp.get_data(as_text=True)
     assert resp.status_code == 503, body[:500]
-    assert "base de données ne répond pas" in body and "Traceback" not in body
+    assert "disque du serveur est plein" in body and "Traceback" not in body
+    logged = [json.loads(r.getMessage()) for r in caplog.records if r.name == "palier.faults"]
+    assert [(line["status"], line["code"]) for line in logged] == [(503, "database_full")]
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Assertion)) == 0
