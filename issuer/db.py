@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -16,18 +17,22 @@ def _forget_faulty_connections(context) -> None:
     # A connection that met a read-only, full, vanished or damaged database can stay broken once
     # pooled (SQLite keeps the read-only file handle it opened): treated like a lost connection, it and
     # the rest of the pool are replaced, so the app heals by itself once the cause is gone.
+    from .errors import Code
     from .faults import classify
 
-    if classify(context.sqlalchemy_exception) is not None:
+    # A damaged file is not the connection's state: reading around the damage needs the connection.
+    if classify(context.sqlalchemy_exception) not in (None, Code.DATABASE_DAMAGED):
         context.is_disconnect = True
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, full sync, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Created private: it holds young people's records (SQLite gives its -wal and -shm the same mode).
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

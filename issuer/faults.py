@@ -26,7 +26,7 @@ _PG_AWAY_CLASSES = ("08", "53", "57")  # connection, insufficient resources, ope
 # SQLite says what happened in its message only.
 _SQLITE_READ_ONLY = ("readonly database", "read-only", "read only")
 _SQLITE_FULL = ("database or disk is full", "no space left")
-_SQLITE_DAMAGED = ("malformed", "file is not a database", "disk i/o error")
+_SQLITE_DAMAGED = ("malformed", "file is not a database", "disk i/o error", "could not decode")
 
 
 def classify(exc: BaseException) -> Code | None:

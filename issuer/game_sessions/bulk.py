@@ -151,6 +151,12 @@ def _cycle_collector_paused(func):
     return wrapper
 
 
+def previous_report(db: Session, token: str) -> BulkReport | None:
+    """The report of the bulk award already carried out under ``token`` (as a replay), or None."""
+    row = db.scalars(select(BulkRequest).where(BulkRequest.token == (token or "").strip()[:64])).first()
+    return None if row is None else BulkReport.from_json(row.report)
+
+
 @_cycle_collector_paused
 def bulk_award(
     db: Session,
@@ -167,9 +173,9 @@ def bulk_award(
     token = (token or "").strip()[:64]
     if not token:
         raise Refused(Code.BULK_TOKEN_MISSING)
-    previous = db.scalars(select(BulkRequest).where(BulkRequest.token == token)).first()
+    previous = previous_report(db, token)
     if previous is not None:
-        return BulkReport.from_json(previous.report)
+        return previous
     if not rows:
         raise Refused(Code.BULK_EMPTY)
     if len(rows) > MAX_ROWS:

@@ -6,13 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from .. import db
+from ..errors import Code
 from ..models import BulkRequest, GameSession, Learner, utcnow
 from ..runtime import runtime
 from ..web.auth import actor, require_staff
 from ..web.forms import choice
 from ..web.i18n import gettext as _
 from ..web.i18n import local_today, ngettext
-from ..web.submit import run_once, submit
+from ..web.submit import Outcome, run_once, submit
 from . import bulk
 from . import service as sessions
 from .forms import BulkAwardForm, CsvImportForm, SessionForm
@@ -139,6 +140,11 @@ def _carry_out(game: GameSession, token: str, rows_of) -> tuple[object, object]:
 
     # The bulk service remembers its own token, so the form's token is not recorded a second time.
     outcome = run_once(None, act)
+    if outcome.error is not None and outcome.error.code == Code.CONFLICT:
+        # Two copies of the same send raced and the other one won: answer what it did.
+        first = bulk.previous_report(db.session(), token)
+        if first is not None:
+            return Outcome(result={"token": token}, replayed=True), first
     report = holder.get("report") or getattr(outcome.error, "report", None)
     return outcome, report
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from ..errors import Code, Refused
 from ..models import Base
+from . import salvage as salvaging
 
 FORMAT = "palier-backup/1"
 
@@ -35,13 +36,24 @@ def _decode(value: Any) -> Any:
 
 
 def dump(engine: Engine, path: Path) -> int:
-    """Write every table from one consistent snapshot into a zip; return the number of rows."""
+    """Write every table from one consistent snapshot into a zip (mode 0600); return the number of rows."""
+    rows, _health = _write(engine, path, salvage=False)
+    return rows
+
+
+def salvage(engine: Engine, path: Path) -> tuple[int, list[salvaging.TableHealth]]:
+    """Like ``dump``, from a damaged database: every readable row is kept; the rest is said."""
+    return _write(engine, path, salvage=True)
+
+
+def _write(engine: Engine, path: Path, *, salvage: bool) -> tuple[int, list[salvaging.TableHealth]]:
     tmp = path.with_name(f".{path.name}.tmp")
-    rows = 0
-    with engine.connect() as conn:
+    rows, report = 0, []
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a backup holds personal data
+    with os.fdopen(fd, "wb") as raw, engine.connect() as conn:
         if conn.dialect.name == "postgresql":  # one snapshot for every table, while the app writes
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin(), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        with conn.begin(), zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             if conn.dialect.name == "sqlite":
                 # pysqlite does not open a transaction for reads: without this BEGIN each table
                 # would be read at a different moment, and an award made meanwhile would point
@@ -49,15 +61,22 @@ def dump(engine: Engine, path: Path) -> int:
                 conn.exec_driver_sql("BEGIN")
             zf.writestr("FORMAT", FORMAT)
             for table in Base.metadata.sorted_tables:
-                lines = []
-                for row in conn.execute(select(table)).mappings():
-                    lines.append(json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False))
+                health = salvaging.TableHealth(table.name)
+                found = (
+                    salvaging.read_rows(conn, table, health)
+                    if salvage
+                    else conn.execute(select(table)).mappings()
+                )
+                lines = [
+                    json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False) for row in found
+                ]
                 rows += len(lines)
+                report.append(health)
                 zf.writestr(f"{table.name}.jsonl", "\n".join(lines))
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
+        raw.flush()
+        os.fsync(raw.fileno())
     os.replace(tmp, path)
-    return rows
+    return rows, report
 
 
 def load(engine: Engine, path: Path) -> int:

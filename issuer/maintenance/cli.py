@@ -9,9 +9,10 @@ from flask import current_app
 
 from .. import audit, db, migrate
 from ..admin import profile, signing
-from ..cli.command import palier_command, runtime, utcnow
+from ..cli.command import Failure, palier_command, runtime, utcnow
 from . import backup
 from . import demo as demo_service
+from . import salvage as salvaging
 
 
 @click.command("init")
@@ -55,10 +56,55 @@ def key_rotate() -> None:
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @palier_command
-def backup_command(file: Path) -> None:
+@click.option(
+    "--salvage",
+    is_flag=True,
+    help="Base endommagée : sauve chaque ligne encore lisible et dit ce qui manque.",
+)
+def backup_command(file: Path, salvage: bool) -> None:
     """Sauvegarde la base pendant que Palier tourne (les clés privées se sauvegardent à part)."""
-    count = backup.dump(db.engine(), file)
-    click.echo(f"Sauvegarde écrite : {file} ({count} lignes).")
+    if not salvage:
+        count = backup.dump(db.engine(), file)
+        click.echo(f"Sauvegarde écrite : {file} ({count} lignes).")
+        return
+    count, report = backup.salvage(db.engine(), file)
+    click.echo(f"Sauvegarde de secours écrite : {file} ({count} lignes lisibles).")
+    for table in report:
+        if table.failed:
+            click.echo(f"  {table.name} : illisible en entier ({table.failed}) ; rien n'en est sauvé.")
+        elif table.unreadable:
+            click.echo(
+                f"  {table.name} : {len(table.unreadable)} ligne(s) perdue(s) (n° {_numbers(table.unreadable)})."
+            )
+
+
+def _numbers(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (", …" if len(numbers) > 10 else "")
+
+
+@click.command("check")
+@palier_command
+def check_command() -> None:
+    """Vérifie l'intégrité de la base et compte, table par table, les lignes encore lisibles."""
+    with db.engine().connect() as conn:
+        health = salvaging.examine(conn)
+    click.echo("Intégrité : " + ("bonne." if health.integrity == ["ok"] else "problèmes trouvés :"))
+    for line in health.integrity if health.integrity != ["ok"] else []:
+        click.echo(f"  {line}")
+    for table in health.tables:
+        state = f"{table.readable} ligne(s) lisible(s)"
+        if table.unreadable:
+            state += f", {len(table.unreadable)} illisible(s) (n° {_numbers(table.unreadable)})"
+        if table.failed:
+            state = f"illisible ({table.failed})"
+        click.echo(f"  {table.name} : {state}")
+    if not health.sound:
+        raise Failure(
+            "la base est endommagée. Sauvez ce qui est lisible avec « palier backup --salvage FICHIER », "
+            "puis restaurez-le dans une nouvelle instance (« palier restore FICHIER »)."
+        )
+    click.echo("Tout est lisible.")
 
 
 @click.command("restore")
@@ -71,4 +117,4 @@ def restore_command(file: Path) -> None:
     click.echo(f"Sauvegarde restaurée : {count} lignes.")
 
 
-COMMANDS = [init_command, key_group, backup_command, restore_command]
+COMMANDS = [init_command, key_group, backup_command, restore_command, check_command]

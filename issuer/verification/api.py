@@ -121,6 +121,7 @@ def verify_preflight():
 @openapi_bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description, public and cacheable: it changes only with the code."""
+    cookie_free()
     resp = jsonify(description(current_app.config["BASE_URL"]))
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Cache-Control"] = "public, max-age=3600"

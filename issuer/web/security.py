@@ -188,8 +188,10 @@ class _SessionInterface(SecureCookieSessionInterface):
     """
 
     def save_session(self, app: Flask, session, response: Response) -> None:
-        if g.get("cookie_free") and not session and not session.modified:
-            return  # nothing to store, and nothing in the answer came from a session
+        if g.get("cookie_free"):
+            # A document the same for everyone, cacheable by any proxy: it never carries a cookie,
+            # not even a signed-in mediator's (a shared cache would hand it to the next visitor).
+            return
         super().save_session(app, session, response)
 
 

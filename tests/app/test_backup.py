@@ -72,3 +72,15 @@ def test_backup_while_awarding_restores_into_a_fresh_instance_where_every_badge_
             assert row.jws and row.document
             for form in (row.jws, rt.urls.assertion(row.uid)):
                 assert verify(form, lookup, now=utcnow()).verdict == "valid"
+
+
+def test_backups_and_the_database_file_are_private(app, backend, tmp_path):
+    import os
+    import stat
+
+    if backend == "sqlite":
+        path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.zip")])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(os.stat(tmp_path / "b.zip").st_mode) == 0o600

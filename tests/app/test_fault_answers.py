@@ -6,7 +6,17 @@ import json
 from contextlib import contextmanager
 
 import pytest
-from factories import award_fields, database_down, login, login_admin, make_learner, post, query, skills_by_status, text
+from factories import (
+    award_fields,
+    database_down,
+    login,
+    login_admin,
+    make_learner,
+    post,
+    query,
+    skills_by_status,
+    text,
+)
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import InternalError, OperationalError
 
@@ -102,10 +112,19 @@ class _PgError(Exception):
         (OperationalError("SELECT", {}, _PgError("57P01")), Code.DATABASE_UNAVAILABLE),
         (OperationalError("SELECT", {}, _PgError("08006")), Code.DATABASE_UNAVAILABLE),
         (InternalError("SELECT", {}, _PgError("XX001")), Code.DATABASE_DAMAGED),
-        (OperationalError("INSERT", {}, Exception("attempt to write a readonly database")), Code.DATABASE_READ_ONLY),
+        (
+            OperationalError("INSERT", {}, Exception("attempt to write a readonly database")),
+            Code.DATABASE_READ_ONLY,
+        ),
         (OperationalError("COMMIT", {}, Exception("database or disk is full")), Code.DATABASE_FULL),
-        (OperationalError("SELECT", {}, Exception("database disk image is malformed")), Code.DATABASE_DAMAGED),
-        (OperationalError("SELECT", {}, Exception("unable to open database file")), Code.DATABASE_UNAVAILABLE),
+        (
+            OperationalError("SELECT", {}, Exception("database disk image is malformed")),
+            Code.DATABASE_DAMAGED,
+        ),
+        (
+            OperationalError("SELECT", {}, Exception("unable to open database file")),
+            Code.DATABASE_UNAVAILABLE,
+        ),
         (OSError(28, "No space left on device"), Code.DATABASE_FULL),
         (ValueError("a bug"), None),
     ],
@@ -158,6 +177,8 @@ def test_the_cli_prints_the_same_sentence_for_a_missing_key(app, runner):
     learner = make_learner(app)
     skill = skills_by_status(app)["unlocked"][0]
     kid = _delete_signing_key(app)
-    result = runner.invoke(args=["award", skill, str(learner), "--by", "mediateur@test.fr", "--evidence", "Vu."])
+    result = runner.invoke(
+        args=["award", skill, str(learner), "--by", "mediateur@test.fr", "--evidence", "Vu."]
+    )
     assert result.exit_code == 1
     assert f"clé de signature {kid} est introuvable" in result.output and "palier key rotate" in result.output

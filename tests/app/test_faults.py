@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 import badges
 
+# A file database that a killed process leaves behind: the scenario is SQLite's.
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 ROOT = Path(__file__).resolve().parents[2]
 HOST = {"Host": "badges.test"}
 
@@ -66,8 +68,7 @@ Path(cfg["marker"]).write_text("done")
 
 def _sqlite_path(app) -> Path:
     url = app.config["DATABASE_URL"]
-    if not url.startswith("sqlite:///"):
-        pytest.skip("the killed-worker scenario runs against a file SQLite database")
+    assert url.startswith("sqlite:///"), "the killed-worker scenario runs against a file SQLite database"
     return Path(url.removeprefix("sqlite:///"))
 
 
@@ -147,6 +148,7 @@ def _soundness(app, learners: list[int], skill: str) -> dict:
         }
 
 
+@SQLITE_ONLY
 def test_faults_killed_bulk_award_leaves_nothing_then_the_retry_awards_once(app, tmp_path):
     block_after = 2  # killed while signing the third of four badges
     _sqlite_path(app)
@@ -171,6 +173,7 @@ def test_faults_killed_bulk_award_leaves_nothing_then_the_retry_awards_once(app,
     assert len(_soundness(app, learners, skill)["pairs"]) == 4
 
 
+@SQLITE_ONLY
 def test_faults_worker_killed_at_a_random_moment_never_leaves_a_half_award(app, tmp_path):
     _sqlite_path(app)
     skill = tier_one_skills(app)[0]
@@ -256,6 +259,7 @@ def test_faults_api_verify_answers_503_unavailable_json(app, client, monkeypatch
     assert "momentanément impossible" in body["reasons"][0]
 
 
+@SQLITE_ONLY
 def test_faults_database_file_gone_says_unavailable_not_valid(app, client):
     from issuer import db
 
@@ -288,7 +292,9 @@ def test_faults_core_verifier_with_a_failing_lookup_is_unavailable():
     assert report.verdict is badges.Verdict.UNAVAILABLE and report.assertion is None
 
 
-def test_faults_award_form_when_the_disk_is_full_says_so_logs_it_and_stores_nothing(app, client, monkeypatch, caplog):
+def test_faults_award_form_when_the_disk_is_full_says_so_logs_it_and_stores_nothing(
+    app, client, monkeypatch, caplog
+):
     from issuer import db
     from issuer.models import Assertion
 

@@ -177,3 +177,13 @@ def test_nul_characters_in_paths_find_nothing(client, path):
 
     login(client)
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/issuer", "/revocations", "/openapi.json"])
+def test_a_public_cacheable_document_never_carries_a_staff_session_cookie(client, path):
+    login(client)
+    response = client.get(path, headers={"Accept": "application/ld+json"})
+    assert response.status_code == 200
+    assert "public" in response.headers.get("Cache-Control", "")
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")

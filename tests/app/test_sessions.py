@@ -215,3 +215,33 @@ def test_unknown_session_is_404(client, game):
 
 def test_sessions_list_shows_the_session(client, game):
     assert "Tournoi du mercredi" in text(client.get("/seances/"))
+
+
+@pytest.mark.parametrize("send", ["group", "csv"])
+def test_a_copy_that_lost_the_race_replays_the_first_report(app, client, people, game, monkeypatch, send):
+    from issuer.game_sessions import bulk
+
+    skill = skills_by_status(app)["unlocked"][0]
+    csv = f"jeune;competence;observation\nLina;{skill};Bien joué\n".encode()
+
+    def again():
+        if send == "group":
+            return _bulk(client, game, people, skill, token="raced")
+        return _upload(client, game, csv, token="raced")
+
+    assert again().status_code == 302
+    # The second copy arrives before the first is committed: it does not see it, and the database
+    # refuses its duplicate awards. It must answer with the first copy's report, not a conflict.
+    real = bulk.previous_report
+    calls = {"n": 0}
+
+    def not_yet_committed(db, token):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(db, token)
+
+    monkeypatch.setattr(bulk, "previous_report", not_yet_committed)
+    second = again()
+    assert second.status_code == 302, text(second)[:300]
+    assert second.headers["Location"].endswith("/rapport/raced")
+    assert "déjà été traité" in text(client.get(second.headers["Location"]))
+    assert len(_live(app)) == (3 if send == "group" else 1)
