@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -55,3 +55,8 @@ def update_profile(
     audit.record(db, actor, "issuer.update", "issuer", now, name=name)
     db.flush()
     return profile
+
+
+def note_revocations_changed(db: Session, now: datetime) -> None:
+    """Say that the revocation list changed (a revocation, or reasons rewritten): every worker republishes it."""
+    db.execute(update(IssuerProfile).values(revocations_changed_at=now))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import badges
 
 from .. import audit
+from ..admin.profile import note_revocations_changed
 from ..errors import Code, NotFound, Refused
 from ..models import Assertion, BadgeClassVersion, Learner, SigningKey, User
 from ..runtime import Runtime
@@ -229,5 +230,6 @@ def revoke(
     row.revoked_at = now
     row.revocation_reason = reason
     audit.record(db, actor, "revoke", row.uid, now, reason=reason)
+    note_revocations_changed(db, now)
     db.flush()
     return row

@@ -179,8 +179,10 @@ def revocations(db: Session, rt: Runtime) -> Hosted:
             Assertion.revoked_at.is_not(None)
         )
     ).one()
-    # A revocation only ever adds rows (or moves the latest date): this stamp changes with each.
-    stamp = (str(db.get_bind().url), rt.urls.base, count, latest)
+    changed = db.scalar(select(func.max(IssuerProfile.revocations_changed_at)))
+    # A revocation adds a row and moves the latest date; an erasure rewrites reasons and says so in
+    # the profile: this stamp changes with each, in every worker.
+    stamp = (str(db.get_bind().url), rt.urls.base, count, latest, changed)
     cached = _revocation_lists.get(stamp)
     if cached is not None:
         return cached

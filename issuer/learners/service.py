@@ -8,15 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import badges
-
 from .. import audit
 from ..accounts.service import normalise_email
 from ..errors import Code, NotFound, Refused
-from ..models import AgeBand, Assertion, Learner, User, new_token
-
-ERASED_NAME = "Données effacées"
-ERASURE_REASON = "Données personnelles effacées à la demande de la personne."
+from ..models import AgeBand, Learner, User, new_token
+from . import erasure
+from .erasure import Erasure
 
 
 @dataclass(frozen=True)
@@ -124,27 +121,6 @@ def disable_portfolio_link(db: Session, learner_id: int, *, actor: User | None, 
     return learner
 
 
-def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Learner:
-    """Erase personal data: badges stay answerable, as revoked, without what they said of the person."""
-    learner = get(db, learner_id)
-    for row in db.scalars(select(Assertion).where(Assertion.learner_id == learner.id)):
-        if row.revoked_at is None:
-            row.revoked_at = now
-            row.revocation_reason = ERASURE_REASON
-        row.evidence_narrative = ""
-        row.evidence_url = None
-        row.evidence_game = ""
-        row.document = badges.canonical_json(
-            badges.revoked_assertion(row.data["id"], row.revocation_reason)
-        ).decode()
-        row.jws = ""
-    learner.display_name = ERASED_NAME
-    learner.email = None
-    learner.notes = ""
-    learner.name_public_since = None
-    learner.parental_consent_at = None
-    learner.portfolio_token = None
-    learner.erased_at = now
-    audit.record(db, actor, "learner.erase", f"learner:{learner.id}", now)
-    db.flush()
-    return learner
+def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Erasure:
+    """Erase a young person's personal data (see ``erasure``); say what changed and what could not."""
+    return erasure.erase(db, get(db, learner_id), actor=actor, now=now)

@@ -13,6 +13,7 @@ from ..runtime import runtime
 from ..web.auth import actor, require_staff
 from ..web.forms import PalierForm
 from ..web.i18n import gettext as _
+from ..web.i18n import ngettext
 from ..web.once import recall
 from ..web.recent import recently_seen
 from ..web.submit import run_once, submit
@@ -148,9 +149,11 @@ def erase(learner_id: int):
         or 0
     )
     form = EraseForm()
-    sent = submit(form, lambda s: {"id": learners.erase(s, found.id, actor=actor(), now=utcnow()).id})
+    sent = submit(form, lambda s: vars(learners.erase(s, found.id, actor=actor(), now=utcnow())))
     if sent.done:
         flash(_("Les données de cette personne ont été effacées."), "success")
+        for line in _erasure_lines(sent.result):
+            flash(line, "info")
         return redirect(url_for("learners.index"))
     return render_template(
         "learners/erase.html",
@@ -161,6 +164,43 @@ def erase(learner_id: int):
         issuer_url=runtime().urls.issuer,
         title=_("Effacer les données"),
     ), sent.status
+
+
+def _erasure_lines(done: dict) -> list[str]:
+    """What the erasure changed and what it could not reach, in plain words."""
+    lines = []
+    if done.get("badges"):
+        lines.append(
+            ngettext(
+                "%(num)d badge répond désormais « retiré », sans rien dire de la personne.",
+                "%(num)d badges répondent désormais « retirés », sans rien dire de la personne.",
+                done["badges"],
+            )
+        )
+    scrubbed = sum(done.get(k, 0) for k in ("reasons", "reports", "audit_lines", "sessions"))
+    if scrubbed:
+        lines.append(
+            ngettext(
+                "%(num)d texte saisi à son sujet (raison, rapport, journal, séance) a été nettoyé.",
+                "%(num)d textes saisis à son sujet (raisons, rapports, journal, séances) ont été nettoyés.",
+                scrubbed,
+            )
+        )
+    if done.get("mentioned_elsewhere"):
+        lines.append(
+            ngettext(
+                "%(num)d badge d'une autre personne cite son prénom dans sa preuve : signé, il ne peut pas être modifié.",
+                "%(num)d badges d'autres personnes citent son prénom dans leur preuve : signés, ils ne peuvent pas être modifiés.",
+                done["mentioned_elsewhere"],
+            )
+        )
+    lines.append(
+        _(
+            "Hors de portée de Palier : les images et cahiers déjà remis, les exports et les sauvegardes "
+            "faites avant aujourd'hui."
+        )
+    )
+    return lines
 
 
 BLUEPRINTS = (bp,)

@@ -23,6 +23,8 @@ class IssuerProfile(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a revocation was last made or rewritten (an erasure rewrites reasons): the published list's stamp.
+    revocations_changed_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

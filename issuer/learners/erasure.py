@@ -1,0 +1,169 @@
+"""Erasing a young person: every free text of theirs scrubbed, public and private, and a plain account
+of what Palier could not reach.
+
+Their badges stay answerable, as withdrawn, without what they said of the person. Free texts typed by
+mediators that belong to the person (revocation and override reasons, the lines of bulk-award reports,
+the audit log's details, the titles and places of the sessions they took part in) lose the name and
+address. Copies handed out (downloaded images, printed cahiers, exports, backups) and the signed
+evidence of other people's badges that mentions them are out of reach, and are counted, not hidden.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+import badges
+
+from .. import audit
+from ..admin.profile import note_revocations_changed
+from ..models import Assertion, AuditEvent, BulkRequest, GameSession, Learner, SessionParticipant, User
+
+ERASED_NAME = "Données effacées"
+ERASURE_REASON = "Données personnelles effacées à la demande de la personne."
+SCRUBBED = "[effacé]"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure changed, and what it could not reach."""
+
+    badges: int  # the person's badges, now answering as withdrawn without a word about them
+    reasons: int  # revocation and override reasons rewritten
+    reports: int  # bulk-award reports that named them
+    audit_lines: int  # audit details that named them
+    sessions: int  # sessions they took part in (titles and places scrubbed, their place removed)
+    mentioned_elsewhere: int  # other people's signed badges whose evidence names them: out of reach
+
+
+def _pattern(words: list[str]) -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive occurrences of any of ``words``."""
+    words = [w for w in words if w and len(w) >= 2]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def _scrub(text: str | None, pattern: re.Pattern[str] | None) -> str | None:
+    return pattern.sub(SCRUBBED, text) if text and pattern else text
+
+
+def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -> Erasure:
+    """Erase ``learner``'s personal data in the caller's transaction; say what changed and what could not."""
+    names = _pattern([learner.display_name, learner.email or ""])
+    rows = list(db.scalars(select(Assertion).where(Assertion.learner_id == learner.id)))
+    uids = {row.uid for row in rows}
+    reasons = 0
+    for row in rows:
+        if row.revocation_reason or row.override_reason:
+            reasons += 1
+        # Whatever a mediator wrote when revoking, it is the person's: the public list now says only this.
+        row.revoked_at = row.revoked_at or now
+        row.revocation_reason = ERASURE_REASON
+        row.override_reason = None
+        row.evidence_narrative = ""
+        row.evidence_url = None
+        row.evidence_game = ""
+        row.document = badges.canonical_json(
+            badges.revoked_assertion(row.data["id"], ERASURE_REASON)
+        ).decode()
+        row.jws = ""
+    if rows:
+        note_revocations_changed(db, now)
+    erasure = Erasure(
+        badges=len(rows),
+        reasons=reasons,
+        reports=_scrub_reports(db, learner, uids, names),
+        audit_lines=_scrub_audit(db, learner, uids, names),
+        sessions=_scrub_sessions(db, learner, names),
+        mentioned_elsewhere=_mentions_elsewhere(db, learner, names),
+    )
+    learner.display_name = ERASED_NAME
+    learner.email = None
+    learner.notes = ""
+    learner.name_public_since = None
+    learner.parental_consent_at = None
+    learner.portfolio_token = None
+    learner.erased_at = now
+    audit.record(db, actor, "learner.erase", f"learner:{learner.id}", now, **_counts(erasure))
+    db.flush()
+    return erasure
+
+
+def _counts(erasure: Erasure) -> dict[str, int]:
+    return {k: v for k, v in vars(erasure).items() if v}
+
+
+def _scrub_reports(db: Session, learner: Learner, uids: set[str], names) -> int:
+    """The lines of bulk-award reports that awarded them lose their name."""
+    tokens = set()
+    for detail in db.scalars(select(AuditEvent.detail).where(AuditEvent.target.in_(uids))) if uids else ():
+        token = json.loads(detail).get("bulk") if detail else None
+        if token:
+            tokens.add(token)
+    changed = 0
+    for request in db.scalars(select(BulkRequest).where(BulkRequest.token.in_(tokens))) if tokens else ():
+        lines = json.loads(request.report)
+        for line in lines:
+            line["learner"] = _scrub(line.get("learner"), names)
+            line["message"] = _scrub(line.get("message"), names)
+        request.report = json.dumps(lines, ensure_ascii=False)
+        changed += 1
+    return changed
+
+
+def _scrub_audit(db: Session, learner: Learner, uids: set[str], names) -> int:
+    """Audit lines about them keep who did what and when, without the reasons typed about them."""
+    about = or_(AuditEvent.target == f"learner:{learner.id}", AuditEvent.target.in_(uids or {""}))
+    changed = 0
+    for event in db.scalars(select(AuditEvent).where(about, AuditEvent.detail != "")):
+        detail = json.loads(event.detail)
+        scrubbed = {
+            k: (
+                SCRUBBED
+                if k in ("reason", "email", "name")
+                else _scrub(v, names)
+                if isinstance(v, str)
+                else v
+            )
+            for k, v in detail.items()
+        }
+        if scrubbed != detail:
+            event.detail = json.dumps(scrubbed, ensure_ascii=False, sort_keys=True)
+            changed += 1
+    return changed
+
+
+def _scrub_sessions(db: Session, learner: Learner, names) -> int:
+    """Sessions they took part in: their place removed, their name taken out of titles and places."""
+    sessions = list(
+        db.scalars(
+            select(GameSession)
+            .join(SessionParticipant, SessionParticipant.session_id == GameSession.id)
+            .where(SessionParticipant.learner_id == learner.id)
+        )
+    )
+    for session in sessions:
+        session.title = _scrub(session.title, names) or session.title
+        session.place = _scrub(session.place, names) or ""
+    db.execute(delete(SessionParticipant).where(SessionParticipant.learner_id == learner.id))
+    return len(sessions)
+
+
+def _mentions_elsewhere(db: Session, learner: Learner, names) -> int:
+    """Other people's live badges whose evidence names them: signed, so they cannot be changed."""
+    if names is None:
+        return 0
+    found = db.scalars(
+        select(Assertion.evidence_narrative).where(
+            Assertion.learner_id != learner.id,
+            Assertion.revoked_at.is_(None),
+            func.lower(Assertion.evidence_narrative).contains(learner.display_name.lower()),
+        )
+    )
+    return sum(1 for text in found if names.search(text or ""))
