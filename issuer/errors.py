@@ -61,6 +61,11 @@ class Code(StrEnum):
     BULK_ROWS_REFUSED = "bulk_rows_refused"
     LEARNER_UNKNOWN_IN_ROW = "learner_unknown_in_row"
     LEARNER_AMBIGUOUS_IN_ROW = "learner_ambiguous_in_row"
+    LEARNER_MISSING_IN_ROW = "learner_missing_in_row"
+    LEARNER_NEW_IN_ROW = "learner_new_in_row"
+    SKILL_MISSING_IN_ROW = "skill_missing_in_row"
+    SKILL_UNKNOWN_SUGGEST = "skill_unknown_suggest"
+    AGE_BAND_REQUIRED = "age_band_required"
     CSV_TOO_LARGE = "csv_too_large"
     CSV_UNREADABLE = "csv_unreadable"
     CSV_EMPTY = "csv_empty"
@@ -156,6 +161,15 @@ MESSAGES: dict[Code, str] = {
     Code.LEARNER_AMBIGUOUS_IN_ROW: N_(
         "Plusieurs jeunes s'appellent « %(ref)s » : utilisez leur identifiant."
     ),
+    Code.LEARNER_MISSING_IN_ROW: N_("Le pseudo du joueur ou de la joueuse manque sur cette ligne."),
+    Code.LEARNER_NEW_IN_ROW: N_(
+        "« %(ref)s » n'a pas encore de fiche : cochez « Créer les fiches des nouveaux participant·es » pour l'ajouter."
+    ),
+    Code.SKILL_MISSING_IN_ROW: N_("Le nom du badge manque sur cette ligne."),
+    Code.SKILL_UNKNOWN_SUGGEST: N_(
+        "Aucun badge ne s'appelle « %(ref)s ». Vouliez-vous dire « %(suggestion)s » ?"
+    ),
+    Code.AGE_BAND_REQUIRED: N_("Choisissez la tranche d'âge des nouveaux participant·es."),
     Code.CSV_TOO_LARGE: N_("Le fichier CSV dépasse %(max)s Kio."),
     Code.CSV_UNREADABLE: N_("Ce fichier n'est pas un CSV lisible."),
     Code.CSV_EMPTY: N_("Le fichier CSV est vide ou illisible."),

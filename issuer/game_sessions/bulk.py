@@ -24,6 +24,7 @@ from ..awarding.service import (
     signing_key,
 )
 from ..errors import Code, PalierError, Refused
+from ..learners.service import fold
 from ..models import Assertion, BulkRequest, Learner, User
 from ..runtime import Runtime
 
@@ -42,6 +43,8 @@ class BulkRow:
     skill_id: str
     narrative: str
     url: str | None = None
+    refusal: PalierError | None = None  # known wrong before the award (an unknown badge name...)
+    label: str = ""  # how the row names the learner, for the report (the reference otherwise)
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,12 @@ def bulk_award(
     token: str,
     session_id: int | None = None,
     game: str = "",
+    dry_run: bool = False,
 ) -> BulkReport:
-    """Award every row or none; a token already used returns the first report and changes nothing."""
+    """Award every row or none; a token already used returns the first report and changes nothing.
+
+    ``dry_run`` checks every row and reports what would be awarded, without signing or writing anything.
+    """
     token = (token or "").strip()[:64]
     if not token:
         raise Refused(Code.BULK_TOKEN_MISSING)
@@ -187,8 +194,10 @@ def bulk_award(
     tree = rt.tree
     for row in rows:
         who = learners[row.learner_ref.strip()]
-        label = who.display_name if isinstance(who, Learner) else row.learner_ref[:60]
+        label = who.display_name if isinstance(who, Learner) else (row.label or row.learner_ref)[:60]
         try:
+            if row.refusal is not None:
+                raise row.refusal
             if not isinstance(who, Learner):
                 raise who
             evidence = check_evidence(Evidence(row.narrative, game=game, url=row.url))
@@ -202,6 +211,8 @@ def bulk_award(
         report.rows.append(RowResult(row.line, label, tree.skill(row.skill_id).name, CREATED))
     if report.errors:
         raise BulkRejected(report)
+    if dry_run:
+        return report
 
     key = signing_key(db, rt)
     classes = {skill: current_version(db, rt, skill, now) for skill in {row.skill_id for row, _, _ in plan}}
@@ -246,11 +257,17 @@ _COLUMNS = {
     "identifiant": "learner",
     "pseudo": "learner",
     "learner": "learner",
+    "joueur": "learner",
+    "joueuse": "learner",
+    "participant": "learner",
+    "participante": "learner",
+    "prenom": "learner",
+    "nom": "learner",
     "competence": "skill",
-    "compétence": "skill",
     "badge": "skill",
     "skill": "skill",
     "observation": "narrative",
+    "observations": "narrative",
     "preuve": "narrative",
     "evidence": "narrative",
     "lien": "url",
@@ -274,7 +291,7 @@ def parse_csv(data: bytes) -> list[BulkRow]:
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        header = [fold(h) for h in next(reader)]  # « Compétence », « PSEUDO » and « competence » alike
     except (StopIteration, csv.Error):
         raise Refused(Code.CSV_EMPTY) from None
     columns = {_COLUMNS[h]: i for i, h in enumerate(header) if h in _COLUMNS}
@@ -296,6 +313,8 @@ def parse_csv(data: bytes) -> list[BulkRow]:
             def cell(key, record=record):
                 return record[columns[key]].strip() if key in columns and columns[key] < len(record) else ""
 
+            if not cell("skill") and not cell("narrative"):
+                continue  # a player listed with nothing observed (the template lists every participant)
             rows.append(
                 BulkRow(
                     reader.line_num, cell("learner"), cell("skill"), cell("narrative"), cell("url") or None

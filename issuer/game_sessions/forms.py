@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..learners.forms import AGE_CHOICES
 from ..web.forms import FileField, FileRequired, PalierForm, strip
 from ..web.i18n import lazy_gettext as _l
 
@@ -69,3 +79,12 @@ class CsvImportForm(PalierForm):
         validators=[FileRequired(_l("Choisissez un fichier CSV."))],
         render_kw={"accept": ".csv,text/csv"},
     )
+
+
+class CsvConfirmForm(PalierForm):
+    """Confirming an import after its preview: the file itself comes back, with the mediator's choices."""
+
+    content = HiddenField()
+    create_missing = BooleanField(_l("Créer les fiches des nouveaux participant·es"))
+    age_band = RadioField(_l("Tranche d'âge des nouveaux participant·es"), choices=AGE_CHOICES,
+                          validators=[Optional()])  # fmt: skip

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import base64
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import db
-from ..errors import Code
+from ..errors import Code, PalierError
 from ..models import BulkRequest, GameSession, Learner, utcnow
 from ..runtime import runtime
 from ..web.auth import actor, require_staff
+from ..web.errors import message_of
 from ..web.forms import choice
 from ..web.i18n import gettext as _
 from ..web.i18n import local_today, ngettext
 from ..web.submit import Outcome, run_once, submit
-from . import bulk
+from . import bulk, csv_import
 from . import service as sessions
-from .forms import BulkAwardForm, CsvImportForm, SessionForm
+from .forms import BulkAwardForm, CsvConfirmForm, CsvImportForm, SessionForm
 
 bp = Blueprint("sessions", __name__, url_prefix="/seances")
 LISTED = 100
@@ -120,21 +123,24 @@ def show(session_id: int):
     return _render(_get(session_id))
 
 
-def _carry_out(game: GameSession, token: str, rows_of) -> tuple[object, object]:
-    """Run a bulk award (rows computed inside the transaction); return (outcome, report)."""
+def _carry_out(game: GameSession, token: str, rows_of=None, award=None) -> tuple[object, object]:
+    """Run a bulk award (rows computed, or ``award`` run, inside the transaction); return (outcome, report)."""
     holder: dict = {}
 
     def act(dbs):
-        report = bulk.bulk_award(
-            dbs,
-            runtime(),
-            rows=rows_of(),
-            actor=actor(),
-            now=utcnow(),
-            token=token,
-            session_id=game.id,
-            game=game.game,
-        )
+        if award is not None:
+            report = award(dbs)
+        else:
+            report = bulk.bulk_award(
+                dbs,
+                runtime(),
+                rows=rows_of(),
+                actor=actor(),
+                now=utcnow(),
+                token=token,
+                session_id=game.id,
+                game=game.game,
+            )
         holder["report"] = report
         return {"token": token}
 
@@ -181,14 +187,73 @@ def award_many(session_id: int):
 
 @bp.post("/<id:session_id>/import")
 def import_csv(session_id: int):
-    """A tournament's results as CSV (jeune;competence;observation;lien): all rows or none."""
+    """A tournament's results as people write them: read, then shown as a preview; nothing is written yet."""
     game = _get(session_id)
     form = CsvImportForm()
     if not form.validate_on_submit():
         return _render(game, csv_form=form, status=400)
     data = form.file.data.read(bulk.MAX_CSV_BYTES + 1)
-    outcome, report = _carry_out(game, form.token.data, lambda: bulk.parse_csv(data))
-    return _after(game, form.token.data, outcome, report, "csv_form", form)
+    return _preview(game, data, form.token.data, form)
+
+
+def _preview(game: GameSession, data: bytes, token: str, failed_form, confirm=None, status: int = 200,
+             failed=None):  # fmt: skip
+    """The preview page of an import; ``failed`` is the report of a confirmation that was refused."""
+    try:
+        seen = csv_import.preview(db.session(), runtime(), session=game, data=data, actor=actor(),
+                                  now=utcnow(), token=token)  # fmt: skip
+    except PalierError as exc:
+        failed_form.refuse(message_of(exc))
+        return _render(game, csv_form=failed_form, status=exc.status)
+    if confirm is None:
+        confirm = CsvConfirmForm(formdata=None)
+        confirm.create_missing.data = bool(seen.new_people)
+    if not seen.ok:
+        status = max(status, 422)  # rows in error: nothing can be confirmed until the file is corrected
+    confirm.content.data = base64.b64encode(data).decode("ascii")
+    confirm.token.data = token  # the preview's token: confirming twice still awards once
+    return render_template("game_sessions/import_preview.html", game=game, preview=seen, report=seen.report,
+                           form=confirm, failed=failed, skill_name=runtime().tree.display_name,
+                           title=_("Aperçu de l'import")), status  # fmt: skip
+
+
+@bp.post("/<id:session_id>/import/confirmer")
+def confirm_import(session_id: int):
+    """Carry out an import already previewed: every row or none, players created if asked."""
+    game = _get(session_id)
+    form = CsvConfirmForm()
+    try:
+        data = base64.b64decode(form.content.data or "", validate=True)
+    except ValueError:
+        data = b""
+    if not form.validate_on_submit() or not data or len(data) > bulk.MAX_CSV_BYTES:
+        flash(_("L'import n'a pas pu être relu : envoyez le fichier à nouveau."), "error")
+        return redirect(url_for("sessions.show", session_id=game.id, _anchor="import"))
+    token = form.token.data
+
+    def award(dbs):
+        report, _new = csv_import.carry_out(
+            dbs, runtime(), session=game, data=data, create_missing=bool(form.create_missing.data),
+            age_band=form.age_band.data, actor=actor(), now=utcnow(), token=token,
+        )  # fmt: skip
+        return report
+
+    outcome, report = _carry_out(game, token, award=award)
+    if not outcome.ok:
+        failed = report if report is not None and report.errors else None
+        if failed is None:
+            form.refuse(outcome.message)
+        return _preview(game, data, token, CsvImportForm(formdata=None), confirm=form,
+                        status=outcome.error.status, failed=failed)  # fmt: skip
+    return _after(game, token, outcome, report, "csv_form", form)
+
+
+@bp.get("/<id:session_id>/modele.csv")
+def csv_template(session_id: int):
+    """A CSV to fill in after the tournament: the session's players, and the columns Palier reads."""
+    game = _get(session_id)
+    return Response(csv_import.template(game, runtime().tree), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="seance-{game.id}-resultats.csv"'})  # fmt: skip
 
 
 @bp.get("/<id:session_id>/rapport/<token>")

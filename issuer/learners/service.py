@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +15,12 @@ from ..errors import Code, NotFound, Refused
 from ..models import AgeBand, Learner, User, new_token
 from . import erasure
 from .erasure import Erasure
+
+
+def fold(text: str) -> str:
+    """Text reduced for matching: no case, no accents, spaces tidied (« noe » finds « Noé »)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
@@ -19,15 +17,10 @@ from ..web.recent import recently_seen
 from ..web.submit import run_once, submit
 from . import service as learners
 from .forms import EraseForm, LearnerForm
+from .service import fold
 
 bp = Blueprint("learners", __name__, url_prefix="/jeunes")
 MAX_LISTED = 300
-
-
-def fold(text: str) -> str:
-    """Text reduced for searching: no case, no accents (« noe » finds « Noé »)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _badge_counts(dbs) -> dict[int, int]:
