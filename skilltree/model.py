@@ -50,6 +50,23 @@ class Skill:
     alignments: tuple[Alignment, ...] = ()
     requires: Prerequisite | None = None
 
+    @property
+    def behaviours(self) -> tuple[str, ...]:
+        """The observable behaviours the criteria list, one per bullet, each as a sentence to start from.
+
+        « - reste avec son équipe ... ; » becomes « Reste avec son équipe ... . »: a mediator taps one,
+        then says what this person actually did. Criteria written as prose have none.
+        """
+        out = []
+        for line in self.criteria.splitlines():
+            text = line.strip()
+            if not text or text[0] not in "-*\u2022\u2013":  # hyphen, star, bullet, en dash
+                continue
+            text = text[1:].strip().rstrip(" ;,.").strip()
+            if text:
+                out.append(text[0].upper() + text[1:] + ".")
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class SkillState:

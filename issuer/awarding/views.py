@@ -1,4 +1,4 @@
-"""The learner's page: the skill tree with an award form on each unlocked skill, and revocation."""
+"""The learner's page: what can be awarded now first, by branch; earned and locked one tap away; revocation."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from ..runtime import runtime
 from ..web.auth import actor, current_user, require_staff
 from ..web.forms import choice
 from ..web.i18n import gettext as _
-from ..web.i18n import short_date
+from ..web.i18n import local_today, short_date
 from ..web.recent import remember_seen
 from ..web.submit import run_once, submit
 from . import service as awarding
@@ -39,41 +39,55 @@ class SkillRow:
 
 @dataclass(frozen=True)
 class BranchView:
-    """A branch and its skills grouped by tier, lowest first."""
+    """A branch and some of its skills, lowest tier first."""
 
     branch: Branch
-    tiers: tuple[tuple[int, tuple[SkillRow, ...]], ...]
+    rows: tuple[SkillRow, ...]
 
 
-def tree_view(tree: SkillTree, states: dict[str, SkillState]) -> list[BranchView]:
-    """The tree laid out for the page: branches in file order, tiers ascending."""
+def by_branch(
+    tree: SkillTree, states: dict[str, SkillState], wanted: set[str], also: str = ""
+) -> list[BranchView]:
+    """The skills whose status is in ``wanted`` (and ``also``), grouped by branch in file order, none empty."""
     out = []
     for branch in tree.branches:
-        tiers: dict[int, list[SkillRow]] = {}
-        for skill in tree.skills_of(branch.id):
-            tiers.setdefault(skill.tier, []).append(SkillRow(skill, states[skill.id]))
-        out.append(BranchView(branch, tuple((t, tuple(rows)) for t, rows in sorted(tiers.items()))))
+        rows = [
+            SkillRow(skill, states[skill.id])
+            for skill in sorted(tree.skills_of(branch.id), key=lambda s: s.tier)
+            if states[skill.id].status in wanted or skill.id == also
+        ]
+        if rows:
+            out.append(BranchView(branch, tuple(rows)))
     return out
 
 
-def _session_choices(learner_id: int) -> list:
+def _session_choices(learner_id: int) -> tuple[list, int | None]:
+    """The recent sessions the learner took part in, and the one held today (preselected), if any."""
     since = utcnow() - timedelta(days=SESSION_CHOICES_DAYS)
-    rows = db.session().scalars(
-        select(GameSession)
-        .join(SessionParticipant, SessionParticipant.session_id == GameSession.id)
-        .where(SessionParticipant.learner_id == learner_id, GameSession.held_on >= since)
-        .order_by(GameSession.held_on.desc())
-        .limit(20)
+    rows = list(
+        db.session().scalars(
+            select(GameSession)
+            .join(SessionParticipant, SessionParticipant.session_id == GameSession.id)
+            .where(SessionParticipant.learner_id == learner_id, GameSession.held_on >= since)
+            .order_by(GameSession.held_on.desc(), GameSession.id.desc())
+            .limit(20)
+        )
     )
-    return [choice("", _("Aucune"))] + [
+    today = local_today()
+    of_the_day = next((s.id for s in rows if s.held_on.date() == today), None)
+    choices = [choice("", _("Aucune"))] + [
         choice(str(s.id), f"{short_date(s.held_on)} — {s.title}") for s in rows
     ]
+    return choices, of_the_day
 
 
-def award_form(skill_id: str, sessions: list, formdata=None) -> AwardForm:
+def award_form(skill_id: str, sessions: tuple[list, int | None], formdata=None) -> AwardForm:
     """The award form of one skill; its prefix keeps field ids unique on a page with many forms."""
+    choices, of_the_day = sessions
     form = AwardForm(formdata=formdata, prefix=f"s-{skill_id}")
-    form.session_id.choices = sessions
+    form.session_id.choices = choices
+    if formdata is None and of_the_day is not None:
+        form.session_id.data = of_the_day  # the learner is in today's session: that is the context
     return form
 
 
@@ -85,6 +99,7 @@ def _render_learner(
     tree = rt.tree
     states = tree.status(earned)
     sessions = _session_choices(learner.id)  # one query for the page, shared by every form
+    failed_is_locked = failed_skill in states and states[failed_skill].status == "locked"
     forms = {
         skill.id: (
             failed if skill.id == failed_skill and failed is not None else award_form(skill.id, sessions)
@@ -102,9 +117,12 @@ def _render_learner(
     return render_template(
         "awarding/learner.html",
         learner=learner,
-        branches=tree_view(tree, states),
+        # A refused form stays where it was sent from, with its message (an earned skill sent twice included).
+        awardable=by_branch(tree, states, {"unlocked"}, also="" if failed_is_locked else failed_skill),
+        locked=by_branch(tree, states, {"locked"}),
         forms=forms,
         failed_skill=failed_skill,
+        failed_is_locked=failed_is_locked,
         badges=badges,
         tree=tree,
         title=learner.display_name,
@@ -170,7 +188,8 @@ def award(learner_id: int, skill_id: str):
         _("Badge « %(name)s » délivré à %(who)s.", name=outcome.result["name"], who=found.display_name),
         "success",
     )
-    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor=f"skill-{skill_id}"))
+    # The confirmation is the first thing in <main>: land there, not down the page at the skill.
+    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="contenu"))
 
 
 def _own_badge(learner_id: int, uid: str) -> Assertion:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from factories import award_fields, login, login_admin, make_learner, post, query, skills_by_status, text
 from sqlalchemy import select
 
 from issuer.models import Assertion, AuditEvent
+from issuer.runtime import runtime
 
 
 @pytest.fixture
@@ -26,14 +28,33 @@ def _live(app, learner_id):
     )
 
 
-def test_learner_page_shows_every_skill_with_status_in_words_and_icon(app, client, lina):
+def test_learner_page_opens_on_what_can_be_awarded_with_the_rest_one_tap_away(app, client, lina):
     login(client)
     html = text(client.get(f"/jeunes/{lina}"))
     groups = skills_by_status(app)
     assert html.count('class="skill skill--unlocked"') == len(groups["unlocked"])
     assert html.count('class="skill skill--locked"') == len(groups["locked"])
-    assert "Débloqué : peut être délivré" in html and "Verrouillé" in html
-    assert "Il manque :" in html  # the reason from the tree, not just a colour
+    awardable, rest = html.split('id="badges"', 1)
+    assert "À délivrer maintenant" in awardable and 'class="skill skill--locked"' not in awardable
+    # Earned badges and locked skills sit in closed sections, each saying how many it holds.
+    assert re.search(
+        r'<details class="section" id="verrouilles">\s*<summary><h2>\d+ compétences verrouillées', rest
+    )
+    assert "Verrouillé" in rest and "Il manque :" in rest  # the reason from the tree, not just a colour
+
+
+def test_the_awardable_skills_are_grouped_by_branch_with_a_jump_to_each(app, client, lina):
+    login(client)
+    html = text(client.get(f"/jeunes/{lina}"))
+    awardable = html.split('id="badges"', 1)[0]
+    with app.app_context():
+        tree = runtime().tree
+        unlocked = set(skills_by_status(app)["unlocked"])
+        branches = [b for b in tree.branches if any(s.id in unlocked for s in tree.skills_of(b.id))]
+    for branch in branches:
+        assert f'href="#a-delivrer-{branch.id}"' in awardable and f'id="a-delivrer-{branch.id}"' in awardable
+    positions = [awardable.index(f'<h3 id="a-delivrer-{b.id}"') for b in branches]
+    assert positions == sorted(positions)  # in the tree's order
 
 
 def test_learner_page_has_an_award_form_on_unlocked_skills_only_for_mediators(app, client, lina):
@@ -57,10 +78,11 @@ def test_award_an_unlocked_skill_from_the_page_then_see_it_earned(app, client, l
     skill = skills_by_status(app)["unlocked"][0]
     response = _award(client, lina, skill)
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/jeunes/{lina}#skill-{skill}"
+    assert response.headers["Location"] == f"/jeunes/{lina}#contenu"  # the confirmation, at the top
     page = text(client.get(response.headers["Location"]))
     assert "délivré à Lina" in page
-    assert re.search(rf'class="skill skill--earned" id="skill-{skill}"', page)
+    assert re.search(rf'class="skill skill--earned" data-skill="{skill}"', page)
+    assert f'id="skill-{skill}"' not in page.split('id="badges"', 1)[0]  # no longer among the awardable
     [row] = _live(app, lina)
     assert row.skill_id == skill and row.evidence_game == "Overcooked 2"
 
@@ -215,3 +237,49 @@ def test_award_can_name_a_recent_session_the_learner_took_part_in(app, client, l
     skill = skills_by_status(app)["unlocked"][0]
     assert _award(client, lina, skill, session_id=str(game)).status_code == 302
     assert _live(app, lina)[0].session_id == game
+
+
+def _session_with(client, learner_id: int, held_on: str, title: str) -> int:
+    response = post(
+        client, "/seances/nouvelle", {"title": title, "held_on": held_on, "participants": [str(learner_id)]}
+    )
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_the_session_of_the_day_is_preselected_on_every_award_form(app, client, lina):
+    from issuer.web.i18n import local_today
+
+    login(client)
+    with app.test_request_context():
+        today = local_today()
+    _session_with(client, lina, (today - timedelta(days=10)).isoformat(), "Séance précédente")
+    todays = _session_with(client, lina, today.isoformat(), "Tournoi du jour")
+    html = text(client.get(f"/jeunes/{lina}"))
+    skill = skills_by_status(app)["unlocked"][0]
+    select_box = re.search(rf'<select[^>]*name="s-{skill}-session_id".*?</select>', html, re.S).group(0)
+    assert re.search(rf'<option selected value="{todays}">|<option value="{todays}" selected>', select_box)
+
+
+def test_no_session_is_preselected_when_the_learner_is_in_none_today(app, client, lina):
+    from issuer.web.i18n import local_today
+
+    login(client)
+    with app.test_request_context():
+        earlier = local_today() - timedelta(days=10)
+    _session_with(client, lina, earlier.isoformat(), "Séance précédente")
+    html = text(client.get(f"/jeunes/{lina}"))
+    assert (
+        "selected"
+        not in re.search(r"<select[^>]*session_id.*?</select>", html, re.S).group(0).split("</option>", 1)[1]
+    )
+
+
+def test_the_award_form_offers_the_behaviours_of_the_skill_s_criteria(app, client, lina):
+    login(client)
+    html = text(client.get(f"/jeunes/{lina}"))
+    skill_id = skills_by_status(app)["unlocked"][0]
+    with app.app_context():
+        behaviours = runtime().tree.skill(skill_id).behaviours
+    item = html.split(f'id="skill-{skill_id}"', 1)[1].split("</form>", 1)[0]
+    assert behaviours and all(f'data-insert="{b}"' in item.replace("&#39;", "'") for b in behaviours)
+    assert 'src="/static/js/observe.js"' in html  # a file: the CSP refuses inline scripts

@@ -38,6 +38,7 @@ class LiveServer:
     mediator: str
     admin: str
     ids: dict[str, int]  # learners by first name, plus "session" and "admin" (the admin's user id)
+    app: object = None  # the Flask app behind the server, for fixtures that prepare records
 
 
 class _Deferred:
@@ -101,7 +102,7 @@ def live_server(tmp_path_factory, private_pem) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, name="palier-live", daemon=True)
     thread.start()
     try:
-        yield LiveServer(base, password, demo.DEMO_MEDIATOR, demo.DEMO_ADMIN, ids)
+        yield LiveServer(base, password, demo.DEMO_MEDIATOR, demo.DEMO_ADMIN, ids, app)
     finally:
         server.shutdown()
         thread.join(timeout=5)
