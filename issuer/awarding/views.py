@@ -128,6 +128,7 @@ def _render_learner(
         title=learner.display_name,
         portfolio_url=rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None,
         counts=_counts(states.values()),
+        show_badges=request.args.get("voir") == "badges",
     ), status
 
 
@@ -215,7 +216,8 @@ def revoke(learner_id: int, uid: str):
     )
     if sent.done:
         flash(_("Badge « %(name)s » révoqué.", name=badge.badge_class.name), "success")
-        return redirect(url_for("mediator.learner", learner_id=found.id))
+        # Back to the list of badges, opened, where the revoked one now says so.
+        return redirect(url_for("mediator.learner", learner_id=found.id, voir="badges", _anchor="badges"))
     return render_template(
         "awarding/revoke.html", learner=found, badge=badge, form=form, title=_("Révoquer un badge")
     ), sent.status

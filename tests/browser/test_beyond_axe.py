@@ -50,12 +50,12 @@ def test_keyboard_alone_awards_a_badge_with_visible_focus_throughout(pages, live
     page = pages("desktop", "mediator")
     page.goto(f"/jeunes/{live_server.ids['Sacha']}")
     skill = page.locator("li.skill--unlocked").first
-    skill_id, summary = skill.get_attribute("id"), skill.locator("summary").inner_text().strip()
+    skill_id, summary = skill.get_attribute("id"), skill.locator("summary").first.inner_text().strip()
     page.locator("main").focus()  # where the skip link leads: the walk starts at the content
 
     tab_to(page, lambda f: f["tag"] == "summary" and f["text"] == summary)
     page.keyboard.press("Enter")
-    assert skill.locator("details").get_attribute("open") is not None
+    assert skill.locator("details").first.get_attribute("open") is not None
     tab_to(page, lambda f: f["tag"] == "textarea")
     page.keyboard.type("A attendu que chacun ait fini avant de lancer la manche suivante.")
     tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "Délivrer le badge")
@@ -63,12 +63,15 @@ def test_keyboard_alone_awards_a_badge_with_visible_focus_throughout(pages, live
     page.keyboard.press("Enter")
 
     page.get_by_role("status").filter(has_text="délivré").wait_for()
-    assert "skill--earned" in (page.locator(f"li#{skill_id}").get_attribute("class") or "")
+    earned = page.locator(f'#badges li[data-skill="{skill_id.removeprefix("skill-")}"]')
+    assert "skill--earned" in (earned.get_attribute("class") or "")
 
 
 def test_revocation_confirms_by_keyboard_and_can_be_cancelled(pages, live_server):
     page = pages("desktop", "mediator")
     page.goto(f"/jeunes/{live_server.ids['Sacha']}")
+    tab_to(page, lambda f: f["tag"] == "summary" and "obtenu" in f["text"])  # the list of badges, closed
+    page.keyboard.press("Enter")
     tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "Révoquer…")
     page.keyboard.press("Enter")
     page.get_by_role("heading", level=1, name="Révoquer un badge").wait_for()
@@ -83,6 +86,7 @@ def test_key_pages_reflow_at_320_pixels(pages, live_server):
     staff.goto(f"/jeunes/{live_server.ids['Lina']}")
     assert overflow(staff) <= 0, "la fiche défile en largeur à 320 px"
     personal = staff.get_by_label("Adresse de sa page").input_value()
+    staff.locator("details#badges summary").first.click()
     uid = staff.get_by_role("link", name="Révoquer…").first.get_attribute("href").rsplit("/", 1)[1]
 
     public = pages("phone")

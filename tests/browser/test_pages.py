@@ -96,7 +96,7 @@ def test_refused_award_reopens_its_form_with_the_focus_on_the_missing_evidence(p
     page = pages("phone", "mediator")
     page.goto(f"/jeunes/{live_server.ids['Noé']}")
     skill = page.locator("li.skill--unlocked").first
-    skill.locator("summary").tap()
+    skill.locator("summary").first.tap()
     skill.get_by_role("button", name="Délivrer le badge").tap()  # no evidence written
     page.wait_for_url("**/badges/*")
 
