@@ -55,13 +55,11 @@ class BulkAwardForm(PalierForm):
         coerce=int,
         validators=[DataRequired(_l("Cochez au moins un·e participant·e."))],
     )
+    # Required unless every ticked participant has an observation of their own (checked by the view).
     narrative = TextAreaField(
-        _l("Ce que vous avez observé"),
+        _l("Observation commune"),
         filters=[strip],
-        validators=[
-            DataRequired(_l("Décrivez ce que vous avez observé : c'est la preuve du badge.")),
-            Length(max=4000, message=_l("4000 caractères au plus.")),
-        ],
+        validators=[Length(max=4000, message=_l("4000 caractères au plus."))],
     )
     url = StringField(
         _l("Lien vers une preuve (facultatif)"),

@@ -1,20 +1,44 @@
-"""Game sessions and events: when, where, which game, who took part."""
+"""Game sessions and events: when, where, which game, who took part, and where each participant stands."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+
+from skilltree import SkillState, SkillTree
 
 from .. import audit
 from ..errors import Code, NotFound, Refused
-from ..models import GameSession, Learner, User
+from ..models import Assertion, GameSession, Learner, User
 
 
 def held_on(day: date) -> datetime:
     """A calendar day as stored: noon UTC, the same day in metropolitan France and almost every overseas territory."""
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+def _checked(title: str, place: str, game: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise Refused(Code.SESSION_TITLE_REQUIRED)
+    if len(title) > 160 or len(place or "") > 160 or len(game or "") > 160:
+        raise Refused(Code.SESSION_FIELDS_TOO_LONG)
+    return title
+
+
+def _people(db: Session, participant_ids: list[int]) -> list[Learner]:
+    wanted = set(participant_ids)
+    people = (
+        list(db.scalars(select(Learner).where(Learner.id.in_(wanted), Learner.erased_at.is_(None))))
+        if wanted
+        else []
+    )
+    if len(people) != len(wanted):
+        raise Refused(Code.PARTICIPANT_GONE)
+    return people
 
 
 def create_session(
@@ -29,19 +53,8 @@ def create_session(
     now: datetime,
 ) -> GameSession:
     """Record a game session with its participants."""
-    title = (title or "").strip()
-    if not title:
-        raise Refused(Code.SESSION_TITLE_REQUIRED)
-    if len(title) > 160 or len(place or "") > 160 or len(game or "") > 160:
-        raise Refused(Code.SESSION_FIELDS_TOO_LONG)
-    wanted = set(participant_ids)
-    people = (
-        list(db.scalars(select(Learner).where(Learner.id.in_(wanted), Learner.erased_at.is_(None))))
-        if wanted
-        else []
-    )
-    if len(people) != len(wanted):
-        raise Refused(Code.PARTICIPANT_GONE)
+    title = _checked(title, place, game)
+    people = _people(db, participant_ids)
     row = GameSession(
         title=title,
         held_on=held_on(day),
@@ -57,9 +70,80 @@ def create_session(
     return row
 
 
+def update_session(
+    db: Session,
+    row: GameSession,
+    *,
+    title: str,
+    day: date,
+    place: str,
+    game: str,
+    participant_ids: list[int],
+    actor: User | None,
+    now: datetime,
+) -> GameSession:
+    """Change a session's details and who took part; badges already awarded keep their session.
+
+    Erased participants stay on the session's record (they are no longer shown or offered).
+    """
+    title = _checked(title, place, game)
+    people = _people(db, participant_ids)
+    before = {p.id for p in row.participants if p.erased_at is None}
+    after = {p.id for p in people}
+    row.title, row.held_on = title, held_on(day)
+    row.place, row.game = (place or "").strip(), (game or "").strip()
+    row.participants = [p for p in row.participants if p.erased_at is not None] + people
+    db.flush()
+    audit.record(db, actor, "session.update", f"session:{row.id}", now,
+                 added=len(after - before), removed=len(before - after))  # fmt: skip
+    return row
+
+
 def get(db: Session, session_id: int) -> GameSession:
     """A game session, or a clear 404."""
     row = db.get(GameSession, session_id)
     if row is None:
         raise NotFound(Code.NO_SUCH_SESSION, id=session_id)
     return row
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one participant stands at the end of a session: what they hold, what can be awarded now."""
+
+    learner: Learner
+    earned: frozenset[str]
+    states: dict[str, SkillState]
+
+    @property
+    def awardable(self) -> tuple[str, ...]:
+        """The skills that can be awarded to them now, in the tree's order."""
+        return tuple(sid for sid, state in self.states.items() if state.status == "unlocked")
+
+
+def standings(db: Session, tree: SkillTree, session: GameSession) -> list[Standing]:
+    """Every live participant with their tree status: one query for the whole group."""
+    people = [p for p in session.participants if p.erased_at is None]
+    earned: dict[int, set[str]] = {p.id: set() for p in people}
+    if people:
+        rows = db.execute(
+            select(Assertion.learner_id, Assertion.skill_id).where(
+                Assertion.learner_id.in_(earned), Assertion.revoked_at.is_(None)
+            )
+        )
+        for learner_id, skill_id in rows:
+            earned[learner_id].add(skill_id)
+    return [Standing(p, frozenset(earned[p.id]), tree.status(earned[p.id])) for p in people]
+
+
+def awarded_during(db: Session, session: GameSession) -> list[Assertion]:
+    """The badges awarded as part of this session, latest first (revoked ones included, they say so)."""
+    return list(
+        db.scalars(
+            select(Assertion)
+            .where(Assertion.session_id == session.id)
+            .options(selectinload(Assertion.learner), selectinload(Assertion.badge_class))
+            .order_by(Assertion.issued_on.desc(), Assertion.id.desc())
+            .limit(500)
+        )
+    )

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from sqlalchemy import select
 
 from .. import db
+from ..awarding.service import MAX_EVIDENCE
 from ..errors import Code, PalierError
 from ..models import BulkRequest, GameSession, Learner, utcnow
 from ..runtime import runtime
@@ -57,19 +58,39 @@ def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: 
     return bulk_form, (csv_form or CsvImportForm(formdata=None)), live
 
 
-def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, status=200):
-    bulk_form, csv_form, live = _forms(game, bulk_form, csv_form)
+def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, status=200, chosen: str = ""):
+    """The session page, made for the end of an event: who can get what, the group award, what was awarded."""
+    bulk_form, csv_form, _live = _forms(game, bulk_form, csv_form)
+    tree, dbs = runtime().tree, db.session()
+    group = sessions.standings(dbs, tree, game)
+    skill = tree.skill(chosen) if chosen and tree.has_skill(chosen) else None
+    if skill is not None and not bulk_form.is_submitted():
+        # Everyone who can get the chosen badge is ticked: « select all who can » is the default.
+        bulk_form.learners.data = [p.learner.id for p in group if p.states[skill.id].status == "unlocked"]
     return render_template(
         "game_sessions/session.html",
         game=game,
-        participants=live,
+        participants=group,
+        chosen=skill,
+        ticked=set(bulk_form.learners.data or []),
+        own=_own_observations(),
         bulk_form=bulk_form,
         skill_groups=_skill_groups(),
-        skill_name=runtime().tree.display_name,
+        skill_name=tree.display_name,
         csv_form=csv_form,
         report=report,
+        awarded=sessions.awarded_during(dbs, game),
         title=game.title,
     ), status
+
+
+def _own_observations() -> dict[int, str]:
+    """The observations written for one participant (``own-<id>`` fields), as sent."""
+    own = {}
+    for key, value in request.form.items():
+        if key.startswith("own-") and key[4:].isdigit() and value.strip():
+            own[int(key[4:])] = value.strip()
+    return own
 
 
 @bp.before_request
@@ -117,10 +138,43 @@ def create():
     ), sent.status
 
 
+@bp.route("/<id:session_id>/modifier", methods=["GET", "POST"])
+def edit(session_id: int):
+    """Change a session: its details, and who took part (added or removed)."""
+    game = _get(session_id)
+    form = SessionForm(obj=None if request.method == "POST" else game)
+    form.participants.choices = [choice(p.id, p.display_name) for p in _live_learners(db.session())]
+    if request.method == "GET":
+        form.held_on.data = game.held_on.date()
+        form.participants.data = [p.id for p in game.participants if p.erased_at is None]
+    sent = submit(
+        form,
+        lambda s: {
+            "id": sessions.update_session(
+                s,
+                sessions.get(s, session_id),
+                title=form.title.data,
+                day=form.held_on.data,
+                place=form.place.data,
+                game=form.game.data,
+                participant_ids=form.participants.data or [],
+                actor=actor(),
+                now=utcnow(),
+            ).id
+        },
+    )
+    if sent.done:
+        flash(_("Séance modifiée."), "success")
+        return redirect(url_for("sessions.show", session_id=game.id))
+    return render_template(
+        "game_sessions/session_form.html", form=form, game=game, title=_("Modifier la séance")
+    ), sent.status
+
+
 @bp.get("/<id:session_id>")
 def show(session_id: int):
-    """A session: its participants, the group award and the CSV import."""
-    return _render(_get(session_id))
+    """A session: who can get what, the group award (``?badge=`` ticks who can get it), the CSV import."""
+    return _render(_get(session_id), chosen=request.args.get("badge", "")[:80])
 
 
 def _carry_out(game: GameSession, token: str, rows_of=None, award=None) -> tuple[object, object]:
@@ -155,12 +209,12 @@ def _carry_out(game: GameSession, token: str, rows_of=None, award=None) -> tuple
     return outcome, report
 
 
-def _after(game: GameSession, token: str, outcome, report, slot: str, form):
+def _after(game: GameSession, token: str, outcome, report, slot: str, form, chosen: str = ""):
     """Redirect to the report after success; otherwise show the session page again, nothing awarded."""
     if not outcome.ok:
         if report is None:  # a refusal before any row was looked at (unreadable CSV...)
             form.refuse(outcome.message)
-        return _render(game, report=report, status=outcome.error.status, **{slot: form})
+        return _render(game, report=report, status=outcome.error.status, chosen=chosen, **{slot: form})
     if report.replayed:
         flash(_("Cet envoi avait déjà été traité : aucun badge n'a été délivré en double."), "info")
     elif report.created:
@@ -172,16 +226,37 @@ def _after(game: GameSession, token: str, outcome, report, slot: str, form):
 
 @bp.post("/<id:session_id>/attribuer")
 def award_many(session_id: int):
-    """One badge for the ticked participants, with one shared observation: all or nothing."""
+    """One badge for the ticked participants, each with their own observation or the shared one: all or nothing."""
     game = _get(session_id)
     form, _csv, _live = _forms(game, BulkAwardForm())
+    chosen = (form.skill_id.data or "")[:80]
+    own = _own_observations()
     if not form.validate_on_submit():
-        return _render(game, bulk_form=form, status=400)
+        return _render(game, bulk_form=form, status=400, chosen=chosen)
+    unobserved = [i for i in form.learners.data if i not in own]
+    if unobserved and not form.narrative.data:
+        form.narrative.errors = [
+            _(
+                "Décrivez ce que vous avez observé : une observation commune, ou une pour chaque personne cochée."
+            )
+        ]
+        return _render(game, bulk_form=form, status=400, chosen=chosen)
+    if any(len(text) > MAX_EVIDENCE for text in own.values()):
+        form.refuse(_("Une observation dépasse %(max)d caractères.", max=MAX_EVIDENCE))
+        return _render(game, bulk_form=form, status=400, chosen=chosen)
     rows = [
-        bulk.BulkRow(n, str(learner_id), form.skill_id.data, form.narrative.data, form.url.data or None)
+        bulk.BulkRow(
+            n,
+            str(learner_id),
+            form.skill_id.data,
+            own.get(learner_id, form.narrative.data),
+            form.url.data or None,
+        )
         for n, learner_id in enumerate(form.learners.data, start=1)
     ]
     outcome, report = _carry_out(game, form.token.data, lambda: rows)
+    if not outcome.ok:
+        return _after(game, form.token.data, outcome, report, "bulk_form", form, chosen=chosen)
     return _after(game, form.token.data, outcome, report, "bulk_form", form)
 
 

@@ -9,7 +9,7 @@ import pytest
 from factories import login, make_learner, post, query, skills_by_status, text
 from sqlalchemy import select
 
-from issuer.models import Assertion, GameSession
+from issuer.models import Assertion, GameSession, SessionParticipant
 
 
 @pytest.fixture
@@ -77,9 +77,84 @@ def test_sending_the_session_form_twice_records_one_session(app, client, people)
 
 def test_session_page_offers_group_award_and_csv_import(client, game):
     html = text(client.get(f"/seances/{game}"))
-    assert "Délivrer un badge à plusieurs participant·es" in html
+    assert "Délivrer un badge au groupe" in html and "Voir qui peut l'obtenir" in html
     assert 'enctype="multipart/form-data"' in html
-    assert html.count('name="learners"') == 3
+
+
+def test_choosing_a_badge_ticks_everyone_who_can_get_it_and_says_why_the_others_cannot(
+    app, client, people, game
+):
+    groups = skills_by_status(app)
+    first = groups["unlocked"][0]
+    _bulk(client, game, people[:1], first, token="lina-first")  # Lina holds it already
+    html = text(client.get(f"/seances/{game}?badge={first}"))
+    boxes = re.findall(r'<input type="checkbox" name="learners"[^>]*>', html)
+    assert len(boxes) == 2 and all("checked" in box for box in boxes)  # Noé and Sacha, ticked
+    assert re.search(r"Lina</span> — <span[^>]*>Obtenu", html)
+
+
+def test_each_participant_shows_how_many_badges_can_be_awarded_now(app, client, people, game):
+    unlocked = len(skills_by_status(app)["unlocked"])
+    html = text(client.get(f"/seances/{game}"))
+    assert html.count(f"{unlocked} badges à délivrer") == 3
+
+
+def test_an_observation_of_their_own_goes_to_that_participant_and_the_shared_one_to_the_rest(
+    app, client, people, game
+):
+    skill = skills_by_status(app)["unlocked"][0]
+    data = {"skill_id": skill, "learners": [str(i) for i in people], "narrative": "Ont coopéré.",
+            "own-%d" % people[1]: "A guidé toute l'équipe dans le dernier niveau.", "token": "own-token"}  # fmt: skip
+    assert post(client, f"/seances/{game}/attribuer", data).status_code == 302
+    narratives = {r.learner_id: r.evidence_narrative for r in _live(app)}
+    assert narratives == {people[0]: "Ont coopéré.", people[1]: "A guidé toute l'équipe dans le dernier niveau.",
+                          people[2]: "Ont coopéré."}  # fmt: skip
+
+
+def test_without_a_shared_observation_everyone_ticked_needs_their_own(app, client, people, game):
+    skill = skills_by_status(app)["unlocked"][0]
+    data = {"skill_id": skill, "learners": [str(people[0]), str(people[1])], "narrative": "",
+            "own-%d" % people[0]: "A partagé ses ressources.", "token": "partial"}  # fmt: skip
+    response = post(client, f"/seances/{game}/attribuer", data)
+    assert response.status_code == 400 and "une pour chaque personne cochée" in text(response)
+    assert "A partagé ses ressources." in text(response)  # nothing typed is lost
+    assert _live(app) == []
+    data["own-%d" % people[1]] = "A attendu les autres avant de lancer la manche."
+    assert post(client, f"/seances/{game}/attribuer", data).status_code == 302
+    assert len(_live(app)) == 2
+
+
+def test_the_session_page_lists_what_was_awarded_during_it(app, client, people, game):
+    skill = skills_by_status(app)["unlocked"][0]
+    _bulk(client, game, people[:2], skill)
+    html = text(client.get(f"/seances/{game}"))
+    section = html.split('id="delivres"', 1)[1].split("<h2", 1)[0]
+    assert "2 badges délivrés pendant la séance" in html
+    assert "Lina" in section and "Noé" in section and "Sacha" not in section
+
+
+def test_participants_can_be_added_to_and_removed_from_a_session(app, client, people, game):
+    kenzo = make_learner(app, "Kenzo")
+    page = text(client.get(f"/seances/{game}/modifier"))
+    assert 'value="Tournoi du mercredi"' in page and 'value="2024-05-15"' in page
+    response = post(client, f"/seances/{game}/modifier", {
+        "title": "Tournoi du mercredi", "held_on": "2024-05-15", "place": "Médiathèque", "game": "Overcooked 2",
+        "participants": [str(people[0]), str(kenzo)]})  # fmt: skip
+    assert response.status_code == 302
+    [_row] = query(app, select(GameSession))
+    taking_part = {p.learner_id for p in query(app, select(SessionParticipant))}
+    assert taking_part == {people[0], kenzo}
+    assert "Séance modifiée." in text(client.get(f"/seances/{game}"))
+
+
+def test_editing_a_session_with_a_bad_date_changes_nothing(app, client, people, game):
+    response = post(
+        client, f"/seances/{game}/modifier", {"title": "Autre", "held_on": "", "participants": []}
+    )
+    assert response.status_code == 400 and "Indiquez une date valide" in text(response)
+    [row] = query(app, select(GameSession))
+    assert row.title == "Tournoi du mercredi"
+    assert len(query(app, select(SessionParticipant))) == 3
 
 
 def _bulk(client, game, learners, skill, token="bulk-token", narrative="Ont coopéré tout le tournoi."):

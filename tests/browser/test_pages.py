@@ -21,6 +21,8 @@ TOUR = [
     ("seances", "/seances/", "phone", "mediator"),
     ("seance-nouvelle", "/seances/nouvelle", "phone", "mediator"),
     ("seance", "/seances/{session}", "phone", "mediator"),
+    ("seance-badge-choisi", "/seances/{session}?badge=cooperation-1", "phone", "mediator"),
+    ("seance-modifier", "/seances/{session}/modifier", "phone", "mediator"),
     ("admin", "/admin/", "desktop", "admin"),
     ("admin-comptes", "/admin/comptes", "desktop", "admin"),
     ("admin-compte", "/admin/comptes/{admin}", "desktop", "admin"),
