@@ -104,7 +104,7 @@ def test_an_observation_of_their_own_goes_to_that_participant_and_the_shared_one
 ):
     skill = skills_by_status(app)["unlocked"][0]
     data = {"skill_id": skill, "learners": [str(i) for i in people], "narrative": "Ont coopéré.",
-            "own-%d" % people[1]: "A guidé toute l'équipe dans le dernier niveau.", "token": "own-token"}  # fmt: skip
+            f"own-{people[1]}": "A guidé toute l'équipe dans le dernier niveau.", "token": "own-token"}  # fmt: skip
     assert post(client, f"/seances/{game}/attribuer", data).status_code == 302
     narratives = {r.learner_id: r.evidence_narrative for r in _live(app)}
     assert narratives == {people[0]: "Ont coopéré.", people[1]: "A guidé toute l'équipe dans le dernier niveau.",
@@ -114,12 +114,12 @@ def test_an_observation_of_their_own_goes_to_that_participant_and_the_shared_one
 def test_without_a_shared_observation_everyone_ticked_needs_their_own(app, client, people, game):
     skill = skills_by_status(app)["unlocked"][0]
     data = {"skill_id": skill, "learners": [str(people[0]), str(people[1])], "narrative": "",
-            "own-%d" % people[0]: "A partagé ses ressources.", "token": "partial"}  # fmt: skip
+            f"own-{people[0]}": "A partagé ses ressources.", "token": "partial"}  # fmt: skip
     response = post(client, f"/seances/{game}/attribuer", data)
     assert response.status_code == 400 and "une pour chaque personne cochée" in text(response)
     assert "A partagé ses ressources." in text(response)  # nothing typed is lost
     assert _live(app) == []
-    data["own-%d" % people[1]] = "A attendu les autres avant de lancer la manche."
+    data[f"own-{people[1]}"] = "A attendu les autres avant de lancer la manche."
     assert post(client, f"/seances/{game}/attribuer", data).status_code == 302
     assert len(_live(app)) == 2
 
