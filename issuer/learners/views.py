@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..models import Assertion, Learner, utcnow
@@ -30,7 +33,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _badge_counts(dbs) -> dict[int, int]:
+def _badge_counts(dbs: Session) -> dict[int, int]:
     query = (
         select(Assertion.learner_id, func.count())
         .where(Assertion.revoked_at.is_(None))
@@ -40,12 +43,12 @@ def _badge_counts(dbs) -> dict[int, int]:
 
 
 @bp.before_request
-def _staff_only():
+def _staff_only() -> ResponseReturnValue | None:
     return require_staff()
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     """Everyone, the recently seen first; a search narrows by name, ignoring case and accents."""
     dbs = db.session()
     query = (request.args.get("q") or "").strip()[:80]
@@ -71,7 +74,7 @@ def index():
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
-def create():
+def create() -> ResponseReturnValue:
     """Record a young person, then open their page."""
     form = LearnerForm()
     sent = submit(
@@ -86,7 +89,7 @@ def create():
 
 
 @bp.route("/<id:learner_id>/modifier", methods=["GET", "POST"])
-def edit(learner_id: int):
+def edit(learner_id: int) -> ResponseReturnValue:
     """Change a young person's record (consents, notes...)."""
     found = learners.get(db.session(), learner_id)
     form = LearnerForm()
@@ -106,13 +109,13 @@ def edit(learner_id: int):
     ), sent.status
 
 
-def _disable_link(dbs, learner_id: int) -> dict:
+def _disable_link(dbs: Session, learner_id: int) -> dict[str, Any]:
     found = learners.disable_portfolio_link(dbs, learner_id, actor=actor(), now=utcnow())
     return {"id": found.id}
 
 
 @bp.post("/<id:learner_id>/lien")
-def link(learner_id: int):
+def link(learner_id: int) -> ResponseReturnValue:
     """Renew the personal link (the old one stops working) or disable it."""
     found = learners.get(db.session(), learner_id)
     form = PalierForm()
@@ -134,7 +137,7 @@ def link(learner_id: int):
 
 
 @bp.route("/<id:learner_id>/effacer", methods=["GET", "POST"])
-def erase(learner_id: int):
+def erase(learner_id: int) -> ResponseReturnValue:
     """Say plainly what erasure does, then erase on explicit confirmation."""
     dbs = db.session()
     if request.method == "POST" and recall(dbs, request.form.get("token")) is not None:
@@ -166,7 +169,7 @@ def erase(learner_id: int):
     ), sent.status
 
 
-def _erasure_lines(done: dict) -> list[str]:
+def _erasure_lines(done: dict[str, Any]) -> list[str]:
     """What the erasure changed and what it could not reach, in plain words."""
     lines = []
     if done.get("badges"):
