@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..errors import Code
@@ -22,7 +27,7 @@ bp = Blueprint("sessions", __name__, url_prefix="/seances")
 LISTED = 100
 
 
-def _live_learners(dbs) -> list[Learner]:
+def _live_learners(dbs: Session) -> list[Learner]:
     return list(
         dbs.scalars(
             select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
@@ -46,7 +51,9 @@ def _skill_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: CsvImportForm | None = None):
+def _forms(
+    game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: CsvImportForm | None = None
+) -> tuple[BulkAwardForm, CsvImportForm, list[Learner]]:
     live = [p for p in game.participants if p.erased_at is None]
     bulk_form = bulk_form or BulkAwardForm(formdata=None)
     bulk_form.skill_id.choices = []  # rendered by the template from _skill_groups(); checked by the service
@@ -54,7 +61,14 @@ def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: 
     return bulk_form, (csv_form or CsvImportForm(formdata=None)), live
 
 
-def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, status=200):
+def _render(
+    game: GameSession,
+    *,
+    bulk_form: BulkAwardForm | None = None,
+    csv_form: CsvImportForm | None = None,
+    report: bulk.BulkReport | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     bulk_form, csv_form, live = _forms(game, bulk_form, csv_form)
     return render_template(
         "game_sessions/session.html",
@@ -70,12 +84,12 @@ def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, st
 
 
 @bp.before_request
-def _staff_only():
+def _staff_only() -> ResponseReturnValue | None:
     return require_staff()
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     """Sessions and events, latest first."""
     rows = db.session().scalars(
         select(GameSession).order_by(GameSession.held_on.desc(), GameSession.id.desc()).limit(LISTED)
@@ -84,7 +98,7 @@ def index():
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
-def create():
+def create() -> ResponseReturnValue:
     """Record a session: title, date, place, game, who took part."""
     dbs = db.session()
     form = SessionForm()
@@ -115,16 +129,18 @@ def create():
 
 
 @bp.get("/<id:session_id>")
-def show(session_id: int):
+def show(session_id: int) -> ResponseReturnValue:
     """A session: its participants, the group award and the CSV import."""
     return _render(_get(session_id))
 
 
-def _carry_out(game: GameSession, token: str, rows_of) -> tuple[object, object]:
+def _carry_out(
+    game: GameSession, token: str, rows_of: Callable[[], list[bulk.BulkRow]]
+) -> tuple[Outcome, bulk.BulkReport | None]:
     """Run a bulk award (rows computed inside the transaction); return (outcome, report)."""
-    holder: dict = {}
+    holder: dict[str, bulk.BulkReport] = {}
 
-    def act(dbs):
+    def act(dbs: Session) -> dict[str, Any]:
         report = bulk.bulk_award(
             dbs,
             runtime(),
@@ -149,7 +165,14 @@ def _carry_out(game: GameSession, token: str, rows_of) -> tuple[object, object]:
     return outcome, report
 
 
-def _after(game: GameSession, token: str, outcome, report, slot: str, form):
+def _after(
+    game: GameSession,
+    token: str,
+    outcome: Outcome,
+    report: bulk.BulkReport | None,
+    slot: str,
+    form: BulkAwardForm | CsvImportForm,
+) -> ResponseReturnValue:
     """Redirect to the report after success; otherwise show the session page again, nothing awarded."""
     if not outcome.ok:
         if report is None:  # a refusal before any row was looked at (unreadable CSV...)
@@ -165,7 +188,7 @@ def _after(game: GameSession, token: str, outcome, report, slot: str, form):
 
 
 @bp.post("/<id:session_id>/attribuer")
-def award_many(session_id: int):
+def award_many(session_id: int) -> ResponseReturnValue:
     """One badge for the ticked participants, with one shared observation: all or nothing."""
     game = _get(session_id)
     form, _csv, _live = _forms(game, BulkAwardForm())
@@ -180,7 +203,7 @@ def award_many(session_id: int):
 
 
 @bp.post("/<id:session_id>/import")
-def import_csv(session_id: int):
+def import_csv(session_id: int) -> ResponseReturnValue:
     """A tournament's results as CSV (jeune;competence;observation;lien): all rows or none."""
     game = _get(session_id)
     form = CsvImportForm()
@@ -192,7 +215,7 @@ def import_csv(session_id: int):
 
 
 @bp.get("/<id:session_id>/rapport/<token>")
-def report(session_id: int, token: str):
+def report(session_id: int, token: str) -> ResponseReturnValue:
     """The per-row report of a bulk award already carried out."""
     game = _get(session_id)
     if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
