@@ -2,10 +2,11 @@
 # Palier's entry points for a fresh machine (see README "Démarrage rapide").
 #   ./dev.sh run    set up a virtual environment, an SQLite instance with demo data, and serve Palier
 #   ./dev.sh test   install what the tests need and run the whole test suite (extra args go to pytest)
+#   ./dev.sh lint   with the test tools: ruff check, ruff format --check and mypy (what [tool.mypy] names)
 #   ./dev.sh lock   recompute the lock files from pyproject.toml, every package at its newest allowed release
 #                   (./dev.sh lock --keep: keep the versions already locked, only add or drop what changed)
 #
-# run and test install exactly what the lock files say, hashes checked: requirements.lock for the
+# run, test and lint install exactly what the lock files say, hashes checked: requirements.lock for the
 # application, requirements-test.lock for the application plus the test and development tools. A new
 # release upstream changes nothing on a fresh machine until someone runs ./dev.sh lock and commits.
 set -euo pipefail
@@ -128,12 +129,32 @@ case "${1:-}" in
     # a later -n given by hand wins (-n 0 runs everything in this process).
     exec "$VENV/bin/python" -m pytest -n auto --dist loadfile "$@"
     ;;
+  lint)
+    shift
+    if [ $# -gt 0 ]; then
+      echo "usage: ./dev.sh lint" >&2
+      exit 2
+    fi
+    venv "$TEST_LOCK"
+    # Every check runs, so that one pass lists every problem; the files checked are set in pyproject.toml.
+    failed=
+    "$VENV/bin/ruff" check . || failed="$failed, ruff check"
+    "$VENV/bin/ruff" format --check . || failed="$failed, ruff format --check"
+    "$VENV/bin/mypy" || failed="$failed, mypy"
+    if [ -n "$failed" ]; then
+      echo >&2
+      echo "La vérification du code a échoué (${failed#, }) : voir ci-dessus." >&2
+      echo "$VENV/bin/ruff format . remet le code en forme ; $VENV/bin/ruff check --fix . corrige ce qui peut l'être." >&2
+      exit 1
+    fi
+    echo "Code vérifié : ruff et mypy n'ont rien à redire."
+    ;;
   lock)
     shift
     lock "$@"
     ;;
   *)
-    echo "usage: ./dev.sh run | ./dev.sh test [pytest args] | ./dev.sh lock [--keep]" >&2
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest args] | ./dev.sh lint | ./dev.sh lock [--keep]" >&2
     exit 2
     ;;
 esac

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import BadgeFormatError
@@ -73,9 +73,11 @@ def value_nesting_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
     # Iterative on purpose: a recursive walk is what a hostile document would try to overflow. A
     # container shared by several parents is walked again only when reached deeper: at most
     # ``limit`` times, where walking every path could take exponential time.
-    stack, reached = [(value, 0)], {}
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    reached: dict[int, int] = {}
     while stack:
         node, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, Mapping):
             children = node.values()
         elif isinstance(node, (list, tuple)):
@@ -130,7 +132,7 @@ def read_json(
         raise BadgeFormatError(f"{what} n'est pas un JSON lisible.") from exc
 
 
-def parse_object(data: str | bytes, what: str = "Le document", limit: int = MAX_JSON) -> dict:
+def parse_object(data: str | bytes, what: str = "Le document", limit: int = MAX_JSON) -> dict[str, Any]:
     """Parse untrusted JSON text into a dict, or raise BadgeFormatError with a French message."""
     value = read_json(data, what, limit=limit)
     if not isinstance(value, dict):

@@ -26,6 +26,8 @@ Baking (our own images, small) keeps a DOM, after the same checks over the whole
 from __future__ import annotations
 
 import re
+from typing import AnyStr, NoReturn
+from xml.dom.minidom import Document, Element
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
@@ -52,10 +54,8 @@ _PREFIX = "openbadges"  # the validator's bakery looks the element up by this ex
 # ":", and before what can end a name in a tag. Searching for the name first keeps the search in C;
 # each hit is then checked by one look at the character before it. Bytes for every encoding expat
 # reads but UTF-16: all write markup and ASCII names as ASCII.
-_SEARCH = {
-    bytes: (re.compile(rb"assertion[\s/>]"), re.compile(rb"[^\s/>]+"), b"<", b"</", b"<:"),
-    str: (re.compile(r"assertion[\s/>]"), re.compile(r"[^\s/>]+"), "<", "</", "<:"),
-}
+_SEARCH_BYTES = (re.compile(rb"assertion[\s/>]"), re.compile(rb"[^\s/>]+"), b"<", b"</", b"<:")
+_SEARCH_STR = (re.compile(r"assertion[\s/>]"), re.compile(r"[^\s/>]+"), "<", "</", "<:")
 _NEAR_MISSES = 64  # hits not preceded by "<" or ":" ("une assertion >") looked at before giving up
 
 _UNREADABLE = "Ce fichier n'est pas une image SVG lisible."
@@ -70,7 +70,7 @@ class _BadgeRead(Exception):
     """Internal: the first assertion element is closed; nothing after it needs parsing."""
 
 
-def _refuse_declarations(*_args) -> None:
+def _refuse_declarations(*_args: object) -> NoReturn:
     # No DTD at all: entities (billion laughs) and external references (XXE) need one.
     raise BakingError(
         "Cette image SVG contient des déclarations interdites (DTD ou entités).", code="forbidden_xml"
@@ -170,6 +170,8 @@ def _as_bytes(data: bytes | str) -> bytes:
 
 def _from_badge(data: bytes, reader: _Reader) -> tuple[bytes | str, int, int]:
     """The file to search, and where the badge starts and ends in it (UTF-16 is decoded first)."""
+    # _read_badge hands out a reader only once the badge is closed: both offsets are known.
+    assert reader.start is not None and reader.end is not None
     head = data[:2]  # UTF-16 as expat detects it: a byte order mark, or "<" and a zero byte
     codec = (
         "utf-16-le"
@@ -187,7 +189,21 @@ def _from_badge(data: bytes, reader: _Reader) -> tuple[bytes | str, int, int]:
 def _second_badge_after(data: bytes, reader: _Reader) -> bool:
     """Whether what follows the badge holds what looks like the start tag of another one."""
     text, start, end = _from_badge(data, reader)
-    name, qname, lt, end_tag, marks = _SEARCH[type(text)]
+    if isinstance(text, str):
+        return _second_badge_in(text, start, end, *_SEARCH_STR)
+    return _second_badge_in(text, start, end, *_SEARCH_BYTES)
+
+
+def _second_badge_in(
+    text: AnyStr,
+    start: int,
+    end: int,
+    name: re.Pattern[AnyStr],
+    qname: re.Pattern[AnyStr],
+    lt: AnyStr,
+    end_tag: AnyStr,
+    marks: AnyStr,
+) -> bool:
     # expat places the end of the badge at its end tag, or just after its start tag ("<x/>");
     # neither holds a "<" past its first character (attribute values cannot).
     own = qname.match(text, start + 1)
@@ -246,12 +262,13 @@ def extract_svg(data: bytes | str) -> str:
     return body
 
 
-def _parse(data: bytes | str):
+def _parse(data: bytes | str) -> tuple[Document, Element]:
     """The DOM of a whole SVG, once a bounded pass has checked it (no DTD, limits, root <svg>)."""
     data = _as_bytes(data)
     _Reader(find=False).feed(data, 0, len(data), final=True)
     try:
-        doc = parseString(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        # types-defusedxml says str; defusedxml hands bytes on to expat, as xml.dom.minidom does.
+        doc = parseString(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)  # type: ignore[arg-type]
     except (
         DefusedXmlException,
         expat.ExpatError,
@@ -260,7 +277,10 @@ def _parse(data: bytes | str):
         LookupError,
     ) as exc:  # already refused above; kept so no other error can escape
         raise BakingError(_UNREADABLE, code="not_svg") from exc
-    return doc, doc.documentElement
+    root = doc.documentElement
+    if root is None:  # pragma: no cover - a document that parsed has its root element
+        raise BakingError(_UNREADABLE, code="not_svg")
+    return doc, root
 
 
 def bake_svg(svg: bytes | str, payload: str, *, signed: bool, assertion_json: str | None = None) -> bytes:
@@ -284,7 +304,8 @@ def bake_svg(svg: bytes | str, payload: str, *, signed: bool, assertion_json: st
     doc, root = _parse(svg)
     # baking again replaces: an SVG never carries two badges
     for old in list(doc.getElementsByTagNameNS(BAKING_NAMESPACE, "assertion")):
-        old.parentNode.removeChild(old)
+        if old.parentNode is not None:  # always: the element was found in the document
+            old.parentNode.removeChild(old)
     declared = root.getAttributeNS(_XMLNS, _PREFIX)
     if declared and declared != BAKING_NAMESPACE:
         raise BakingError(

@@ -9,8 +9,8 @@ from .errors import BakingError
 __all__ = ["MAX_UPLOAD", "bake_png", "bake_svg", "extract", "extract_png", "extract_svg", "sniff_image"]
 
 
-def sniff_image(data: bytes) -> str | None:
-    """Return "png" or "svg" from the first bytes of a file, or None if it is neither."""
+def sniff_image(data: object) -> str | None:
+    """Return "png" or "svg" from the first bytes of a file, or None if it is neither (or no bytes)."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         return None
     head = bytes(data[:512])

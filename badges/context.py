@@ -26,7 +26,8 @@ except ImportError:  # pragma: no cover - older pyld: its own global cache does 
 def _bundled() -> dict[str, Any]:
     path = resources.files(__package__).joinpath("data/openbadges-v2-context.json")
     raw = path.read_text("utf-8")
-    return json.loads(raw)
+    document: dict[str, Any] = json.loads(raw)
+    return document
 
 
 def context_document() -> dict[str, Any]:
@@ -51,7 +52,7 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
     }
 
 
-class _PinnedCache(dict):
+class _PinnedCache(dict[str, Any]):
     """A resolved-context cache that keeps only the Open Badges context, so it can never grow."""
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -78,20 +79,22 @@ def expand(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Expand a document with the bundled context; raise ContextError on any JSON-LD problem."""
     _check(doc)
     try:
-        return jsonld.expand(dict(doc), _options())
+        expanded: list[dict[str, Any]] = jsonld.expand(dict(doc), _options())
     except jsonld.JsonLdError as exc:
         raise ContextError(f"Document JSON-LD invalide : {_cause(exc)}") from exc
+    return expanded
 
 
-def compact(doc: Mapping[str, Any]) -> dict[str, Any]:
+def compact(doc: Mapping[str, Any] | list[dict[str, Any]]) -> dict[str, Any]:
     """Compact a document (or its expansion) against the Open Badges v2 context URL."""
     if not isinstance(doc, list):
         _check(doc)
         doc = dict(doc)
     try:
-        return jsonld.compact(doc, CONTEXT_URL, _options())
+        compacted: dict[str, Any] = jsonld.compact(doc, CONTEXT_URL, _options())
     except jsonld.JsonLdError as exc:
         raise ContextError(f"Document JSON-LD invalide : {_cause(exc)}") from exc
+    return compacted
 
 
 def _cause(exc: BaseException) -> str:

@@ -130,7 +130,7 @@ def issuer_profile(
     image: str | None = None,
     public_keys: Sequence[str] = (),
     revocation_list: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Build the issuer's Profile (type "Issuer") with its public key ids and revocation list."""
     if isinstance(public_keys, str):
         public_keys = (public_keys,)
@@ -177,7 +177,7 @@ def badge_class(
     criteria_url: str | None = None,
     alignments: Iterable[Alignment] = (),
     tags: Iterable[str] = (),
-) -> dict:
+) -> dict[str, Any]:
     """Build a BadgeClass: what the badge means, its image, criteria, alignments and tags."""
     criteria: dict[str, str] = {}
     _put(criteria, "id", criteria_url and iri(criteria_url, "criteria.id"))
@@ -256,7 +256,7 @@ def assertion(
     expires: datetime | None = None,
     evidence: Iterable[Evidence] = (),
     narrative: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Build an Assertion: one badge awarded to one (hashed) recipient at one moment."""
     doc: dict[str, Any] = {
         "@context": CONTEXT_URL,
@@ -276,7 +276,7 @@ def assertion(
     return doc
 
 
-def cryptographic_key(*, id: str, owner: str, public_pem: str) -> dict:
+def cryptographic_key(*, id: str, owner: str, public_pem: str) -> dict[str, Any]:
     """Build the CryptographicKey document publishing one of the issuer's public keys."""
     if not isinstance(public_pem, str) or not _PEM_PUBLIC.match(public_pem):
         raise DocumentError("« publicKeyPem » doit être une clé publique au format PEM.")
@@ -289,7 +289,7 @@ def cryptographic_key(*, id: str, owner: str, public_pem: str) -> dict:
     }
 
 
-def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | None]]) -> dict:
+def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | None]]) -> dict[str, Any]:
     """Build the issuer's RevocationList from (assertion id, reason or None) pairs."""
     entries = []
     for assertion_id, reason in revoked:
@@ -305,7 +305,7 @@ def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | 
     }
 
 
-def revoked_assertion(id: str, reason: str | None) -> dict:
+def revoked_assertion(id: str, reason: str | None) -> dict[str, Any]:
     """Build the body served with 410 Gone in place of a revoked hosted assertion."""
     doc: dict[str, Any] = {"@context": CONTEXT_URL, "id": iri(id, "id"), "type": ASSERTION, "revoked": True}
     _put(doc, "revocationReason", reason or None)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, TypeVarTuple
 
 from ._json import MAX_JSON, check_value_depth, parse_object
 from .baking import MAX_UPLOAD, extract, sniff_image
@@ -18,6 +18,9 @@ from .vocab import SIGNED_TYPES
 __all__ = ["content_of", "verify_badge"]
 
 _ID_SCHEMES = ("http://", "https://", "urn:uuid:")
+
+_T = TypeVar("_T")
+_Args = TypeVarTuple("_Args")
 
 
 class _Stop(Exception):
@@ -79,7 +82,7 @@ def _classify(badge: Any) -> tuple[str, Any]:
         raise _malformed(exc) from exc
 
 
-def _ask(method, *args):
+def _ask(method: Callable[[*_Args], _T], *args: *_Args) -> _T:
     """Call the app's Lookup, turning "database down" into the unavailable verdict."""
     for arg in args:
         # A lone surrogate ("\ud800" is valid JSON) cannot be stored or looked up anywhere: it

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from cachetools import LRUCache, TTLCache
+from cachetools import Cache, LRUCache, TTLCache
 
 V = TypeVar("V")
 _MISSING = object()
@@ -21,7 +21,7 @@ class Bounded(Generic[V]):
     """A thread-safe cache of at most ``size`` entries, each kept ``ttl`` seconds when given."""
 
     def __init__(self, size: int, ttl: float | None = None) -> None:
-        self._data: LRUCache = TTLCache(size, ttl) if ttl is not None else LRUCache(size)
+        self._data: Cache[Hashable, V] = TTLCache(size, ttl) if ttl is not None else LRUCache(size)
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default: V | None = None) -> V | None:

@@ -6,7 +6,9 @@ request's language; the time zone is the instance's, never the server's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime
@@ -25,7 +27,7 @@ def zone(name: str | None) -> tzinfo:
         return UTC
 
 
-def zone_of(config) -> tzinfo:
+def zone_of(config: Mapping[str, Any]) -> tzinfo:
     """The time zone an app's configuration names."""
     return zone(config.get("BABEL_DEFAULT_TIMEZONE"))
 

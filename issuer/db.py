@@ -7,13 +7,15 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 EXTENSION = "palier.db"
 
 
-def _forget_faulty_connections(context) -> None:
+def _forget_faulty_connections(context: ExceptionContext) -> None:
     # A connection that met a read-only, full, vanished or damaged database can stay broken once
     # pooled (SQLite keeps the read-only file handle it opened): treated like a lost connection, it and
     # the rest of the pool are replaced, so the app heals by itself once the cause is gone.
@@ -36,7 +38,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        def _sqlite_pragmas(
+            dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry
+        ) -> None:  # pragma: no cover - exercised by every test
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
@@ -65,14 +69,16 @@ def engine() -> Engine:
 
 def engine_of(app: Flask) -> Engine:
     """An app's engine, outside a request or app context."""
-    return app.extensions[EXTENSION].kw["bind"]
+    bound: Engine = app.extensions[EXTENSION].kw["bind"]
+    return bound
 
 
 def session() -> Session:
     """The session of the current request or CLI command, opened on first use."""
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION]()
-    return g.db_session
+    sess: Session = g.db_session
+    return sess
 
 
 def _close_session(_exc: BaseException | None) -> None:

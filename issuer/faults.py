@@ -29,7 +29,7 @@ _SQLITE_FULL = ("database or disk is full", "no space left")
 _SQLITE_DAMAGED = ("malformed", "file is not a database", "disk i/o error", "could not decode")
 
 
-def classify(exc: BaseException) -> Code | None:
+def classify(exc: BaseException | None) -> Code | None:
     """The refusal a database or disk failure means (all answered 503), or None when it is a bug."""
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:

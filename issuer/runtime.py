@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -61,7 +63,7 @@ class _TreeCache:
             return self._tree
 
 
-def make_runtime(config: dict) -> Runtime:
+def make_runtime(config: Mapping[str, Any]) -> Runtime:
     """Build a runtime from an app's configuration."""
     return Runtime(
         urls=Urls(config["BASE_URL"]),
@@ -78,4 +80,5 @@ def init_app(app: Flask) -> None:
 
 def runtime() -> Runtime:
     """The current app's runtime."""
-    return current_app.extensions[EXTENSION]
+    found: Runtime = current_app.extensions[EXTENSION]
+    return found

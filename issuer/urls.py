@@ -12,7 +12,7 @@ class Urls:
 
     base: str
 
-    def owns(self, url: str) -> bool:
+    def owns(self, url: object) -> bool:
         """Whether ``url`` is an address of this issuer (same scheme, host, port and path prefix)."""
         if not isinstance(url, str):
             return False

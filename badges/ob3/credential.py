@@ -259,6 +259,11 @@ def achievement(
     return doc
 
 
+def _given(doc: Mapping[str, Any], key: str) -> Any:
+    """A field of a JSON document as it is (None when absent): ``achievement`` checks every one."""
+    return doc.get(key)
+
+
 def achievement_from_badge_class(
     badge_class: Mapping[str, Any], *, tier: int | None = None, tier_name: str | None = None
 ) -> dict[str, Any]:
@@ -275,12 +280,12 @@ def achievement_from_badge_class(
         for a in badge_class.get("alignment", [])
     ]
     return achievement(
-        id=badge_class.get("id"),
-        name=badge_class.get("name"),
-        description=badge_class.get("description"),
-        criteria_narrative=criteria.get("narrative"),
+        id=_given(badge_class, "id"),
+        name=_given(badge_class, "name"),
+        description=_given(badge_class, "description"),
+        criteria_narrative=_given(criteria, "narrative"),
         criteria_url=criteria.get("id"),
-        image=badge_class.get("image"),
+        image=_given(badge_class, "image"),
         alignments=alignments,
         tags=badge_class.get("tags", []),
         tier=tier,

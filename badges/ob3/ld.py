@@ -40,7 +40,8 @@ def _bundled(url: str) -> dict[str, Any]:
             "plus à son empreinte sha256.",
             code="context_changed",
         )
-    return json.loads(raw)
+    document: dict[str, Any] = json.loads(raw)
+    return document
 
 
 def context_document(url: str) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
     }
 
 
-class _PinnedCache(dict):
+class _PinnedCache(dict[str, Any]):
     """A resolved-context cache that only ever holds the bundled contexts, so it cannot grow."""
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -99,11 +100,12 @@ def canonicalize(doc: Mapping[str, Any]) -> str:
     if not isinstance(doc, Mapping):
         raise ContextError("Le document JSON-LD doit être un objet.", code="not_an_object")
     try:
-        return jsonld.normalize(
+        nquads: str = jsonld.normalize(
             copy.deepcopy(dict(doc)), _options(algorithm="URDNA2015", format="application/n-quads")
         )
     except (jsonld.JsonLdError, RecursionError, ValueError, TypeError) as exc:
         raise ContextError(f"Document JSON-LD illisible : {_cause(exc)}") from exc
+    return nquads
 
 
 def _shape(value: Any) -> Any:

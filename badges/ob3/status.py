@@ -159,7 +159,7 @@ def read_status_entry(entry: Any) -> tuple[str, int]:
         )
     url, index = entry.get("statusListCredential"), entry.get("statusListIndex")
     try:
-        _iri(url, "statusListCredential")
+        url = _iri(url, "statusListCredential")
     except DocumentError as exc:
         raise BadgeFormatError(exc.message) from exc
     if (

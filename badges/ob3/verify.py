@@ -17,10 +17,10 @@ What is checked, in order, each failure ending the verification (fail closed):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, TypeVarTuple, overload, runtime_checkable
 
 from .._json import parse_object
 from ..documents import canonical_json
@@ -132,7 +132,11 @@ class _Stop(Exception):
         self.detail = detail
 
 
-def _ask(method, *args):
+_T = TypeVar("_T")
+_Args = TypeVarTuple("_Args")
+
+
+def _ask(method: Callable[[*_Args], _T], *args: *_Args) -> _T:
     try:
         return method(*args)
     except LookupUnavailable as exc:
@@ -150,17 +154,23 @@ def _read(value: Any, what: str) -> dict[str, Any]:
     raise _Stop("malformed", f"{what} n'est ni un objet JSON, ni un texte.")
 
 
+@overload
+def _date(doc: Mapping[str, Any], key: str, required: Literal[True]) -> datetime: ...
+@overload
+def _date(doc: Mapping[str, Any], key: str, required: bool) -> datetime | None: ...
 def _date(doc: Mapping[str, Any], key: str, required: bool) -> datetime | None:
     value = doc.get(key)
     if value is None and not required:
         return None
+    if not isinstance(value, str):
+        raise _Stop("malformed", f"La date « {key} » est illisible.")
     try:
         return datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError) as exc:
         raise _Stop("malformed", f"La date « {key} » est illisible.") from exc
 
 
-def _strings(value: Any):
+def _strings(value: Any) -> Iterator[str]:
     stack = [value]
     while stack:
         node = stack.pop()
@@ -255,6 +265,8 @@ def _check(
         raise _Stop("malformed", "Ce document n'est pas un OpenBadgeCredential.")
     issuer = doc.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else None
+    if not isinstance(issuer_id, str):
+        raise _Stop("malformed", "L'émetteur de ce badge n'est pas un did:web.")
     try:
         did_web_to_url(issuer_id)
     except BadgesError as exc:
@@ -286,7 +298,7 @@ def verify_credential(
         code, details, doc = _check(credential, lookup, now)
     except _Stop as stop:
         verdict, first = CODES[stop.code]
-        reasons = (first, stop.detail) if stop.detail else (first,)
+        reasons: tuple[str, ...] = (first, stop.detail) if stop.detail else (first,)
         return CredentialReport(verdict, stop.code, reasons, None, now)
     except (RecursionError, ValueError, TypeError, KeyError, AttributeError):
         # Whatever a hostile document provokes past the checks above ends here, closed.

@@ -6,8 +6,9 @@ import hashlib
 import re
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -18,7 +19,7 @@ from ..passwords import MIN_LENGTH, check_password, hash_password, needs_rehash
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
-def normalise_email(email: str) -> str:
+def normalise_email(email: str | None) -> str:
     """An email address as Palier stores it, or a clear refusal."""
     email = (email or "").strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
@@ -138,10 +139,14 @@ def end_session(db: Session, user_id: int, key: str, now: datetime) -> None:
 
 def end_all_sessions(db: Session, user_id: int, now: datetime) -> int:
     """End every open session of an account (on every device); return how many were open."""
-    result = db.execute(
-        update(StaffSession)
-        .where(StaffSession.user_id == user_id, StaffSession.ended_at.is_(None))
-        .values(ended_at=now)
+    # An UPDATE gives a CursorResult, which counts rows; Session.execute is typed for any statement.
+    result = cast(
+        CursorResult[Any],
+        db.execute(
+            update(StaffSession)
+            .where(StaffSession.user_id == user_id, StaffSession.ended_at.is_(None))
+            .values(ended_at=now),
+        ),
     )
     return result.rowcount or 0
 

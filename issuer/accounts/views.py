@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..models import utcnow
@@ -22,7 +27,7 @@ def _home() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     """Show the login form; on success start a fresh session and go where the user was heading."""
     form = LoginForm()
     if request.method == "GET":
@@ -49,11 +54,16 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     """End the session, here and on the server (POST only, with a CSRF token: a link cannot log anyone out)."""
     staff, key = actor(), current_session_key()
     if staff is not None and key:
-        outcome = run_once(None, lambda dbs: accounts.end_session(dbs, staff.id, key, utcnow()) or {})
+
+        def end(dbs: Session) -> dict[str, Any]:
+            accounts.end_session(dbs, staff.id, key, utcnow())
+            return {}
+
+        outcome = run_once(None, end)
         if (
             not outcome.ok
         ):  # the cookie is forgotten anyway; the server-side session ends with the next logout
@@ -64,7 +74,7 @@ def logout():
 
 
 @bp.post("/deconnexion-partout")
-def logout_everywhere():
+def logout_everywhere() -> ResponseReturnValue:
     """End every session of this account, on every device (a lost phone, a shared computer)."""
     staff = actor()
     if staff is None:
@@ -79,7 +89,7 @@ def logout_everywhere():
 
 
 @bp.get("/langue/<lang>")
-def set_language(lang: str):
+def set_language(lang: str) -> ResponseReturnValue:
     """Remember the chosen language in a cookie and go back to the page."""
     target = security.safe_next(request.args.get("next"), url_for("mediator.home"))
     response = make_response(redirect(target))
@@ -96,7 +106,7 @@ def set_language(lang: str):
 
 
 @bp.record_once
-def _throttle_login(state) -> None:
+def _throttle_login(state: BlueprintSetupState) -> None:
     # Wrapped per app once the route exists, so each app counts attempts in its own limiter.
     security.throttle(
         state.app,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -16,7 +18,7 @@ ROLE_CHOICES = [
 ]
 
 
-def _password(label):
+def _password(label: Any) -> Any:
     return PasswordField(
         label,
         validators=[

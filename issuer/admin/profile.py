@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
@@ -14,7 +16,7 @@ from ..errors import Code, Refused
 from ..models import IssuerProfile, User
 
 
-def get_profile(db: Session, config: dict) -> IssuerProfile:
+def get_profile(db: Session, config: Mapping[str, Any]) -> IssuerProfile:
     """The issuer profile, created from the configuration the first time."""
     profile = db.scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
     if profile is None:
@@ -28,7 +30,7 @@ def get_profile(db: Session, config: dict) -> IssuerProfile:
 
 def update_profile(
     db: Session,
-    config: dict,
+    config: Mapping[str, Any],
     *,
     name: str,
     url: str,

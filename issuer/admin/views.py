@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..accounts import service as accounts
@@ -43,7 +47,7 @@ ACTIONS = {
 
 
 @bp.before_request
-def _admins_only():
+def _admins_only() -> ResponseReturnValue | None:
     return require_admin()
 
 
@@ -55,13 +59,13 @@ def _user(user_id: int) -> User:
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     """The administration's table of contents."""
     return render_template("admin/index.html", title=_("Administration"))
 
 
 @bp.route("/comptes", methods=["GET", "POST"])
-def users():
+def users() -> ResponseReturnValue:
     """Every staff account, and the form that creates one."""
     form = UserForm()
     sent = submit(
@@ -85,20 +89,20 @@ def users():
     return render_template("admin/users.html", users=list(rows), form=form, title=_("Comptes")), sent.status
 
 
-def _set_active(dbs, user_id: int, active: bool) -> dict:
+def _set_active(dbs: Session, user_id: int, active: bool) -> dict[str, Any]:
     user = accounts.set_active(dbs, user_id, active, actor=actor(), now=utcnow())
     return {"id": user.id}
 
 
 @bp.route("/comptes/<id:user_id>", methods=["GET", "POST"])
-def user(user_id: int):
+def user(user_id: int) -> ResponseReturnValue:
     """One account: reset its password, deactivate or reactivate it."""
     found = _user(user_id)
     form = PasswordForm()
 
     renewed: dict[str, str] = {}  # the new session's key stays in memory, never in the form's record
 
-    def change(dbs) -> dict:
+    def change(dbs: Session) -> dict[str, Any]:
         now = utcnow()
         accounts.set_password(
             dbs, found, form.password.data, actor(), now
@@ -121,7 +125,7 @@ def user(user_id: int):
 
 
 @bp.post("/comptes/<id:user_id>/activation")
-def activation(user_id: int):
+def activation(user_id: int) -> ResponseReturnValue:
     """Deactivate (the account can no longer log in, its sessions end) or reactivate an account."""
     found = _user(user_id)
     form = ConfirmForm()
@@ -138,14 +142,14 @@ def activation(user_id: int):
 
 
 @bp.route("/profil", methods=["GET", "POST"])
-def issuer_profile():
+def issuer_profile() -> ResponseReturnValue:
     """The structure's name, site, email, presentation and logo, as every badge shows them."""
     dbs = db.session()
     current = profile.get_profile(dbs, current_app.config)
     form = ProfileForm(obj=current if request.method == "GET" else None)
     upload = form.logo.data
 
-    def act(s):
+    def act(s: Session) -> dict[str, Any]:
         logo = clean_logo(upload.read(2 * 1024 * 1024)) if upload else None
         profile.update_profile(
             s,
@@ -170,7 +174,7 @@ def issuer_profile():
 
 
 @bp.get("/profil/logo.png")
-def logo():
+def logo() -> ResponseReturnValue:
     """The stored logo, as a preview for administrators."""
     current = profile.get_profile(db.session(), current_app.config)
     if not current.logo_png:
@@ -178,13 +182,13 @@ def logo():
     return Response(current.logo_png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
-def _rotate(dbs) -> dict:
+def _rotate(dbs: Session) -> dict[str, Any]:
     key = signing.rotate_key(dbs, runtime(), actor=actor(), now=utcnow())
     return {"kid": key.kid}
 
 
 @bp.route("/cle", methods=["GET", "POST"])
-def keys():
+def keys() -> ResponseReturnValue:
     """The signing keys; rotating creates a new one (badges already issued stay verifiable)."""
     form = ConfirmForm()
     sent = submit(form, _rotate)
@@ -200,7 +204,7 @@ def keys():
 
 
 @bp.get("/journal")
-def audit_log():
+def audit_log() -> ResponseReturnValue:
     """Who did what and when, newest first, a page at a time."""
     dbs = db.session()
     total = dbs.scalar(select(func.count()).select_from(AuditEvent)) or 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,7 @@ def _image(tree: SkillTree, skill: Skill) -> tuple[bytes, str | None]:
     return emblem_png(skill, branch), emblem_svg(skill, branch)
 
 
-def _document(rt: Runtime, skill: Skill, version: int, issuer: str) -> dict:
+def _document(rt: Runtime, skill: Skill, version: int, issuer: str) -> dict[str, Any]:
     return badges.badge_class(
         id=rt.urls.badge_class(skill.id, version),
         issuer=issuer,
@@ -110,7 +111,16 @@ def current_version(
     return row
 
 
-def _publish(db, rt, skill, digest, png, svg, now, issuer) -> BadgeClassVersion:
+def _publish(
+    db: Session,
+    rt: Runtime,
+    skill: Skill,
+    digest: str,
+    png: bytes,
+    svg: str | None,
+    now: datetime,
+    issuer: str,
+) -> BadgeClassVersion:
     latest = db.scalar(
         select(func.max(BadgeClassVersion.version)).where(BadgeClassVersion.skill_id == skill.id)
     )

@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -99,7 +100,7 @@ def mint_assertion(
     actor: User | None,
     session_id: int | None = None,
     override_reason: str | None = None,
-) -> tuple[dict, dict]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Mint one assertion: its row's column values but the JWS, and the signed twin still to sign."""
     uid = str(uuid.uuid4())
     if learner.email:
@@ -141,7 +142,9 @@ def mint_assertion(
     return values, signed
 
 
-def sign_minted(rt: Runtime, key: SigningKey, minted: list[tuple[dict, dict]]) -> list[dict]:
+def sign_minted(
+    rt: Runtime, key: SigningKey, minted: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> list[dict[str, Any]]:
     """Sign minted assertions one after the other; return their complete row values (JWS included)."""
     pem = rt.keys.private_pem(key.kid)
     # One tight loop of signatures, apart from the building: the RSA code and the Python code each
@@ -151,7 +154,7 @@ def sign_minted(rt: Runtime, key: SigningKey, minted: list[tuple[dict, dict]]) -
     return [values for values, _ in minted]
 
 
-def build_assertion(db: Session, rt: Runtime, *, key: SigningKey, **fields) -> Assertion:
+def build_assertion(db: Session, rt: Runtime, *, key: SigningKey, **fields: Any) -> Assertion:
     """Mint, sign and stage one assertion row (see ``mint_assertion`` for the fields)."""
     (values,) = sign_minted(rt, key, [mint_assertion(rt, key=key, **fields)])
     row = Assertion(**values)

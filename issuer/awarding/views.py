@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from skilltree import Branch, Skill, SkillState, SkillTree
 
@@ -61,7 +64,7 @@ def by_branch(
     return out
 
 
-def _session_choices(learner_id: int) -> tuple[list, int | None]:
+def _session_choices(learner_id: int) -> tuple[list[Any], int | None]:
     """The recent sessions the learner took part in, and the one held today (preselected), if any."""
     since = utcnow() - timedelta(days=SESSION_CHOICES_DAYS)
     rows = list(
@@ -81,7 +84,7 @@ def _session_choices(learner_id: int) -> tuple[list, int | None]:
     return choices, of_the_day
 
 
-def award_form(skill_id: str, sessions: tuple[list, int | None], formdata=None) -> AwardForm:
+def award_form(skill_id: str, sessions: tuple[list[Any], int | None], formdata: Any = None) -> AwardForm:
     """The award form of one skill; its prefix keeps field ids unique on a page with many forms."""
     choices, of_the_day = sessions
     form = AwardForm(formdata=formdata, prefix=f"s-{skill_id}")
@@ -93,7 +96,7 @@ def award_form(skill_id: str, sessions: tuple[list, int | None], formdata=None) 
 
 def _render_learner(
     learner: Learner, *, failed: AwardForm | None = None, failed_skill: str = "", status: int = 200
-):
+) -> tuple[str, int]:
     rt, dbs = runtime(), db.session()
     earned = awarding.earned_skills(dbs, learner.id)
     tree = rt.tree
@@ -140,18 +143,18 @@ def _counts(states: Iterable[SkillState]) -> dict[str, int]:
 
 
 @bp.before_request
-def _staff_only():
+def _staff_only() -> ResponseReturnValue | None:
     return require_staff()
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     """The mediators' home is the list of young people."""
     return redirect(url_for("learners.index"))
 
 
 @bp.get("/jeunes/<id:learner_id>")
-def learner(learner_id: int):
+def learner(learner_id: int) -> ResponseReturnValue:
     """A young person's tree: what is earned, what can be awarded now, what is still locked and why."""
     found = learners.get(db.session(), learner_id)
     remember_seen(found.id)
@@ -159,7 +162,7 @@ def learner(learner_id: int):
 
 
 @bp.post("/jeunes/<id:learner_id>/badges/<skill_id>")
-def award(learner_id: int, skill_id: str):
+def award(learner_id: int, skill_id: str) -> ResponseReturnValue:
     """Award one badge from the learner's page, then come back to it."""
     found = learners.get(db.session(), learner_id)
     form = award_form(skill_id, _session_choices(found.id), formdata=request.form)
@@ -167,7 +170,7 @@ def award(learner_id: int, skill_id: str):
         return _render_learner(found, failed=form, failed_skill=skill_id, status=400)
     evidence = awarding.Evidence(form.narrative.data or "", form.game.data or "", form.url.data or None)
 
-    def act(dbs):
+    def act(dbs: Session) -> dict[str, Any]:
         row = awarding.award(
             dbs,
             runtime(),
@@ -201,7 +204,7 @@ def _own_badge(learner_id: int, uid: str) -> Assertion:
 
 
 @bp.route("/jeunes/<id:learner_id>/revoquer/<uid>", methods=["GET", "POST"])
-def revoke(learner_id: int, uid: str):
+def revoke(learner_id: int, uid: str) -> ResponseReturnValue:
     """Confirm, then revoke a badge with a reason shown to whoever checks it."""
     found = learners.get(db.session(), learner_id)
     badge = _own_badge(found.id, uid)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -96,7 +98,12 @@ def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
 
 
 def gather(
-    db: Session, rt: Runtime, config: dict, profile: IssuerProfile, learner: Learner, now: datetime
+    db: Session,
+    rt: Runtime,
+    config: Mapping[str, Any],
+    profile: IssuerProfile,
+    learner: Learner,
+    now: datetime,
 ) -> Cahier:
     """Collect one learner's cahier; refuses, in French, a cahier too large to print at once."""
     zone = dates.zone_of(config)
@@ -194,7 +201,7 @@ def _session_line(row: Assertion, zone: tzinfo) -> str:
     return f"{session.title}{place} ({dates.day(session.held_on, zone)})"
 
 
-def _alignments(doc: dict) -> list[AlignmentLine]:
+def _alignments(doc: dict[str, Any]) -> list[AlignmentLine]:
     found = doc.get("alignment") or []
     if isinstance(found, dict):
         found = [found]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Hashable
 
 from ..caching import Bounded
 from ..imaging import flattened_png
@@ -30,12 +31,12 @@ def qr_uri(url: str) -> str:
     return made
 
 
-def badge_uri(key: tuple, png: bytes) -> str | None:
+def badge_uri(key: tuple[Hashable, ...], png: bytes) -> str | None:
     """The badge image, downscaled for print, as a PNG data URI (cached by ``key``)."""
     return _cache.get_or_make(("badge", *key), lambda: _shrunk(png, BADGE_PX))
 
 
-def logo_uri(key: tuple, png: bytes | None) -> str | None:
+def logo_uri(key: tuple[Hashable, ...], png: bytes | None) -> str | None:
     """The issuer's logo as a PNG data URI, or None when there is none or it is not an image."""
     if not png:
         return None

@@ -9,7 +9,11 @@ import os
 import resource
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -53,7 +57,7 @@ class SafeFetcher(URLFetcher):
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         self.asked: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         """Answer from memory or the static folder; never opens a connection."""
         self.asked.append(str(url)[:200])
         scheme = str(url).split(":", 1)[0].lower()
@@ -112,7 +116,7 @@ def render_in_process(documents: list[str]) -> Rendered:
     return Rendered(pdf, len(pages), tuple(fetcher.asked), time.perf_counter() - started, peak)
 
 
-def _child(conn, documents: list[str], memory: int) -> None:
+def _child(conn: Connection, documents: list[str], memory: int) -> None:
     """Entry point of the rendering child: cap memory, render, send back the result or the failure."""
     try:
         if memory:
@@ -127,7 +131,7 @@ def _child(conn, documents: list[str], memory: int) -> None:
         conn.close()
 
 
-def _context():
+def _context() -> ForkServerContext:
     # forkserver: each child is forked from a small server that has WeasyPrint already imported,
     # so a render starts in milliseconds and inherits nothing from the web worker (no sockets).
     # As with any multiprocessing start method but fork, a script used as __main__ must keep its
@@ -189,7 +193,7 @@ def _run_child(documents: list[str], timeout: float, memory: int) -> Rendered:
     raise Unavailable(Code.PDF_FAILED)
 
 
-def _stop(child, *, patient: bool) -> int | None:
+def _stop(child: BaseProcess, *, patient: bool) -> int | None:
     """Make sure the child is gone (a rendering never outlives its request); its exit code."""
     if child.pid is None:
         return None

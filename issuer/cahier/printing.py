@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
@@ -47,13 +49,17 @@ def html(cahier: Cahier) -> str:
     return _templates().get_template("cahier/cahier.html").render(cahier=cahier, colours=cahier.colours)
 
 
-def learner_cahier(db: Session, rt: Runtime, config: dict, learner_id: int, now: datetime) -> PrintedPdf:
+def learner_cahier(
+    db: Session, rt: Runtime, config: Mapping[str, Any], learner_id: int, now: datetime
+) -> PrintedPdf:
     """The cahier of one young person (erased records have none)."""
     learner = learners.get(db, learner_id)
     return _print(config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf")
 
 
-def portfolio_cahier(db: Session, rt: Runtime, config: dict, token: str, now: datetime) -> PrintedPdf:
+def portfolio_cahier(
+    db: Session, rt: Runtime, config: Mapping[str, Any], token: str, now: datetime
+) -> PrintedPdf:
     """The cahier behind a personal link; a revoked or unknown link finds nothing."""
     learner = learners.by_portfolio_token(db, token)
     if learner is None:
@@ -61,7 +67,9 @@ def portfolio_cahier(db: Session, rt: Runtime, config: dict, token: str, now: da
     return _print(config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf")
 
 
-def session_cahiers(db: Session, rt: Runtime, config: dict, session_id: int, now: datetime) -> PrintedPdf:
+def session_cahiers(
+    db: Session, rt: Runtime, config: Mapping[str, Any], session_id: int, now: datetime
+) -> PrintedPdf:
     """Every participant's cahier of a game session, one after the other in one PDF."""
     session = db.get(GameSession, session_id)
     if session is None:
@@ -76,11 +84,11 @@ def session_cahiers(db: Session, rt: Runtime, config: dict, session_id: int, now
     return _print(config, cahiers, f"cahiers-seance-{session.id}.pdf")
 
 
-def _gather(db: Session, rt: Runtime, config: dict, learner: Learner, now: datetime) -> Cahier:
+def _gather(db: Session, rt: Runtime, config: Mapping[str, Any], learner: Learner, now: datetime) -> Cahier:
     return gather(db, rt, config, profile.get_profile(db, config), learner, now)
 
 
-def _print(config: dict, cahiers: list[Cahier], filename: str) -> PrintedPdf:
+def _print(config: Mapping[str, Any], cahiers: list[Cahier], filename: str) -> PrintedPdf:
     from . import pdf  # WeasyPrint is loaded only by processes that print
 
     done = pdf.render(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from skilltree import AllOf, AnyOf, AtLeast, Prerequisite, Requires, SkillTree
+from skilltree import AllOf, AnyOf, AtLeast, Prerequisite, Requires, SkillState, SkillTree
 
 # Units are millimetres: the map is printed at its natural size on A4 (180 mm of usable width).
 WIDTH = 180.0
@@ -123,7 +123,7 @@ def prerequisite_links(requires: Prerequisite | None, optional: bool = False) ->
             yield from prerequisite_links(item, optional or (len(requires.items) > 1 and not alone))
 
 
-def _edges(tree: SkillTree, nodes: dict[str, _Node], states) -> Iterator[str]:
+def _edges(tree: SkillTree, nodes: dict[str, _Node], states: Mapping[str, SkillState]) -> Iterator[str]:
     for skill in tree.skills:
         to = nodes.get(skill.id)
         if to is None:

@@ -86,7 +86,7 @@ def render(loaded: SkillTree, earned: tuple[str, ...] | None = None) -> list[str
     """The tree as indented French text, with each skill's state when ``earned`` is given."""
     states = loaded.status(earned) if earned is not None else {}
 
-    def quoted(skill_id):
+    def quoted(skill_id: str) -> str:
         return f"« {loaded.display_name(skill_id)} »"
 
     lines = [

@@ -7,8 +7,10 @@ import functools
 import gc
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -135,11 +137,15 @@ def _earned(db: Session, learner_ids: set[int]) -> dict[int, set[str]]:
     return earned
 
 
-def _cycle_collector_paused(func):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _cycle_collector_paused(func: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run ``func`` with Python's cycle collector paused (and restored after, even on error)."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         # A batch makes thousands of short-lived objects, which sets off full collections that walk
         # the whole app's heap (about 0.1 s each, measured). Refcounting still frees the batch's
         # objects; cycles wait until the (bounded) batch ends.
@@ -310,7 +316,7 @@ def parse_csv(data: bytes) -> list[BulkRow]:
             if len(rows) >= MAX_ROWS:
                 raise Refused(Code.CSV_TOO_MANY_ROWS, max=MAX_ROWS)
 
-            def cell(key, record=record):
+            def cell(key: str, record: list[str] = record) -> str:
                 return record[columns[key]].strip() if key in columns and columns[key] < len(record) else ""
 
             if not cell("skill") and not cell("narrative"):

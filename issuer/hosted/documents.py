@@ -6,12 +6,14 @@ import hashlib
 import json
 import re
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, overload
 
 from sqlalchemy import bindparam, event, func, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Mapper, Session
 
 import badges
 from badges.verify import content_of
@@ -71,9 +73,10 @@ class HostedAssertion:
     kid: str | None = None
 
     @cached_property
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         """The stored document parsed, once per cached record: shared, so read it, never change it."""
-        return json.loads(self.document)
+        document: dict[str, Any] = json.loads(self.document)
+        return document
 
     @cached_property
     def content(self) -> bytes:
@@ -97,7 +100,7 @@ def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-def _hosted(doc: dict, max_age: int) -> Hosted:
+def _hosted(doc: dict[str, Any], max_age: int) -> Hosted:
     body = badges.canonical_json(doc)
     return Hosted(body, etag_of(body), max_age)
 
@@ -131,7 +134,7 @@ def profile(db: Session, rt: Runtime, row: IssuerProfile, *, kid: str | None = N
         kids, ident = ([newest.kid] if newest else []), rt.urls.issuer
     else:
         kids, ident = [kid], rt.urls.issuer_for_key(kid)
-    fields = dict(
+    fields: dict[str, Any] = dict(
         id=ident,
         name=row.name,
         url=row.url,
@@ -148,7 +151,13 @@ def profile(db: Session, rt: Runtime, row: IssuerProfile, *, kid: str | None = N
     return _hosted(doc, SHORT)
 
 
-def issuer_profile(db: Session, rt: Runtime, config, kid: str | None = None) -> Hosted | None:
+@overload
+def issuer_profile(db: Session, rt: Runtime, config: Mapping[str, Any], kid: None = None) -> Hosted: ...
+@overload
+def issuer_profile(db: Session, rt: Runtime, config: Mapping[str, Any], kid: str | None) -> Hosted | None: ...
+def issuer_profile(
+    db: Session, rt: Runtime, config: Mapping[str, Any], kid: str | None = None
+) -> Hosted | None:
     """The issuer Profile at ``/issuer``, or the one of key ``kid`` (None when there is no such key)."""
     if kid is not None:
         if not safe_id(kid, 40) or db.scalar(select(SigningKey.id).where(SigningKey.kid == kid)) is None:
@@ -182,7 +191,7 @@ def revocations(db: Session, rt: Runtime) -> Hosted:
     changed = db.scalar(select(func.max(IssuerProfile.revocations_changed_at)))
     # A revocation adds a row and moves the latest date; an erasure rewrites reasons and says so in
     # the profile: this stamp changes with each, in every worker.
-    stamp = (str(db.get_bind().url), rt.urls.base, count, latest, changed)
+    stamp = (str(db.get_bind().engine.url), rt.urls.base, count, latest, changed)
     cached = _revocation_lists.get(stamp)
     if cached is not None:
         return cached
@@ -271,7 +280,7 @@ def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
 
 
 @event.listens_for(Assertion, "after_update")
-def _forget(_mapper, _connection, target: Assertion) -> None:
+def _forget(_mapper: Mapper[Assertion], _connection: Connection, target: Assertion) -> None:
     # A revocation or an erasure in this process is seen at once; other processes within the TTL.
     for cache in list(_records.values()):
         cache.pop(target.uid)

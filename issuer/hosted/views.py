@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from .. import db
 from ..admin.profile import get_profile
 from ..markdown import safe_html
+from ..models import BadgeClassVersion
 from ..runtime import runtime
 from ..verification.page import assertion_page
 from ..web.errors import error_response
@@ -76,20 +78,20 @@ def not_found(message: str, *, vary: bool = False) -> Response:
 
 
 @bp.get("/issuer")
-def issuer():
+def issuer() -> ResponseReturnValue:
     """The issuer Profile, naming the signing key and the revocation list."""
     return serve(hosted.issuer_profile(db.session(), runtime(), current_app.config))
 
 
 @bp.get("/issuer/<kid>")
-def issuer_of_key(kid: str):
+def issuer_of_key(kid: str) -> ResponseReturnValue:
     """The issuer Profile as owner of one key, current or retired (named by that key's BadgeClasses)."""
     doc = hosted.issuer_profile(db.session(), runtime(), current_app.config, kid)
     return serve(doc) if doc else not_found("Aucune clé de cet émetteur ne porte ce nom.")
 
 
 @bp.get("/issuer/image.png")
-def issuer_image():
+def issuer_image() -> ResponseReturnValue:
     """The issuer's logo."""
     logo = hosted.issuer_logo(db.session())
     if not logo:
@@ -98,48 +100,49 @@ def issuer_image():
 
 
 @bp.get("/keys/<kid>")
-def key(kid: str):
+def key(kid: str) -> ResponseReturnValue:
     """A public key, current or retired."""
     doc = hosted.key(db.session(), runtime(), kid)
     return serve(doc) if doc else not_found("Aucune clé de cet émetteur ne porte ce nom.")
 
 
 @bp.get("/revocations")
-def revocations():
+def revocations() -> ResponseReturnValue:
     """The list of every revoked assertion."""
     return serve(hosted.revocations(db.session(), runtime()))
 
 
-def _version(skill: str, version: int):
+def _version(skill: str, version: int) -> BadgeClassVersion | Response:
+    """The published version, or the 404 to answer."""
     row = hosted.badge_class_row(db.session(), skill, version)
     if row is None:
-        return None, not_found("Ce badge (ou cette version) n'existe pas chez cet émetteur.")
-    return row, None
+        return not_found("Ce badge (ou cette version) n'existe pas chez cet émetteur.")
+    return row
 
 
 @bp.get("/badges/<skill>/v<int:version>")
-def badge_class(skill: str, version: int):
+def badge_class(skill: str, version: int) -> ResponseReturnValue:
     """One version of a BadgeClass, as published."""
-    row, missing = _version(skill, version)
-    return missing or serve(hosted.badge_class(row))
+    row = _version(skill, version)
+    return row if isinstance(row, Response) else serve(hosted.badge_class(row))
 
 
 @bp.get("/badges/<skill>/v<int:version>/image.<any(png, svg):kind>")
-def badge_image(skill: str, version: int, kind: str):
+def badge_image(skill: str, version: int, kind: str) -> ResponseReturnValue:
     """The image of a BadgeClass version (PNG always, SVG when the version has one)."""
-    row, missing = _version(skill, version)
-    if missing:
-        return missing
+    row = _version(skill, version)
+    if isinstance(row, Response):
+        return row
     doc = hosted.badge_image(row, kind)
     return serve(doc) if doc else not_found("Ce badge n'a pas d'image SVG.")
 
 
 @bp.get("/badges/<skill>/v<int:version>/criteres")
-def criteria(skill: str, version: int):
+def criteria(skill: str, version: int) -> ResponseReturnValue:
     """The human page of a badge's criteria."""
-    row, missing = _version(skill, version)
-    if missing:
-        return missing
+    row = _version(skill, version)
+    if isinstance(row, Response):
+        return row
     doc = row.data
     rt = runtime()
     try:
@@ -160,7 +163,7 @@ def criteria(skill: str, version: int):
 
 
 @bp.get("/assertions/<uid>")
-def assertion(uid: str):
+def assertion(uid: str) -> ResponseReturnValue:
     """An assertion: JSON-LD for badge tools, the verification page for a browser."""
     as_json = uid.endswith(".json") or not prefers_html()
     uid = uid.removesuffix(".json")
@@ -179,7 +182,7 @@ def assertion(uid: str):
 
 
 @bp.get("/destinataires/<token>")
-def recipient(token: str):
+def recipient(token: str) -> ResponseReturnValue:
     """The identity URL of a learner without email; it reveals nothing about the person."""
     doc = hosted.recipient(db.session(), runtime(), token)
     if doc is None:

@@ -99,7 +99,7 @@ def _counts(erasure: Erasure) -> dict[str, int]:
     return {k: v for k, v in vars(erasure).items() if v}
 
 
-def _scrub_reports(db: Session, learner: Learner, uids: set[str], names) -> int:
+def _scrub_reports(db: Session, learner: Learner, uids: set[str], names: re.Pattern[str] | None) -> int:
     """The lines of bulk-award reports that awarded them lose their name."""
     tokens = set()
     for detail in db.scalars(select(AuditEvent.detail).where(AuditEvent.target.in_(uids))) if uids else ():
@@ -117,7 +117,7 @@ def _scrub_reports(db: Session, learner: Learner, uids: set[str], names) -> int:
     return changed
 
 
-def _scrub_audit(db: Session, learner: Learner, uids: set[str], names) -> int:
+def _scrub_audit(db: Session, learner: Learner, uids: set[str], names: re.Pattern[str] | None) -> int:
     """Audit lines about them keep who did what and when, without the reasons typed about them."""
     about = or_(AuditEvent.target == f"learner:{learner.id}", AuditEvent.target.in_(uids or {""}))
     changed = 0
@@ -139,7 +139,7 @@ def _scrub_audit(db: Session, learner: Learner, uids: set[str], names) -> int:
     return changed
 
 
-def _scrub_sessions(db: Session, learner: Learner, names) -> int:
+def _scrub_sessions(db: Session, learner: Learner, names: re.Pattern[str] | None) -> int:
     """Sessions they took part in: their place removed, their name taken out of titles and places."""
     sessions = list(
         db.scalars(
@@ -155,7 +155,7 @@ def _scrub_sessions(db: Session, learner: Learner, names) -> int:
     return len(sessions)
 
 
-def _mentions_elsewhere(db: Session, learner: Learner, names) -> int:
+def _mentions_elsewhere(db: Session, learner: Learner, names: re.Pattern[str] | None) -> int:
     """Other people's live badges whose evidence names them: signed, so they cannot be changed."""
     if names is None:
         return 0

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..models import Assertion, Learner, utcnow
@@ -23,7 +27,7 @@ bp = Blueprint("learners", __name__, url_prefix="/jeunes")
 MAX_LISTED = 300
 
 
-def _badge_counts(dbs) -> dict[int, int]:
+def _badge_counts(dbs: Session) -> dict[int, int]:
     query = (
         select(Assertion.learner_id, func.count())
         .where(Assertion.revoked_at.is_(None))
@@ -33,12 +37,12 @@ def _badge_counts(dbs) -> dict[int, int]:
 
 
 @bp.before_request
-def _staff_only():
+def _staff_only() -> ResponseReturnValue | None:
     return require_staff()
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     """Everyone, the recently seen first; a search narrows by name, ignoring case and accents."""
     dbs = db.session()
     query = (request.args.get("q") or "").strip()[:80]
@@ -64,7 +68,7 @@ def index():
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
-def create():
+def create() -> ResponseReturnValue:
     """Record a young person, then open their page."""
     form = LearnerForm()
     sent = submit(
@@ -79,7 +83,7 @@ def create():
 
 
 @bp.route("/<id:learner_id>/modifier", methods=["GET", "POST"])
-def edit(learner_id: int):
+def edit(learner_id: int) -> ResponseReturnValue:
     """Change a young person's record (consents, notes...)."""
     found = learners.get(db.session(), learner_id)
     form = LearnerForm()
@@ -99,13 +103,13 @@ def edit(learner_id: int):
     ), sent.status
 
 
-def _disable_link(dbs, learner_id: int) -> dict:
+def _disable_link(dbs: Session, learner_id: int) -> dict[str, Any]:
     found = learners.disable_portfolio_link(dbs, learner_id, actor=actor(), now=utcnow())
     return {"id": found.id}
 
 
 @bp.post("/<id:learner_id>/lien")
-def link(learner_id: int):
+def link(learner_id: int) -> ResponseReturnValue:
     """Renew the personal link (the old one stops working) or disable it."""
     found = learners.get(db.session(), learner_id)
     form = PalierForm()
@@ -127,7 +131,7 @@ def link(learner_id: int):
 
 
 @bp.route("/<id:learner_id>/effacer", methods=["GET", "POST"])
-def erase(learner_id: int):
+def erase(learner_id: int) -> ResponseReturnValue:
     """Say plainly what erasure does, then erase on explicit confirmation."""
     dbs = db.session()
     if request.method == "POST" and recall(dbs, request.form.get("token")) is not None:
@@ -159,7 +163,7 @@ def erase(learner_id: int):
     ), sent.status
 
 
-def _erasure_lines(done: dict) -> list[str]:
+def _erasure_lines(done: dict[str, Any]) -> list[str]:
     """What the erasure changed and what it could not reach, in plain words."""
     lines = []
     if done.get("badges"):

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from ..errors import Code, Refused
 from ..models import Base
@@ -107,7 +107,7 @@ def load(engine: Engine, path: Path) -> int:
     return rows
 
 
-def _reset_sequences(conn) -> None:
+def _reset_sequences(conn: Connection) -> None:
     for table in Base.metadata.sorted_tables:
         if "id" in table.c and table.c.id.autoincrement is not False and len(table.primary_key.columns) == 1:
             conn.execute(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, column, func, select, text
+from sqlalchemy import ColumnElement, Table, column, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
@@ -42,7 +42,7 @@ class Health:
         return self.integrity == ["ok"] and all(not t.unreadable and not t.failed for t in self.tables)
 
 
-def _rowid(conn: Connection, table: Table):
+def _rowid(conn: Connection, table: Table) -> ColumnElement[Any] | None:
     """The column rows are numbered by: SQLite's rowid, or the table's own integer id."""
     if conn.dialect.name == "sqlite":
         return column("rowid")
@@ -74,7 +74,9 @@ def read_rows(conn: Connection, table: Table, health: TableHealth) -> Iterator[d
         start += CHUNK
 
 
-def _range(conn, table, number, first: int, last: int, health: TableHealth) -> Iterator[dict[str, Any]]:
+def _range(
+    conn: Connection, table: Table, number: ColumnElement[Any], first: int, last: int, health: TableHealth
+) -> Iterator[dict[str, Any]]:
     try:
         rows = [dict(r) for r in conn.execute(select(table).where(number.between(first, last))).mappings()]
     except DatabaseError:

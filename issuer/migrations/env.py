@@ -1,7 +1,7 @@
 """Alembic environment: runs Palier's migrations on the connection or URL it is given."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from issuer.models import Base
 
@@ -15,12 +15,15 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("Alembic needs a connection or sqlalchemy.url to migrate.")
+    engine = create_engine(url)
     with engine.connect() as conn:
         _run(conn)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

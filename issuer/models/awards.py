@@ -39,7 +39,8 @@ class BadgeClassVersion(Base):
     @cached_property
     def data(self) -> dict[str, Any]:
         """The BadgeClass document as a dict."""
-        return json.loads(self.document)
+        document: dict[str, Any] = json.loads(self.document)
+        return document
 
 
 class GameSession(Base):
@@ -121,4 +122,5 @@ class Assertion(Base):
     @property
     def data(self) -> dict[str, Any]:
         """The hosted assertion document as a dict (parsed on each use: the document can change)."""
-        return json.loads(self.document)
+        document: dict[str, Any] = json.loads(self.document)
+        return document

@@ -7,7 +7,7 @@ import io
 import struct
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
@@ -192,7 +192,7 @@ def export_zip(
     issuer: IssuerProfile,
     profile_json: bytes,
     now: datetime,
-    zone,
+    zone: tzinfo,
 ) -> bytes:
     """A zip of every live badge of a learner: JSON-LD, JWS, baked PNG and SVG, and a README."""
     out = io.BytesIO()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, current_app, render_template
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from .. import db
@@ -65,7 +66,7 @@ def _file(data: bytes, mimetype: str, name: str) -> Response:
 
 
 @bp.get("/p/<token>")
-def page(token: str):
+def page(token: str) -> ResponseReturnValue:
     """The page listing every live badge, with what it takes to share each one."""
     learner = _learner(token)
     session, rt = db.session(), runtime()
@@ -82,7 +83,7 @@ def page(token: str):
 
 
 @bp.get("/p/<token>/badges/<uid>.<any(png, svg):kind>")
-def baked(token: str, uid: str, kind: str):
+def baked(token: str, uid: str, kind: str) -> ResponseReturnValue:
     """A badge image with its signed badge baked in, to import into a backpack."""
     row = _badge(_learner(token), uid)
     if kind == "png":
@@ -91,7 +92,7 @@ def baked(token: str, uid: str, kind: str):
 
 
 @bp.get("/p/<token>/badges/<uid>/qr.<any(png, svg):kind>")
-def qr(token: str, uid: str, kind: str):
+def qr(token: str, uid: str, kind: str) -> ResponseReturnValue:
     """The QR code of a badge's public address (its verification page)."""
     row = _badge(_learner(token), uid)
     url = runtime().urls.assertion(row.uid)
@@ -101,7 +102,7 @@ def qr(token: str, uid: str, kind: str):
 
 
 @bp.get("/p/<token>/export.zip")
-def export(token: str):
+def export(token: str) -> ResponseReturnValue:
     """Every live badge in one zip: JSON-LD, JWS, baked PNG and SVG, and a README in French."""
     learner = _learner(token)
     session, rt = db.session(), runtime()

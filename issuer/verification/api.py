@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -42,7 +43,7 @@ def _cors(resp: Response) -> Response:
     return resp
 
 
-def _answer(body: dict, status: int) -> Response:
+def _answer(body: dict[str, Any], status: int) -> Response:
     # What jsonify writes (the app's JSON settings, a final newline), built in one go with every
     # header, the protective ones included: this is the hot path of the API.
     cookie_free()  # the answer never depends on who asks
@@ -56,7 +57,7 @@ def _answer(body: dict, status: int) -> Response:
     )
 
 
-def _identity(value) -> str | None:
+def _identity(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 254:
@@ -64,7 +65,7 @@ def _identity(value) -> str | None:
     return value.strip() or None
 
 
-def read_badge() -> tuple[str | bytes | Mapping, str | None]:
+def read_badge() -> tuple[str | bytes | Mapping[str, Any], str | None]:
     """The badge and optional email a request carries, or BadRequest."""
     if request.is_json:
         try:  # not request.get_json: its parser recursed on deep JSON, and raised (a 500)
@@ -95,7 +96,7 @@ def read_badge() -> tuple[str | bytes | Mapping, str | None]:
 
 @bp.route("/api/verify", methods=["POST"], provide_automatic_options=False)
 @csrf.exempt
-def verify_badge():
+def verify_badge() -> Response:
     """Verify a JWS, a badge URL, an assertion JSON or a baked image; answer a JSON verdict."""
     try:
         badge, identity = read_badge()
@@ -109,7 +110,7 @@ def verify_badge():
 
 @bp.route("/api/verify", methods=["OPTIONS"], provide_automatic_options=False)
 @csrf.exempt
-def verify_preflight():
+def verify_preflight() -> Response:
     """CORS preflight: other sites' scripts may post JSON here."""
     resp = _cors(Response(status=204))
     resp.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
@@ -119,7 +120,7 @@ def verify_preflight():
 
 
 @openapi_bp.get("/openapi.json")
-def openapi():
+def openapi() -> Response:
     """The OpenAPI 3.1 description, public and cacheable: it changes only with the code."""
     cookie_free()
     resp = jsonify(description(current_app.config["BASE_URL"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,7 +31,7 @@ class BadgeFacts:
     url: str
     criteria_url: str
     criteria: str  # Markdown, rendered safely by the page
-    alignments: tuple[dict[str, str], ...]
+    alignments: tuple[Mapping[str, Any], ...]
     branch: str
     tier: int
 
@@ -60,7 +60,7 @@ def row_session(lookup: DbLookup) -> Session:
     return lookup.db
 
 
-def _badge_facts(row: Assertion, tree_branch) -> BadgeFacts:
+def _badge_facts(row: Assertion, tree_branch: Callable[[str], str]) -> BadgeFacts:
     bc = row.badge_class
     doc = bc.data
     criteria = doc.get("criteria") if isinstance(doc.get("criteria"), Mapping) else {}
@@ -81,7 +81,7 @@ def _badge_facts(row: Assertion, tree_branch) -> BadgeFacts:
 def examine(
     badge: str | bytes | Mapping[str, Any],
     lookup: DbLookup,
-    tree_branch,
+    tree_branch: Callable[[str], str],
     *,
     now: datetime,
     identity: str | None = None,

@@ -40,7 +40,7 @@ def uid_of(urls: Urls, assertion_id: Any) -> str | None:
     if not isinstance(assertion_id, str):
         return None
     key = (urls.base, assertion_id)
-    known = _uids.get(key, _UNSEEN)  # type: ignore[arg-type]
+    known = _uids.get(key, _UNSEEN)
     if known is not _UNSEEN:
         return known
     uid = urls.uid_from_assertion(assertion_id)
@@ -61,7 +61,7 @@ class DbLookup:
     urls: Urls
     db: Session | None = None  # only for ``row``: the verification page reads the ORM objects
 
-    def owns(self, url: str) -> bool:
+    def owns(self, url: object) -> bool:
         """Whether ``url`` lives under our BASE_URL (pure: no request ever leaves the server)."""
         if not isinstance(url, str):
             return False

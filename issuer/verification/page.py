@@ -5,6 +5,9 @@ Shared by the hosted documents (an assertion URL opened in a browser) and « Vé
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Response, current_app, render_template, request
 
 from badges import MAX_UPLOAD, Verdict
@@ -42,7 +45,7 @@ def _branch_name(branch_id: str) -> str:
         return branch_id
 
 
-def examine_here(badge, identity: str | None) -> Facts:
+def examine_here(badge: str | bytes | Mapping[str, Any], identity: str | None) -> Facts:
     """Verify ``badge`` against this instance's records and gather what its page shows."""
     rt = runtime()
     return examine(

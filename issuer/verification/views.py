@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 
 from badges import MAX_UPLOAD, Verdict
 
@@ -19,7 +20,7 @@ def _email() -> str | None:
 
 
 @bp.post("/assertions/<uid>")
-def check_recipient(uid: str):
+def check_recipient(uid: str) -> ResponseReturnValue:
     """« Ce badge est-il bien le sien ? »: yes or no; the address is neither stored nor shown."""
     identity = _email()
     if identity is None:
@@ -38,13 +39,13 @@ def _form_page(error: str | None = None, status: int = 200) -> Response:
 
 
 @bp.get("/verifier")
-def form():
+def form() -> ResponseReturnValue:
     """The form: upload a baked image, or paste a signed badge, a badge URL or its JSON."""
     return _form_page()
 
 
 @bp.post("/verifier")
-def check():
+def check() -> ResponseReturnValue:
     """Verify what the form received and show the result page."""
     badge: str | bytes | None = read_upload()
     if badge is None:

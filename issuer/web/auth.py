@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, abort, g, session
+from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -123,17 +124,19 @@ def actor() -> User | None:
     return getattr(current_user, "user", None)
 
 
-def require_staff() -> Any:
+def require_staff() -> ResponseReturnValue | None:
     """A blueprint guard: send anonymous visitors to the login page."""
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        to_login: ResponseReturnValue = login_manager.unauthorized()
+        return to_login
     return None
 
 
-def require_admin() -> Any:
+def require_admin() -> ResponseReturnValue | None:
     """A blueprint guard: staff only, and administrators only (others get 403)."""
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        to_login: ResponseReturnValue = login_manager.unauthorized()
+        return to_login
     if not current_user.is_admin:
         abort(403)
     return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import db, faults
@@ -37,7 +37,8 @@ _MESSAGES = {
 
 def message_of(exc: PalierError) -> str:
     """A service's refusal in the language of this request (French unless a translation exists)."""
-    return gettext(exc.template, **exc.params) if exc.params else gettext(exc.template)
+    message: str = gettext(exc.template, **exc.params) if exc.params else gettext(exc.template)
+    return message
 
 
 def wants_json() -> bool:
@@ -48,7 +49,9 @@ def wants_json() -> bool:
     return best in ("application/json", "application/ld+json")
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None):
+def error_response(
+    status: int, message: str | None = None, code: str | None = None
+) -> tuple[Response | str, int]:
     """An error as JSON for machines or as a French page for people."""
     message = message or _MESSAGES.get(status, "Erreur.")
     if wants_json():
@@ -62,19 +65,19 @@ def init_app(app: Flask) -> None:
     """Turn every error into a clear page or JSON body; never a traceback."""
 
     @app.errorhandler(PalierError)
-    def _palier_error(exc: PalierError):
+    def _palier_error(exc: PalierError) -> tuple[Response | str, int]:
         if exc.status >= 500:
             faults.record(exc.status, exc.code, exc.__cause__, path=request.path)
         return error_response(exc.status, message_of(exc), exc.code)
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
+    def _http_error(exc: HTTPException) -> HTTPException | tuple[Response | str, int]:
         if exc.code is not None and exc.code < 400:  # redirects raised by routing
             return exc
         return error_response(exc.code or 500, None, None)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(exc: Exception) -> tuple[Response | str, int]:
         code = faults.classify(exc)
         if code is None:
             faults.record(500, Code.UNEXPECTED, exc, path=request.path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
@@ -27,7 +29,7 @@ class PalierForm(FlaskForm):
 
     token = HiddenField()
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.token.data:
             self.token.data = new_token()
@@ -43,12 +45,12 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def choice(value, label):
+def choice(value: Any, label: Any) -> Any:
     """One option of a select, radio or checkbox list, in the form this WTForms version prefers."""
     return _Choice(value, label) if _Choice is not None else (value, label)
 
 
-def email_address(_form, field) -> None:
+def email_address(_form: Any, field: Any) -> None:
     """A validator: an email address as the services accept it (checked early, with the other fields)."""
     if field.data:
         try:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from typing import Any
 
 from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
@@ -46,8 +47,9 @@ def current_language() -> str:
     return locale.language if locale is not None else LANGUAGES[0]
 
 
-def _zone():
-    return current_app.extensions[ZONE]
+def _zone() -> tzinfo:
+    zone: tzinfo = current_app.extensions[ZONE]
+    return zone
 
 
 def local_today() -> date:
@@ -70,7 +72,7 @@ def short_date(value: datetime | date | None) -> str:
     return dates.short(value, _zone(), current_language())
 
 
-def french_dates() -> dict:
+def french_dates() -> dict[str, Any]:
     """The date helpers of public pages, which are written in French whatever the reader's language."""
     return {
         "day": lambda value: dates.day(value, _zone(), "fr"),
@@ -85,5 +87,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(day=day, moment=moment, short_date=short_date)
 
     @app.context_processor
-    def _language():
+    def _language() -> dict[str, str]:
         return {"current_locale": current_language()}

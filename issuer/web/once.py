@@ -61,8 +61,10 @@ def recall(db: Session, token: str | None, print_: str | None = None) -> dict[st
     if isinstance(stored, dict) and set(stored) == {"fingerprint", "result"}:
         if print_ is not None and stored["fingerprint"] not in (None, print_):
             raise Refused(Code.FORM_TOKEN_REUSED)
-        return stored["result"]
-    return stored  # remembered before fingerprints existed
+        result: dict[str, Any] | None = stored["result"]
+        return result
+    old: dict[str, Any] | None = stored  # remembered before fingerprints existed
+    return old
 
 
 def remember(

@@ -7,23 +7,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.blueprints import BlueprintSetupState
+from flask.sansio.app import App
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 from .. import db
 from . import throttle_store
 from .errors import error_response
 from .once import new_token
 
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+class _CSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRF protection, with ``exempt`` typed (Flask-WTF ships no types)."""
+
+    def exempt(self, view: _View) -> _View:
+        exempted: _View = super().exempt(view)  # the view itself, recorded as exempt
+        return exempted
+
+
 # Shared by the whole app; a JSON API view opts out with ``@csrf.exempt``.
-csrf = CSRFProtect()
+csrf = _CSRFProtect()
 
 LIMITER = "palier.limiter"
 
@@ -41,7 +55,7 @@ CSRF_MESSAGE = "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la
 class RowId(IntegerConverter):
     """``<id:name>`` in a route: a positive integer small enough for every database (else 404)."""
 
-    def __init__(self, map, *args, **kwargs) -> None:
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         super().__init__(map, min=1, max=2**31 - 1)
 
 
@@ -61,10 +75,12 @@ def safe_next(target: str | None, fallback: str) -> str:
 Rule = tuple[str, Callable[[], str]]  # (the setting naming the rate, whose requests count together)
 
 
-def throttle(app: Flask, endpoint: str, *rules: Rule) -> None:
+def throttle(app: App, endpoint: str, *rules: Rule) -> None:
     """Limit POSTs to ``endpoint``: each rule at the rate its setting names, per the key it computes."""
     limiter: Limiter = app.extensions[LIMITER]
-    view = limited = app.view_functions[endpoint]
+    # Palier's views are synchronous; the wrapper hands on whatever the view answers.
+    view: Callable[..., Any] = app.view_functions[endpoint]
+    limited = view
     for config_key, key_func in rules:
         # Stacked directly (Flask-Limiter counts once per request only when nothing sits in between);
         # the scope keeps two rules of one view counting apart.
@@ -73,7 +89,7 @@ def throttle(app: Flask, endpoint: str, *rules: Rule) -> None:
         )(limited)
 
     @wraps(view)
-    def guarded(*args, **kwargs):
+    def guarded(*args: Any, **kwargs: Any) -> Any:
         # Flask-Limiter runs its whole check even when switched off (a sixth of /api/verify, measured).
         return limited(*args, **kwargs) if limiter.enabled else view(*args, **kwargs)
 
@@ -92,7 +108,7 @@ def by_address(config_key: str) -> Rule:
 def throttled(blueprint: Blueprint, config_key: str, *endpoints: str) -> None:
     """Rate-limit POSTs to these endpoints of ``blueprint`` at the rate ``config_key`` names."""
 
-    def setup(state) -> None:
+    def setup(state: BlueprintSetupState) -> None:
         for endpoint in endpoints:
             throttle(state.app, endpoint, by_address(config_key))
 
@@ -112,7 +128,7 @@ def address_and_account() -> str:
 def _make_limiter(app: Flask) -> Limiter:
     # One limiter (and so one storage) per app: tests build many apps, each must start counting at 0.
     uri = app.config["RATELIMIT_STORAGE_URI"]
-    options: dict = {}
+    options: dict[str, Any] = {}
     if uri.startswith(throttle_store.SCHEME + ":"):
         # The app's own database, shared by every worker (registered with ``limits`` on import).
         options["engine"] = db.engine_of(app)
@@ -147,13 +163,14 @@ def protective_headers(https: bool) -> tuple[tuple[str, str], ...]:
 
 def ready_headers() -> tuple[tuple[str, str], ...]:
     """This app's protective headers, for a hot path that writes them itself (then ``headers_ready``)."""
-    return current_app.extensions[READY_HEADERS]
+    headers: tuple[tuple[str, str], ...] = current_app.extensions[READY_HEADERS]
+    return headers
 
 
 def headers_ready(response: Response) -> Response:
     """Mark a response built with ``ready_headers()`` and its own Cache-Control: nothing left to add."""
     # On the response itself, never on ``g``: an error page replacing it must still get every header.
-    response.palier_headers_ready = True
+    vars(response)["palier_headers_ready"] = True  # read back from __dict__ by _headers
     return response
 
 
@@ -187,7 +204,7 @@ class _SessionInterface(SecureCookieSessionInterface):
     calls ``cookie_free()`` promises its body never depends on who asks.
     """
 
-    def save_session(self, app: Flask, session, response: Response) -> None:
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if g.get("cookie_free"):
             # A document the same for everyone, cacheable by any proxy: it never carries a cookie,
             # not even a signed-in mediator's (a shared cache would hand it to the next visitor).
@@ -203,7 +220,7 @@ def cookie_free() -> None:
 NUL_MESSAGE = "La requête contient un caractère nul : elle a été refusée, rien n'a été modifié."
 
 
-def _refuse_nul_characters():
+def _refuse_nul_characters() -> tuple[Response | str, int] | None:
     """Refuse a NUL character in the query or a form field: no text of Palier holds one.
 
     PostgreSQL refuses NUL bytes in text outright, so letting one reach a query turned bad input into
@@ -243,5 +260,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["new_token"] = new_token
 
     @app.errorhandler(CSRFError)
-    def _csrf_refused(_exc: CSRFError):
+    def _csrf_refused(_exc: CSRFError) -> tuple[Response | str, int]:
         return error_response(400, CSRF_MESSAGE, "csrf")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from flask import request
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -120,13 +120,28 @@ def _carry_out(
 
 
 @dataclass(frozen=True)
-class Submitted:
-    """A form view's next step: ``done`` with the action's result, or show the page with ``status``."""
+class Done:
+    """The form's action was carried out (now or the first time it was sent): the view redirects."""
 
-    done: bool
-    status: int = 200
-    result: dict[str, Any] | None = None
+    result: dict[str, Any]
     replayed: bool = False
+    done: Literal[True] = True
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The page is shown (again) with ``status``: a GET, an invalid form, or a refusal."""
+
+    status: int = 200
+    done: Literal[False] = False
+    result: None = None
+    replayed: bool = False
+
+
+# A form view's next step: ``done`` with the action's result, or show the page with ``status``;
+# ``if sent.done:`` tells the type checker which one it is.
+Submitted = Done | Shown
 
 
 def submit(form: Any, action: Action) -> Submitted:
@@ -136,12 +151,13 @@ def submit(form: Any, action: Action) -> Submitted:
     its fields) with the refusal's status; a success is ``done``, and the view redirects.
     """
     if request.method != "POST":
-        return Submitted(done=False)
+        return Shown()
     if not form.validate_on_submit():
-        return Submitted(done=False, status=400)
+        return Shown(status=400)
     outcome = run_once(form.token.data, action)
     if outcome.ok:
-        return Submitted(done=True, result=outcome.result, replayed=outcome.replayed)
+        assert outcome.result is not None  # a carried-out action always has its result
+        return Done(result=outcome.result, replayed=outcome.replayed)
     assert outcome.error is not None
     form.refuse(outcome.message)
-    return Submitted(done=False, status=outcome.error.status)
+    return Shown(status=outcome.error.status)

@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from limits.storage import Storage
-from sqlalchemy import case, delete, select
+from sqlalchemy import ColumnElement, Table, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..models import RateLimitCounter
 
 SCHEME = "palier-db"
-_TABLE = RateLimitCounter.__table__
+_TABLE: Table = RateLimitCounter.metadata.tables[RateLimitCounter.__tablename__]
 _SWEEP_EVERY = 500
 
 
@@ -45,7 +45,7 @@ class DatabaseStorage(Storage):
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         statement = insert(_TABLE).values(values)
         expired = _TABLE.c.expires_at <= now
-        statement = statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=[_TABLE.c.key],
             set_={
                 # Both read the row as it was before this update, whatever order they are applied in.
@@ -54,7 +54,7 @@ class DatabaseStorage(Storage):
             },
         ).returning(_TABLE.c.hits)
         with self.engine.begin() as conn:
-            hits = int(conn.execute(statement).scalar_one())
+            hits = int(conn.execute(upsert).scalar_one())
         self._calls += 1
         if self._calls % _SWEEP_EVERY == 0:  # windows that ended are restarted anyway: keep the table small
             self.forget_expired()
@@ -97,5 +97,5 @@ class DatabaseStorage(Storage):
             return conn.execute(delete(_TABLE).where(_TABLE.c.expires_at <= time.time())).rowcount
 
 
-def _case(condition, then, otherwise):
+def _case(condition: ColumnElement[bool], then: Any, otherwise: Any) -> ColumnElement[Any]:
     return case((condition, then), else_=otherwise)
