@@ -181,7 +181,7 @@ MESSAGES: dict[Code, str] = {
         "Cette base a été créée pour l'adresse %(recorded)s, mais l'adresse publique configurée est celle "
         "par défaut (%(configured)s) : PALIER_BASE_URL n'est sans doute pas réglée ici. Les identifiants "
         "de badges sont permanents ; ils seraient créés sur le mauvais hôte. Rien n'a été fait. Réglez "
-        "PALIER_BASE_URL=%(recorded)s (ou BASE_URL dans instance/config.py), puis relancez la commande."
+        "PALIER_BASE_URL=%(recorded)s (ou BASE_URL dans instance/config.py), puis relancez la commande.%(hint)s"
     ),
     Code.CAHIER_TOO_MANY_BADGES: N_(
         "Ce cahier compte %(count)s badges : l'impression est limitée à %(max)s."

@@ -76,6 +76,17 @@ def mismatch(db: Session, configured: str) -> Mismatch | None:
     return Mismatch(configured=configured.rstrip("/"), recorded=recorded.rstrip("/"))
 
 
+def _hint(found: Mismatch) -> str:
+    """For a development instance made with another ``PALIER_PORT``: the shorter way back."""
+    parts = urlsplit(found.recorded)
+    if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost") and parts.port:
+        return (
+            f" Avec ./dev.sh run : PALIER_PORT={parts.port} ./dev.sh run (ou effacez instance/ pour "
+            "repartir de zéro)."
+        )
+    return ""
+
+
 def refuse_default(db: Session, configured: str, default: str) -> Mismatch | None:
     """Refuse when ``configured`` is the default address and the database was set up with another one.
 
@@ -84,5 +95,7 @@ def refuse_default(db: Session, configured: str, default: str) -> Mismatch | Non
     """
     found = mismatch(db, configured)
     if found is not None and _same(configured, default):
-        raise Refused(Code.BASE_URL_IS_DEFAULT, configured=found.configured, recorded=found.recorded)
+        raise Refused(
+            Code.BASE_URL_IS_DEFAULT, configured=found.configured, recorded=found.recorded, hint=_hint(found)
+        )
     return found

@@ -60,8 +60,20 @@ def test_cli_award_refuses_the_default_base_url_on_a_database_set_up_with_anothe
     assert result.exit_code == 1
     assert "Erreur : " in result.output and "Traceback" not in result.output
     assert f"créée pour l'adresse {TEST_BASE_URL}" in result.output
-    assert f"PALIER_BASE_URL={TEST_BASE_URL}" in result.output
+    assert f"PALIER_BASE_URL={TEST_BASE_URL}" in result.output and "dev.sh" not in result.output
     assert _count(app, select(func.count()).select_from(Assertion)) == 0
+
+
+def test_cli_refusal_on_a_development_instance_names_its_port(tmp_path):
+    from issuer import create_app
+
+    url = f"sqlite:///{tmp_path / 'dev.sqlite3'}"
+    made = create_app(_config(url, tmp_path, "http://127.0.0.1:5001"), instance_path=str(tmp_path))
+    assert made.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    later = create_app(_config(url, tmp_path, None), instance_path=str(tmp_path))
+    result = later.test_cli_runner().invoke(args=["init", "--demo"])
+    assert result.exit_code == 1
+    assert "PALIER_PORT=5001 ./dev.sh run" in result.output and "effacez instance/" in result.output
 
 
 def test_cli_init_demo_refuses_the_default_base_url_before_creating_anything(app, tmp_path):
