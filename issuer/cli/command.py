@@ -65,6 +65,9 @@ def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             if check:
                 _check_base_url(session)
+                # The check only read; ending its transaction releases its locks, which would otherwise
+                # hold back a migration run by the command (``palier init`` on PostgreSQL).
+                session.rollback()
             result = func(*args, **kwargs)
             session.commit()
             return result

@@ -193,3 +193,22 @@ def test_dev_run_base_url_names_the_address_and_port_the_socket(tmp_path):
 def test_dev_run_defaults_to_port_5000(tmp_path):
     out = _dev_run(_fake_venv(tmp_path / "venv"))
     assert "Palier tourne sur http://127.0.0.1:5000" in out and "--port 5000" in out
+
+
+def test_cli_check_leaves_no_transaction_open_for_the_command(app):
+    # A migration run by the command (palier init) must not wait behind the check's read locks.
+    import click
+
+    from issuer import db
+    from issuer.cli.command import palier_command
+
+    seen: list[bool] = []
+
+    @click.command("probe")
+    @palier_command
+    def probe() -> None:
+        seen.append(db.session().in_transaction())
+
+    app.cli.add_command(probe)
+    assert app.test_cli_runner().invoke(args=["probe"]).exit_code == 0
+    assert seen == [False]
