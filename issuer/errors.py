@@ -85,6 +85,7 @@ class Code(StrEnum):
     NOT_A_BACKUP = "not_a_backup"
     BACKUP_FORMAT_UNKNOWN = "backup_format_unknown"
     DATABASE_NOT_EMPTY = "database_not_empty"
+    BASE_URL_IS_DEFAULT = "base_url_is_default"
     # cahier
     CAHIER_TOO_MANY_BADGES = "cahier_too_many_badges"
     SESSION_HAS_NO_PARTICIPANTS = "session_has_no_participants"
@@ -190,6 +191,12 @@ MESSAGES: dict[Code, str] = {
     Code.NOT_A_BACKUP: N_("Ce fichier n'est pas une sauvegarde Palier."),
     Code.BACKUP_FORMAT_UNKNOWN: N_("Ce fichier n'est pas une sauvegarde Palier (format inconnu)."),
     Code.DATABASE_NOT_EMPTY: N_("La base n'est pas vide : restaurez dans une nouvelle instance."),
+    Code.BASE_URL_IS_DEFAULT: N_(
+        "Cette base a été créée pour l'adresse %(recorded)s, mais l'adresse publique configurée est celle "
+        "par défaut (%(configured)s) : PALIER_BASE_URL n'est sans doute pas réglée ici. Les identifiants "
+        "de badges sont permanents ; ils seraient créés sur le mauvais hôte. Rien n'a été fait. Réglez "
+        "PALIER_BASE_URL=%(recorded)s (ou BASE_URL dans instance/config.py), puis relancez la commande.%(hint)s"
+    ),
     Code.CAHIER_TOO_MANY_BADGES: N_(
         "Ce cahier compte %(count)s badges : l'impression est limitée à %(max)s."
     ),

@@ -159,7 +159,7 @@ class SkillTree:
         if skill.id in have:
             return SkillState(skill.id, "earned", "Badge obtenu.")
         if skill.requires is None:
-            return SkillState(skill.id, "unlocked", "Accessible dès le départ : aucun prérequis.")
+            return SkillState(skill.id, "unlocked", "Débloqué dès le départ : aucun prérequis.")
         if skill.requires.satisfied(have):
             return SkillState(skill.id, "unlocked", "Tous les prérequis sont obtenus.")
         missing = skill.requires.missing(have, self._quoted)

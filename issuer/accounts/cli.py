@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import db
-from ..cli.command import Failure, palier_command, utcnow
+from ..cli.command import Failure, any_base_url, palier_command, utcnow
 from ..models import Role
 from . import service as accounts
 
@@ -32,6 +32,7 @@ def mediator_group() -> None:
 @click.option("--name", required=True, help="Nom affiché.")
 @click.option("--admin", is_flag=True, help="Compte administrateur.")
 @palier_command
+@any_base_url
 def mediator_add(email: str, name: str, admin: bool) -> None:
     """Crée un compte (mot de passe demandé, ou lu sur l'entrée standard)."""
     password = _read_password()

@@ -19,7 +19,7 @@ from ..web.auth import actor, current_user, log_in, require_admin
 from ..web.i18n import gettext as _
 from ..web.i18n import lazy_gettext as _l
 from ..web.submit import run_once, submit
-from . import profile, signing
+from . import journal, profile, signing
 from .forms import ConfirmForm, PasswordForm, ProfileForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,6 +43,7 @@ ACTIONS = {
     "user.deactivate": _l("Compte désactivé"),
     "issuer.update": _l("Profil de la structure modifié"),
     "key.rotate": _l("Clé de signature renouvelée"),
+    "key.create": _l("Clé de signature créée"),
 }
 
 
@@ -205,7 +206,7 @@ def keys() -> ResponseReturnValue:
 
 @bp.get("/journal")
 def audit_log() -> ResponseReturnValue:
-    """Who did what and when, newest first, a page at a time."""
+    """Who did what and when, newest first, a page at a time, in names and words (not ids and JSON)."""
     dbs = db.session()
     total = dbs.scalar(select(func.count()).select_from(AuditEvent)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
@@ -218,7 +219,7 @@ def audit_log() -> ResponseReturnValue:
     )
     return render_template(
         "admin/audit.html",
-        events=list(rows),
+        events=journal.lines(dbs, runtime().tree, rows),
         page=page,
         pages=pages,
         total=total,

@@ -151,7 +151,7 @@ def _tier_titles(tiers: list[int], col_w: float) -> Iterator[str]:
         cx = GUTTER + (col + 0.5) * col_w
         yield (
             f'<text x="{cx:.2f}" y="{HEADER - 3:.2f}" font-size="{SMALL + 0.5}" text-anchor="middle" '
-            f'font-weight="bold" fill="{MUTED}" letter-spacing="0.3">PALIER {tier}</text>'
+            f'font-weight="bold" fill="{MUTED}" letter-spacing="0.3">NIVEAU {tier}</text>'
         )
 
 
@@ -313,7 +313,7 @@ def legend() -> str:
         ),
         (
             f'<polygon points="{_hexagon(4, 4, 3.4)}" fill="{PAPER}" stroke="{blue}" stroke-width="0.6"/>',
-            "Accessible : prérequis réunis",
+            "Débloqué : prérequis réunis",
         ),
         (
             (

@@ -1,4 +1,5 @@
-"""Helpers shared by the CLI commands: one transaction per command, French errors, no traceback."""
+"""Helpers shared by the CLI commands: one transaction per command, French errors, no traceback, and no
+permanent id minted on the default address of a database set up with another one."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import db, faults
+from ..config import DEFAULTS
 from ..errors import Code, PalierError, Unavailable
+from ..maintenance import base_url
 from ..models import utcnow
 from ..runtime import runtime
 
-__all__ = ["Failure", "db", "palier_command", "runtime", "utcnow"]
+__all__ = ["Failure", "any_base_url", "db", "palier_command", "runtime", "utcnow"]
+
+_ANY_BASE_URL = "_palier_any_base_url"
 
 
 class Failure(click.ClickException):
@@ -26,14 +32,42 @@ class Failure(click.ClickException):
         click.echo(f"Erreur : {self.format_message()}", err=True)
 
 
+def any_base_url(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a command that neither mints nor prints a permanent id: it runs whatever the base URL."""
+    setattr(func, _ANY_BASE_URL, True)
+    return func
+
+
+def _check_base_url(session: Any) -> None:
+    """Refuse the default address on a database set up with another; warn of any other change."""
+    configured = current_app.config["BASE_URL"]
+    found = base_url.refuse_default(session, configured, DEFAULTS["BASE_URL"])
+    if found is not None:
+        click.echo(
+            f"Attention : cette base a été créée pour l'adresse {found.recorded} ; les identifiants "
+            f"créés maintenant seront sur {found.configured} (PALIER_BASE_URL).",
+            err=True,
+        )
+
+
 def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``func`` in the app context and one transaction; refusals exit 1 with their message."""
+    """Run ``func`` in the app context and one transaction; refusals exit 1 with their message.
+
+    Unless marked ``any_base_url``, the command first checks that the configured base URL is the one
+    the database was set up with (see ``issuer.maintenance.base_url``).
+    """
+    check = not getattr(func, _ANY_BASE_URL, False)
 
     @functools.wraps(func)
     @with_appcontext
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         session = db.session()
         try:
+            if check:
+                _check_base_url(session)
+                # The check only read; ending its transaction releases its locks, which would otherwise
+                # hold back a migration run by the command (``palier init`` on PostgreSQL).
+                session.rollback()
             result = func(*args, **kwargs)
             session.commit()
             return result

@@ -106,7 +106,7 @@ def render(loaded: SkillTree, earned: tuple[str, ...] | None = None) -> list[str
             if states and states[skill.id].status == "locked":
                 lines.append(f"        {states[skill.id].reason}")
     if states:
-        lines += ["", "✔ obtenue   ○ accessible   ✖ verrouillée"]
+        lines += ["", "✔ obtenue   ○ débloquée   ✖ verrouillée"]
     return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import db
-from ..cli.command import palier_command, utcnow
+from ..cli.command import any_base_url, palier_command, utcnow
 from ..models import AgeBand
 from . import service as learners
 
@@ -26,6 +26,7 @@ def learner_group() -> None:
     help="Tranche d'âge.",
 )
 @palier_command
+@any_base_url
 def learner_add(name: str, email: str | None, age_band: str) -> None:
     """Enregistre un·e jeune et affiche son identifiant seul sur la dernière ligne."""
     learner = learners.create_learner(

@@ -9,7 +9,7 @@ from flask import current_app
 
 from .. import audit, db, migrate
 from ..admin import profile, signing
-from ..cli.command import Failure, palier_command, runtime, utcnow
+from ..cli.command import Failure, any_base_url, palier_command, runtime, utcnow
 from . import backup
 from . import demo as demo_service
 from . import salvage as salvaging
@@ -61,6 +61,7 @@ def key_rotate() -> None:
     is_flag=True,
     help="Base endommagée : sauve chaque ligne encore lisible et dit ce qui manque.",
 )
+@any_base_url
 def backup_command(file: Path, salvage: bool) -> None:
     """Sauvegarde la base pendant que Palier tourne (les clés privées se sauvegardent à part)."""
     if not salvage:
@@ -85,6 +86,7 @@ def _numbers(numbers: list[int]) -> str:
 
 @click.command("check")
 @palier_command
+@any_base_url
 def check_command() -> None:
     """Vérifie l'intégrité de la base et compte, table par table, les lignes encore lisibles."""
     with db.engine().connect() as conn:
@@ -110,6 +112,7 @@ def check_command() -> None:
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @palier_command
+@any_base_url
 def restore_command(file: Path) -> None:
     """Restaure une sauvegarde dans une base vide."""
     migrate.upgrade(db.engine())

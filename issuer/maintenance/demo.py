@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from ..awarding import service as awarding
 from ..learners import service as learners
 from ..models import AgeBand, GameSession, Role, User
 from ..runtime import Runtime
+
+if TYPE_CHECKING:
+    from skilltree import Skill
 
 DEMO_MEDIATOR = "mediatrice@demo.palier.fr"
 DEMO_ADMIN = "admin@demo.palier.fr"
@@ -24,11 +28,19 @@ _LEARNERS = (
     learners.LearnerData("Yanis", "yanis@example.org", AgeBand.ADULT, name_public=False),
 )
 
-_OBSERVED = (
-    "A proposé son aide à un coéquipier bloqué, deux fois pendant la partie, sans qu'on le lui demande.",
-    "A annoncé clairement ses actions à l'équipe et écouté les propositions des autres.",
-    "Après trois échecs sur le même passage, a changé de stratégie au lieu d'abandonner.",
-)
+
+def observed(skill: Skill, pick: int = 0) -> str:
+    """What a mediator saw, in the words of one of the skill's criteria (``pick`` chooses which).
+
+    The tree writes criteria as « Pendant une séance, la personne : » followed by observable behaviours,
+    one per line: the evidence is the opening and one behaviour, so it always matches the badge.
+    """
+    lines = [line.strip() for line in skill.criteria.splitlines() if line.strip()]
+    behaviours = [line[2:].strip().rstrip(" ;.") for line in lines if line.startswith(("- ", "* "))]
+    if not behaviours:  # a criterion written as prose: it is the behaviour
+        return skill.criteria.strip()
+    opening = lines[0].rstrip(" :") if lines[0].endswith(":") else "En séance, la personne"
+    return f"{opening} {behaviours[pick % len(behaviours)]}."
 
 
 def load_demo(db: Session, rt: Runtime, now: datetime) -> tuple[str, bool]:
@@ -86,7 +98,7 @@ def load_demo(db: Session, rt: Runtime, now: datetime) -> tuple[str, bool]:
                     learner_id=learner.id,
                     skill_id=skill.id,
                     actor=mediator,
-                    evidence=awarding.Evidence(_OBSERVED[len(earned) % len(_OBSERVED)], game=session.game),
+                    evidence=awarding.Evidence(observed(skill, index + len(earned)), game=session.game),
                     now=when,
                     session_id=session.id,
                 )

@@ -35,7 +35,7 @@ def test_tree_map_is_well_formed_svg_naming_every_skill_and_branch(tree):
     ET.fromstring(drawn.svg)
     for branch in tree.branches:
         assert branch.name.split()[0] in words
-    assert "PALIER 1" in words
+    assert "NIVEAU 1" in words and "PALIER" not in words
     assert drawn.width_mm == 180 and 100 < drawn.height_mm < 240  # fits an A4 page
 
 
@@ -106,5 +106,5 @@ def test_progress_emblem_fills_one_hexagon_per_earned_skill(tree):
 
 def test_legend_names_every_mark():
     words = " ".join(texts(legend()))
-    for label in ("Badge obtenu", "Accessible", "Verrouillé", "Prérequis", "au choix"):
+    for label in ("Badge obtenu", "Débloqué", "Verrouillé", "Prérequis", "au choix"):
         assert label in words

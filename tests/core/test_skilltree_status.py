@@ -166,7 +166,7 @@ def test_status_for_a_newcomer(tree):
     states = tree.status([])
     assert list(states) == [s.id for s in tree.skills]
     assert states["entraide-1"] == SkillState(
-        "entraide-1", "unlocked", "Accessible dès le départ : aucun prérequis."
+        "entraide-1", "unlocked", "Débloqué dès le départ : aucun prérequis."
     )
     assert states["entraide-2"].status == "locked"
     assert states["entraide-2"].reason == "Il manque : « Entraide 1 »."
