@@ -83,7 +83,8 @@ def resolve(
 ) -> tuple[list[BulkRow], list[str]]:
     """Rows with their skill and player resolved to ids (or a refusal each); the pseudos not yet recorded."""
     participants, everyone = _people_index(db, session)
-    resolved, missing = [], []
+    resolved: list[BulkRow] = []
+    missing: list[str] = []
     for row in rows:
         refusal: PalierError | None = None
         try:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..awarding.service import MAX_EVIDENCE
@@ -14,7 +18,7 @@ from ..models import BulkRequest, GameSession, Learner, utcnow
 from ..runtime import runtime
 from ..web.auth import actor, require_staff
 from ..web.errors import message_of
-from ..web.forms import choice
+from ..web.forms import PalierForm, choice
 from ..web.i18n import gettext as _
 from ..web.i18n import local_today, ngettext
 from ..web.submit import Outcome, run_once, submit
@@ -26,7 +30,7 @@ bp = Blueprint("sessions", __name__, url_prefix="/seances")
 LISTED = 100
 
 
-def _live_learners(dbs) -> list[Learner]:
+def _live_learners(dbs: Session) -> list[Learner]:
     return list(
         dbs.scalars(
             select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
@@ -50,7 +54,9 @@ def _skill_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: CsvImportForm | None = None):
+def _forms(
+    game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: CsvImportForm | None = None
+) -> tuple[BulkAwardForm, CsvImportForm, list[Learner]]:
     live = [p for p in game.participants if p.erased_at is None]
     bulk_form = bulk_form or BulkAwardForm(formdata=None)
     bulk_form.skill_id.choices = []  # rendered by the template from _skill_groups(); checked by the service
@@ -58,7 +64,15 @@ def _forms(game: GameSession, bulk_form: BulkAwardForm | None = None, csv_form: 
     return bulk_form, (csv_form or CsvImportForm(formdata=None)), live
 
 
-def _render(game: GameSession, *, bulk_form=None, csv_form=None, report=None, status=200, chosen: str = ""):
+def _render(
+    game: GameSession,
+    *,
+    bulk_form: BulkAwardForm | None = None,
+    csv_form: CsvImportForm | None = None,
+    report: bulk.BulkReport | None = None,
+    status: int = 200,
+    chosen: str = "",
+) -> tuple[str, int]:
     """The session page, made for the end of an event: who can get what, the group award, what was awarded."""
     bulk_form, csv_form, _live = _forms(game, bulk_form, csv_form)
     tree, dbs = runtime().tree, db.session()
@@ -94,12 +108,12 @@ def _own_observations() -> dict[int, str]:
 
 
 @bp.before_request
-def _staff_only():
+def _staff_only() -> ResponseReturnValue | None:
     return require_staff()
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     """Sessions and events, latest first."""
     rows = db.session().scalars(
         select(GameSession).order_by(GameSession.held_on.desc(), GameSession.id.desc()).limit(LISTED)
@@ -108,7 +122,7 @@ def index():
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
-def create():
+def create() -> ResponseReturnValue:
     """Record a session: title, date, place, game, who took part."""
     dbs = db.session()
     form = SessionForm()
@@ -139,7 +153,7 @@ def create():
 
 
 @bp.route("/<id:session_id>/modifier", methods=["GET", "POST"])
-def edit(session_id: int):
+def edit(session_id: int) -> ResponseReturnValue:
     """Change a session: its details, and who took part (added or removed)."""
     game = _get(session_id)
     form = SessionForm(obj=None if request.method == "POST" else game)
@@ -172,30 +186,27 @@ def edit(session_id: int):
 
 
 @bp.get("/<id:session_id>")
-def show(session_id: int):
+def show(session_id: int) -> ResponseReturnValue:
     """A session: who can get what, the group award (``?badge=`` ticks who can get it), the CSV import."""
     return _render(_get(session_id), chosen=request.args.get("badge", "")[:80])
 
 
-def _carry_out(game: GameSession, token: str, rows_of=None, award=None) -> tuple[object, object]:
-    """Run a bulk award (rows computed, or ``award`` run, inside the transaction); return (outcome, report)."""
-    holder: dict = {}
+def _rows_award(
+    game: GameSession, token: str, rows: list[bulk.BulkRow]
+) -> Callable[[Session], bulk.BulkReport]:
+    """The group award of these rows, to run inside the transaction."""
+    return lambda dbs: bulk.bulk_award(dbs, runtime(), rows=rows, actor=actor(), now=utcnow(), token=token,
+                                       session_id=game.id, game=game.game)  # fmt: skip
 
-    def act(dbs):
-        if award is not None:
-            report = award(dbs)
-        else:
-            report = bulk.bulk_award(
-                dbs,
-                runtime(),
-                rows=rows_of(),
-                actor=actor(),
-                now=utcnow(),
-                token=token,
-                session_id=game.id,
-                game=game.game,
-            )
-        holder["report"] = report
+
+def _carry_out(
+    game: GameSession, token: str, award: Callable[[Session], bulk.BulkReport]
+) -> tuple[Outcome, bulk.BulkReport | None]:
+    """Run a bulk award inside one transaction; return (outcome, report)."""
+    holder: dict[str, bulk.BulkReport] = {}
+
+    def act(dbs: Session) -> dict[str, Any]:
+        holder["report"] = award(dbs)
         return {"token": token}
 
     # The bulk service remembers its own token, so the form's token is not recorded a second time.
@@ -209,7 +220,15 @@ def _carry_out(game: GameSession, token: str, rows_of=None, award=None) -> tuple
     return outcome, report
 
 
-def _after(game: GameSession, token: str, outcome, report, slot: str, form, chosen: str = ""):
+def _after(
+    game: GameSession,
+    token: str,
+    outcome: Outcome,
+    report: bulk.BulkReport | None,
+    slot: str,
+    form: PalierForm,
+    chosen: str = "",
+) -> ResponseReturnValue:
     """Redirect to the report after success; otherwise show the session page again, nothing awarded."""
     if not outcome.ok:
         if report is None:  # a refusal before any row was looked at (unreadable CSV...)
@@ -225,7 +244,7 @@ def _after(game: GameSession, token: str, outcome, report, slot: str, form, chos
 
 
 @bp.post("/<id:session_id>/attribuer")
-def award_many(session_id: int):
+def award_many(session_id: int) -> ResponseReturnValue:
     """One badge for the ticked participants, each with their own observation or the shared one: all or nothing."""
     game = _get(session_id)
     form, _csv, _live = _forms(game, BulkAwardForm())
@@ -254,14 +273,14 @@ def award_many(session_id: int):
         )
         for n, learner_id in enumerate(form.learners.data, start=1)
     ]
-    outcome, report = _carry_out(game, form.token.data, lambda: rows)
+    outcome, report = _carry_out(game, form.token.data, _rows_award(game, form.token.data, rows))
     if not outcome.ok:
         return _after(game, form.token.data, outcome, report, "bulk_form", form, chosen=chosen)
     return _after(game, form.token.data, outcome, report, "bulk_form", form)
 
 
 @bp.post("/<id:session_id>/import")
-def import_csv(session_id: int):
+def import_csv(session_id: int) -> ResponseReturnValue:
     """A tournament's results as people write them: read, then shown as a preview; nothing is written yet."""
     game = _get(session_id)
     form = CsvImportForm()
@@ -271,8 +290,15 @@ def import_csv(session_id: int):
     return _preview(game, data, form.token.data, form)
 
 
-def _preview(game: GameSession, data: bytes, token: str, failed_form, confirm=None, status: int = 200,
-             failed=None):  # fmt: skip
+def _preview(
+    game: GameSession,
+    data: bytes,
+    token: str,
+    failed_form: CsvImportForm,
+    confirm: CsvConfirmForm | None = None,
+    status: int = 200,
+    failed: bulk.BulkReport | None = None,
+) -> ResponseReturnValue:
     """The preview page of an import; ``failed`` is the report of a confirmation that was refused."""
     try:
         seen = csv_import.preview(db.session(), runtime(), session=game, data=data, actor=actor(),
@@ -293,7 +319,7 @@ def _preview(game: GameSession, data: bytes, token: str, failed_form, confirm=No
 
 
 @bp.post("/<id:session_id>/import/confirmer")
-def confirm_import(session_id: int):
+def confirm_import(session_id: int) -> ResponseReturnValue:
     """Carry out an import already previewed: every row or none, players created if asked."""
     game = _get(session_id)
     form = CsvConfirmForm()
@@ -306,14 +332,14 @@ def confirm_import(session_id: int):
         return redirect(url_for("sessions.show", session_id=game.id, _anchor="import"))
     token = form.token.data
 
-    def award(dbs):
+    def award(dbs: Session) -> bulk.BulkReport:
         report, _new = csv_import.carry_out(
             dbs, runtime(), session=game, data=data, create_missing=bool(form.create_missing.data),
             age_band=form.age_band.data, actor=actor(), now=utcnow(), token=token,
         )  # fmt: skip
         return report
 
-    outcome, report = _carry_out(game, token, award=award)
+    outcome, report = _carry_out(game, token, award)
     if not outcome.ok:
         failed = report if report is not None and report.errors else None
         if failed is None:
@@ -324,7 +350,7 @@ def confirm_import(session_id: int):
 
 
 @bp.get("/<id:session_id>/modele.csv")
-def csv_template(session_id: int):
+def csv_template(session_id: int) -> ResponseReturnValue:
     """A CSV to fill in after the tournament: the session's players, and the columns Palier reads."""
     game = _get(session_id)
     return Response(csv_import.template(game, runtime().tree), mimetype="text/csv",
@@ -332,7 +358,7 @@ def csv_template(session_id: int):
 
 
 @bp.get("/<id:session_id>/rapport/<token>")
-def report(session_id: int, token: str):
+def report(session_id: int, token: str) -> ResponseReturnValue:
     """The per-row report of a bulk award already carried out."""
     game = _get(session_id)
     if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
