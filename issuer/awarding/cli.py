@@ -15,25 +15,22 @@ from . import service as awarding
 @click.argument("skill_id")
 @click.argument("learner_id", type=int)
 @click.option("--by", "by", required=True, help="E-mail du médiateur ou de la médiatrice qui délivre.")
-@click.option("--evidence", default=None, help="Ce qui a été observé (obligatoire pour délivrer).")
+@click.option("--evidence", required=True, help="Ce qui a été observé : la preuve jointe au badge.")
 @click.option("--override", default=None, help="Raison de passer outre les prérequis (administrateur).")
 @palier_command
-def award_command(
-    skill_id: str, learner_id: int, by: str, evidence: str | None, override: str | None
-) -> None:
-    """Délivre le badge SKILL_ID au jeune LEARNER_ID et affiche l'adresse du badge."""
+def award_command(skill_id: str, learner_id: int, by: str, evidence: str, override: str | None) -> None:
+    """Délivre le badge COMPETENCE (son identifiant dans l'arbre) à JEUNE (son numéro) et affiche l'adresse du badge."""
     session = db.session()
     actor = session.scalars(select(User).where(func.lower(User.email) == by.strip().lower())).first()
     if actor is None or not actor.active:
         raise Failure(f"Aucun compte actif pour {by}.")
-    text = evidence or "Compétence observée pendant une séance de jeu encadrée."
     row = awarding.award(
         session,
         runtime(),
         learner_id=learner_id,
         skill_id=skill_id,
         actor=actor,
-        evidence=awarding.Evidence(text),
+        evidence=awarding.Evidence(evidence),
         now=utcnow(),
         override_reason=override,
     )

@@ -29,7 +29,7 @@ from . import sharing
 )
 @palier_command
 def export_command(learner_id: int, output: str) -> None:
-    """Exporte tous les badges du jeune LEARNER_ID dans un fichier zip (JSON-LD, JWS, images)."""
+    """Exporte tous les badges de JEUNE (son numéro) dans un fichier zip (JSON-LD, JWS, images)."""
     session, rt = db.session(), runtime()
     learner = learners.get(session, learner_id)
     issuer = get_profile(session, current_app.config)

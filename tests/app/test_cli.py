@@ -56,7 +56,17 @@ def test_cli_award_refuses_a_locked_skill_clearly(app, runner):
     with app.app_context():
         tree = runtime().tree
         locked = next(s.id for s in tree.skills if tree.status(set())[s.id].status == "locked")
-    result = runner.invoke(args=["award", locked, _learner(runner), "--by", "mediateur@test.fr"])
+    result = runner.invoke(
+        args=[
+            "award",
+            locked,
+            _learner(runner),
+            "--by",
+            "mediateur@test.fr",
+            "--evidence",
+            "A aidé son équipe.",
+        ]
+    )
     assert result.exit_code == 1
     assert (
         "Erreur : " in result.output
@@ -66,13 +76,23 @@ def test_cli_award_refuses_a_locked_skill_clearly(app, runner):
 
 
 def test_cli_award_refuses_an_unknown_mediator(app, runner):
-    result = runner.invoke(args=["award", _tier1(app)[0], _learner(runner), "--by", "x@y.fr"])
+    result = runner.invoke(
+        args=["award", _tier1(app)[0], _learner(runner), "--by", "x@y.fr", "--evidence", "A aidé."]
+    )
     assert result.exit_code == 1 and "Aucun compte actif" in result.output
 
 
 def test_cli_revoke_by_url(app, runner):
     url = runner.invoke(
-        args=["award", _tier1(app)[0], _learner(runner), "--by", "mediateur@test.fr"]
+        args=[
+            "award",
+            _tier1(app)[0],
+            _learner(runner),
+            "--by",
+            "mediateur@test.fr",
+            "--evidence",
+            "A aidé son équipe.",
+        ]
     ).output.strip()
     result = runner.invoke(args=["revoke", url, "--reason", "Erreur de saisie"])
     assert result.exit_code == 0, result.output
@@ -107,7 +127,15 @@ def test_cli_key_rotate_keeps_old_keys_published(app, runner):
 
 def test_cli_backup_then_restore_into_a_fresh_instance(app, runner, tmp_path, monkeypatch, private_pem):
     url = runner.invoke(
-        args=["award", _tier1(app)[0], _learner(runner), "--by", "mediateur@test.fr"]
+        args=[
+            "award",
+            _tier1(app)[0],
+            _learner(runner),
+            "--by",
+            "mediateur@test.fr",
+            "--evidence",
+            "A aidé son équipe.",
+        ]
     ).output.strip()
     backup = tmp_path / "sauvegarde.zip"
     result = runner.invoke(args=["backup", str(backup)])
@@ -130,3 +158,15 @@ def test_cli_restore_refuses_a_file_that_is_not_a_backup(runner, tmp_path):
     junk.write_bytes(b"not a zip")
     result = runner.invoke(args=["restore", str(junk)])
     assert result.exit_code == 1 and "pas une sauvegarde Palier" in result.output
+
+
+def test_cli_award_without_evidence_is_refused_and_awards_nothing(app, runner):
+    result = runner.invoke(args=["award", _tier1(app)[0], _learner(runner), "--by", "mediateur@test.fr"])
+    assert result.exit_code == 2 and "--evidence" in result.output and "Traceback" not in result.output
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from issuer import db
+        from issuer.models import Assertion
+
+        assert db.session().scalar(select(func.count()).select_from(Assertion)) == 0
