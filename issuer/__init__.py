@@ -20,6 +20,7 @@ FEATURES = (
     "hosted",
     "verification",
     "portfolio",
+    "collecting",
     "cahier",
 )
 

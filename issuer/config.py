@@ -31,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT": "5 per minute;30 per hour",
     "LOGIN_ADDRESS_LIMIT": "30 per minute;200 per hour",
     "VERIFY_LIMIT": "30 per minute;300 per hour",
+    # Codes typed by young people to open their page (/r): a few tries for typos, not a guessing run.
+    "COLLECT_LIMIT": "10 per minute;60 per hour",
+    # How long a code shown on the mediator's phone works (minutes); each works once.
+    "HANDOVER_MINUTES": 15,
     # Where throttles count, shared by every worker: Palier's own database by default;
     # "redis://host:6379" (with the redis package) or "memcached://..." for larger deployments.
     "RATELIMIT_STORAGE_URI": "palier-db://",

@@ -66,6 +66,8 @@ class Code(StrEnum):
     SKILL_MISSING_IN_ROW = "skill_missing_in_row"
     SKILL_UNKNOWN_SUGGEST = "skill_unknown_suggest"
     AGE_BAND_REQUIRED = "age_band_required"
+    HANDOVER_INVALID = "handover_invalid"
+    HANDOVER_LINK_OFF = "handover_link_off"
     CSV_TOO_LARGE = "csv_too_large"
     CSV_UNREADABLE = "csv_unreadable"
     CSV_EMPTY = "csv_empty"
@@ -171,6 +173,13 @@ MESSAGES: dict[Code, str] = {
         "Aucun badge ne s'appelle « %(ref)s ». Vouliez-vous dire « %(suggestion)s » ?"
     ),
     Code.AGE_BAND_REQUIRED: N_("Choisissez la tranche d'âge des nouveaux participant·es."),
+    Code.HANDOVER_INVALID: N_(
+        "Ce code ne marche pas : il a peut-être déjà servi, expiré (il vaut quelques minutes) ou été mal "
+        "recopié. Demande un nouveau code à ton médiateur ou ta médiatrice."
+    ),
+    Code.HANDOVER_LINK_OFF: N_(
+        "Le lien personnel de cette personne est désactivé : créez-en un nouveau sur sa fiche pour lui remettre ses badges."
+    ),
     Code.CSV_TOO_LARGE: N_("Le fichier CSV dépasse %(max)s Kio."),
     Code.CSV_UNREADABLE: N_("Ce fichier n'est pas un CSV lisible."),
     Code.CSV_EMPTY: N_("Le fichier CSV est vide ou illisible."),

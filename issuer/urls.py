@@ -40,6 +40,10 @@ class Urls:
         """The RevocationList."""
         return f"{self.base}/revocations"
 
+    def collect(self, code: str) -> str:
+        """The page a handover code's QR opens (the code filled in, one tap to take it)."""
+        return f"{self.base}/r/{code}"
+
     def key(self, kid: str) -> str:
         """A CryptographicKey."""
         return f"{self.base}/keys/{kid}"

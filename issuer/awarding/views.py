@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from skilltree import Branch, Skill, SkillState, SkillTree
 
 from .. import db
+from ..collecting import views as collecting
 from ..errors import Code, NotFound
 from ..learners import service as learners
 from ..models import Assertion, GameSession, Learner, SessionParticipant, utcnow
@@ -132,6 +133,7 @@ def _render_learner(
         portfolio_url=rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None,
         counts=_counts(states.values()),
         show_badges=request.args.get("voir") == "badges",
+        handovers=collecting.to_show(request.args.get("remise"), learner.id),
     ), status
 
 
@@ -192,8 +194,11 @@ def award(learner_id: int, skill_id: str) -> ResponseReturnValue:
         _("Badge « %(name)s » délivré à %(who)s.", name=outcome.result["name"], who=found.display_name),
         "success",
     )
-    # The confirmation is the first thing in <main>: land there, not down the page at the skill.
-    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="contenu"))
+    # The confirmation, then the code that hands the badge over, are the first things in <main>.
+    remise = ",".join(str(i) for i in collecting.issue_for([found])) if not outcome.replayed else ""
+    return redirect(
+        url_for("mediator.learner", learner_id=found.id, remise=remise or None, _anchor="contenu")
+    )
 
 
 def _own_badge(learner_id: int, uid: str) -> Assertion:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..awarding.service import MAX_EVIDENCE
+from ..collecting import views as collecting
 from ..errors import Code, PalierError
 from ..models import BulkRequest, GameSession, Learner, utcnow
 from ..runtime import runtime
@@ -228,6 +229,7 @@ def _after(
     slot: str,
     form: PalierForm,
     chosen: str = "",
+    handovers: list[int] | None = None,
 ) -> ResponseReturnValue:
     """Redirect to the report after success; otherwise show the session page again, nothing awarded."""
     if not outcome.ok:
@@ -240,7 +242,8 @@ def _after(
         flash(ngettext("%(num)d badge délivré.", "%(num)d badges délivrés.", report.created), "success")
     else:
         flash(_("Rien à délivrer : chaque personne avait déjà ce badge."), "info")
-    return redirect(url_for("sessions.report", session_id=game.id, token=token))
+    remise = ",".join(str(i) for i in handovers or []) or None
+    return redirect(url_for("sessions.report", session_id=game.id, token=token, remise=remise))
 
 
 @bp.post("/<id:session_id>/attribuer")
@@ -276,7 +279,10 @@ def award_many(session_id: int) -> ResponseReturnValue:
     outcome, report = _carry_out(game, form.token.data, _rows_award(game, form.token.data, rows))
     if not outcome.ok:
         return _after(game, form.token.data, outcome, report, "bulk_form", form, chosen=chosen)
-    return _after(game, form.token.data, outcome, report, "bulk_form", form)
+    # Each person ticked gets a code to open their page on their own phone, shown with the report.
+    ticked = [p for p in game.participants if p.id in set(form.learners.data)]
+    codes = collecting.issue_for(ticked) if not outcome.replayed else []
+    return _after(game, form.token.data, outcome, report, "bulk_form", form, handovers=codes)
 
 
 @bp.post("/<id:session_id>/import")
@@ -375,6 +381,7 @@ def report(session_id: int, token: str) -> ResponseReturnValue:
         "game_sessions/report.html",
         game=game,
         report=result,
+        handovers=collecting.to_show(request.args.get("remise")),
         skill_name=runtime().tree.display_name,
         title=_("Rapport d'attribution"),
     )

@@ -2,6 +2,7 @@
 
 from .awards import Assertion, BadgeClassVersion, GameSession, SessionParticipant
 from .base import Base, utcnow
+from .collecting import HandoverCode
 from .keys import SigningKey
 from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, StaffSession, User, new_token
 from .records import AuditEvent, BulkRequest, IssuerProfile, RateLimitCounter
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "BulkRequest",
     "GameSession",
+    "HandoverCode",
     "IssuerProfile",
     "Learner",
     "RateLimitCounter",

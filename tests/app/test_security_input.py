@@ -244,6 +244,7 @@ def _values(app, given, session_id: int, bulk_token: str) -> dict[str, list]:
         "session_id": [session_id],
         "user_id": [user_id],
         "filename": ["css/app.css"],
+        "code": ["K7QM3XPA", "pas-un-code"],
     }
 
 
