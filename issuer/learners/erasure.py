@@ -89,6 +89,7 @@ def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -
     learner.name_public_since = None
     learner.parental_consent_at = None
     learner.portfolio_token = None
+    learner.share_token = None
     learner.erased_at = now
     audit.record(db, actor, "learner.erase", f"learner:{learner.id}", now, **_counts(erasure))
     db.flush()

@@ -121,6 +121,41 @@ def disable_portfolio_link(db: Session, learner_id: int, *, actor: User | None, 
     return learner
 
 
+def by_share_token(db: Session, token: str) -> Learner | None:
+    """The learner whose public share link is ``token``, if that link is still valid."""
+    if not token or len(token) > 64 or "\x00" in token:
+        return None
+    learner = db.scalars(select(Learner).where(Learner.share_token == token)).first()
+    return None if learner is None or learner.erased_at is not None else learner
+
+
+def renew_share_link(
+    db: Session, learner: Learner, *, actor: User | None, now: datetime, by_owner: bool = False
+) -> Learner:
+    """Give the public view a new link, or open it again (the old one, printed cahiers' included, stops)."""
+    learner.share_token = new_token()
+    audit.record(db, actor, "learner.share", f"learner:{learner.id}", now, **_who(by_owner))
+    db.flush()
+    return learner
+
+
+def disable_share_link(
+    db: Session, learner: Learner, *, actor: User | None, now: datetime, by_owner: bool = False
+) -> Learner:
+    """Close the public view without opening another one."""
+    if learner.share_token is None:
+        raise Refused(Code.SHARE_ALREADY_DISABLED)
+    learner.share_token = None
+    audit.record(db, actor, "learner.share.disable", f"learner:{learner.id}", now, **_who(by_owner))
+    db.flush()
+    return learner
+
+
+def _who(by_owner: bool) -> dict[str, str]:
+    # The young person acts through their personal link, without an account: the audit line says so.
+    return {"par": "la personne elle-même, depuis son lien personnel"} if by_owner else {}
+
+
 def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Erasure:
     """Erase a young person's personal data (see ``erasure``); say what changed and what could not."""
     return erasure.erase(db, get(db, learner_id), actor=actor, now=now)

@@ -116,7 +116,7 @@ def link(learner_id: int):
     """Renew the personal link (the old one stops working) or disable it."""
     found = learners.get(db.session(), learner_id)
     form = PalierForm()
-    action = request.form.get("action")
+    action = request.form.get("action") or ""
     if action == "renew":
         outcome = run_once(
             form.token.data,
@@ -131,6 +131,32 @@ def link(learner_id: int):
         return redirect(url_for("mediator.learner", learner_id=found.id))
     flash(done if outcome.ok else outcome.message, "success" if outcome.ok else "error")
     return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="lien"))
+
+
+def _change_share(dbs, learner_id: int, action: str) -> dict:
+    found = learners.get(dbs, learner_id)
+    change = learners.renew_share_link if action == "renew" else learners.disable_share_link
+    return {"id": change(dbs, found, actor=actor(), now=utcnow()).id}
+
+
+@bp.post("/<id:learner_id>/partage")
+def share(learner_id: int):
+    """Renew the public link (printed cahiers' one stops working too) or disable it."""
+    found = learners.get(db.session(), learner_id)
+    form = PalierForm()
+    action = request.form.get("action") or ""
+    done = {
+        "renew": _(
+            "Nouveau lien public créé : l'ancien, y compris celui des cahiers imprimés, ne mène plus à rien."
+        ),
+        "disable": _("Lien public désactivé : la liste de ses badges n'est plus visible."),
+    }.get(action)
+    if done is None:
+        flash(_("Action inconnue."), "error")
+        return redirect(url_for("mediator.learner", learner_id=found.id))
+    outcome = run_once(form.token.data, lambda dbs: _change_share(dbs, found.id, action))
+    flash(done if outcome.ok else outcome.message, "success" if outcome.ok else "error")
+    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="partage"))
 
 
 @bp.route("/<id:learner_id>/effacer", methods=["GET", "POST"])
