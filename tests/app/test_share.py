@@ -372,3 +372,49 @@ def test_share_cahier_fingerprint_tells_documents_apart():
     assert fingerprint(["<p>a</p>"]) == fingerprint(["<p>a</p>"])
     assert fingerprint(["ab", "c"]) != fingerprint(["a", "bc"])
     assert fingerprint(["<p>a</p>"]) != fingerprint(["<p>b</p>"])
+
+
+# ---- Migration 0003 --------------------------------------------------------------------------------
+
+
+def test_share_migration_gives_every_standing_record_its_own_public_link(app):
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from issuer import db, migrate
+
+    with app.app_context():
+        engine = db.engine()
+        db.session().close()
+        cfg = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+        assert "share_token" not in {c["name"] for c in inspect(engine).get_columns("learners")}
+        insert = text(
+            "INSERT INTO learners (display_name, age_band, notes, recipient_token, portfolio_token, "
+            "created_at, erased_at) VALUES (:name, 'adult', '', :recipient, :portfolio, :now, :erased)"
+        )
+        now = utcnow()
+        with engine.begin() as conn:
+            for n, erased in enumerate([None, None, now]):
+                conn.execute(
+                    insert,
+                    {
+                        "name": f"Jeune {n}",
+                        "recipient": f"r{n}",
+                        "portfolio": f"p{n}",
+                        "now": now,
+                        "erased": erased,
+                    },
+                )
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT display_name, share_token, portfolio_token FROM learners ORDER BY id")
+            ).all()
+    tokens = {name: share for name, share, _ in rows}
+    assert tokens["Jeune 2"] is None  # an erased record gets none
+    standing = [tokens["Jeune 0"], tokens["Jeune 1"]]
+    assert all(t and len(t) >= 43 for t in standing) and standing[0] != standing[1]
+    assert not {p for _, _, p in rows} & set(standing)
