@@ -187,6 +187,7 @@ def erase(learner_id: int):
         form=form,
         live=live,
         has_link=found.portfolio_token is not None,
+        has_share=found.share_token is not None,
         issuer_url=runtime().urls.issuer,
         title=_("Effacer les données"),
     ), sent.status
