@@ -133,6 +133,12 @@ def link(learner_id: int):
     return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="lien"))
 
 
+@bp.app_template_global("share_url_of")
+def share_url_of(learner) -> str | None:
+    """The public view's address of a learner (None while disabled), for ``learners/_share.html``."""
+    return runtime().urls.share(learner.share_token) if learner.share_token else None
+
+
 def _change_share(dbs, learner_id: int, action: str) -> dict:
     found = learners.get(dbs, learner_id)
     change = learners.renew_share_link if action == "renew" else learners.disable_share_link

@@ -295,6 +295,24 @@ def test_share_mediator_renews_and_disables_the_public_link(client, dbs, rt):
     assert client.get(f"/partage/{renewed}", headers=BROWSER).status_code == 404
 
 
+def test_share_mediator_panel_is_ready_to_include_in_the_learner_page(app, dbs, rt):
+    from flask import render_template_string
+
+    from issuer.learners import service as learners
+
+    learner, _ = private_learner(dbs, rt, 1)
+    include = '{% include "learners/_share.html" %}'
+    with app.test_request_context("/"):
+        html = render_template_string(include, learner=learner)
+    assert f'value="{rt.urls.share(learner.share_token)}"' in html
+    assert html.count(f'action="/jeunes/{learner.id}/partage"') == 2
+    assert learner.portfolio_token not in html
+    learners.disable_share_link(dbs, learner, actor=None, now=utcnow())
+    with app.test_request_context("/"):
+        html = render_template_string(include, learner=learner)
+    assert "Le lien public est désactivé" in html and 'value="renew"' in html
+
+
 # ---- The cahier behind the personal link: throttled, and cached ------------------------------------
 
 
