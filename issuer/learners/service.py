@@ -134,7 +134,7 @@ def renew_share_link(
 ) -> Learner:
     """Give the public view a new link, or open it again (the old one, printed cahiers' included, stops)."""
     learner.share_token = new_token()
-    audit.record(db, actor, "learner.share", f"learner:{learner.id}", now, **_who(by_owner))
+    audit.record(db, actor, "learner.share", f"learner:{learner.id}", now, by=_who(by_owner))
     db.flush()
     return learner
 
@@ -146,14 +146,17 @@ def disable_share_link(
     if learner.share_token is None:
         raise Refused(Code.SHARE_ALREADY_DISABLED)
     learner.share_token = None
-    audit.record(db, actor, "learner.share.disable", f"learner:{learner.id}", now, **_who(by_owner))
+    audit.record(db, actor, "learner.share.disable", f"learner:{learner.id}", now, by=_who(by_owner))
     db.flush()
     return learner
 
 
-def _who(by_owner: bool) -> dict[str, str]:
+OWNER = "la personne, par son lien personnel"
+
+
+def _who(by_owner: bool) -> str | None:
     # The young person acts through their personal link, without an account: the audit line says so.
-    return {"par": "la personne elle-même, depuis son lien personnel"} if by_owner else {}
+    return OWNER if by_owner else None
 
 
 def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Erasure:

@@ -250,6 +250,13 @@ def test_share_renewed_from_the_personal_page_closes_the_old_link(client, dbs, r
     assert client.get(f"/partage/{new}", headers=BROWSER).status_code == 200
     page = client.get(f"/p/{learner.portfolio_token}", headers=BROWSER).get_data(as_text=True)
     assert "Nouveau lien public créé" in page
+    from sqlalchemy import select
+
+    from issuer.models import AuditEvent
+
+    line = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "learner.share")).one()
+    assert line.actor_id is None and line.actor_label == "la personne, par son lien personnel"
+    assert line.target == f"learner:{learner.id}"
 
 
 def test_share_disabled_from_the_personal_page_then_opened_again(client, dbs, rt):
@@ -293,6 +300,17 @@ def test_share_mediator_renews_and_disables_the_public_link(client, dbs, rt):
     dbs.expire_all()
     assert dbs.get(Learner, learner.id).share_token is None
     assert client.get(f"/partage/{renewed}", headers=BROWSER).status_code == 404
+    again = post(client, f"/jeunes/{learner.id}/partage", {"action": "disable"}, follow_redirects=True)
+    assert "Le lien public est déjà désactivé." in again.get_data(as_text=True)
+    from sqlalchemy import select
+
+    from issuer.models import AuditEvent
+
+    lines = dbs.scalars(select(AuditEvent).where(AuditEvent.action.like("learner.share%"))).all()
+    assert [(e.action, e.actor_label) for e in lines] == [
+        ("learner.share", "mediateur@test.fr"),
+        ("learner.share.disable", "mediateur@test.fr"),
+    ]
 
 
 def test_share_mediator_panel_is_ready_to_include_in_the_learner_page(app, dbs, rt):
