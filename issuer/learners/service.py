@@ -121,6 +121,21 @@ def disable_portfolio_link(db: Session, learner_id: int, *, actor: User | None, 
     return learner
 
 
+def renew_every_portfolio_link(db: Session, *, actor: User | None, now: datetime) -> int:
+    """Give every young person whose personal link works a new one; how many were renewed.
+
+    For cahiers printed before their cover carried the public link: they led to the personal page.
+    """
+    people = list(
+        db.scalars(select(Learner).where(Learner.erased_at.is_(None), Learner.portfolio_token.is_not(None)))
+    )
+    for learner in people:
+        learner.portfolio_token = new_token()
+        audit.record(db, actor, "learner.link", f"learner:{learner.id}", now)
+    db.flush()
+    return len(people)
+
+
 def by_share_token(db: Session, token: str) -> Learner | None:
     """The learner whose public share link is ``token``, if that link is still valid."""
     if not token or len(token) > 64 or "\x00" in token:

@@ -331,6 +331,27 @@ def test_share_mediator_panel_is_ready_to_include_in_the_learner_page(app, dbs, 
     assert "Le lien public est désactivé" in html and 'value="renew"' in html
 
 
+def test_share_cli_renews_every_personal_link_for_cahiers_printed_before(runner, client, dbs, rt):
+    from issuer.learners import service as learners
+
+    lina, _ = private_learner(dbs, rt, 1, name="Lina")
+    noe, _ = private_learner(dbs, rt, 1, name="Noé")
+    learners.disable_portfolio_link(dbs, noe.id, actor=None, now=utcnow())
+    dbs.commit()
+    old, public = lina.portfolio_token, lina.share_token
+    refused = runner.invoke(args=["learner", "renew-links"], input="n\n")
+    assert refused.exit_code == 1
+    assert client.get(f"/p/{old}", headers=BROWSER).status_code == 200
+    result = runner.invoke(args=["learner", "renew-links", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Liens personnels renouvelés : 1." in result.output
+    assert client.get(f"/p/{old}", headers=BROWSER).status_code == 404
+    assert client.get(f"/partage/{public}", headers=BROWSER).status_code == 200  # the public link stays
+    dbs.expire_all()
+    assert dbs.get(Learner, lina.id).portfolio_token not in (None, old)
+    assert dbs.get(Learner, noe.id).portfolio_token is None  # a disabled link stays disabled
+
+
 # ---- The cahier behind the personal link: throttled, and cached ------------------------------------
 
 
