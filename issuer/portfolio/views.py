@@ -15,7 +15,6 @@ from ..dates import zone_of
 from ..errors import Code, NotFound
 from ..hosted import documents as hosted
 from ..learners import service as learners
-from ..learners.service import by_portfolio_token
 from ..models import Assertion, Learner, utcnow
 from ..qr import qr_png, qr_svg
 from ..runtime import runtime
@@ -38,7 +37,7 @@ def _private(resp: Response) -> Response:
 
 
 def _learner(token: str) -> Learner:
-    learner = by_portfolio_token(db.session(), token) if hosted.safe_id(token) else None
+    learner = learners.by_portfolio_token(db.session(), token) if hosted.safe_id(token) else None
     if learner is None:
         raise NotFound(Code.PORTFOLIO_GONE)
     return learner
