@@ -11,13 +11,21 @@ from sqlalchemy.orm import Session
 
 from .models import AuditEvent, User
 
+# Who acted, when no staff account did: the command line, unless the caller says otherwise.
+COMMAND_LINE = "ligne de commande"
 
-def values(actor: User | None, action: str, target: str, now: datetime, **detail: Any) -> dict[str, Any]:
-    """The column values of one audit line, for callers that write many lines in one INSERT."""
+
+def values(
+    actor: User | None, action: str, target: str, now: datetime, *, by: str | None = None, **detail: Any
+) -> dict[str, Any]:
+    """The column values of one audit line, for callers that write many lines in one INSERT.
+
+    ``by`` names who acted when no staff account did (a young person through their personal link).
+    """
     return {
         "at": now,
         "actor_id": actor.id if actor else None,
-        "actor_label": actor.email if actor else "ligne de commande",
+        "actor_label": actor.email if actor else (by or COMMAND_LINE),
         "action": action,
         "target": target,
         "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else "",
@@ -25,10 +33,17 @@ def values(actor: User | None, action: str, target: str, now: datetime, **detail
 
 
 def record(
-    db: Session, actor: User | None, action: str, target: str, now: datetime, **detail: Any
+    db: Session,
+    actor: User | None,
+    action: str,
+    target: str,
+    now: datetime,
+    *,
+    by: str | None = None,
+    **detail: Any,
 ) -> AuditEvent:
     """Add one audit line in the caller's transaction (so it commits with the change it tells)."""
-    event = AuditEvent(**values(actor, action, target, now, **detail))
+    event = AuditEvent(**values(actor, action, target, now, by=by, **detail))
     db.add(event)
     return event
 

@@ -18,10 +18,18 @@ _MISSING = object()
 
 
 class Bounded(Generic[V]):
-    """A thread-safe cache of at most ``size`` entries, each kept ``ttl`` seconds when given."""
+    """A thread-safe cache of at most ``size`` entries, each kept ``ttl`` seconds when given.
 
-    def __init__(self, size: int, ttl: float | None = None) -> None:
-        self._data: Cache[Hashable, V] = TTLCache(size, ttl) if ttl is not None else LRUCache(size)
+    With ``weigh``, ``size`` bounds the sum of the entries' weights instead (bytes, say); a value
+    heavier than the whole cache is handed back without being kept.
+    """
+
+    def __init__(self, size: int, ttl: float | None = None, weigh: Callable[[V], int] | None = None) -> None:
+        self._size = size
+        self._weigh = weigh
+        self._data: Cache[Hashable, V] = (
+            TTLCache(size, ttl, getsizeof=weigh) if ttl is not None else LRUCache(size, getsizeof=weigh)
+        )
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default: V | None = None) -> V | None:
@@ -31,6 +39,8 @@ class Bounded(Generic[V]):
 
     def put(self, key: Hashable, value: V) -> V:
         """Keep ``value`` for ``key`` (the least recently used entry goes when full); return it."""
+        if self._weigh is not None and self._weigh(value) > self._size:
+            return value
         with self._lock:
             self._data[key] = value
         return value

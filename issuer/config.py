@@ -35,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "COLLECT_LIMIT": "10 per minute;60 per hour",
     # How long a code shown on the mediator's phone works (minutes); each works once.
     "HANDOVER_MINUTES": 15,
+    # The cahier PDF behind a young person's personal link, per client address (a render is seconds
+    # of CPU; an unchanged cahier comes from the cache below, but still counts).
+    "CAHIER_LIMIT": "10 per minute;60 per hour",
     # Where throttles count, shared by every worker: Palier's own database by default;
     # "redis://host:6379" (with the redis package) or "memcached://..." for larger deployments.
     "RATELIMIT_STORAGE_URI": "palier-db://",
@@ -57,6 +60,10 @@ DEFAULTS: dict[str, Any] = {
     "PDF_CONCURRENCY": 2,
     "PDF_MAX_BADGES": 150,
     "PDF_MAX_LEARNERS": 40,
+    # Finished PDFs kept in each worker's memory, keyed by a digest of everything they print: the same
+    # cahier asked again is served without rendering. Bytes in all (0: no cache), and seconds each.
+    "PDF_CACHE_BYTES": 64 * 1024 * 1024,
+    "PDF_CACHE_SECONDS": 3600,
 }
 
 

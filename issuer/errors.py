@@ -35,6 +35,7 @@ class Code(StrEnum):
     NO_SUCH_LEARNER = "no_such_learner"
     LINK_ALREADY_DISABLED = "link_already_disabled"
     LINK_INVALID = "link_invalid"
+    SHARE_ALREADY_DISABLED = "share_already_disabled"
     # awarding
     EVIDENCE_REQUIRED = "evidence_required"
     EVIDENCE_TOO_LONG = "evidence_too_long"
@@ -99,6 +100,7 @@ class Code(StrEnum):
     # portfolio
     PORTFOLIO_GONE = "portfolio_gone"
     BADGE_NOT_ON_PAGE = "badge_not_on_page"
+    SHARE_GONE = "share_gone"
     # the web layer
     CONFLICT = "conflict"
     FORM_TOKEN_REUSED = "form_token_reused"
@@ -127,6 +129,7 @@ MESSAGES: dict[Code, str] = {
     Code.NO_SUCH_LEARNER: N_("Aucun·e jeune n'a l'identifiant %(id)s."),
     Code.LINK_ALREADY_DISABLED: N_("Ce lien personnel est déjà désactivé."),
     Code.LINK_INVALID: N_("Ce lien personnel n'est pas (ou plus) valide."),
+    Code.SHARE_ALREADY_DISABLED: N_("Le lien public est déjà désactivé."),
     Code.EVIDENCE_REQUIRED: N_(
         "Décrivez ce que vous avez observé : un badge se délivre toujours avec une preuve."
     ),
@@ -232,6 +235,10 @@ MESSAGES: dict[Code, str] = {
         "médiateur ou médiatrice."
     ),
     Code.BADGE_NOT_ON_PAGE: N_("Ce badge ne fait pas (ou plus) partie de cette page."),
+    Code.SHARE_GONE: N_(
+        "Ce lien de partage n'existe pas ou plus : la personne l'a peut-être changé ou désactivé. Chaque "
+        "badge reste vérifiable depuis son propre QR code ou sa propre adresse."
+    ),
     Code.CONFLICT: N_(
         "Cette action vient d'être enregistrée par une autre requête (double envoi ?). "
         "Rechargez la page pour voir où en sont les choses."

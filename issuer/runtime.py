@@ -32,6 +32,10 @@ class Runtime:
     _cache: _TreeCache
     # (tree digest, skill id, issuer) -> BadgeClassVersion id, so awards skip re-reading the tree's images.
     badge_class_cache: Bounded[int] = field(default_factory=lambda: Bounded(4096))
+    # digest of a cahier's HTML -> its finished PDF, so that an unchanged cahier is never rendered twice.
+    pdf_cache: Bounded[tuple[bytes, int, tuple[str, ...]]] = field(
+        default_factory=lambda: Bounded(0, weigh=len)
+    )
 
     @property
     def tree(self) -> SkillTree:
@@ -70,6 +74,11 @@ def make_runtime(config: Mapping[str, Any]) -> Runtime:
         keys=KeyStore(config["KEYS_DIR"]),
         tree_path=config["SKILLTREE"],
         _cache=_TreeCache(),
+        pdf_cache=Bounded(
+            max(0, int(config.get("PDF_CACHE_BYTES") or 0)),
+            ttl=max(1.0, float(config.get("PDF_CACHE_SECONDS") or 1)),
+            weigh=lambda kept: len(kept[0]),
+        ),
     )
 
 

@@ -72,6 +72,10 @@ class Urls:
         """A young person's personal page."""
         return f"{self.base}/p/{token}"
 
+    def share(self, token: str) -> str:
+        """A young person's public view: their badges, as much of them as consent allows."""
+        return f"{self.base}/partage/{token}"
+
     def uid_from_assertion(self, url: str) -> str | None:
         """The assertion uid an URL of ours points at, or None."""
         if not self.owns(url):

@@ -35,6 +35,8 @@ ACTIONS = {
     "learner.erase": _l("Données effacées"),
     "learner.link": _l("Lien personnel renouvelé"),
     "learner.link.disable": _l("Lien personnel désactivé"),
+    "learner.share": _l("Lien public renouvelé"),
+    "learner.share.disable": _l("Lien public désactivé"),
     "session.create": _l("Séance créée"),
     "user.create": _l("Compte créé"),
     "user.password": _l("Mot de passe changé"),

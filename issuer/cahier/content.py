@@ -66,8 +66,8 @@ class Cahier:
     issuer_url: str
     logo: str | None
     period: str
-    portfolio_url: str | None
-    portfolio_qr: str | None
+    share_url: str | None  # the public view (never the personal page): the cahier is handed to employers
+    share_qr: str | None
     tree_name: str
     tree_map: TreeMap
     map_uri: str
@@ -117,15 +117,17 @@ def gather(
     entries = tuple(_entry(rt, tree, row, profile, zone, now) for row in rows)
     marks = {r.skill_id: EarnedMark(r.badge_class.name, dates.short(r.issued_on, zone)) for r in rows}
     drawn = tree_map(tree, marks)
-    portfolio = rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None
+    # The cover leads to the public view, which shows what consent allows and lets nothing be managed;
+    # the personal link stays with its owner.
+    shared = rt.urls.share(learner.share_token) if learner.share_token else None
     return Cahier(
         learner_name=learner.display_name if learner.name_is_public else None,
         issuer_name=profile.name,
         issuer_url=profile.url,
         logo=images.logo_uri((profile.id, profile.updated_at.isoformat()), profile.logo_png),
         period=_period([r.issued_on for r in rows], zone),
-        portfolio_url=portfolio,
-        portfolio_qr=images.qr_uri(portfolio) if portfolio else None,
+        share_url=shared,
+        share_qr=images.qr_uri(shared) if shared else None,
         tree_name=tree.name,
         tree_map=drawn,
         map_uri=_svg_uri(drawn.svg),

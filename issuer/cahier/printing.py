@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,7 +22,15 @@ from ..models import GameSession, Learner
 from ..runtime import Runtime
 from .content import Cahier, gather, short_code
 
-__all__ = ["PrintedPdf", "html", "learner_cahier", "portfolio_cahier", "session_cahiers", "short_code"]
+__all__ = [
+    "PrintedPdf",
+    "fingerprint",
+    "html",
+    "learner_cahier",
+    "portfolio_cahier",
+    "session_cahiers",
+    "short_code",
+]
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -54,7 +63,9 @@ def learner_cahier(
 ) -> PrintedPdf:
     """The cahier of one young person (erased records have none)."""
     learner = learners.get(db, learner_id)
-    return _print(config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf")
+    return _print(
+        rt, config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf"
+    )
 
 
 def portfolio_cahier(
@@ -64,7 +75,9 @@ def portfolio_cahier(
     learner = learners.by_portfolio_token(db, token)
     if learner is None:
         raise NotFound(Code.LINK_INVALID)
-    return _print(config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf")
+    return _print(
+        rt, config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf"
+    )
 
 
 def session_cahiers(
@@ -81,23 +94,43 @@ def session_cahiers(
     if len(people) > limit:
         raise Refused(Code.GROUP_TOO_LARGE, count=len(people), max=limit)
     cahiers = [_gather(db, rt, config, person, now) for person in people]
-    return _print(config, cahiers, f"cahiers-seance-{session.id}.pdf")
+    return _print(rt, config, cahiers, f"cahiers-seance-{session.id}.pdf")
 
 
 def _gather(db: Session, rt: Runtime, config: Mapping[str, Any], learner: Learner, now: datetime) -> Cahier:
     return gather(db, rt, config, profile.get_profile(db, config), learner, now)
 
 
-def _print(config: Mapping[str, Any], cahiers: list[Cahier], filename: str) -> PrintedPdf:
-    from . import pdf  # WeasyPrint is loaded only by processes that print
+def fingerprint(documents: list[str]) -> str:
+    """A digest of everything a PDF prints: its HTML, images (data URIs) and printing date included.
 
-    done = pdf.render(
-        [html(c) for c in cahiers],
-        timeout=float(config["PDF_TIMEOUT"]),
-        memory=int(config["PDF_MEMORY_LIMIT"]),
-        concurrency=int(config["PDF_CONCURRENCY"]),
-    )
-    return PrintedPdf(done.pdf, filename, done.pages, done.fetched)
+    The renderer fetches nothing else, so the same digest always means the same PDF: a badge issued or
+    revoked, a consent changed, a link renewed or the next day's date all make another one.
+    """
+    digest = hashlib.sha256()
+    for document in documents:
+        encoded = document.encode("utf-8")
+        digest.update(len(encoded).to_bytes(8, "big"))
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+def _print(rt: Runtime, config: Mapping[str, Any], cahiers: list[Cahier], filename: str) -> PrintedPdf:
+    documents = [html(c) for c in cahiers]
+    key = fingerprint(documents)
+    kept = rt.pdf_cache.get(key)
+    if kept is None:
+        from . import pdf  # WeasyPrint is loaded only by processes that print
+
+        done = pdf.render(
+            documents,
+            timeout=float(config["PDF_TIMEOUT"]),
+            memory=int(config["PDF_MEMORY_LIMIT"]),
+            concurrency=int(config["PDF_CONCURRENCY"]),
+        )
+        kept = rt.pdf_cache.put(key, (done.pdf, done.pages, done.fetched))
+    pdf_bytes, pages, fetched = kept
+    return PrintedPdf(pdf_bytes, filename, pages, fetched)
 
 
 def _slug(learner: Learner) -> str:

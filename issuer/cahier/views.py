@@ -8,6 +8,7 @@ from .. import db
 from ..models import utcnow
 from ..runtime import runtime
 from ..web.auth import staff_required
+from ..web.security import throttled
 from . import printing as cahier_print
 
 bp = Blueprint("cahier", __name__)
@@ -46,5 +47,18 @@ def session(session_id: int) -> Response:
         cahier_print.session_cahiers(db.session(), runtime(), current_app.config, session_id, utcnow())
     )
 
+
+# Anyone holding a personal link may ask for its cahier: a render costs seconds of CPU, so asks are
+# counted per address (an unchanged cahier comes from the cache, yet counts too).
+throttled(
+    bp,
+    "CAHIER_LIMIT",
+    "cahier.portfolio",
+    methods=("GET", "HEAD"),
+    message=(
+        "Trop de cahiers demandés en peu de temps : patientez une minute avant de réessayer. "
+        "Le cahier déjà téléchargé reste valable."
+    ),
+)
 
 BLUEPRINTS = (bp,)

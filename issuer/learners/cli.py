@@ -36,4 +36,25 @@ def learner_add(name: str, email: str | None, age_band: str) -> None:
     click.echo(str(learner.id))
 
 
+@learner_group.command("renew-links")
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+@palier_command
+def learner_renew_links(yes: bool) -> None:
+    """Renouvelle le lien personnel de chaque jeune (les anciens cessent de fonctionner).
+
+    Les cahiers imprimés avant que leur couverture porte le lien public menaient à la page
+    personnelle : cette commande ferme ces pages-là. Chaque jeune retrouve son nouveau lien sur
+    sa fiche, côté médiateur·rice ; son lien public et ses badges ne changent pas.
+    """
+    if not yes:
+        click.confirm(
+            "Renouveler le lien personnel de tous les jeunes ? Les anciens liens cesseront de fonctionner.",
+            abort=True,
+        )
+    count = learners.renew_every_portfolio_link(db.session(), actor=None, now=utcnow())
+    click.echo(
+        f"Liens personnels renouvelés : {count}. Donnez à chaque jeune son nouveau lien (sur sa fiche)."
+    )
+
+
 COMMANDS = [learner_group]

@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -89,13 +90,14 @@ def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -
     learner.name_public_since = None
     learner.parental_consent_at = None
     learner.portfolio_token = None
+    learner.share_token = None
     learner.erased_at = now
     audit.record(db, actor, "learner.erase", f"learner:{learner.id}", now, **_counts(erasure))
     db.flush()
     return erasure
 
 
-def _counts(erasure: Erasure) -> dict[str, int]:
+def _counts(erasure: Erasure) -> dict[str, Any]:
     return {k: v for k, v in vars(erasure).items() if v}
 
 

@@ -128,6 +128,59 @@ def disable_portfolio_link(db: Session, learner_id: int, *, actor: User | None, 
     return learner
 
 
+def renew_every_portfolio_link(db: Session, *, actor: User | None, now: datetime) -> int:
+    """Give every young person whose personal link works a new one; how many were renewed.
+
+    For cahiers printed before their cover carried the public link: they led to the personal page.
+    """
+    people = list(
+        db.scalars(select(Learner).where(Learner.erased_at.is_(None), Learner.portfolio_token.is_not(None)))
+    )
+    for learner in people:
+        learner.portfolio_token = new_token()
+        audit.record(db, actor, "learner.link", f"learner:{learner.id}", now)
+    db.flush()
+    return len(people)
+
+
+def by_share_token(db: Session, token: str) -> Learner | None:
+    """The learner whose public share link is ``token``, if that link is still valid."""
+    if not token or len(token) > 64 or "\x00" in token:
+        return None
+    learner = db.scalars(select(Learner).where(Learner.share_token == token)).first()
+    return None if learner is None or learner.erased_at is not None else learner
+
+
+def renew_share_link(
+    db: Session, learner: Learner, *, actor: User | None, now: datetime, by_owner: bool = False
+) -> Learner:
+    """Give the public view a new link, or open it again (the old one, printed cahiers' included, stops)."""
+    learner.share_token = new_token()
+    audit.record(db, actor, "learner.share", f"learner:{learner.id}", now, by=_who(by_owner))
+    db.flush()
+    return learner
+
+
+def disable_share_link(
+    db: Session, learner: Learner, *, actor: User | None, now: datetime, by_owner: bool = False
+) -> Learner:
+    """Close the public view without opening another one."""
+    if learner.share_token is None:
+        raise Refused(Code.SHARE_ALREADY_DISABLED)
+    learner.share_token = None
+    audit.record(db, actor, "learner.share.disable", f"learner:{learner.id}", now, by=_who(by_owner))
+    db.flush()
+    return learner
+
+
+OWNER = "la personne, par son lien personnel"
+
+
+def _who(by_owner: bool) -> str | None:
+    # The young person acts through their personal link, without an account: the audit line says so.
+    return OWNER if by_owner else None
+
+
 def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Erasure:
     """Erase a young person's personal data (see ``erasure``); say what changed and what could not."""
     return erasure.erase(db, get(db, learner_id), actor=actor, now=now)

@@ -113,7 +113,7 @@ def link(learner_id: int) -> ResponseReturnValue:
     """Renew the personal link (the old one stops working) or disable it."""
     found = learners.get(db.session(), learner_id)
     form = PalierForm()
-    action = request.form.get("action")
+    action = request.form.get("action") or ""
     if action == "renew":
         outcome = run_once(
             form.token.data,
@@ -128,6 +128,38 @@ def link(learner_id: int) -> ResponseReturnValue:
         return redirect(url_for("mediator.learner", learner_id=found.id))
     flash(done if outcome.ok else outcome.message, "success" if outcome.ok else "error")
     return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="lien"))
+
+
+@bp.app_template_global("share_url_of")
+def share_url_of(learner: Learner) -> str | None:
+    """The public view's address of a learner (None while disabled), for ``learners/_share.html``."""
+    return runtime().urls.share(learner.share_token) if learner.share_token else None
+
+
+def _change_share(dbs: Session, learner_id: int, action: str) -> dict[str, Any]:
+    found = learners.get(dbs, learner_id)
+    change = learners.renew_share_link if action == "renew" else learners.disable_share_link
+    return {"id": change(dbs, found, actor=actor(), now=utcnow()).id}
+
+
+@bp.post("/<id:learner_id>/partage")
+def share(learner_id: int) -> ResponseReturnValue:
+    """Renew the public link (printed cahiers' one stops working too) or disable it."""
+    found = learners.get(db.session(), learner_id)
+    form = PalierForm()
+    action = request.form.get("action") or ""
+    done = {
+        "renew": _(
+            "Nouveau lien public créé : l'ancien, y compris celui des cahiers imprimés, ne mène plus à rien."
+        ),
+        "disable": _("Lien public désactivé : la liste de ses badges n'est plus visible."),
+    }.get(action)
+    if done is None:
+        flash(_("Action inconnue."), "error")
+        return redirect(url_for("mediator.learner", learner_id=found.id))
+    outcome = run_once(form.token.data, lambda dbs: _change_share(dbs, found.id, action))
+    flash(done if outcome.ok else outcome.message, "success" if outcome.ok else "error")
+    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="partage"))
 
 
 @bp.route("/<id:learner_id>/effacer", methods=["GET", "POST"])
@@ -158,6 +190,7 @@ def erase(learner_id: int) -> ResponseReturnValue:
         form=form,
         live=live,
         has_link=found.portfolio_token is not None,
+        has_share=found.share_token is not None,
         issuer_url=runtime().urls.issuer,
         title=_("Effacer les données"),
     ), sent.status

@@ -76,6 +76,9 @@ class Learner(Base):
     recipient_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     # The personal page's link; a mediator can revoke it (set a new one, or none).
     portfolio_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_token)
+    # The public view's link, printed on the cahier and handed to employers: only what consent allows,
+    # nothing to manage. Distinct from the personal link; renewed or disabled on its own.
+    share_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     erased_at: Mapped[datetime | None]

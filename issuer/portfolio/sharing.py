@@ -20,6 +20,7 @@ from ..models import Assertion, IssuerProfile, Learner
 from ..runtime import Runtime
 
 __all__ = [
+    "PublicBadge",
     "SharedBadge",
     "baked_png",
     "baked_svg",
@@ -28,6 +29,7 @@ __all__ = [
     "live_assertions",
     "png_as_svg",
     "portfolio_badges",
+    "public_badge",
 ]
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -47,6 +49,34 @@ class SharedBadge:
     branch: str
     tier: int
     linkedin: str
+
+
+@dataclass(frozen=True)
+class PublicBadge:
+    """One badge as the public view shows it: what the badge is, and where to verify it."""
+
+    name: str
+    image_url: str
+    assertion_url: str
+    issued_on: datetime
+    expires: datetime | None
+    expired: bool
+    branch: str
+    tier: int
+
+
+def public_badge(badge: SharedBadge) -> PublicBadge:
+    """The public part of a badge of the owner's page (no download, no LinkedIn link of theirs)."""
+    return PublicBadge(
+        name=badge.name,
+        image_url=badge.image_url,
+        assertion_url=badge.assertion_url,
+        issued_on=badge.issued_on,
+        expires=badge.expires,
+        expired=badge.expired,
+        branch=badge.branch,
+        tier=badge.tier,
+    )
 
 
 def linkedin_url(

@@ -1,23 +1,30 @@
-"""A young person's own page: their badges, baked downloads, QR codes, LinkedIn, and a zip of all."""
+"""A young person's own page (their badges, baked downloads, QR codes, LinkedIn, a zip of all, their
+public link to manage) and the public view that link opens: only what consent allows, nothing to manage.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..admin.profile import get_profile
 from ..dates import zone_of
 from ..errors import Code, NotFound
 from ..hosted import documents as hosted
-from ..learners.service import by_portfolio_token
+from ..learners import service as learners
 from ..models import Assertion, Learner, utcnow
 from ..qr import qr_png, qr_svg
 from ..runtime import runtime
+from ..web.forms import PalierForm
 from ..web.pages import public_helpers
+from ..web.security import cookie_free
+from ..web.submit import run_once
 from . import sharing
 
 bp = Blueprint("portfolio", __name__)
@@ -33,7 +40,7 @@ def _private(resp: Response) -> Response:
 
 
 def _learner(token: str) -> Learner:
-    learner = by_portfolio_token(db.session(), token) if hosted.safe_id(token) else None
+    learner = learners.by_portfolio_token(db.session(), token) if hosted.safe_id(token) else None
     if learner is None:
         raise NotFound(Code.PORTFOLIO_GONE)
     return learner
@@ -78,6 +85,75 @@ def page(token: str) -> ResponseReturnValue:
         badges=shown,
         issuer=issuer,
         token=token,
+        share_url=rt.urls.share(learner.share_token) if learner.share_token else None,
+        **public_helpers(),
+    )
+
+
+@bp.get("/p/<token>/partage/qr.<any(png, svg):kind>")
+def share_qr(token: str, kind: str) -> ResponseReturnValue:
+    """The QR code of the public view, to print on a CV (404 while the public link is disabled)."""
+    learner = _learner(token)
+    if learner.share_token is None:
+        raise NotFound(Code.SHARE_GONE)
+    url = runtime().urls.share(learner.share_token)
+    if kind == "png":
+        return _file(qr_png(url), "image/png", "qr-mes-badges.png")
+    return Response(qr_svg(url), mimetype="image/svg+xml")
+
+
+SHARE_ACTIONS = {
+    "renew": (
+        learners.renew_share_link,
+        "Nouveau lien public créé : l'ancien, y compris celui des cahiers déjà imprimés, ne mène plus à rien.",
+    ),
+    "disable": (
+        learners.disable_share_link,
+        "Lien public désactivé : plus personne ne peut voir la liste de vos badges.",
+    ),
+}
+
+
+@bp.post("/p/<token>/partage")
+def share(token: str) -> ResponseReturnValue:
+    """The young person renews, opens again or closes their public link, from their personal page."""
+    learner = _learner(token)
+    found = SHARE_ACTIONS.get(request.form.get("action") or "")
+    back = url_for("portfolio.page", token=token, _anchor="partage")
+    if found is None:
+        flash("Action inconnue.", "error")
+        return redirect(back)
+    change, done = found
+
+    def act(dbs: Session) -> dict[str, Any]:
+        owner = dbs.get(Learner, learner.id)
+        if owner is None:  # erased and gone between the two reads
+            raise NotFound(Code.LINK_INVALID)
+        change(dbs, owner, actor=None, now=utcnow(), by_owner=True)
+        return {"id": owner.id}
+
+    outcome = run_once(PalierForm().token.data, act)
+    flash(done if outcome.ok else outcome.message, "success" if outcome.ok else "error")
+    return redirect(back)
+
+
+@bp.get("/partage/<token>")
+def shared(token: str) -> ResponseReturnValue:
+    """The public view of a young person's badges: the name only with consent, nothing else of theirs."""
+    found = learners.by_share_token(db.session(), token) if hosted.safe_id(token) else None
+    if found is None:
+        raise NotFound(Code.SHARE_GONE)
+    cookie_free()  # the same for everyone: never a visitor's cookie, not even a signed-in mediator's
+    session, rt = db.session(), runtime()
+    issuer = get_profile(session, current_app.config)
+    shown = sharing.portfolio_badges(session, rt, found, issuer.name, utcnow())
+    return render_template(
+        "portfolio/shared.html",
+        # Only these reach the template: no record, so no e-mail, notes or personal link to slip out.
+        name=found.display_name if found.name_is_public else None,
+        badges=[sharing.public_badge(b) for b in shown],
+        issuer_name=issuer.name,
+        issuer_url=issuer.url,
         **public_helpers(),
     )
 

@@ -74,7 +74,10 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> HTTPException | tuple[Response | str, int]:
         if exc.code is not None and exc.code < 400:  # redirects raised by routing
             return exc
-        return error_response(exc.code or 500, None, None)
+        # A throttle may say in its own words what was refused (Flask-Limiter's own text is English).
+        limit = getattr(exc, "limit", None)
+        own = exc.description if exc.code == 429 and getattr(limit, "error_message", None) else None
+        return error_response(exc.code or 500, own, None)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[Response | str, int]:

@@ -75,8 +75,15 @@ def safe_next(target: str | None, fallback: str) -> str:
 Rule = tuple[str, Callable[[], str]]  # (the setting naming the rate, whose requests count together)
 
 
-def throttle(app: App, endpoint: str, *rules: Rule) -> None:
-    """Limit POSTs to ``endpoint``: each rule at the rate its setting names, per the key it computes."""
+def throttle(
+    app: App,
+    endpoint: str,
+    *rules: Rule,
+    methods: tuple[str, ...] = ("POST",),
+    message: str | None = None,
+) -> None:
+    """Limit requests to ``endpoint`` (POSTs unless ``methods`` says otherwise): each rule at the rate
+    its setting names, per the key it computes; ``message`` is the French 429 (a general one otherwise)."""
     limiter: Limiter = app.extensions[LIMITER]
     # Palier's views are synchronous; the wrapper hands on whatever the view answers.
     view: Callable[..., Any] = app.view_functions[endpoint]
@@ -85,7 +92,11 @@ def throttle(app: App, endpoint: str, *rules: Rule) -> None:
         # Stacked directly (Flask-Limiter counts once per request only when nothing sits in between);
         # the scope keeps two rules of one view counting apart.
         limited = limiter.limit(
-            _rate(config_key), methods=["POST"], key_func=key_func, scope=f"{endpoint}:{config_key}"
+            _rate(config_key),
+            methods=[m.lower() for m in methods],
+            key_func=key_func,
+            scope=f"{endpoint}:{config_key}",
+            error_message=message,
         )(limited)
 
     @wraps(view)
@@ -105,12 +116,19 @@ def by_address(config_key: str) -> Rule:
     return (config_key, get_remote_address)
 
 
-def throttled(blueprint: Blueprint, config_key: str, *endpoints: str) -> None:
-    """Rate-limit POSTs to these endpoints of ``blueprint`` at the rate ``config_key`` names."""
+def throttled(
+    blueprint: Blueprint,
+    config_key: str,
+    *endpoints: str,
+    methods: tuple[str, ...] = ("POST",),
+    message: str | None = None,
+) -> None:
+    """Rate-limit POSTs (or ``methods``) to these endpoints of ``blueprint`` at the rate ``config_key``
+    names, per client address."""
 
     def setup(state: BlueprintSetupState) -> None:
         for endpoint in endpoints:
-            throttle(state.app, endpoint, by_address(config_key))
+            throttle(state.app, endpoint, by_address(config_key), methods=methods, message=message)
 
     # Recorded after the routes, so it runs once they are in the app's view functions.
     blueprint.record_once(setup)

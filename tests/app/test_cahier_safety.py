@@ -157,7 +157,7 @@ def _decoded_qr_codes(pdf: bytes, tmp_path: Path) -> set[str]:
 def test_cahier_every_qr_code_scans_to_its_url(app, dbs, rt, tmp_path):
     learner, rows = learner_with_badges(dbs, rt, 3)
     out = cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
-    expected = {rt.urls.assertion(row.uid) for row in rows} | {rt.urls.portfolio(learner.portfolio_token)}
+    expected = {rt.urls.assertion(row.uid) for row in rows} | {rt.urls.share(learner.share_token)}
     assert _decoded_qr_codes(out.pdf, tmp_path) == expected
 
 

@@ -167,6 +167,7 @@ def test_erase_page_says_plainly_what_happens(app, client):
     assert "apparaîtront comme révoqués" in html or "apparaîtra comme révoqué" in html
     assert "hors de portée de Palier" in html
     assert "définitif" in html
+    assert "Son lien public" in html and "cahiers imprimés" in html
 
 
 def test_erase_needs_the_box_ticked(app, client):

@@ -119,6 +119,19 @@ def test_security_input_portfolio_escapes_everything(app, client, hostile):
     _assert_no_raw(page, "the portfolio")
 
 
+def test_security_input_public_view_escapes_everything(app, client, hostile):
+    from issuer import db
+    from issuer.models import Learner
+
+    with app.app_context():
+        token = db.session().get(Learner, hostile.learner_id).share_token
+    resp = client.get(f"/partage/{token}", headers={**BROWSER, **HOST})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Léa &lt;script&gt;" in page  # the name, with consent, as text
+    _assert_no_raw(page, "the public view")
+
+
 def test_security_input_criteria_page_escapes_tree_markdown(app, client, hostile):
     doc = json.loads(client.get(f"/assertions/{hostile.uid}", headers={**LD_JSON, **HOST}).data)
     badge = json.loads(client.get(doc["badge"][len(BASE) :], headers={**LD_JSON, **HOST}).data)

@@ -155,6 +155,27 @@ def test_employer_opens_the_address_a_young_person_shared_and_sees_it_is_valid(p
     check_page(employer, "12-employeur-badge-valide")
 
 
+def test_employer_opens_the_public_link_of_the_cahier_and_verifies_a_badge(pages, live_server):
+    mediator = pages("phone", "mediator")
+    open_learner(mediator, "Lina")
+    personal = mediator.get_by_label("Adresse de sa page").input_value()
+
+    young = pages("phone")
+    young.goto(personal)
+    public = young.get_by_label("Lien public de mes badges").input_value()
+    assert public.startswith(live_server.url + "/partage/") and personal not in public
+
+    # What the cahier's cover leads to: the badges, nothing to download or manage.
+    employer = pages("desktop")
+    employer.goto(public)
+    expect(employer.locator("a[download], form")).to_have_count(0)
+    first = employer.locator("li.portfolio__badge").first
+    name = first.get_by_role("heading", level=2).inner_text()
+    check_page(employer, "13-employeur-page-publique")
+    first.get_by_role("link", name=f"Vérifier ce badge « {name} »", exact=True).click()
+    expect(employer.locator(".verdict").get_by_role("heading", level=1)).to_have_text("Badge valide")
+
+
 def test_baked_svg_from_the_young_persons_page_also_verifies(pages, live_server, tmp_path):
     staff = pages("desktop", "mediator")
     open_learner(staff, "Lina")

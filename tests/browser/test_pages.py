@@ -33,6 +33,7 @@ TOUR = [
     ("criteres", "/badges/cooperation-1/v1/criteres", "phone", None),
     ("page-introuvable", "/cette-page-n-existe-pas", "phone", None),
     ("lien-personnel-perime", "/p/jeton-inconnu", "phone", None),
+    ("lien-public-perime", "/partage/jeton-inconnu", "phone", None),
 ]
 
 
