@@ -4,6 +4,7 @@ public link to manage) and the public view that link opens: only what consent al
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -88,6 +89,29 @@ def page(token: str) -> ResponseReturnValue:
         share_url=rt.urls.share(learner.share_token) if learner.share_token else None,
         **public_helpers(),
     )
+
+
+@bp.get("/p/<token>/manifest.webmanifest")
+def manifest(token: str) -> ResponseReturnValue:
+    """What a phone needs to put « Mes badges » on its home screen, opening this very page."""
+    _learner(token)
+    icon = "/static/public/icon-{0}.png"
+    body = {
+        "name": "Mes badges",
+        "short_name": "Mes badges",
+        "lang": "fr",
+        "start_url": url_for("portfolio.page", token=token),
+        "scope": url_for("portfolio.page", token=token),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#123466",
+        "icons": [{"src": icon.format(n), "sizes": f"{n}x{n}", "type": "image/png"} for n in (192, 512)],
+    }
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/p/<token>/partage/qr.<any(png, svg):kind>")

@@ -149,3 +149,27 @@ def test_the_code_is_never_stored_and_a_refresh_shows_it_again(app, client, lina
     assert _code_on(again).replace("-", "") == code
     other = make_learner(app, "Noé")  # another learner's page never shows Lina's code
     assert "handover__code" not in client.get(f"/jeunes/{other}?remise={row.id}").get_data(as_text=True)
+
+
+def test_the_young_person_s_page_can_be_saved_to_the_home_screen(app, client, lina):
+    token = _portfolio_token(app, lina)
+    page = client.get(f"/p/{token}")
+    link = re.search(r'<link rel="manifest" href="([^"]+)">', page.get_data(as_text=True)).group(1)
+    assert "manifest-src 'self'" in page.headers["Content-Security-Policy"]
+    manifest = client.get(link)
+    assert manifest.mimetype == "application/manifest+json"
+    body = manifest.get_json(force=True)
+    assert body["start_url"] == f"/p/{token}" and body["display"] == "standalone" and body["lang"] == "fr"
+    for icon in body["icons"]:
+        image = client.get(icon["src"])
+        assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    assert client.get("/p/jeton-inconnu/manifest.webmanifest").status_code == 404
+
+
+def test_the_mediator_s_page_of_a_learner_offers_the_public_link_apart_from_the_private_one(
+    app, client, lina
+):
+    login(client)
+    page = text(client.get(f"/jeunes/{lina}"))
+    assert 'id="share-url"' in page and "/partage/" in page
+    assert "qu'elle ne la partage pas" in page
