@@ -178,7 +178,7 @@ MESSAGES: dict[Code, str] = {
     Code.AGE_BAND_REQUIRED: N_("Choisissez la tranche d'âge des nouveaux participant·es."),
     Code.HANDOVER_INVALID: N_(
         "Ce code ne marche pas : il a peut-être déjà servi, expiré (il vaut quelques minutes) ou été mal "
-        "recopié. Demande un nouveau code à ton médiateur ou ta médiatrice."
+        "recopié. Demandez un nouveau code à votre médiateur ou à votre médiatrice."
     ),
     Code.HANDOVER_LINK_OFF: N_(
         "Le lien personnel de cette personne est désactivé : créez-en un nouveau sur sa fiche pour lui remettre ses badges."

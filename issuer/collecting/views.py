@@ -1,4 +1,4 @@
-"""« Récupère tes badges »: the young person types or scans the code shown on the mediator's phone."""
+"""« Récupérer mes badges »: the young person types or scans the code shown on the mediator's phone."""
 
 from __future__ import annotations
 

@@ -20,8 +20,11 @@ from ..models import Assertion, IssuerProfile, Learner
 from ..runtime import Runtime
 
 __all__ = [
+    "BranchProgress",
+    "Progress",
     "PublicBadge",
     "SharedBadge",
+    "WithdrawnBadge",
     "baked_png",
     "baked_svg",
     "export_zip",
@@ -29,7 +32,9 @@ __all__ = [
     "live_assertions",
     "png_as_svg",
     "portfolio_badges",
+    "progress",
     "public_badge",
+    "withdrawn_badges",
 ]
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -49,6 +54,8 @@ class SharedBadge:
     branch: str
     tier: int
     linkedin: str
+    observation: str = ""  # what the mediator saw: the evidence signed into the badge
+    skill_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,9 +187,79 @@ def portfolio_badges(
                     cert_id=row.uid,
                     expires=row.expires,
                 ),
+                observation=row.evidence_narrative or "",
+                skill_id=row.skill_id,
             )
         )
     return shown
+
+
+@dataclass(frozen=True)
+class WithdrawnBadge:
+    """A badge that was revoked: shown to its owner as withdrawn, with the reason, not silently gone."""
+
+    name: str
+    issued_on: datetime
+    revoked_at: datetime
+    reason: str
+
+
+def withdrawn_badges(db: Session, learner_id: int) -> list[WithdrawnBadge]:
+    """The learner's revoked badges, latest withdrawal first."""
+    rows = db.scalars(
+        select(Assertion)
+        .options(selectinload(Assertion.badge_class))
+        .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_not(None))
+        .order_by(Assertion.revoked_at.desc(), Assertion.id.desc())
+    )
+    return [
+        WithdrawnBadge(r.badge_class.name, r.issued_on, r.revoked_at, r.revocation_reason or "")
+        for r in rows
+        if r.revoked_at is not None
+    ]
+
+
+@dataclass(frozen=True)
+class BranchProgress:
+    """One branch of the tree as its owner sees it: how far they went, what is within reach."""
+
+    name: str
+    earned: int
+    total: int
+    within_reach: tuple[str, ...]  # names of the skills that can be awarded next
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a young person stands in the whole tree."""
+
+    earned: int
+    total: int
+    branches: tuple[BranchProgress, ...]
+
+    @property
+    def within_reach(self) -> int:
+        """How many badges can be awarded next."""
+        return sum(len(b.within_reach) for b in self.branches)
+
+
+def progress(rt: Runtime, earned: set[str]) -> Progress:
+    """The tree with the learner's progress: « 7 badges sur 22 », and the next badges within reach."""
+    tree = rt.tree
+    states = tree.status(earned)
+    branches = []
+    for branch in tree.branches:
+        skills = sorted(tree.skills_of(branch.id), key=lambda s: s.tier)
+        branches.append(
+            BranchProgress(
+                name=branch.name,
+                earned=sum(1 for s in skills if states[s.id].status == "earned"),
+                total=len(skills),
+                within_reach=tuple(s.name for s in skills if states[s.id].status == "unlocked"),
+            )
+        )
+    got = sum(b.earned for b in branches)
+    return Progress(earned=got, total=len(tree.skills), branches=tuple(branches))
 
 
 README = """Vos Open Badges — {issuer}

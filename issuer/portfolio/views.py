@@ -80,10 +80,13 @@ def page(token: str) -> ResponseReturnValue:
     session, rt = db.session(), runtime()
     issuer = get_profile(session, current_app.config)
     shown = sharing.portfolio_badges(session, rt, learner, issuer.name, utcnow())
+    earned = {b.skill_id for b in shown}
     return render_template(
         "portfolio/portfolio.html",
         learner=learner,
         badges=shown,
+        progress=sharing.progress(rt, earned),
+        withdrawn=sharing.withdrawn_badges(session, learner.id),
         issuer=issuer,
         token=token,
         share_url=rt.urls.share(learner.share_token) if learner.share_token else None,
