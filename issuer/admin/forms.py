@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..models import Role
 from ..passwords import MIN_LENGTH
-from ..web.forms import FileField, PalierForm, choice, email_address, strip
+from ..web.forms import FileField, PalierForm, choice, email_address, strip, trimmed
 from ..web.i18n import lazy_gettext as _l
 
 ROLE_CHOICES = [
@@ -36,14 +36,7 @@ def _password(label: Any) -> Any:
 class UserForm(PalierForm):
     """A new staff account."""
 
-    name = StringField(
-        _l("Nom"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Indiquez un nom.")),
-            Length(max=120, message=_l("120 caractères au plus.")),
-        ],
-    )
+    name = trimmed(StringField, _l("Nom"), max=120, required=_l("Indiquez un nom."))
     email = EmailField(
         _l("Adresse e-mail"),
         filters=[strip],
@@ -63,30 +56,14 @@ class PasswordForm(PalierForm):
 class ProfileForm(PalierForm):
     """The structure that issues the badges, as every badge shows it."""
 
-    name = StringField(
-        _l("Nom de la structure"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Indiquez le nom de la structure.")),
-            Length(max=200, message=_l("200 caractères au plus.")),
-        ],
+    name = trimmed(
+        StringField, _l("Nom de la structure"), max=200, required=_l("Indiquez le nom de la structure.")
     )
-    url = StringField(
-        _l("Site web"),
-        filters=[strip],
-        validators=[DataRequired(_l("Indiquez l'adresse du site.")), Length(max=500)],
-        render_kw={"inputmode": "url", "placeholder": "https://"},
-    )
-    email = EmailField(
-        _l("Adresse e-mail de contact"),
-        filters=[strip],
-        validators=[DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254)],
-    )
-    description = TextAreaField(
-        _l("Présentation (facultative)"),
-        filters=[strip],
-        validators=[Length(max=2000, message=_l("2000 caractères au plus."))],
-    )
+    url = trimmed(StringField, _l("Site web"), max=500, required=_l("Indiquez l'adresse du site."),
+                  render_kw={"inputmode": "url", "placeholder": "https://"})  # fmt: skip
+    email = trimmed(EmailField, _l("Adresse e-mail de contact"), max=254,
+                    required=_l("Indiquez une adresse e-mail."))  # fmt: skip
+    description = trimmed(TextAreaField, _l("Présentation (facultative)"), max=2000)
     logo = FileField(
         _l("Logo (PNG, JPEG ou WebP ; 1 Mo au plus)"), render_kw={"accept": "image/png,image/jpeg,image/webp"}
     )

@@ -12,35 +12,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
+from ..awarding.forms import evidence_url
 from ..learners.forms import AGE_CHOICES
-from ..web.forms import FileField, FileRequired, PalierForm, strip
+from ..web.forms import FileField, FileRequired, PalierForm, trimmed
 from ..web.i18n import lazy_gettext as _l
 
 
 class SessionForm(PalierForm):
     """A game session or event."""
 
-    title = StringField(
-        _l("Titre"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Donnez un titre à la séance.")),
-            Length(max=160, message=_l("160 caractères au plus.")),
-        ],
-    )
+    title = trimmed(StringField, _l("Titre"), max=160, required=_l("Donnez un titre à la séance."))
     held_on = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide (jj/mm/aaaa)."))])
-    place = StringField(
-        _l("Lieu (facultatif)"),
-        filters=[strip],
-        validators=[Length(max=160, message=_l("160 caractères au plus."))],
-    )
-    game = StringField(
-        _l("Jeu (facultatif)"),
-        filters=[strip],
-        validators=[Length(max=160, message=_l("160 caractères au plus."))],
-    )
+    place = trimmed(StringField, _l("Lieu (facultatif)"), max=160)
+    game = trimmed(StringField, _l("Jeu (facultatif)"), max=160)
     participants = SelectMultipleField(_l("Participant·es"), coerce=int, validate_choice=True)
 
 
@@ -56,17 +42,8 @@ class BulkAwardForm(PalierForm):
         validators=[DataRequired(_l("Cochez au moins un·e participant·e."))],
     )
     # Required unless every ticked participant has an observation of their own (checked by the view).
-    narrative = TextAreaField(
-        _l("Observation commune"),
-        filters=[strip],
-        validators=[Length(max=4000, message=_l("4000 caractères au plus."))],
-    )
-    url = StringField(
-        _l("Lien vers une preuve (facultatif)"),
-        filters=[strip],
-        validators=[Optional(), Length(max=500, message=_l("500 caractères au plus."))],
-        render_kw={"inputmode": "url", "placeholder": "https://", "autocapitalize": "none"},
-    )
+    narrative = trimmed(TextAreaField, _l("Observation commune"), max=4000)
+    url = evidence_url()
 
 
 class CsvImportForm(PalierForm):

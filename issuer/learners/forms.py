@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
 from ..models import AgeBand, Learner
-from ..web.forms import PalierForm, choice, email_address, strip
+from ..web.forms import PalierForm, choice, email_address, trimmed
 from ..web.i18n import lazy_gettext as _l
 from .service import LearnerData
 
@@ -20,21 +20,10 @@ AGE_CHOICES = [
 class LearnerForm(PalierForm):
     """The few things Palier records about a young person."""
 
-    display_name = StringField(
-        _l("Prénom ou pseudo"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Indiquez un prénom ou un pseudo.")),
-            Length(max=80, message=_l("80 caractères au plus.")),
-        ],
-        render_kw={"autocomplete": "off"},
-    )
-    email = EmailField(
-        _l("Adresse e-mail (facultative)"),
-        filters=[strip],
-        validators=[Length(max=254, message=_l("254 caractères au plus.")), email_address],
-        render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"},
-    )
+    display_name = trimmed(StringField, _l("Prénom ou pseudo"), max=80,
+                           required=_l("Indiquez un prénom ou un pseudo."), render_kw={"autocomplete": "off"})  # fmt: skip
+    email = trimmed(EmailField, _l("Adresse e-mail (facultative)"), max=254, validators=(email_address,),
+                    render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"})  # fmt: skip
     age_band = RadioField(
         _l("Tranche d'âge"),
         choices=AGE_CHOICES,
@@ -45,11 +34,7 @@ class LearnerForm(PalierForm):
     parental_consent = BooleanField(
         _l("Accord parental recueilli (obligatoire avant 15 ans pour rendre le nom visible)")
     )
-    notes = TextAreaField(
-        _l("Notes privées"),
-        filters=[strip],
-        validators=[Length(max=4000, message=_l("4000 caractères au plus."))],
-    )
+    notes = trimmed(TextAreaField, _l("Notes privées"), max=4000)
 
     def to_data(self) -> LearnerData:
         """The form's content as the learners service takes it."""

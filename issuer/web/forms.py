@@ -6,12 +6,13 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
-from wtforms.validators import ValidationError
+from wtforms import Field, HiddenField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.service import normalise_email
 from ..errors import PalierError
 from .errors import message_of
+from .i18n import lazy_gettext as _l
 from .once import new_token
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
@@ -21,7 +22,16 @@ except ImportError:  # pragma: no cover - older WTForms
 
 
 # Re-exported: the other form modules take Flask-WTF's pieces from here only.
-__all__ = ["FileField", "FileRequired", "FlaskForm", "PalierForm", "choice", "email_address", "strip"]
+__all__ = [
+    "FileField",
+    "FileRequired",
+    "FlaskForm",
+    "PalierForm",
+    "choice",
+    "email_address",
+    "strip",
+    "trimmed",
+]
 
 
 class PalierForm(FlaskForm):
@@ -43,6 +53,23 @@ class PalierForm(FlaskForm):
 def strip(value: str | None) -> str | None:
     """A filter that trims surrounding spaces (keeps None)."""
     return value.strip() if isinstance(value, str) else value
+
+
+def trimmed(
+    field: type[Field],
+    label: Any,
+    *,
+    max: int,
+    required: Any = None,
+    optional: bool = False,
+    validators: tuple[Any, ...] = (),
+    **options: Any,
+) -> Any:
+    """A text field, trimmed, of at most ``max`` characters; ``required`` is the message when left empty
+    (``optional`` lets an empty value skip the other checks)."""
+    checks: list[Any] = [DataRequired(required)] if required else [Optional()] if optional else []
+    checks.append(Length(max=max, message=_l("%(num)d caractères au plus.", num=max)))
+    return field(label, filters=[strip], validators=[*checks, *validators], **options)
 
 
 def choice(value: Any, label: Any) -> Any:
