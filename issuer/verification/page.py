@@ -24,6 +24,7 @@ URL_STATUS = {
     Verdict.INVALID: 200,
     Verdict.UNKNOWN: 404,
     Verdict.UNAVAILABLE: 503,
+    Verdict.UNREADABLE: 200,
 }
 
 

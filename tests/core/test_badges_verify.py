@@ -46,7 +46,15 @@ def check(badge, issuer, **kwargs) -> Report:
 
 
 def test_verdict_values_are_the_json_api_vocabulary():
-    assert [v.value for v in Verdict] == ["valid", "revoked", "expired", "invalid", "unknown", "unavailable"]
+    assert [v.value for v in Verdict] == [
+        "valid",
+        "revoked",
+        "expired",
+        "invalid",
+        "unknown",
+        "unavailable",
+        "unreadable",
+    ]
 
 
 @pytest.mark.parametrize(
