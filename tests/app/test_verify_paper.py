@@ -138,6 +138,13 @@ def test_a_screenshot_without_baked_data_is_unreadable_and_no_lookup_is_claimed(
     assert "sans consulter les registres" in page
 
 
+def test_a_photo_or_a_jpeg_screenshot_is_unreadable_too(client):
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(range(256)) * 8 + b"\xff\xd9"
+    status, page = verify_typed(client, file=jpeg)
+    assert status == 200
+    assert "Badge illisible" in page and "non authentique" not in page and CONSULTED not in page
+
+
 @pytest.mark.parametrize("typed", ["n'importe quoi", "badges.test/assertions/", "a.b.c", "ZZZZ ZZZZ"])
 def test_garbage_text_is_unreadable_never_not_authentic(client, typed):
     status, page = verify_typed(client, typed)
