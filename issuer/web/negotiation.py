@@ -50,6 +50,22 @@ def is_preview_robot(user_agent: str | None) -> bool:
     return bool(user_agent) and _ROBOT.search(user_agent[:512]) is not None
 
 
+def _quality(accept, mimetype: str) -> float:
+    """The quality a client gives ``mimetype``: that of the most specific range naming it (RFC 9110 12.5.1).
+
+    Werkzeug's own ``quality`` takes the first match by quality, so ``text/html;q=0.5, */*`` would
+    rank HTML at 1.
+    """
+    family = mimetype.split("/", 1)[0] + "/*"
+    best, quality = 0, 0.0
+    for value, q in accept:
+        media = value.split(";", 1)[0].strip().lower()
+        rank = 3 if media == mimetype else 2 if media == family else 1 if media in ("*/*", "*") else 0
+        if rank > best:
+            best, quality = rank, q
+    return quality
+
+
 def _named(accept, types: tuple[str, ...]) -> bool:
     """Whether the Accept header names one of ``types`` itself (not through a wildcard)."""
     return any(value.split(";", 1)[0].strip().lower() in types for value, quality in accept if quality > 0)
@@ -70,8 +86,10 @@ def wants_page() -> bool:
             return False
         return is_preview_robot(request.headers.get("User-Agent"))
     accept = request.accept_mimetypes
-    html = max(accept.quality(t) for t in HTML_TYPES)
-    data = max(accept.quality(t) for t in JSON_TYPES)
+    # XHTML counts only when named: through a wildcard it would make ``text/html;q=0.5, */*`` a page.
+    xhtml = _quality(accept, "application/xhtml+xml") if "xhtml" in header else 0.0
+    html = max(_quality(accept, "text/html"), xhtml)
+    data = max(_quality(accept, t) for t in JSON_TYPES)
     if html <= 0:
         return False
     if _named(accept, JSON_TYPES):
@@ -89,4 +107,4 @@ def json_type() -> str:
     if "application/json" not in header.lower() or LD_JSON in header.lower():
         return LD_JSON
     accept = request.accept_mimetypes
-    return JSON if accept.quality(JSON) > 0 else LD_JSON
+    return JSON if _quality(accept, JSON) > 0 else LD_JSON

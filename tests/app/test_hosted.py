@@ -144,6 +144,9 @@ NEGOTIATION = [  # (Accept header, URL suffix, the media type that comes back); 
     ("application/json", "", JSON),  # asked alone, answered as such (the spec's SHOULD)
     ("application/ld+json, text/html;q=0.5", "", LD),
     ("text/html, application/ld+json", "", LD),  # a tie is not a preference for HTML
+    ("application/json, text/html", "", JSON),
+    ("text/html, */*", "", HTML),  # HTML named, JSON only through the wildcard: HTML was asked for
+    ("text/html;q=0.5, */*", "", LD),
     (BROWSER["Accept"], ".json", LD),
     (BROWSER["Accept"], "?format=json", LD),
 ]

@@ -168,6 +168,19 @@ def test_the_card_names_the_learner_only_with_consent_and_never_their_email(app,
     assert "lina@example.org" not in html and "@example.org" not in cards
 
 
+def test_the_profile_of_each_key_negotiates_like_the_issuer(app, client, badge):
+    from issuer import db
+    from issuer.models import SigningKey
+
+    with app.app_context():
+        kid = db.session().query(SigningKey.kid).first()[0]
+    assert client.get(f"/issuer/{kid}", headers=ROBOTS["Discordbot"]).mimetype == HTML
+    for consumer in ("1EdTech validator", "Open Badge Passport http-get"):
+        document = client.get(f"/issuer/{kid}", headers=CONSUMERS[consumer])
+        assert document.mimetype == LD and document.get_json(force=True)["type"] == "Issuer", consumer
+    assert client.get("/issuer/nope", headers=ROBOTS["Discordbot"]).status_code == 404
+
+
 def test_the_badge_class_and_issuer_pages_have_their_own_titles_and_cards(client, badge):
     page = client.get(f"/badges/{badge.skill_id}/v1", headers=ROBOTS["LinkedInBot"]).get_data(as_text=True)
     meta = _meta(page)
