@@ -221,3 +221,23 @@ def test_json_ld_documents_and_pages_declare_french(client, badge):
         assert '<html lang="fr">' in page.get_data(as_text=True), url
     for url in ("/verifier", f"/badges/{badge.skill_id}/v1/criteres"):
         assert '<html lang="fr">' in client.get(url, headers=BROWSER).get_data(as_text=True), url
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        None,
+        "",
+        REQUESTS_UA,
+        "Apache-HttpClient/4.5.13 (Java/1.8.0_292)",
+        "curl/7.88.1",
+        "Go-http-client/2.0",
+        "okhttp/4.10.0",
+        "Open Badges Validator Core",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    ],
+)
+def test_only_link_preview_robots_are_taken_for_robots(agent):
+    from issuer.web.negotiation import is_preview_robot
+
+    assert is_preview_robot(agent) is False
