@@ -19,6 +19,7 @@ class Verdict(StrEnum):
     INVALID = "invalid"
     UNKNOWN = "unknown"
     UNAVAILABLE = "unavailable"
+    UNREADABLE = "unreadable"  # nothing we could read as a badge: never called « not authentic »
 
 
 # code -> (verdict, first reason). Reasons speak to someone who never heard of Open Badges.
@@ -29,8 +30,8 @@ CODES: dict[str, tuple[Verdict, str]] = {
     ),
     "revoked": (Verdict.REVOKED, "Ce badge a été retiré par son émetteur : il n'est plus valable."),
     "expired": (Verdict.EXPIRED, "Ce badge n'est plus valable : sa date de validité est dépassée."),
-    "malformed": (Verdict.INVALID, "Ce qui a été fourni n'est pas un badge lisible."),
-    "no_badge": (Verdict.INVALID, "Cette image ne contient aucun badge."),
+    "malformed": (Verdict.UNREADABLE, "Ce qui a été fourni n'est pas un badge lisible."),
+    "no_badge": (Verdict.UNREADABLE, "Cette image ne contient aucun badge."),
     "bad_signature": (
         Verdict.INVALID,
         "La signature ne correspond pas : le badge a été modifié après sa délivrance.",
@@ -120,6 +121,9 @@ class Report:
     recipient_match: bool | None
     checked_at: datetime
     revocation_reason: str | None = None  # the issuer's words, also quoted in the reasons
+    # Whether the issuer's records (assertions, keys) were actually read: a page that says « checked
+    # with the issuer's records » must only say so when they were.
+    consulted: bool = False
 
     @property
     def valid(self) -> bool:
@@ -136,4 +140,5 @@ class Report:
             "recipient_match": self.recipient_match,
             "revocation_reason": self.revocation_reason,
             "checked_at": self.checked_at.isoformat(),
+            "consulted": self.consulted,
         }

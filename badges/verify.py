@@ -98,6 +98,29 @@ def _ask(method: Callable[[*_Args], _T], *args: *_Args) -> _T:
         raise _Stop("unavailable") from exc
 
 
+class _Witness:
+    """The app's Lookup, noting whether its records were actually read (``owns`` reads none)."""
+
+    __slots__ = ("lookup", "read")
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+        self.read = False
+
+    def owns(self, url: str) -> bool:
+        return self.lookup.owns(url)
+
+    def find_assertion(self, assertion_id: str) -> StoredAssertion | None:
+        found = self.lookup.find_assertion(assertion_id)
+        self.read = True  # only once it answered: an outage is not a consultation
+        return found
+
+    def public_key(self, key_id: str) -> str | None:
+        pem = self.lookup.public_key(key_id)
+        self.read = True
+        return pem
+
+
 def _owned_id(lookup: Lookup, assertion_id: Any) -> str:
     """Return the id if the issuer owns it: a badge from elsewhere is not ours to judge."""
     if not isinstance(assertion_id, str) or not assertion_id.lower().startswith(_ID_SCHEMES):
@@ -223,6 +246,7 @@ def _report(
     *,
     record: StoredAssertion | None = None,
     identity: str | None = None,
+    consulted: bool = False,
 ) -> Report:
     verdict, first = CODES[code]
     reasons = (first, *details)
@@ -243,6 +267,7 @@ def _report(
         recipient_match=match,
         checked_at=now,
         revocation_reason=record.revocation_reason if record and record.revoked else None,
+        consulted=consulted or record is not None,
     )
 
 
@@ -252,6 +277,7 @@ def verify_badge(
     """Verify a badge (JWS, URL, JSON, baked PNG/SVG) against the issuer's records; never raises."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")  # a programming error, not bad input
+    lookup = witness = _Witness(lookup)
     try:
         kind, value = _classify(badge)
         if kind == "jws":
@@ -270,4 +296,5 @@ def verify_badge(
             return _report("expired", details, now, record=record, identity=identity)
         return _report("ok", (), now, record=record, identity=identity)
     except _Stop as stop:
-        return _report(stop.code, (stop.detail,) if stop.detail else (), now)
+        details = (stop.detail,) if stop.detail else ()
+        return _report(stop.code, details, now, consulted=witness.read)

@@ -54,7 +54,6 @@ CODES: dict[str, tuple[Verdict, str]] = {
             "ok",
             "revoked",
             "expired",
-            "malformed",
             "bad_signature",
             "alg_not_allowed",
             "key_not_ours",
@@ -62,6 +61,9 @@ CODES: dict[str, tuple[Verdict, str]] = {
             "unavailable",
         )
     },
+    # A credential that reads but is not of our form is refused as « not authentic », as it always was
+    # here: Open Badges 3.0 does not use Open Badges 2.0's « unreadable » (yet).
+    "malformed": (Verdict.INVALID, OB2_CODES["malformed"][1]),
     "not_yet_valid": (
         Verdict.INVALID,
         "Ce badge n'est pas encore valable : sa date de début de validité n'est pas atteinte.",

@@ -12,22 +12,18 @@ from ..models import BadgeClassVersion
 from ..runtime import runtime
 from ..verification.page import assertion_page
 from ..web.errors import error_response
+from ..web.negotiation import json_type, wants_page
 from ..web.security import cookie_free, headers_ready, ready_headers
 from . import documents as hosted
-from .documents import Hosted
+from .documents import LD_JSON, Hosted
 
 bp = Blueprint("hosted", __name__)
 
-
-def prefers_html() -> bool:
-    """True only when the client ranks HTML above JSON-LD (a browser); badge tools get JSON-LD."""
-    if request.query_string and request.args.get("format") == "json":
-        return False
-    if "html" not in request.headers.get("Accept", ""):
-        return False  # the usual badge-tool request: no need to parse the header
-    accept = request.accept_mimetypes
-    html = accept.quality("text/html")
-    return html > 0 and html > max(accept.quality("application/ld+json"), accept.quality("application/json"))
+# What a page-or-JSON-LD answer depends on: the Accept header, and the User-Agent when it names
+# neither (a link-preview robot gets the page, a badge tool the JSON-LD).
+NEGOTIATED = "Accept, User-Agent"
+# The language of the documents' text (names, descriptions, criteria): the issuer writes in French.
+LANGUAGE = "fr"
 
 
 def _public(resp: Response, max_age: int | None = None, vary: bool = False) -> Response:
@@ -35,7 +31,18 @@ def _public(resp: Response, max_age: int | None = None, vary: bool = False) -> R
     if max_age is not None:
         resp.headers["Cache-Control"] = f"public, max-age={max_age}"
     if vary:
-        resp.vary.add("Accept")
+        resp.vary.update(("Accept", "User-Agent"))
+    return resp
+
+
+def page_of(resp: Response, json_url: str, max_age: int | None = None) -> Response:
+    """The HTML answer of a negotiated URL: public, varying, and pointing at its JSON-LD twin.
+
+    The ``Link`` header is how a JSON-LD loader given the page finds the document (JSON-LD 1.1, §9).
+    """
+    resp = _public(resp, max_age, vary=True)
+    resp.headers["Link"] = f'<{json_url}>; rel="alternate"; type="{LD_JSON}"'
+    resp.headers["Content-Language"] = LANGUAGE
     return resp
 
 
@@ -50,7 +57,11 @@ def _matches(etag: str) -> bool:
 
 
 def serve(doc: Hosted, *, vary: bool = False) -> Response:
-    """Send stored bytes with ETag, cache lifetime and CORS; ``If-None-Match`` answers 304."""
+    """Send stored bytes with ETag, cache lifetime and CORS; ``If-None-Match`` answers 304.
+
+    A JSON-LD document says it is French, and answers ``application/json`` to who asks only for that;
+    ``vary`` marks a URL that also has a page (negotiated on Accept and User-Agent).
+    """
     cookie_free()
     # Headers written out directly, the protective ones included: this is the hottest path of the
     # public side, and a header set later by a hook costs a scan of the list each.
@@ -60,16 +71,21 @@ def serve(doc: Hosted, *, vary: bool = False) -> Response:
         ("Access-Control-Allow-Origin", "*"),
         *ready_headers(),
     ]
-    if vary:
-        headers.append(("Vary", "Accept"))
+    mimetype = doc.mimetype
+    if mimetype == LD_JSON:
+        mimetype = json_type()
+        headers.append(("Content-Language", LANGUAGE))
+        headers.append(("Vary", NEGOTIATED if vary else "Accept"))
+    elif vary:
+        headers.append(("Vary", NEGOTIATED))
     if doc.status == 200 and _matches(doc.etag):
         return headers_ready(Response(status=304, headers=headers))
-    return headers_ready(Response(doc.body, status=doc.status, headers=headers, mimetype=doc.mimetype))
+    return headers_ready(Response(doc.body, status=doc.status, headers=headers, mimetype=mimetype))
 
 
 def not_found(message: str, *, vary: bool = False) -> Response:
     """A 404 as JSON for badge tools (the HTML error page is for browsers)."""
-    if prefers_html():
+    if wants_page():
         resp = current_app.make_response(error_response(404, message))
     else:
         resp = jsonify(error="not_found", message=message)
@@ -77,17 +93,36 @@ def not_found(message: str, *, vary: bool = False) -> Response:
     return _public(resp, vary=vary)
 
 
+def _issuer_page(json_url: str) -> Response:
+    """The issuer's public page: who they are, how to reach them, how to check their badges."""
+    rt = runtime()
+    profile = get_profile(db.session(), current_app.config)
+    page = render_template(
+        "hosted/issuer.html",
+        issuer=profile,
+        page_url=json_url.split("?", 1)[0],
+        logo_url=hosted.logo_url(rt) if profile.logo_png else None,
+    )
+    return page_of(current_app.make_response(page), json_url, hosted.SHORT)
+
+
 @bp.get("/issuer")
 def issuer() -> ResponseReturnValue:
-    """The issuer Profile, naming the signing key and the revocation list."""
-    return serve(hosted.issuer_profile(db.session(), runtime(), current_app.config))
+    """The issuer Profile, naming the signing key and the revocation list (a page for a browser)."""
+    if wants_page():
+        return _issuer_page(f"{runtime().urls.issuer}?format=json")
+    return serve(hosted.issuer_profile(db.session(), runtime(), current_app.config), vary=True)
 
 
 @bp.get("/issuer/<kid>")
 def issuer_of_key(kid: str) -> ResponseReturnValue:
     """The issuer Profile as owner of one key, current or retired (named by that key's BadgeClasses)."""
     doc = hosted.issuer_profile(db.session(), runtime(), current_app.config, kid)
-    return serve(doc) if doc else not_found("Aucune clé de cet émetteur ne porte ce nom.")
+    if doc is None:
+        return not_found("Aucune clé de cet émetteur ne porte ce nom.", vary=True)
+    if wants_page():
+        return _issuer_page(f"{runtime().urls.issuer_for_key(kid)}?format=json")
+    return serve(doc, vary=True)
 
 
 @bp.get("/issuer/image.png")
@@ -112,19 +147,23 @@ def revocations() -> ResponseReturnValue:
     return serve(hosted.revocations(db.session(), runtime()))
 
 
-def _version(skill: str, version: int) -> BadgeClassVersion | Response:
+def _version(skill: str, version: int, *, vary: bool = False) -> BadgeClassVersion | Response:
     """The published version, or the 404 to answer."""
     row = hosted.badge_class_row(db.session(), skill, version)
     if row is None:
-        return not_found("Ce badge (ou cette version) n'existe pas chez cet émetteur.")
+        return not_found("Ce badge (ou cette version) n'existe pas chez cet émetteur.", vary=vary)
     return row
 
 
 @bp.get("/badges/<skill>/v<int:version>")
 def badge_class(skill: str, version: int) -> ResponseReturnValue:
-    """One version of a BadgeClass, as published."""
-    row = _version(skill, version)
-    return row if isinstance(row, Response) else serve(hosted.badge_class(row))
+    """One version of a BadgeClass, as published (its criteria page for a browser)."""
+    row = _version(skill, version, vary=True)
+    if isinstance(row, Response):
+        return row
+    if wants_page():
+        return page_of(_criteria_page(row), f"{row.data.get('id')}?format=json", hosted.SHORT)
+    return serve(hosted.badge_class(row), vary=True)
 
 
 @bp.get("/badges/<skill>/v<int:version>/image.<any(png, svg):kind>")
@@ -143,6 +182,11 @@ def criteria(skill: str, version: int) -> ResponseReturnValue:
     row = _version(skill, version)
     if isinstance(row, Response):
         return row
+    return _public(_criteria_page(row), hosted.SHORT)
+
+
+def _criteria_page(row: BadgeClassVersion) -> Response:
+    """The human page of a BadgeClass version: what it certifies, and the criteria to earn it."""
     doc = row.data
     rt = runtime()
     try:
@@ -158,18 +202,22 @@ def criteria(skill: str, version: int) -> ResponseReturnValue:
         criteria=safe_html(narrative),
         issuer=get_profile(db.session(), current_app.config),
     )
-    resp = current_app.make_response(page)
-    return _public(resp, hosted.SHORT)
+    return current_app.make_response(page)
 
 
 @bp.get("/assertions/<uid>")
 def assertion(uid: str) -> ResponseReturnValue:
     """An assertion: JSON-LD for badge tools, the verification page for a browser."""
-    as_json = uid.endswith(".json") or not prefers_html()
+    as_json = uid.endswith(".json") or not wants_page()
     uid = uid.removesuffix(".json")
     if not as_json:
         page = assertion_page(uid)
-        page.vary.add("Accept")
+        page.vary.update(("Accept", "User-Agent"))
+        if hosted.safe_id(uid, 36):  # a path segment is decoded: never echo one unchecked into a header
+            page.headers["Link"] = (
+                f'<{runtime().urls.assertion(uid)}.json>; rel="alternate"; type="{LD_JSON}"'
+            )
+        page.headers["Content-Language"] = LANGUAGE
         return page
     record = hosted.assertion_record(db.engine(), uid)
     if record is None:
@@ -187,7 +235,7 @@ def recipient(token: str) -> ResponseReturnValue:
     doc = hosted.recipient(db.session(), runtime(), token)
     if doc is None:
         return not_found("Cette adresse ne correspond à aucun·e destinataire.", vary=True)
-    if prefers_html():
+    if wants_page():
         resp = current_app.make_response(render_template("hosted/recipient.html"))
         resp.headers["X-Robots-Tag"] = "noindex, nofollow"
         return _public(resp, hosted.SHORT, vary=True)

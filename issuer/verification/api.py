@@ -21,7 +21,7 @@ bp = Blueprint("api", __name__)
 openapi_bp = Blueprint("openapi", __name__)
 
 USAGE = (
-    'Envoyez un objet JSON {"badge": "<badge signé, adresse ou JSON du badge>"} '
+    'Envoyez un objet JSON {"badge": "<badge signé, adresse, code du cahier ou JSON du badge>"} '
     "ou un fichier (image PNG ou SVG) dans le champ « file »."
 )
 

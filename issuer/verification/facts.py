@@ -46,6 +46,7 @@ class Facts:
     badge: BadgeFacts | None = None
     issuer: IssuerProfile | None = None
     recipient: str | None = None
+    recipient_public: bool = False  # the learner's own name, shown with their consent
     evidence: str = ""
     game: str = ""
     evidence_url: str | None = None
@@ -103,6 +104,7 @@ def examine(
             badge=_badge_facts(row, tree_branch),
             issuer=issuer,
             recipient=row.learner.public_name,
+            recipient_public=row.learner.name_is_public,
             evidence="" if erased else row.evidence_narrative,
             game="" if erased else row.evidence_game,
             evidence_url=None if erased else row.evidence_url,

@@ -24,6 +24,7 @@ from ..caching import Bounded
 from ..hosted.documents import assertion_record, safe_id
 from ..models import Assertion, SigningKey
 from ..urls import Urls
+from .paper import read_typed
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +153,20 @@ def unavailable(now: datetime) -> Report:
 def verify(
     badge: str | bytes | Mapping[str, Any], lookup: DbLookup, *, now: datetime, identity: str | None = None
 ) -> Report:
-    """Verify any form of badge against our records; any unexpected failure answers unavailable."""
+    """Verify any form of badge against our records; any unexpected failure answers unavailable.
+
+    A text may also be what a printed cahier shows: a short code or an address typed by hand.
+    """
     try:
+        if isinstance(badge, str):
+            try:
+                typed = read_typed(badge, lookup.urls, lookup.engine, now)
+            except LookupUnavailable:
+                return unavailable(now)
+            if typed is not None and typed.report is not None:
+                return typed.report
+            if typed is not None and typed.url is not None:
+                badge = typed.url
         report = badges.verify_badge(badge, lookup, now=now, identity=identity)
         if report.code == "tampered":
             report = _erased_or_tampered(report, badge, lookup, now, identity)
@@ -222,4 +235,5 @@ def api_view(report: Report) -> dict[str, Any]:
         "revocationReason": report.revocation_reason,
         "recipientMatch": report.recipient_match,
         "checkedAt": report.checked_at.isoformat(),
+        "recordsConsulted": report.consulted,
     }

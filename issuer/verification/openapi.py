@@ -7,7 +7,7 @@ from typing import Any
 __all__ = ["VERDICTS", "description"]
 
 # The values of badges.Verdict: part of the public API, they never change.
-VERDICTS = ["valid", "revoked", "expired", "invalid", "unknown", "unavailable"]
+VERDICTS = ["valid", "revoked", "expired", "invalid", "unknown", "unavailable", "unreadable"]
 LD_JSON = "application/ld+json"
 # Our integer routes are backed by 32-bit columns; larger numbers are not ids of ours.
 MAX_VERSION = 2**31 - 1
@@ -164,7 +164,8 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["badge"],
         "properties": {
             "badge": {
-                "description": "Un badge signé (JWS), l'adresse d'un badge, ou le JSON d'un badge.",
+                "description": "Un badge signé (JWS), l'adresse d'un badge (tapée avec ou sans https://), "
+                "le code de huit caractères imprimé dans le cahier (« 09C9 3877 »), ou le JSON d'un badge.",
                 "oneOf": [{"type": "string", "minLength": 1, "maxLength": 262144}, {"type": "object"}],
             },
             "email": {
@@ -227,6 +228,10 @@ _SCHEMAS: dict[str, Any] = {
             "revocationReason": {"type": ["string", "null"]},
             "recipientMatch": {"type": ["boolean", "null"]},
             "checkedAt": {"type": "string", "format": "date-time"},
+            "recordsConsulted": {
+                "type": "boolean",
+                "description": "Si les registres de l'émetteur ont bien été consultés pour répondre.",
+            },
         },
     },
 }
@@ -307,9 +312,10 @@ _PATHS: dict[str, Any] = {
     "/api/verify": {
         "post": {
             "summary": "Vérifier un badge",
-            "description": "Un badge signé, une adresse de badge, le JSON d'un badge ou une image PNG/SVG "
-            "contenant un badge. Aucune adresse n'est jamais consultée : seuls les "
-            "registres de l'émetteur font foi.",
+            "description": "Un badge signé, une adresse de badge, le code imprimé dans le cahier, le JSON "
+            "d'un badge ou une image PNG/SVG contenant un badge. Aucune adresse n'est jamais consultée : "
+            "seuls les registres de l'émetteur font foi. Ce qui ne se lit pas comme un badge répond "
+            "« unreadable », jamais « invalid » (réservé à un badge lisible mais faux).",
             "requestBody": {
                 "required": True,
                 "content": {

@@ -27,6 +27,7 @@ URL_STATUS = {
     Verdict.INVALID: 200,
     Verdict.UNKNOWN: 404,
     Verdict.UNAVAILABLE: 503,
+    Verdict.UNREADABLE: 200,
 }
 
 

@@ -143,17 +143,18 @@ def test_api_answers_unknown_for_a_signed_badge_of_another_issuer(client, no_net
         {"id": "javascript:alert(1)"},
     ],
 )
-def test_api_answers_invalid_for_junk(client, junk):
+def test_api_answers_unreadable_for_junk(client, junk):
     resp = api(client, junk)
     assert resp.status_code == 200
-    assert resp.get_json()["verdict"] == "invalid"
+    assert resp.get_json()["verdict"] == "unreadable"  # never « invalid »: nothing was read to judge
+    assert resp.get_json()["recordsConsulted"] is False
 
 
-def test_api_answers_invalid_for_a_png_without_badge(app, client):
+def test_api_answers_unreadable_for_a_png_without_badge(app, client):
     badge = award(app)
     plain = client.get(f"/badges/{badge.skill_id}/v1/image.png").data
     resp = api(client, data={"file": (io.BytesIO(plain), "x.png")}, content_type="multipart/form-data")
-    assert resp.get_json()["verdict"] == "invalid"
+    assert resp.get_json()["verdict"] == "unreadable" and resp.get_json()["code"] == "no_badge"
 
 
 @pytest.mark.parametrize(

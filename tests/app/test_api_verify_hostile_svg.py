@@ -18,7 +18,7 @@ def test_api_answers_the_reviews_svg_of_480000_groups_as_too_complex(client):
     )
     assert resp.status_code == 200
     answer = resp.get_json()
-    assert answer["verdict"] == "invalid" and answer["code"] == "malformed"
+    assert answer["verdict"] == "unreadable" and answer["code"] == "malformed"
     assert any("trop complexe" in reason for reason in answer["reasons"]), answer["reasons"]
 
 

@@ -50,7 +50,7 @@ def test_api_answers_a_deeply_nested_badge_as_unreadable(client, badge):
     resp = client.post("/api/verify", json={"badge": badge})
     assert resp.status_code == 200
     answer = resp.get_json()
-    assert answer["verdict"] == "invalid" and answer["code"] == "malformed"
+    assert answer["verdict"] == "unreadable" and answer["code"] == "malformed"
 
 
 def test_api_still_reads_a_shallow_body_and_refuses_broken_json_as_before(client):

@@ -134,27 +134,31 @@ def test_ids_do_not_depend_on_the_request(app, client):
 
 # ---- Assertions: negotiation, exact bytes, ETag, 410 ---------------------------------------------
 
-NEGOTIATION = [  # (Accept header, URL suffix, whether a page comes back)
-    (BROWSER["Accept"], "", True),
-    ("text/html", "", True),
-    ("*/*", "", False),
-    (None, "", False),
-    ("application/ld+json", "", False),
-    ("application/json", "", False),
-    ("application/ld+json, text/html;q=0.5", "", False),
-    ("text/html, application/ld+json", "", False),  # a tie is not a preference for HTML
-    (BROWSER["Accept"], ".json", False),
-    (BROWSER["Accept"], "?format=json", False),
+HTML, LD, JSON = "text/html", "application/ld+json", "application/json"
+NEGOTIATION = [  # (Accept header, URL suffix, the media type that comes back); robots: test_negotiation
+    (BROWSER["Accept"], "", HTML),
+    ("text/html", "", HTML),
+    ("*/*", "", LD),
+    (None, "", LD),
+    ("application/ld+json", "", LD),
+    ("application/json", "", JSON),  # asked alone, answered as such (the spec's SHOULD)
+    ("application/ld+json, text/html;q=0.5", "", LD),
+    ("text/html, application/ld+json", "", LD),  # a tie is not a preference for HTML
+    ("application/json, text/html", "", JSON),
+    ("text/html, */*", "", HTML),  # HTML named, JSON only through the wildcard: HTML was asked for
+    ("text/html;q=0.5, */*", "", LD),
+    (BROWSER["Accept"], ".json", LD),
+    (BROWSER["Accept"], "?format=json", LD),
 ]
 
 
 def test_assertion_url_negotiates_page_or_json_ld(app, client):
     badge = award(app)  # one award for the whole table: awarding costs an emblem rendering
-    for accept, suffix, html in NEGOTIATION:
+    for accept, suffix, mimetype in NEGOTIATION:
         headers = {"Accept": accept} if accept else {}
         resp = client.get(path(badge.url) + suffix, headers=headers)
         assert resp.status_code == 200, (accept, suffix)
-        assert resp.mimetype == ("text/html" if html else "application/ld+json"), (accept, suffix)
+        assert resp.mimetype == mimetype, (accept, suffix)
         assert "Accept" in resp.headers.get("Vary", ""), (accept, suffix)
 
 

@@ -347,12 +347,12 @@ def test_security_input_private_key_never_in_any_get_answer(app, client, who):
     ],
     ids=["url", "json"],
 )
-def test_security_input_lone_surrogate_is_invalid_not_an_outage(client, badge):
+def test_security_input_lone_surrogate_is_unreadable_not_an_outage(client, badge):
     # "\ud800" is legal JSON; it must read as a bad badge, not as a database that is down.
     body = json.dumps({"badge": badge})  # ensure_ascii keeps the escape as the wire form
     resp = client.post("/api/verify", data=body, content_type="application/json", headers=HOST)
     assert resp.status_code == 200
-    assert resp.get_json()["verdict"] == "invalid"
+    assert resp.get_json()["verdict"] == "unreadable"
 
 
 def test_security_input_lone_surrogate_in_a_real_badge_is_invalid_not_an_outage(app, client):
@@ -362,7 +362,7 @@ def test_security_input_lone_surrogate_in_a_real_badge_is_invalid_not_an_outage(
     # The badge is pasted as JSON text, so the escape is decoded only by the verifier.
     resp = client.post("/api/verify", json={"badge": json.dumps(doc)}, headers=HOST)
     assert resp.status_code == 200
-    assert resp.get_json()["verdict"] == "invalid"
+    assert resp.get_json()["verdict"] == "invalid"  # it reads, and differs from what was issued
 
 
 # Any character, with lone surrogates, controls and quotes made frequent: they are what broke.

@@ -227,11 +227,11 @@ def test_verify_form_with_an_email_answers_whether_it_is_theirs(app, client):
     ("given", "expected"),
     [
         ("https://ailleurs.example/assertions/1", "Badge inconnu ici"),
-        ("n'importe quoi", "Badge non authentique"),
-        ("<script>alert(1)</script>", "Badge non authentique"),
+        ("n'importe quoi", "Badge illisible"),
+        ("<script>alert(1)</script>", "Badge illisible"),
     ],
 )
-def test_verify_form_answers_unknown_or_invalid_for_what_is_not_ours(client, given, expected):
+def test_verify_form_answers_unknown_or_unreadable_for_what_is_not_ours(client, given, expected):
     resp = post_form(client, "/verifier", {"badge": given})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200

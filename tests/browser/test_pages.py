@@ -79,9 +79,11 @@ def test_refused_learner_form_ties_each_error_to_its_field(pages):
 def test_refused_verification_explains_in_french(pages):
     page = pages("phone")
     page.goto("/verifier")
-    page.get_by_label("Adresse du badge, badge signé ou JSON du badge").fill("ceci n'est pas un badge")
+    page.get_by_label("Adresse du badge, code du cahier, badge signé ou JSON du badge").fill(
+        "ceci n'est pas un badge"
+    )
     page.get_by_role("button", name="Vérifier ce badge").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Badge non authentique")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Badge illisible")
     expect(page.locator(".verdict")).to_contain_text("n'est pas un badge lisible")
     check_page(page, "tour-verification-refusee")
 

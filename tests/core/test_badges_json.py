@@ -200,7 +200,7 @@ def test_check_value_depth_walks_without_recursion_and_stops_on_cycles():
 )
 def test_verify_badge_answers_deep_json_as_unreadable_with_the_reason(badge):
     report = verify_badge(badge, FakeIssuer(), now=NOW)
-    assert report.verdict is Verdict.INVALID and report.code == "malformed"
+    assert report.verdict is Verdict.UNREADABLE and report.code == "malformed"
     assert "Le badge est un JSON imbriqué trop profondément (plus de 32 niveaux)." in report.reasons
 
 

@@ -46,7 +46,15 @@ def check(badge, issuer, **kwargs) -> Report:
 
 
 def test_verdict_values_are_the_json_api_vocabulary():
-    assert [v.value for v in Verdict] == ["valid", "revoked", "expired", "invalid", "unknown", "unavailable"]
+    assert [v.value for v in Verdict] == [
+        "valid",
+        "revoked",
+        "expired",
+        "invalid",
+        "unknown",
+        "unavailable",
+        "unreadable",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -167,3 +175,25 @@ def test_verify_badge_unknown_id_under_our_base_is_not_found(issuer):
 def test_verify_badge_refuses_a_naive_now(issuer):
     with pytest.raises(ValueError):
         verify_badge(URL, issuer, now=NOW.replace(tzinfo=None))
+
+
+@pytest.mark.parametrize(
+    ("given", "verdict", "consulted"),
+    [
+        ("jws", Verdict.VALID, True),
+        (URL, Verdict.VALID, True),
+        (f"{BASE}/assertions/404", Verdict.UNKNOWN, True),  # the records were asked, and had nothing
+        ("ceci n'est pas un badge", Verdict.UNREADABLE, False),
+        ("https://ailleurs.example/assertions/1", Verdict.UNKNOWN, False),  # not ours: nothing to ask
+        ("png", Verdict.UNREADABLE, False),  # an image with nothing baked in
+    ],
+)
+def test_verify_badge_says_whether_the_issuers_records_were_read(issuer, token, given, verdict, consulted):
+    badge = {"jws": token, "png": png_image()}.get(given, given)
+    report = check(badge, issuer)
+    assert (report.verdict, report.consulted) == (verdict, consulted)
+
+
+def test_verify_badge_an_outage_is_not_a_consultation(issuer):
+    issuer.down = True
+    assert check(URL, issuer).consulted is False
