@@ -95,6 +95,19 @@ def test_from_login_to_an_awarded_badge_in_three_screens_at_360_by_800(pages, li
     # login -> list -> learner -> (award) learner again: three screens after the login page.
     assert len(screens) <= 3, screens
 
+    # The young person scans the code on their own phone (the QR's address) and lands on their page.
+    code = page.locator(".handover__code strong").inner_text()
+    qr = page.locator("img.handover__qr")
+    assert qr.is_visible() and (qr.bounding_box() or {}).get("width", 0) >= 200
+    check_page(page, f"remise-du-badge-{name}")
+    young = pages("phone", **PHONE_800)
+    young.goto(f"/r/{code.replace('-', '')}")
+    check_page(young, f"recuperer-mes-badges-{name}")
+    young.get_by_role("button", name="Ouvrir ma page de badges").tap()
+    young.get_by_role("heading", level=1, name="Mes badges").wait_for()
+    assert skill_name in young.locator("main").inner_text()
+    check_page(young, f"page-du-jeune-apres-remise-{name}")
+
 
 PAGES_AT_200 = [
     ("connexion", "/login", None),
