@@ -41,28 +41,21 @@ def _people(db: Session, participant_ids: list[int]) -> list[Learner]:
     return people
 
 
-def create_session(
-    db: Session,
-    *,
-    title: str,
-    day: date,
-    place: str,
-    game: str,
-    participant_ids: list[int],
-    actor: User | None,
-    now: datetime,
-) -> GameSession:
+@dataclass(frozen=True)
+class SessionDetails:
+    """What a mediator says of a session: title, day, place, game, who took part."""
+
+    title: str
+    day: date
+    place: str = ""
+    game: str = ""
+    participant_ids: tuple[int, ...] = ()
+
+
+def create_session(db: Session, details: SessionDetails, *, actor: User | None, now: datetime) -> GameSession:
     """Record a game session with its participants."""
-    title = _checked(title, place, game)
-    people = _people(db, participant_ids)
-    row = GameSession(
-        title=title,
-        held_on=held_on(day),
-        place=(place or "").strip(),
-        game=(game or "").strip(),
-        created_by_id=actor.id if actor else None,
-        created_at=now,
-    )
+    row = GameSession(created_by_id=actor.id if actor else None, created_at=now)
+    people = _apply(db, row, details)
     row.participants = people
     db.add(row)
     db.flush()
@@ -70,28 +63,24 @@ def create_session(
     return row
 
 
+def _apply(db: Session, row: GameSession, details: SessionDetails) -> list[Learner]:
+    """Check ``details`` and write them on ``row``; the live participants they name."""
+    row.title = _checked(details.title, details.place, details.game)
+    row.held_on = held_on(details.day)
+    row.place, row.game = (details.place or "").strip(), (details.game or "").strip()
+    return _people(db, list(details.participant_ids))
+
+
 def update_session(
-    db: Session,
-    row: GameSession,
-    *,
-    title: str,
-    day: date,
-    place: str,
-    game: str,
-    participant_ids: list[int],
-    actor: User | None,
-    now: datetime,
+    db: Session, row: GameSession, details: SessionDetails, *, actor: User | None, now: datetime
 ) -> GameSession:
     """Change a session's details and who took part; badges already awarded keep their session.
 
     Erased participants stay on the session's record (they are no longer shown or offered).
     """
-    title = _checked(title, place, game)
-    people = _people(db, participant_ids)
     before = {p.id for p in row.participants if p.erased_at is None}
+    people = _apply(db, row, details)
     after = {p.id for p in people}
-    row.title, row.held_on = title, held_on(day)
-    row.place, row.game = (place or "").strip(), (game or "").strip()
     row.participants = [p for p in row.participants if p.erased_at is not None] + people
     db.flush()
     audit.record(db, actor, "session.update", f"session:{row.id}", now,

@@ -108,6 +108,12 @@ def _own_observations() -> dict[int, str]:
     return own
 
 
+def _details(form: SessionForm) -> sessions.SessionDetails:
+    """What the session form says, as the service takes it."""
+    return sessions.SessionDetails(form.title.data or "", form.held_on.data, form.place.data or "",
+                                   form.game.data or "", tuple(form.participants.data or ()))  # fmt: skip
+
+
 @bp.before_request
 def _staff_only() -> ResponseReturnValue | None:
     return require_staff()
@@ -131,19 +137,7 @@ def create() -> ResponseReturnValue:
     if request.method == "GET" and form.held_on.data is None:
         form.held_on.data = local_today()
     sent = submit(
-        form,
-        lambda s: {
-            "id": sessions.create_session(
-                s,
-                title=form.title.data,
-                day=form.held_on.data,
-                place=form.place.data,
-                game=form.game.data,
-                participant_ids=form.participants.data or [],
-                actor=actor(),
-                now=utcnow(),
-            ).id
-        },
+        form, lambda s: {"id": sessions.create_session(s, _details(form), actor=actor(), now=utcnow()).id}
     )
     if sent.done:
         flash(_("Séance enregistrée."), "success")
@@ -166,15 +160,7 @@ def edit(session_id: int) -> ResponseReturnValue:
         form,
         lambda s: {
             "id": sessions.update_session(
-                s,
-                sessions.get(s, session_id),
-                title=form.title.data,
-                day=form.held_on.data,
-                place=form.place.data,
-                game=form.game.data,
-                participant_ids=form.participants.data or [],
-                actor=actor(),
-                now=utcnow(),
+                s, sessions.get(s, session_id), _details(form), actor=actor(), now=utcnow()
             ).id
         },
     )
