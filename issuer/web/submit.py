@@ -57,6 +57,15 @@ def form_fingerprint() -> str:
 _NOT_CONTENT = {"csrf_token", "token"}
 
 
+def _replayed(session: Session, token: str | None, fingerprint: str | None) -> Outcome | None:
+    """The outcome of this token's first run (or its refusal), or None when it never ran."""
+    try:
+        previous = once.recall(session, token, fingerprint)
+    except PalierError as exc:
+        return Outcome(error=exc)
+    return Outcome(result=previous, replayed=True) if previous is not None else None
+
+
 def run_once(token: str | None, action: Action) -> Outcome:
     """Run ``action`` in one transaction, unless this token already ran; refusals roll everything back.
 
@@ -65,12 +74,9 @@ def run_once(token: str | None, action: Action) -> Outcome:
     """
     session = db.session()
     fingerprint = form_fingerprint() if token else None
-    try:
-        previous = once.recall(session, token, fingerprint)
-    except PalierError as exc:
-        return Outcome(error=exc)
-    if previous is not None:
-        return Outcome(result=previous, replayed=True)
+    replayed = _replayed(session, token, fingerprint)
+    if replayed is not None:
+        return replayed
     try:
         return Outcome(result=_carry_out(session, action, token, fingerprint))
     except PalierError as exc:
@@ -81,13 +87,7 @@ def run_once(token: str | None, action: Action) -> Outcome:
     except IntegrityError:
         # Two copies of the same form raced: the database let one through; report the first's result.
         session.rollback()
-        try:
-            previous = once.recall(session, token, fingerprint)
-        except PalierError as exc:
-            return Outcome(error=exc)
-        if previous is not None:
-            return Outcome(result=previous, replayed=True)
-        return Outcome(error=Refused(Code.CONFLICT))
+        return _replayed(session, token, fingerprint) or Outcome(error=Refused(Code.CONFLICT))
     except (SQLAlchemyError, OSError) as exc:
         code = faults.classify(exc)
         if code is None:
