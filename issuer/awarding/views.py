@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from skilltree import Branch, Skill, SkillState, SkillTree
 
 from .. import db
-from ..collecting import views as collecting
+from ..collecting import page as handing
 from ..errors import Code, NotFound
 from ..learners import service as learners
 from ..models import Assertion, GameSession, Learner, SessionParticipant, utcnow
@@ -133,7 +133,7 @@ def _render_learner(
         portfolio_url=rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None,
         counts=_counts(states.values()),
         show_badges=request.args.get("voir") == "badges",
-        handovers=collecting.to_show(request.args.get("remise"), learner.id),
+        handovers=handing.to_show(request.args.get("remise"), learner.id),
     ), status
 
 
@@ -184,7 +184,12 @@ def award(learner_id: int, skill_id: str) -> ResponseReturnValue:
             override_reason=form.override_reason.data or None,
             session_id=form.session_id.data,
         )
-        return {"uid": row.uid, "name": row.badge_class.name}
+        # The code that hands this badge over is written with it: both, or neither.
+        return {
+            "uid": row.uid,
+            "name": row.badge_class.name,
+            "remise": handing.issue_for(dbs, [found], actor()),
+        }
 
     outcome = run_once(form.token.data, act)
     if not outcome.ok:
@@ -195,10 +200,8 @@ def award(learner_id: int, skill_id: str) -> ResponseReturnValue:
         "success",
     )
     # The confirmation, then the code that hands the badge over, are the first things in <main>.
-    remise = ",".join(str(i) for i in collecting.issue_for([found])) if not outcome.replayed else ""
-    return redirect(
-        url_for("mediator.learner", learner_id=found.id, remise=remise or None, _anchor="contenu")
-    )
+    remise = handing.as_param(outcome.result.get("remise") or [])
+    return redirect(url_for("mediator.learner", learner_id=found.id, remise=remise, _anchor="contenu"))
 
 
 def _own_badge(learner_id: int, uid: str) -> Assertion:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..awarding.service import MAX_EVIDENCE
-from ..collecting import views as collecting
+from ..collecting import page as handing
 from ..errors import Code, PalierError
 from ..models import BulkRequest, GameSession, Learner, utcnow
 from ..runtime import runtime
@@ -228,7 +228,7 @@ def _after(
         flash(ngettext("%(num)d badge délivré.", "%(num)d badges délivrés.", report.created), "success")
     else:
         flash(_("Rien à délivrer : chaque personne avait déjà ce badge."), "info")
-    remise = ",".join(str(i) for i in handovers or []) or None
+    remise = handing.as_param(handovers or [])
     return redirect(url_for("sessions.report", session_id=game.id, token=token, remise=remise))
 
 
@@ -262,12 +262,19 @@ def award_many(session_id: int) -> ResponseReturnValue:
         )
         for n, learner_id in enumerate(form.learners.data, start=1)
     ]
-    outcome, report = _carry_out(game, form.token.data, _rows_award(game, form.token.data, rows))
+    group_award = _rows_award(game, form.token.data, rows)
+    codes: list[int] = []
+
+    def award(dbs: Session) -> bulk.BulkReport:
+        done = group_award(dbs)
+        # Each person ticked gets a code to open their page on their own phone, written with the badges.
+        ticked = [p for p in game.participants if p.id in set(form.learners.data)]
+        codes[:] = [] if done.replayed else handing.issue_for(dbs, ticked, actor())
+        return done
+
+    outcome, report = _carry_out(game, form.token.data, award)
     if not outcome.ok:
         return _after(game, form.token.data, outcome, report, "bulk_form", form, chosen=chosen)
-    # Each person ticked gets a code to open their page on their own phone, shown with the report.
-    ticked = [p for p in game.participants if p.id in set(form.learners.data)]
-    codes = collecting.issue_for(ticked) if not outcome.replayed else []
     return _after(game, form.token.data, outcome, report, "bulk_form", form, handovers=codes)
 
 
@@ -367,7 +374,7 @@ def report(session_id: int, token: str) -> ResponseReturnValue:
         "game_sessions/report.html",
         game=game,
         report=result,
-        handovers=collecting.to_show(request.args.get("remise")),
+        handovers=handing.to_show(request.args.get("remise")),
         skill_name=runtime().tree.display_name,
         title=_("Rapport d'attribution"),
     )

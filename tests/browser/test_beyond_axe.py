@@ -85,7 +85,7 @@ def test_key_pages_reflow_at_320_pixels(pages, live_server):
     staff.set_viewport_size({"width": 320, "height": 640})
     staff.goto(f"/jeunes/{live_server.ids['Lina']}")
     assert overflow(staff) <= 0, "la fiche défile en largeur à 320 px"
-    personal = staff.get_by_label("Adresse de sa page").input_value()
+    personal = staff.get_by_label("Adresse de sa page", exact=True).input_value()
     staff.locator("details#badges summary").first.click()
     uid = staff.get_by_role("link", name="Révoquer…").first.get_attribute("href").rsplit("/", 1)[1]
 
@@ -117,7 +117,7 @@ CLIPPED = """() => [...document.querySelectorAll('a.button, button, summary, lab
 def test_key_pages_survive_wider_text_spacing_on_a_phone(pages, live_server):
     staff = pages("phone", "mediator")
     staff.goto(f"/jeunes/{live_server.ids['Lina']}")
-    personal = staff.get_by_label("Adresse de sa page").input_value()
+    personal = staff.get_by_label("Adresse de sa page", exact=True).input_value()
     public = pages("phone")
     for page, url in ((staff, staff.url), (public, personal), (public, "/verifier")):
         page.goto(url)

@@ -107,7 +107,7 @@ def test_mediator_revokes_a_badge_with_a_reason_and_the_employer_sees_it(pages, 
 def test_young_person_downloads_the_baked_png_and_verifies_it(pages, live_server, tmp_path):
     page = pages("phone", "mediator")
     open_learner(page, "Lina")
-    personal = page.get_by_label("Adresse de sa page").input_value()
+    personal = page.get_by_label("Adresse de sa page", exact=True).input_value()
     assert personal.startswith(live_server.url + "/p/")
 
     # The young person has no account: a fresh page, without the mediator's cookies.
@@ -137,7 +137,7 @@ def test_young_person_downloads_the_baked_png_and_verifies_it(pages, live_server
 def test_employer_opens_the_address_a_young_person_shared_and_sees_it_is_valid(pages, live_server):
     mediator = pages("phone", "mediator")
     open_learner(mediator, "Lina")
-    personal = mediator.get_by_label("Adresse de sa page").input_value()
+    personal = mediator.get_by_label("Adresse de sa page", exact=True).input_value()
 
     young = pages("phone")
     young.goto(personal)
@@ -158,7 +158,7 @@ def test_employer_opens_the_address_a_young_person_shared_and_sees_it_is_valid(p
 def test_employer_opens_the_public_link_of_the_cahier_and_verifies_a_badge(pages, live_server):
     mediator = pages("phone", "mediator")
     open_learner(mediator, "Lina")
-    personal = mediator.get_by_label("Adresse de sa page").input_value()
+    personal = mediator.get_by_label("Adresse de sa page", exact=True).input_value()
 
     young = pages("phone")
     young.goto(personal)
@@ -180,7 +180,7 @@ def test_baked_svg_from_the_young_persons_page_also_verifies(pages, live_server,
     staff = pages("desktop", "mediator")
     open_learner(staff, "Lina")
     young = pages("desktop")
-    young.goto(staff.get_by_label("Adresse de sa page").input_value())
+    young.goto(staff.get_by_label("Adresse de sa page", exact=True).input_value())
     last = young.locator("li.portfolio__badge").last
     name = last.get_by_role("heading", level=2).inner_text()
     with young.expect_download() as info:
