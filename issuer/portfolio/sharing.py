@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 import badges
 
@@ -34,6 +34,7 @@ __all__ = [
     "portfolio_badges",
     "progress",
     "public_badge",
+    "twin_uids",
     "withdrawn_badges",
 ]
 
@@ -151,6 +152,21 @@ def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
             .order_by(Assertion.issued_on, Assertion.id)
         )
     )
+
+
+def twin_uids(db: Session, learner_id: int) -> dict[str, str]:
+    """The uid of each live badge's live e-mail twin (for backpacks), by the badge's own uid."""
+    original = aliased(Assertion)
+    rows = db.execute(
+        select(original.uid, Assertion.uid)
+        .join(original, original.id == Assertion.twin_of_id)
+        .where(
+            original.learner_id == learner_id,
+            original.revoked_at.is_(None),
+            Assertion.revoked_at.is_(None),
+        )
+    )
+    return {str(first): str(twin) for first, twin in rows}
 
 
 def _branch_name(rt: Runtime, branch_id: str) -> str:
