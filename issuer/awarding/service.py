@@ -17,7 +17,7 @@ import badges
 from .. import audit
 from ..admin.profile import note_revocations_changed
 from ..errors import Code, NotFound, Refused
-from ..models import Assertion, BackpackClaim, BadgeClassVersion, Learner, SigningKey, User
+from ..models import Assertion, BackpackClaim, BadgeClassVersion, IssuerProfile, Learner, SigningKey, User
 from ..runtime import Runtime
 from .badgeclasses import current_version
 
@@ -173,10 +173,13 @@ def build_assertion(db: Session, rt: Runtime, *, key: SigningKey, **fields: Any)
     return row
 
 
-def backpack_email(db: Session, learner_id: int) -> str | None:
+NOTIFY = "palier.notify"  # in ``Session.info``: mails to send once the transaction is committed
+
+
+def backpack_claim(db: Session, learner_id: int) -> BackpackClaim | None:
     """The address the learner confirmed for their backpack and still uses, if any."""
     return db.scalars(
-        select(BackpackClaim.email)
+        select(BackpackClaim)
         .where(
             BackpackClaim.learner_id == learner_id,
             BackpackClaim.confirmed_at.is_not(None),
@@ -233,13 +236,18 @@ def award(
     )
     db.flush()
     audit.record(db, actor, "award", row.uid, now, skill=skill_id, learner=learner.id)
-    address = backpack_email(db, learner.id)
-    if address is not None:  # the young person confirmed an address: their backpack version comes along
+    claim = backpack_claim(db, learner.id)
+    if claim is not None:  # the young person confirmed an address: their backpack version comes along
         twin = build_assertion(db, rt, key=row_key(db, row), learner=learner, badge_class=badge_class,
                                evidence=evidence, now=now, actor=actor, session_id=session_id,
-                               override_reason=override, twin_of=row, email=address)  # fmt: skip
+                               override_reason=override, twin_of=row, email=claim.email)  # fmt: skip
         db.flush()
         audit.record(db, actor, "twin.issue", f"learner:{learner.id}", now, twins=[twin.uid])
+        if claim.notify_since is not None:  # they asked to be told; sent only if this commits
+            issuer = db.scalar(select(IssuerProfile.name).order_by(IssuerProfile.id).limit(1)) or ""
+            db.info.setdefault(NOTIFY, []).append(
+                (claim.email, issuer, badge_class.name, learner.portfolio_token)
+            )
     if override:
         audit.record(db, actor, "override", row.uid, now, skill=skill_id, reason=override)
     return row

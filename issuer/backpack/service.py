@@ -199,3 +199,21 @@ def confirmation_mail(issuer_name: str, link: str, hours: int) -> tuple[str, str
         "Si vous n'avez rien demandé, ignorez ce message : rien ne sera fait.\n"
     )
     return subject, body
+
+
+def award_mail(issuer_name: str, badge_name: str, page: str | None) -> tuple[str, str]:
+    """The subject and body of the mail that announces a new badge, in French."""
+    subject = f"Nouveau badge : « {badge_name} » — {issuer_name}"
+    where = (
+        f"Retrouvez-le sur votre page personnelle, avec sa version pour votre sac à badges :\n\n{page}\n\n"
+        if page
+        else "Demandez à votre médiateur ou médiatrice le lien de votre page pour le télécharger.\n\n"
+    )
+    body = (
+        "Bonjour,\n\n"
+        f"{issuer_name} vient de vous délivrer le badge « {badge_name} ».\n\n"
+        f"{where}"
+        "Vous recevez ce message parce que vous avez demandé à être prévenu·e de chaque nouveau badge.\n"
+        "Pour ne plus l'être, confirmez à nouveau votre adresse depuis votre page sans cocher cette case.\n"
+    )
+    return subject, body

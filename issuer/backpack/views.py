@@ -6,12 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    has_app_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .. import db, mail
 from ..admin.profile import get_profile
+from ..awarding.service import NOTIFY
 from ..errors import Code, NotFound, Refused
 from ..hosted import documents as hosted
 from ..learners import service as learners
@@ -140,6 +152,27 @@ def confirm(token: str) -> ResponseReturnValue:
         return redirect(url_for("portfolio.page", token=outcome.result["portfolio"], _anchor="sac-a-badges"))
     return _confirm_page(error=None, token=None, done=done)
 
+
+def _notify_after_commit(session: Session) -> None:
+    """Tell the young people who asked of the badges this transaction awarded them (once committed)."""
+    pending = session.info.pop(NOTIFY, None)
+    if not pending or not has_app_context() or not mail.configured(current_app.config):
+        return
+    config, urls = current_app.config, runtime().urls
+    for email, issuer, badge_name, page in pending:
+        subject, body = service.award_mail(issuer, badge_name, urls.portfolio(page) if page else None)
+        try:  # the badge is awarded whatever happens to the mail
+            mail.send(config, email, subject, body)
+        except mail.MailError as exc:
+            current_app.logger.warning("award notification not sent: %s", exc)
+
+
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(NOTIFY, None)  # rolled back: nothing was awarded, nothing to tell
+
+
+event.listen(Session, "after_commit", _notify_after_commit)
+event.listen(Session, "after_soft_rollback", _forget)
 
 throttled(bp, "CLAIM_LIMIT", "backpack.ask", "backpack.confirm", "backpack.refresh")
 

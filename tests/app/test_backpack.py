@@ -4,6 +4,7 @@ issues e-mail versions (twins) of their badges that backpacks accept; the addres
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -294,3 +295,46 @@ def test_backpack_claims_are_throttled(app, client, mailbox):
     badge = without_email(app)
     statuses = [ask(client, badge.portfolio_token, email=f"n{i}@example.org").status_code for i in range(3)]
     assert statuses == [302, 302, 429]
+
+
+# ---- Notification of a new badge ----------------------------------------------------------------
+
+
+def test_backpack_new_badge_is_announced_to_who_asked(app, client, mailbox):
+    badge = without_email(app)
+    ask(client, badge.portfolio_token, notify="on")
+    confirm(client, mailbox)
+    second = award(app, badge.learner_id, skill_id=tier_one_skills(app)[1])
+    message = mailbox.wait(2)[1]
+    assert message["To"] == STORED and "Nouveau badge" in message["Subject"]
+    body = message.get_body(("plain",)).get_content()
+    assert f"http://badges.test/p/{second.portfolio_token}" in body
+
+
+def test_backpack_no_announcement_without_consent(app, client, mailbox):
+    badge = without_email(app)
+    ask(client, badge.portfolio_token)
+    confirm(client, mailbox)
+    award(app, badge.learner_id, skill_id=tier_one_skills(app)[1])
+    assert len(twins_of(app, badge.uid)) == 1
+    time.sleep(0.3)
+    assert len(mailbox.messages) == 1  # the confirmation only
+
+
+def test_backpack_no_announcement_when_the_award_is_rolled_back(app, client, mailbox):
+    from issuer import db
+    from issuer.awarding import service as awarding
+    from issuer.models import utcnow
+    from issuer.runtime import runtime
+
+    badge = without_email(app)
+    ask(client, badge.portfolio_token, notify="on")
+    confirm(client, mailbox)
+    with app.app_context():
+        session = db.session()
+        awarding.award(session, runtime(), learner_id=badge.learner_id, skill_id=tier_one_skills(app)[1],
+                       actor=None, evidence=awarding.Evidence("Vu."), now=utcnow())  # fmt: skip
+        session.rollback()
+        session.commit()
+    time.sleep(0.3)
+    assert len(mailbox.messages) == 1
