@@ -5,8 +5,9 @@ Their badges stay answerable, as withdrawn, without what they said of the person
 mediators that belong to the person (revocation and override reasons, the lines of bulk-award reports,
 the audit log's details, the titles and places of the sessions they took part in) lose the name and
 address; the addresses they attached for their backpack are deleted, and the e-mail twins of their
-badges withdrawn like the badges. Copies handed out (downloaded images, printed cahiers, exports, backups) and the signed
-evidence of other people's badges that mentions them are out of reach, and are counted, not hidden.
+badges withdrawn like the badges. Copies handed out (downloaded images, printed cahiers, exports,
+backups) and the signed evidence of other people's badges that mentions them are out of reach, and
+are counted, not hidden.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 import badges
 
 from .. import dates
+from ..awarding.twins import live_twins
 from ..models import Assertion, IssuerProfile, Learner
 from ..runtime import Runtime
 
@@ -289,6 +290,9 @@ Chaque sous-dossier correspond à un badge :
                       (« backpack ») ou envoyer à un employeur.
   badge.svg           la même chose au format SVG.
   badge.jws           la preuve signée seule (texte), pour les outils qui la demandent.
+  badge-email.png/.svg  la version e-mail du badge, si vous avez confirmé une adresse :
+                      c'est elle qu'acceptent les sacs à badges (Badgr, Open Badge
+                      Passport, Moodle), avec cette même adresse.
   assertion.json      le badge lui-même (format Open Badges 2.0, JSON-LD).
   classe-de-badge.json  ce que le badge certifie : nom, description, critères.
 
@@ -336,7 +340,9 @@ def export_zip(
             ),
         )
         put("emetteur.json", profile_json)
-        for index, row in enumerate(live_assertions(db, learner.id), start=1):
+        rows = live_assertions(db, learner.id)
+        twins = live_twins(db, [r.id for r in rows])
+        for index, row in enumerate(rows, start=1):
             folder = f"{index:02d}-{row.skill_id}/"
             put(folder + "assertion.json", row.document)
             put(folder + "classe-de-badge.json", row.badge_class.document)
@@ -344,4 +350,8 @@ def export_zip(
             put(folder + "badge.jws", row.jws)
             put(folder + "badge.png", baked_png(row))
             put(folder + "badge.svg", baked_svg(row))
+            twin = twins.get(row.id)
+            if twin is not None and twin.jws:  # the version for backpacks, to the address they confirmed
+                put(folder + "badge-email.png", baked_png(twin))
+                put(folder + "badge-email.svg", baked_svg(twin))
     return out.getvalue()

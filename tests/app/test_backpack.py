@@ -338,3 +338,27 @@ def test_backpack_no_announcement_when_the_award_is_rolled_back(app, client, mai
         session.commit()
     time.sleep(0.3)
     assert len(mailbox.messages) == 1
+
+
+def test_backpack_export_zip_carries_the_email_version(app, client, mailbox):
+    import io
+    import zipfile
+
+    badge = without_email(app)
+    ask(client, badge.portfolio_token)
+    confirm(client, mailbox)
+    (twin,) = twins_of(app, badge.uid)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/p/{badge.portfolio_token}/export.zip").data))
+    (png,) = [n for n in archive.namelist() if n.endswith("badge-email.png")]
+    signed = badges.read_unverified(badges.extract_png(archive.read(png)))[1]
+    assert signed["id"].endswith(twin.uid)
+    assert len([n for n in archive.namelist() if n.endswith("assertion.json")]) == 1  # each badge once
+
+
+def test_backpack_twin_svg_download(app, client, mailbox):
+    badge = without_email(app)
+    ask(client, badge.portfolio_token)
+    confirm(client, mailbox)
+    resp = client.get(f"/p/{badge.portfolio_token}/badges/{badge.uid}/email.svg")
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    assert client.get(f"/p/{badge.portfolio_token}/badges/nope/email.png").status_code == 404
