@@ -362,3 +362,50 @@ def test_backpack_twin_svg_download(app, client, mailbox):
     resp = client.get(f"/p/{badge.portfolio_token}/badges/{badge.uid}/email.svg")
     assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
     assert client.get(f"/p/{badge.portfolio_token}/badges/nope/email.png").status_code == 404
+
+
+def test_backpack_twins_stay_out_of_the_cahier_and_the_mediators_lists(app, client, mailbox):
+    from issuer import db
+    from issuer.awarding.service import earned_skills
+    from issuer.cahier import content
+
+    badge = without_email(app)
+    ask(client, badge.portfolio_token)
+    confirm(client, mailbox)
+    with app.app_context():
+        rows = content.live_assertions(db.session(), badge.learner_id)
+        assert [r.uid for r in rows] == [badge.uid]
+        assert earned_skills(db.session(), badge.learner_id) == {badge.skill_id}
+
+
+def test_backpack_twin_has_its_verification_page(app, client, mailbox):
+    badge = without_email(app)
+    ask(client, badge.portfolio_token)
+    confirm(client, mailbox)
+    (twin,) = twins_of(app, badge.uid)
+    page = client.get(f"/assertions/{twin.uid}", headers=BROWSER)
+    assert page.status_code == 200
+    assert "authentique" in text(page).lower()
+
+
+def test_backpack_migration_goes_down_to_0004_and_up_again(app, client, mailbox):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from issuer import db, migrate
+    from issuer.models import Assertion
+
+    badge = without_email(app)
+    ask(client, badge.portfolio_token)
+    confirm(client, mailbox)
+    with app.app_context():
+        engine = db.engine()
+        db.session().close()
+        cfg = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004")
+        assert "backpack_claims" not in inspect(engine).get_table_names()
+        migrate.upgrade(engine)
+    # The twins went with the schema that held them; the original badge stayed.
+    assert [a.uid for a in query(app, select(Assertion))] == [badge.uid]
