@@ -21,6 +21,7 @@ FEATURES = (
     "verification",
     "portfolio",
     "collecting",
+    "backpack",
     "cahier",
 )
 

@@ -33,6 +33,18 @@ DEFAULTS: dict[str, Any] = {
     "VERIFY_LIMIT": "30 per minute;300 per hour",
     # Codes typed by young people to open their page (/r): a few tries for typos, not a guessing run.
     "COLLECT_LIMIT": "10 per minute;60 per hour",
+    # Addresses attached by young people for their backpack (« sac à badges »): claims sent from one
+    # address; the confirmation link works once, for this many hours.
+    "CLAIM_LIMIT": "5 per minute;20 per hour",
+    "CLAIM_HOURS": 48,
+    # The SMTP server that sends those confirmation links (and, for who asked, word of a new badge).
+    # No SMTP_HOST: Palier sends nothing, and the young person's page says so.
+    "SMTP_HOST": None,
+    "SMTP_PORT": None,  # None: 587 with STARTTLS, 25 without
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_FROM": None,
+    "SMTP_STARTTLS": False,
     # How long a code shown on the mediator's phone works (minutes); each works once.
     "HANDOVER_MINUTES": 15,
     # The cahier PDF behind a young person's personal link, per client address (a render is seconds

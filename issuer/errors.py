@@ -101,6 +101,11 @@ class Code(StrEnum):
     PORTFOLIO_GONE = "portfolio_gone"
     BADGE_NOT_ON_PAGE = "badge_not_on_page"
     SHARE_GONE = "share_gone"
+    # backpack: an e-mail address attached by its owner
+    GUARDIAN_CONSENT_REQUIRED = "guardian_consent_required"
+    CLAIM_INVALID = "claim_invalid"
+    MAIL_NOT_CONFIGURED = "mail_not_configured"
+    MAIL_FAILED = "mail_failed"
     # the web layer
     CONFLICT = "conflict"
     FORM_TOKEN_REUSED = "form_token_reused"
@@ -263,6 +268,21 @@ MESSAGES: dict[Code, str] = {
     Code.STORAGE_UNAVAILABLE: N_(
         "Un fichier du serveur est inaccessible : rien n'a été enregistré. Réessayez dans un moment ; si cela "
         "recommence, prévenez l'administrateur·rice."
+    ),
+    Code.GUARDIAN_CONSENT_REQUIRED: N_(
+        "Avant 15 ans, un parent ou la personne qui a l'autorité parentale doit donner son accord : "
+        "cochez la case qui le confirme."
+    ),
+    Code.CLAIM_INVALID: N_(
+        "Ce lien de confirmation n'est pas (ou plus) valide : il ne sert qu'une fois, pendant 48 heures. "
+        "Demandez-en un nouveau depuis votre page personnelle."
+    ),
+    Code.MAIL_NOT_CONFIGURED: N_(
+        "L'envoi d'e-mails n'est pas configuré sur ce Palier : rien n'a été enregistré. Vos badges restent "
+        "téléchargeables depuis votre page ; parlez-en à votre médiateur ou médiatrice."
+    ),
+    Code.MAIL_FAILED: N_(
+        "L'e-mail de confirmation n'a pas pu partir : rien n'a été enregistré. Réessayez dans un moment."
     ),
     Code.UNEXPECTED: N_(
         "Une erreur inattendue s'est produite. Rien n'a été enregistré à moitié ; réessayez."

@@ -72,6 +72,10 @@ class Urls:
         """A young person's personal page."""
         return f"{self.base}/p/{token}"
 
+    def claim(self, token: str) -> str:
+        """The confirmation link mailed to an address a young person attached to their badges."""
+        return f"{self.base}/sac-a-badges/{token}"
+
     def share(self, token: str) -> str:
         """A young person's public view: their badges, as much of them as consent allows."""
         return f"{self.base}/partage/{token}"

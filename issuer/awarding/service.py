@@ -17,7 +17,7 @@ import badges
 from .. import audit
 from ..admin.profile import note_revocations_changed
 from ..errors import Code, NotFound, Refused
-from ..models import Assertion, BadgeClassVersion, Learner, SigningKey, User
+from ..models import Assertion, BackpackClaim, BadgeClassVersion, IssuerProfile, Learner, SigningKey, User
 from ..runtime import Runtime
 from .badgeclasses import current_version
 
@@ -100,14 +100,24 @@ def mint_assertion(
     actor: User | None,
     session_id: int | None = None,
     override_reason: str | None = None,
+    twin_of: Assertion | None = None,
+    email: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Mint one assertion: its row's column values but the JWS, and the signed twin still to sign."""
+    """Mint one assertion: its row's column values but the JWS, and the signed twin still to sign.
+
+    With ``twin_of`` and ``email``: that badge's e-mail twin, for the address its owner confirmed,
+    with the same dates and evidence (``now`` and ``learner`` are then the original's).
+    """
     uid = str(uuid.uuid4())
-    if learner.email:
-        recipient = badges.hash_recipient(learner.email, "email")
+    address = email if twin_of is not None else learner.email
+    if address:
+        recipient = badges.hash_recipient(address, "email")
     else:
         recipient = badges.hash_recipient(rt.urls.recipient(learner.recipient_token), "url")
-    expires = now + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
+    if twin_of is not None:
+        now, expires = twin_of.issued_on, twin_of.expires
+    else:
+        expires = now + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
     narrative = evidence.narrative + (f"\n\nJeu : {evidence.game}" if evidence.game else "")
     proof = [badges.Evidence(narrative=narrative, id=evidence.url)]
     hosted = badges.assertion(
@@ -124,7 +134,8 @@ def mint_assertion(
     document = badges.canonical_json(hosted).decode()
     values = dict(
         uid=uid,
-        learner_id=learner.id,
+        learner_id=learner.id if twin_of is None else None,
+        twin_of_id=twin_of.id if twin_of is not None else None,
         skill_id=badge_class.skill_id,
         badge_class_id=badge_class.id,
         awarded_by_id=actor.id if actor else None,
@@ -160,6 +171,30 @@ def build_assertion(db: Session, rt: Runtime, *, key: SigningKey, **fields: Any)
     row = Assertion(**values)
     db.add(row)
     return row
+
+
+NOTIFY = "palier.notify"  # in ``Session.info``: mails to send once the transaction is committed
+
+
+def backpack_claim(db: Session, learner_id: int) -> BackpackClaim | None:
+    """The address the learner confirmed for their backpack and still uses, if any."""
+    return db.scalars(
+        select(BackpackClaim)
+        .where(
+            BackpackClaim.learner_id == learner_id,
+            BackpackClaim.confirmed_at.is_not(None),
+            BackpackClaim.ended_at.is_(None),
+        )
+        .order_by(BackpackClaim.confirmed_at.desc(), BackpackClaim.id.desc())
+        .limit(1)
+    ).first()
+
+
+def row_key(db: Session, row: Assertion) -> SigningKey:
+    """The key that signed ``row``."""
+    key = db.get(SigningKey, row.key_id)
+    assert key is not None  # a foreign key
+    return key
 
 
 def signing_key(db: Session, rt: Runtime) -> SigningKey:
@@ -201,6 +236,18 @@ def award(
     )
     db.flush()
     audit.record(db, actor, "award", row.uid, now, skill=skill_id, learner=learner.id)
+    claim = backpack_claim(db, learner.id)
+    if claim is not None:  # the young person confirmed an address: their backpack version comes along
+        twin = build_assertion(db, rt, key=row_key(db, row), learner=learner, badge_class=badge_class,
+                               evidence=evidence, now=now, actor=actor, session_id=session_id,
+                               override_reason=override, twin_of=row, email=claim.email)  # fmt: skip
+        db.flush()
+        audit.record(db, actor, "twin.issue", f"learner:{learner.id}", now, twins=[twin.uid])
+        if claim.notify_since is not None:  # they asked to be told; sent only if this commits
+            issuer = db.scalar(select(IssuerProfile.name).order_by(IssuerProfile.id).limit(1)) or ""
+            db.info.setdefault(NOTIFY, []).append(
+                (claim.email, issuer, badge_class.name, learner.portfolio_token)
+            )
     if override:
         audit.record(db, actor, "override", row.uid, now, skill=skill_id, reason=override)
     return row
@@ -233,6 +280,12 @@ def revoke(
     row.revoked_at = now
     row.revocation_reason = reason
     audit.record(db, actor, "revoke", row.uid, now, reason=reason)
+    # Its e-mail twin, made for backpacks, says the same thing: withdrawn, for the same reason.
+    for twin in db.scalars(
+        select(Assertion).where(Assertion.twin_of_id == row.id, Assertion.revoked_at.is_(None))
+    ):
+        twin.revoked_at, twin.revocation_reason = now, reason
+        audit.record(db, actor, "revoke", twin.uid, now, reason=reason, twin_of=row.uid)
     note_revocations_changed(db, now)
     db.flush()
     return row

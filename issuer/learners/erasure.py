@@ -4,8 +4,10 @@ of what Palier could not reach.
 Their badges stay answerable, as withdrawn, without what they said of the person. Free texts typed by
 mediators that belong to the person (revocation and override reasons, the lines of bulk-award reports,
 the audit log's details, the titles and places of the sessions they took part in) lose the name and
-address. Copies handed out (downloaded images, printed cahiers, exports, backups) and the signed
-evidence of other people's badges that mentions them are out of reach, and are counted, not hidden.
+address; the addresses they attached for their backpack are deleted, and the e-mail twins of their
+badges withdrawn like the badges. Copies handed out (downloaded images, printed cahiers, exports,
+backups) and the signed evidence of other people's badges that mentions them are out of reach, and
+are counted, not hidden.
 """
 
 from __future__ import annotations
@@ -23,7 +25,16 @@ import badges
 
 from .. import audit
 from ..admin.profile import note_revocations_changed
-from ..models import Assertion, AuditEvent, BulkRequest, GameSession, Learner, SessionParticipant, User
+from ..models import (
+    Assertion,
+    AuditEvent,
+    BackpackClaim,
+    BulkRequest,
+    GameSession,
+    Learner,
+    SessionParticipant,
+    User,
+)
 
 ERASED_NAME = "Données effacées"
 ERASURE_REASON = "Données personnelles effacées à la demande de la personne."
@@ -58,6 +69,8 @@ def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -
     """Erase ``learner``'s personal data in the caller's transaction; say what changed and what could not."""
     names = _pattern([learner.display_name, learner.email or ""])
     rows = list(db.scalars(select(Assertion).where(Assertion.learner_id == learner.id)))
+    if rows:  # their e-mail twins (for backpacks) are theirs too
+        rows += db.scalars(select(Assertion).where(Assertion.twin_of_id.in_([r.id for r in rows])))
     uids = {row.uid for row in rows}
     reasons = 0
     for row in rows:
@@ -84,6 +97,8 @@ def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -
         sessions=_scrub_sessions(db, learner, names),
         mentioned_elsewhere=_mentions_elsewhere(db, learner, names),
     )
+    # The addresses they attached for their backpack, confirmed or not, go entirely.
+    db.execute(delete(BackpackClaim).where(BackpackClaim.learner_id == learner.id))
     learner.display_name = ERASED_NAME
     learner.email = None
     learner.notes = ""

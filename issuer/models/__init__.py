@@ -2,6 +2,7 @@
 
 from .awards import Assertion, BadgeClassVersion, GameSession, SessionParticipant
 from .base import Base, utcnow
+from .claims import BackpackClaim
 from .collecting import HandoverCode
 from .keys import SigningKey
 from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, StaffSession, User, new_token
@@ -12,6 +13,7 @@ __all__ = [
     "AgeBand",
     "Assertion",
     "AuditEvent",
+    "BackpackClaim",
     "BadgeClassVersion",
     "Base",
     "BulkRequest",

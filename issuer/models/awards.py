@@ -87,11 +87,22 @@ class Assertion(Base):
             postgresql_where=text("revoked_at IS NULL"),
         ),
         Index("ix_assertions_revoked_at", "revoked_at"),
+        # One live e-mail twin per badge.
+        Index(
+            "uq_assertions_live_twin",
+            "twin_of_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    # NULL for an e-mail twin (``twin_of_id``): it belongs to its original's learner, and so stays out
+    # of every list of a learner's badges. Typed ``int`` because those lists, which select by learner,
+    # are the only readers of this column and never meet a twin.
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True, nullable=True)
     skill_id: Mapped[str] = mapped_column(String(80))
     badge_class_id: Mapped[int] = mapped_column(ForeignKey("badge_class_versions.id"))
     awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -108,8 +119,11 @@ class Assertion(Base):
     etag: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    # The badge this one is the e-mail-recipient version of (same evidence and dates, for backpacks).
+    twin_of_id: Mapped[int | None] = mapped_column(ForeignKey("assertions.id"))
 
-    learner: Mapped[Learner] = relationship()
+    learner: Mapped[Learner | None] = relationship()
+    twin_of: Mapped[Assertion | None] = relationship(remote_side=[id])
     badge_class: Mapped[BadgeClassVersion] = relationship()
     awarded_by: Mapped[User | None] = relationship()
     session: Mapped[GameSession | None] = relationship()
@@ -118,6 +132,13 @@ class Assertion(Base):
     def revoked(self) -> bool:
         """Whether the award has been revoked."""
         return self.revoked_at is not None
+
+    @property
+    def owner(self) -> Learner:
+        """The young person this badge belongs to (an e-mail twin's is its original's)."""
+        owner = self.learner if self.twin_of is None else self.twin_of.learner
+        assert owner is not None  # an original always has its learner
+        return owner
 
     @property
     def data(self) -> dict[str, Any]:

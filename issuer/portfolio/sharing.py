@@ -11,11 +11,12 @@ from datetime import datetime, tzinfo
 from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 import badges
 
 from .. import dates
+from ..awarding.twins import live_twins
 from ..models import Assertion, IssuerProfile, Learner
 from ..runtime import Runtime
 
@@ -34,6 +35,7 @@ __all__ = [
     "portfolio_badges",
     "progress",
     "public_badge",
+    "twin_uids",
     "withdrawn_badges",
 ]
 
@@ -151,6 +153,21 @@ def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
             .order_by(Assertion.issued_on, Assertion.id)
         )
     )
+
+
+def twin_uids(db: Session, learner_id: int) -> dict[str, str]:
+    """The uid of each live badge's live e-mail twin (for backpacks), by the badge's own uid."""
+    original = aliased(Assertion)
+    rows = db.execute(
+        select(original.uid, Assertion.uid)
+        .join(original, original.id == Assertion.twin_of_id)
+        .where(
+            original.learner_id == learner_id,
+            original.revoked_at.is_(None),
+            Assertion.revoked_at.is_(None),
+        )
+    )
+    return {str(first): str(twin) for first, twin in rows}
 
 
 def _branch_name(rt: Runtime, branch_id: str) -> str:
@@ -273,6 +290,9 @@ Chaque sous-dossier correspond à un badge :
                       (« backpack ») ou envoyer à un employeur.
   badge.svg           la même chose au format SVG.
   badge.jws           la preuve signée seule (texte), pour les outils qui la demandent.
+  badge-email.png/.svg  la version e-mail du badge, si vous avez confirmé une adresse :
+                      c'est elle qu'acceptent les sacs à badges (Badgr, Open Badge
+                      Passport, Moodle), avec cette même adresse.
   assertion.json      le badge lui-même (format Open Badges 2.0, JSON-LD).
   classe-de-badge.json  ce que le badge certifie : nom, description, critères.
 
@@ -320,7 +340,9 @@ def export_zip(
             ),
         )
         put("emetteur.json", profile_json)
-        for index, row in enumerate(live_assertions(db, learner.id), start=1):
+        rows = live_assertions(db, learner.id)
+        twins = live_twins(db, [r.id for r in rows])
+        for index, row in enumerate(rows, start=1):
             folder = f"{index:02d}-{row.skill_id}/"
             put(folder + "assertion.json", row.document)
             put(folder + "classe-de-badge.json", row.badge_class.document)
@@ -328,4 +350,8 @@ def export_zip(
             put(folder + "badge.jws", row.jws)
             put(folder + "badge.png", baked_png(row))
             put(folder + "badge.svg", baked_svg(row))
+            twin = twins.get(row.id)
+            if twin is not None and twin.jws:  # the version for backpacks, to the address they confirmed
+                put(folder + "badge-email.png", baked_png(twin))
+                put(folder + "badge-email.svg", baked_svg(twin))
     return out.getvalue()

@@ -13,8 +13,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import db
+from .. import db, mail
 from ..admin.profile import get_profile
+from ..awarding.twins import live_twins
+from ..backpack import service as backpack
 from ..dates import zone_of
 from ..errors import Code, NotFound
 from ..hosted import documents as hosted
@@ -90,6 +92,9 @@ def page(token: str) -> ResponseReturnValue:
         issuer=issuer,
         token=token,
         share_url=rt.urls.share(learner.share_token) if learner.share_token else None,
+        twins=sharing.twin_uids(session, learner.id),
+        backpack=backpack.status(session, learner.id, now=utcnow()),
+        mail_ready=mail.configured(current_app.config),
         **public_helpers(),
     )
 
@@ -192,6 +197,18 @@ def baked(token: str, uid: str, kind: str) -> ResponseReturnValue:
     if kind == "png":
         return _file(sharing.baked_png(row), "image/png", f"badge-{row.skill_id}.png")
     return _file(sharing.baked_svg(row), "image/svg+xml", f"badge-{row.skill_id}.svg")
+
+
+@bp.get("/p/<token>/badges/<uid>/email.<any(png, svg):kind>")
+def baked_twin(token: str, uid: str, kind: str) -> ResponseReturnValue:
+    """The e-mail version of a badge (for backpacks), its signed badge baked in."""
+    row = _badge(_learner(token), uid)
+    twin = live_twins(db.session(), [row.id]).get(row.id)
+    if twin is None or not twin.jws:
+        raise NotFound(Code.BADGE_NOT_ON_PAGE)
+    if kind == "png":
+        return _file(sharing.baked_png(twin), "image/png", f"badge-{row.skill_id}-email.png")
+    return _file(sharing.baked_svg(twin), "image/svg+xml", f"badge-{row.skill_id}-email.svg")
 
 
 @bp.get("/p/<token>/badges/<uid>/qr.<any(png, svg):kind>")

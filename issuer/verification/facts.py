@@ -96,15 +96,15 @@ def examine(
         issuer = (
             row_session(lookup).scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
         )
-        erased = row.learner.erased_at is not None
+        erased = row.owner.erased_at is not None
         return Facts(
             report=report,
             uid=row.uid,
             assertion_url=lookup.urls.assertion(row.uid),
             badge=_badge_facts(row, tree_branch),
             issuer=issuer,
-            recipient=row.learner.public_name,
-            recipient_public=row.learner.name_is_public,
+            recipient=row.owner.public_name,
+            recipient_public=row.owner.name_is_public,
             evidence="" if erased else row.evidence_narrative,
             game="" if erased else row.evidence_game,
             evidence_url=None if erased else row.evidence_url,

@@ -1,0 +1,69 @@
+"""backpack claims: an e-mail address attached by its owner, and the e-mail twins of their badges
+
+Revision ID: 0006
+Revises: 0004
+Create Date: 2026-12-03 19:40:00.000000
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import issuer.models.base
+
+revision = "0006"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "backpack_claims",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("token_digest", sa.String(length=64), nullable=False),
+        sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", issuer.models.base.UTCDateTime(), nullable=False),
+        sa.Column("confirmed_at", issuer.models.base.UTCDateTime(), nullable=True),
+        sa.Column("guardian_consent_at", issuer.models.base.UTCDateTime(), nullable=True),
+        sa.Column("notify_since", issuer.models.base.UTCDateTime(), nullable=True),
+        sa.Column("ended_at", issuer.models.base.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["learner_id"],
+            ["learners.id"],
+            name=op.f("fk_backpack_claims_learner_id_learners"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_backpack_claims")),
+        sa.UniqueConstraint("token_digest", name=op.f("uq_backpack_claims_token_digest")),
+    )
+    with op.batch_alter_table("backpack_claims", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_backpack_claims_learner_id"), ["learner_id"], unique=False)
+
+    with op.batch_alter_table("assertions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("twin_of_id", sa.Integer(), nullable=True))
+        batch_op.alter_column("learner_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_assertions_twin_of_id_assertions"), "assertions", ["twin_of_id"], ["id"]
+        )
+        batch_op.create_index(
+            "uq_assertions_live_twin",
+            ["twin_of_id"],
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("assertions", schema=None) as batch_op:
+        batch_op.drop_index("uq_assertions_live_twin")
+        batch_op.drop_constraint(batch_op.f("fk_assertions_twin_of_id_assertions"), type_="foreignkey")
+        batch_op.drop_column("twin_of_id")
+    op.execute("DELETE FROM assertions WHERE learner_id IS NULL")
+    with op.batch_alter_table("assertions", schema=None) as batch_op:
+        batch_op.alter_column("learner_id", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("backpack_claims", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_backpack_claims_learner_id"))
+    op.drop_table("backpack_claims")
