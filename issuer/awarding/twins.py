@@ -18,7 +18,7 @@ import badges
 
 from .. import audit
 from ..admin.profile import note_revocations_changed
-from ..models import Assertion, Learner, User
+from ..models import Assertion, BackpackClaim, Learner, User
 from ..runtime import Runtime
 from .service import Evidence, mint_assertion, sign_minted, signing_key
 
@@ -49,7 +49,14 @@ def _live_originals(db: Session, learner_id: int) -> list[Assertion]:
 
 
 def issue_twins(
-    db: Session, rt: Runtime, learner: Learner, email: str, *, now: datetime, actor: User | None = None
+    db: Session,
+    rt: Runtime,
+    learner: Learner,
+    email: str,
+    *,
+    now: datetime,
+    actor: User | None = None,
+    by: str | None = "jeune (lien personnel)",
 ) -> list[Assertion]:
     """An e-mail twin for each live badge of ``learner`` that has none for this address yet."""
     originals = _live_originals(db, learner.id)
@@ -89,8 +96,7 @@ def issue_twins(
     db.add_all(rows)
     db.flush()
     # The address is never written in the audit log: the twins' ids say enough.
-    audit.record(db, actor, "twin.issue", f"learner:{learner.id}", now, by="jeune (lien personnel)",
-                 twins=[r.uid for r in rows])  # fmt: skip
+    audit.record(db, actor, "twin.issue", f"learner:{learner.id}", now, by=by, twins=[r.uid for r in rows])
     if replaced:
         note_revocations_changed(db, now)
     return rows
@@ -99,3 +105,19 @@ def issue_twins(
 def badges_recipient_is(row: Assertion, email: str) -> bool:
     """Whether this badge's (hashed) recipient is ``email``."""
     return badges.recipient_matches(row.data.get("recipient"), email)
+
+
+def confirmed_addresses(db: Session, learner_ids: set[int]) -> dict[int, str]:
+    """The backpack address each of these learners confirmed and still uses, in one query."""
+    if not learner_ids:
+        return {}
+    rows = db.execute(
+        select(BackpackClaim.learner_id, BackpackClaim.email)
+        .where(
+            BackpackClaim.learner_id.in_(learner_ids),
+            BackpackClaim.confirmed_at.is_not(None),
+            BackpackClaim.ended_at.is_(None),
+        )
+        .order_by(BackpackClaim.confirmed_at, BackpackClaim.id)
+    )
+    return {int(row[0]): str(row[1]) for row in rows}  # ordered: the latest confirmation wins

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..awarding import twins
 from ..awarding.badgeclasses import current_version
 from ..awarding.service import (
     Evidence,
@@ -254,6 +255,10 @@ def bulk_award(
     )
     db.add(BulkRequest(token=token, created_at=now, report=report.to_json()))
     db.flush()
+    # Whoever confirmed an address for their backpack gets the e-mail version of what they just earned.
+    people = {learner.id: learner for _, learner, _ in plan}
+    for learner_id, email in twins.confirmed_addresses(db, set(people)).items():
+        twins.issue_twins(db, rt, people[learner_id], email, now=now, actor=actor, by=None)
     return report
 
 

@@ -205,6 +205,28 @@ def test_backpack_later_awards_get_their_twin_at_once(app, client, mailbox):
     assert badges.recipient_matches(twin.data["recipient"], STORED)
 
 
+def test_backpack_group_awards_also_get_their_twin(app, client, mailbox):
+    from factories import login
+
+    from issuer.models import Assertion
+
+    badge = without_email(app)
+    ask(client, badge.portfolio_token)
+    confirm(client, mailbox)
+    login(client)
+    created = post(client, "/seances/nouvelle", {"title": "Tournoi", "held_on": "2026-11-18",
+                                                 "participants": [str(badge.learner_id)]})  # fmt: skip
+    game = int(created.headers["Location"].rsplit("/", 1)[1])
+    skill = tier_one_skills(app)[1]
+    sent = post(client, f"/seances/{game}/attribuer", {"skill_id": skill, "learners": [str(badge.learner_id)],
+                                                       "narrative": "A coopéré.", "token": "group-twin"})  # fmt: skip
+    assert sent.status_code == 302
+    [uid] = query(app, select(Assertion.uid).where(Assertion.learner_id == badge.learner_id,
+                                                  Assertion.skill_id == skill))  # fmt: skip
+    (twin,) = twins_of(app, uid)
+    assert badges.recipient_matches(twin.data["recipient"], STORED) and twin.session_id == game
+
+
 def test_backpack_revoking_the_original_revokes_its_twin(app, client, mailbox):
     badge = without_email(app)
     ask(client, badge.portfolio_token)
