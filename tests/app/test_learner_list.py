@@ -8,9 +8,10 @@ from contextlib import contextmanager
 import pytest
 from factories import award, login, make_learner, post, query, revoke, text, tier_one_skills
 from sqlalchemy import event, select
+from sqlalchemy import text as sql_text
 
 from issuer.learners import listing
-from issuer.models import Learner
+from issuer.models import Assertion, Learner
 
 NAMES = ["Zoé", "Alix", "Bao", "Chloé", "Élodie", "Noé", "Inès", "Yanis", "Maël", "Lou", "Sacha", "Kenzo"]
 _ITEM = re.compile(r'<a href="/jeunes/(\d+)">\s*<span>([^<]*)</span>')
@@ -256,3 +257,19 @@ def test_search_key_migration_folds_every_existing_name(app):
             keys = conn.execute(sql("SELECT search_key FROM learners ORDER BY id")).scalars().all()
         assert "ix_learners_listing" in {i["name"] for i in inspect(engine).get_indexes("learners")}
     assert keys == ["noe", "elodie b.", "mael"]
+
+
+def test_badge_counts_of_a_page_are_read_from_the_learner_index(app, backend):
+    if backend != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from its statistics")
+    from issuer import db
+
+    with app.app_context():
+        counts = select(Assertion.learner_id).where(
+            Assertion.learner_id.in_([1, 2, 3]), Assertion.revoked_at.is_(None)
+        )
+        compiled = counts.compile(db.engine(), compile_kwargs={"literal_binds": True})
+        plan = " ".join(
+            str(row[-1]) for row in db.session().execute(sql_text(f"EXPLAIN QUERY PLAN {compiled}"))
+        )
+    assert "ix_assertions_learner_id_revoked_at" in plan
