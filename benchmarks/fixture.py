@@ -32,12 +32,12 @@ class Instance:
         return self.root / "bench-config.json"
 
 
-def bench_config(root: Path) -> dict[str, Any]:
+def bench_config(root: Path, database_url: str | None = None) -> dict[str, Any]:
     """The app config of a benchmark instance: production-like, minus the rate limits it measures past."""
     return {
         "SECRET_KEY": "banc-d-essai",
         "BASE_URL": BASE_URL,
-        "DATABASE_URL": f"sqlite:///{root / 'palier.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{root / 'palier.sqlite3'}",
         "KEYS_DIR": str(root / "keys"),
         # The limiter would answer 429 to a load generator: it protects people, not throughput.
         "RATELIMIT_ENABLED": False,
@@ -51,8 +51,11 @@ def make_app(instance: Instance, **overrides: Any) -> Flask:
     return create_app({**instance.config, **overrides})
 
 
-def create(root: Path, private_pem: bytes) -> Instance:
-    """Create a migrated instance with its signing key, issuer profile and one mediator."""
+def create(root: Path, private_pem: bytes, database_url: str | None = None) -> Instance:
+    """Create a migrated instance with its signing key, issuer profile and one mediator.
+
+    The database is a SQLite file under ``root`` unless ``database_url`` names another (an empty one).
+    """
     from issuer import db, migrate
     from issuer.accounts import service as accounts
     from issuer.admin import profile
@@ -60,7 +63,7 @@ def create(root: Path, private_pem: bytes) -> Instance:
     from issuer.runtime import runtime
 
     root.mkdir(parents=True, exist_ok=True)
-    instance = Instance(root, bench_config(root), private_pem)
+    instance = Instance(root, bench_config(root, database_url), private_pem)
     instance.config_path.write_text(json.dumps(instance.config))
     app = make_app(instance)
     with app.app_context():

@@ -12,18 +12,20 @@ import hashlib
 import sqlite3
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import median
 
 from flask import Flask
 from sqlalchemy import func, insert, select
 
-from . import fixture
+from . import databases, fixture
 from .fixture import Instance
 from .table import Figure, absent, failed, judged
 
 TARGET = 1.5
+PG, PG_WORK = "pg_", "PostgreSQL : "
+SEARCH = "lina"  # finds the one subject among thousands: every other name must be looked at
 REVOKED = 20
 BATCH = 5000
 
@@ -158,6 +160,11 @@ def _new_learners(session, Learner, count: int, now) -> list[int]:
         }
         for _ in range(count)
     ]
+    if "search_key" in Learner.__table__.columns:  # the search key the services keep with the name
+        from issuer.folding import fold
+
+        for row in rows:
+            row["search_key"] = fold(row["display_name"])
     tokens = [r["recipient_token"] for r in rows]
     session.execute(insert(Learner), rows)
     return list(session.scalars(select(Learner.id).where(Learner.recipient_token.in_(tokens))))
@@ -199,6 +206,8 @@ class Page:
         """The page's address for the subject."""
         return {
             "scale_learner": f"/jeunes/{subject.learner_id}",
+            "scale_learners": "/jeunes/",
+            "scale_search": f"/jeunes/?q={SEARCH}",
             "scale_portfolio": f"/p/{subject.portfolio_token}",
             "scale_revocations": "/revocations",
             "scale_assertion": f"/assertions/{subject.uid}",
@@ -207,6 +216,8 @@ class Page:
 
 PAGES = (
     Page("scale_learner", "page d'un·e jeune (médiateurs, /jeunes/<id>)", True),
+    Page("scale_learners", "liste des jeunes (médiateurs, /jeunes/)", True),
+    Page("scale_search", f"recherche d'un·e jeune (/jeunes/?q={SEARCH})", True),
     Page("scale_portfolio", "page personnelle (/p/<jeton>)", False),
     Page("scale_revocations", "liste de révocation (/revocations)", False),
     Page("scale_assertion", "GET /assertions/<uid>", False),
@@ -242,8 +253,8 @@ def _latencies(client, path: str, headers: dict, count: int) -> list[float]:
     return times
 
 
-def build(root: Path, private_pem: bytes, small: int, large: int) -> tuple[Instance, Instance, Subject]:
-    """The two databases: the same real records, one filled to ``small`` rows, the other to ``large``."""
+def build(root: Path, private_pem: bytes, small: int, large: int) -> tuple[list[Instance], list[Subject]]:
+    """Two SQLite databases: the same real records, one filled to ``small`` rows, the other to ``large``."""
     first = fixture.create(root / "petite", private_pem)
     app = fixture.make_app(first)
     subject = real_records(app)
@@ -254,26 +265,74 @@ def build(root: Path, private_pem: bytes, small: int, large: int) -> tuple[Insta
     clone_database(root / "petite" / "palier.sqlite3", big_db)
     second = Instance(big_root, {**first.config, "DATABASE_URL": f"sqlite:///{big_db}"}, private_pem)
     fill(fixture.make_app(second), large)
-    return first, second, subject
+    return [first, second], [subject, subject]
+
+
+def build_postgres(
+    root: Path, private_pem: bytes, urls: dict[str, str], small: int, large: int
+) -> tuple[list[Instance], list[Subject]]:
+    """Two PostgreSQL schemas built the same way (real records, then ``small`` rows), the second filled on."""
+    instances, subjects = [], []
+    for name, total in (("petite", small), ("grande", large)):
+        instance = fixture.create(root / name, private_pem, database_url=urls[name])
+        app = fixture.make_app(instance)
+        subjects.append(real_records(app))
+        fill(app, small)
+        fill(app, total)
+        databases.analyze(urls[name])
+        instances.append(instance)
+    return instances, subjects
 
 
 def run(
     root: Path, private_pem: bytes, *, small: int, large: int, rounds: int, per_round: int
 ) -> list[Figure]:
-    """Build both databases, then ask each page of each in alternation; the ratio of medians is the figure."""
+    """Build both databases, then ask each page of each in alternation; the ratio of medians is the figure.
+
+    On SQLite always; on PostgreSQL too when ``PALIER_BENCH_POSTGRES_URL`` names a server.
+    """
+    started = time.perf_counter()
+    instances, subjects = build(root / "sqlite", private_pem, small, large)
+    figures = _measure(
+        instances, subjects, "", small, large, rounds, per_round, time.perf_counter() - started
+    )
+    url = databases.postgres_url()
+    if url is None:
+        return figures
+    try:
+        with databases.postgres_schemas(url, ("petite", "grande")) as urls:
+            started = time.perf_counter()
+            instances, subjects = build_postgres(root / "postgresql", private_pem, urls, small, large)
+            built = time.perf_counter() - started
+            figures += _measure(instances, subjects, PG, small, large, rounds, per_round, built)
+    except Exception as exc:  # the server is gone or refuses: said in the table, never a made-up figure
+        figures += [failed(PG + p.key, PG_WORK + p.work, "max", TARGET, exc) for p in PAGES]
+    return figures
+
+
+def _measure(
+    instances: list[Instance],
+    subjects: list[Subject],
+    prefix: str,
+    small: int,
+    large: int,
+    rounds: int,
+    per_round: int,
+    built: float,
+) -> list[Figure]:
+    """Ask each page of both databases in alternation, ``rounds`` times ``per_round`` requests."""
     from .load import Request
     from .serving import has_route
 
-    started = time.perf_counter()
-    first, second, subject = build(root, private_pem, small, large)
-    built = time.perf_counter() - started
     # CSRF off only so the benchmark can log in with a plain POST; every page is read with GET.
-    apps = [fixture.make_app(i, WTF_CSRF_ENABLED=False) for i in (first, second)]
+    apps = [fixture.make_app(i, WTF_CSRF_ENABLED=False) for i in instances]
     figures, live = [], []
     for page in PAGES:
-        if not has_route(apps[0], Request(page.path(subject))):
+        if not has_route(apps[0], Request(page.path(subjects[0]).split("?")[0])):
             figures.append(
-                absent(page.key, page.work, "max", TARGET, "route absente de ce dépôt pour l'instant")
+                absent(
+                    prefix + page.key, page.work, "max", TARGET, "route absente de ce dépôt pour l'instant"
+                )
             )
         else:
             live.append(page)
@@ -287,7 +346,7 @@ def run(
                 try:
                     times = _latencies(
                         clients[size],
-                        page.path(subject),
+                        page.path(subjects[size]),
                         HEADERS.get(page.key, {}),
                         per_round if round_ else 3,
                     )
@@ -297,12 +356,14 @@ def run(
                     break
                 if round_:
                     samples.setdefault((page.key, size), []).extend(times)
+    work = PG_WORK if prefix else ""
     for page in PAGES:
         if page.key in errors:
-            figures.append(failed(page.key, page.work, "max", TARGET, errors[page.key]))
+            figures.append(failed(prefix + page.key, work + page.work, "max", TARGET, errors[page.key]))
         elif (page.key, 0) in samples:
-            figures.append(_figure(page, samples[(page.key, 0)], samples[(page.key, 1)], small, large, built))
-    order = {p.key: i for i, p in enumerate(PAGES)}
+            figure = _figure(page, samples[(page.key, 0)], samples[(page.key, 1)], small, large, built)
+            figures.append(replace(figure, key=prefix + figure.key, work=work + figure.work))
+    order = {prefix + p.key: i for i, p in enumerate(PAGES)}
     return sorted(figures, key=lambda f: order[f.key])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,15 +11,10 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..accounts.service import normalise_email
 from ..errors import Code, NotFound, Refused
+from ..folding import fold as fold  # the learners' search key; imported from here elsewhere
 from ..models import AgeBand, Learner, User, new_token
 from . import erasure
 from .erasure import Erasure
-
-
-def fold(text: str) -> str:
-    """Text reduced for matching: no case, no accents, spaces tidied (« noe » finds « Noé »)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
 @dataclass(frozen=True)

@@ -19,21 +19,17 @@ from ..web.i18n import ngettext
 from ..web.once import recall
 from ..web.recent import recently_seen
 from ..web.submit import run_once, submit
+from . import listing
 from . import service as learners
 from .forms import EraseForm, LearnerForm
-from .service import fold
 
 bp = Blueprint("learners", __name__, url_prefix="/jeunes")
-MAX_LISTED = 300
 
 
-def _badge_counts(dbs: Session) -> dict[int, int]:
-    query = (
-        select(Assertion.learner_id, func.count())
-        .where(Assertion.revoked_at.is_(None))
-        .group_by(Assertion.learner_id)
-    )
-    return dict(dbs.execute(query).all())
+def _cursor(name: str) -> int | None:
+    """A page cursor from the query string: a record id, or nothing for anything else."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 @bp.before_request
@@ -43,26 +39,20 @@ def _staff_only() -> ResponseReturnValue | None:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Everyone, the recently seen first; a search narrows by name, ignoring case and accents."""
-    dbs = db.session()
-    query = (request.args.get("q") or "").strip()[:80]
-    everyone = list(
-        dbs.scalars(
-            select(Learner).where(Learner.erased_at.is_(None)).order_by(Learner.display_name, Learner.id)
-        )
+    """The recently seen first, then everyone in name order, a page at a time; a search narrows by name."""
+    query = (request.args.get("q") or "").strip()[: listing.MAX_QUERY]
+    page = listing.listing(
+        db.session(),
+        query,
+        after=_cursor("apres"),
+        before=_cursor("avant"),
+        recently_seen=recently_seen(),
     )
-    if query:
-        needle = fold(query)
-        everyone = [p for p in everyone if needle in fold(p.display_name)]
-    rank = {learner_id: n for n, learner_id in enumerate(recently_seen())}
-    everyone.sort(key=lambda p: (rank.get(p.id, len(rank)), fold(p.display_name)))
     return render_template(
         "learners/learners.html",
-        people=everyone[:MAX_LISTED],
-        more=max(0, len(everyone) - MAX_LISTED),
+        page=page,
         query=query,
-        recent=set(rank),
-        counts=_badge_counts(dbs),
+        recent={p.id for p in page.recent},
         title=_("Jeunes"),
     )
 

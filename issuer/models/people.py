@@ -6,9 +6,10 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from ..folding import fold
 from .base import Base, utcnow
 
 
@@ -63,9 +64,21 @@ class Learner(Base):
     """A young person: as little personal data as the job needs."""
 
     __tablename__ = "learners"
+    __table_args__ = (
+        # The list and its search walk the standing records in name order, a page at a time.
+        Index(
+            "ix_learners_listing",
+            "search_key",
+            "id",
+            sqlite_where=text("erased_at IS NULL"),
+            postgresql_where=text("erased_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(80))
+    # ``fold(display_name)``, kept with the name (see ``_keep_search_key``): searched and sorted in SQL.
+    search_key: Mapped[str] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(String(254))
     age_band: Mapped[str] = mapped_column(String(8), default=AgeBand.ADULT)
     # Consents are dates, not booleans: when it was given is part of the record.
@@ -82,6 +95,12 @@ class Learner(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     erased_at: Mapped[datetime | None]
+
+    @validates("display_name")
+    def _keep_search_key(self, _key: str, name: str) -> str:
+        # Every change of name, on create, edit or erasure, refolds the key the list searches.
+        self.search_key = fold(name)
+        return name
 
     @property
     def name_is_public(self) -> bool:

@@ -410,7 +410,7 @@ def test_backpack_twin_has_its_verification_page(app, client, mailbox):
     assert "authentique" in text(page).lower()
 
 
-def test_backpack_migration_goes_down_to_0004_and_up_again(app, client, mailbox):
+def test_backpack_migration_goes_down_to_0005_and_up_again(app, client, mailbox):
     from alembic import command
     from sqlalchemy import inspect
 
@@ -426,7 +426,7 @@ def test_backpack_migration_goes_down_to_0004_and_up_again(app, client, mailbox)
         cfg = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0004")
+            command.downgrade(cfg, "0005")
         assert "backpack_claims" not in inspect(engine).get_table_names()
         migrate.upgrade(engine)
     # The twins went with the schema that held them; the original badge stayed.

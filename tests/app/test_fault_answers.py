@@ -134,10 +134,10 @@ def test_faults_are_classified_by_what_they_mean_for_people(exc, code):
 
 
 def test_an_unexpected_error_answers_500_in_french_and_logs_its_cause(app, client, monkeypatch, caplog):
-    from issuer.learners import views
+    from issuer.learners import listing
 
     login(client)
-    monkeypatch.setattr(views, "fold", lambda text: 1 / 0)
+    monkeypatch.setattr(listing, "fold", lambda text: 1 / 0)
     response = client.get("/jeunes/?q=x")
     assert response.status_code == 500
     assert "erreur inattendue" in text(response)

@@ -1,7 +1,7 @@
 """backpack claims: an e-mail address attached by its owner, and the e-mail twins of their badges
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-03 19:40:00.000000
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import issuer.models.base
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
