@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from xml.sax.saxutils import escape
 
 from skilltree import AllOf, AnyOf, AtLeast, Prerequisite, Requires, SkillState, SkillTree
+
+from .lettering import ASCENT, DESCENT, text_lines, text_width, wrap
 
 # Units are millimetres: the map is printed at its natural size on A4 (180 mm of usable width).
 WIDTH = 180.0
@@ -18,9 +19,6 @@ SLOT = 27.0  # height of one skill (node, two lines of name, date)
 RADIUS = 6.2  # hexagon, centre to corner
 LABEL = 2.75  # font size of skill names
 SMALL = 2.3  # font size of dates and tier titles
-# DejaVu Sans, in em: the widest average advance (bold capitals and lower case), ascent and descent.
-BOLD_EM, ASCENT, DESCENT = 0.66, 0.76, 0.24
-BOLD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"  # Debian's fonts-dejavu-core
 INK, MUTED, FAINT, PAPER = "#1d2330", "#7b8190", "#b9bec8", "#ffffff"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
@@ -87,9 +85,9 @@ def tree_map(tree: SkillTree, earned: Mapping[str, EarnedMark]) -> TreeMap:
         if ground != PAPER:
             rows.append(_rect(0, y, WIDTH, height, ground))
         rows.append(f'<rect x="0" y="{y:.2f}" width="1.6" height="{height:.2f}" fill="{colour}"/>')
-        name_lines = _wrap(branch.name, GUTTER - 6, 3.0, 3)
+        name_lines = wrap(branch.name, GUTTER - 6, 3.0, 3)
         rows.append(
-            _text_lines(GUTTER - 33, y + height / 2, name_lines, 3.0, anchor="start", weight="bold", fill=INK)
+            text_lines(GUTTER - 33, y + height / 2, name_lines, 3.0, anchor="start", weight="bold", fill=INK)
         )
         first = y + height / 2 - (len(name_lines) - 1) * 3.6 / 2 + 3.0 * 0.35
         labels.append(
@@ -262,7 +260,7 @@ def _node(node: _Node, status: str, name: str, date: str | None, col_w: float) -
         )
         fill, weight = MUTED, "normal"
     # Names are kept 2 mm narrower than the column on each side: the gaps are the links' own.
-    lines = _wrap(name, col_w - 4, LABEL)
+    lines = wrap(name, col_w - 4, LABEL)
     label_y = cy + RADIUS + 3.6
     date_y = label_y + len(lines) * LABEL * 1.2 + 0.3
     wide = max([text_width(line, LABEL) for line in lines] + [text_width(date or "", SMALL)])
@@ -270,7 +268,7 @@ def _node(node: _Node, status: str, name: str, date: str | None, col_w: float) -
     boxes = [Box(cx - wide / 2, label_y - LABEL * ASCENT, cx + wide / 2, bottom, name)]
     out = [
         body,
-        _text_lines(cx, label_y, lines, LABEL, anchor="middle", weight=weight, fill=fill, top=True),
+        text_lines(cx, label_y, lines, LABEL, anchor="middle", weight=weight, fill=fill, top=True),
     ]
     if date:
         out.append(
@@ -291,82 +289,6 @@ def _padlock(cx: float, cy: float) -> str:
 
 def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
     return f'<rect x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" fill="{fill}"/>'
-
-
-def _text_lines(
-    x: float,
-    y: float,
-    lines: list[str],
-    size: float,
-    *,
-    anchor: str,
-    weight: str,
-    fill: str,
-    top: bool = False,
-) -> str:
-    """Lines of text, centred on ``y`` (or starting at ``y`` when ``top``); every line escaped."""
-    step = size * 1.2
-    first = y if top else y - (len(lines) - 1) * step / 2 + size * 0.35
-    return "".join(
-        f'<text x="{x:.2f}" y="{first + i * step:.2f}" font-size="{size}" text-anchor="{anchor}" '
-        f'font-weight="{weight}" fill="{fill}">{escape(line)}</text>'
-        for i, line in enumerate(lines)
-    )
-
-
-@cache
-def _advances() -> dict[int, float] | None:
-    """DejaVu Sans Bold's advance widths in em, by code point (the widest face the map uses)."""
-    try:
-        from fontTools.ttLib import TTFont  # WeasyPrint's own dependency, for its font subsetting
-
-        font = TTFont(BOLD_FONT, lazy=True)
-        units = float(font["head"].unitsPerEm)
-        metrics = font["hmtx"].metrics
-        return {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
-    except Exception:  # no such font file here: the average below is used instead
-        return None
-
-
-def text_width(text: str, size: float) -> float:
-    """How wide ``text`` prints at ``size`` (mm) in DejaVu Sans Bold, or by its widest average."""
-    advances = _advances()
-    if advances is None:
-        return len(text) * size * BOLD_EM
-    return size * sum(advances.get(ord(ch), 1.0) for ch in text)
-
-
-def _wrap(text: str, width_mm: float, size: float, max_lines: int = 2) -> list[str]:
-    """Greedy word wrap to ``width_mm`` by the font's own widths; a word too long is cut, the rest ellipsed."""
-
-    def fits(line: str) -> bool:
-        return text_width(line, size) <= width_mm
-
-    lines: list[str] = []
-    current = ""
-    for word in " ".join(str(text).split()).split(" "):
-        while not fits(word):  # a single very long word is cut rather than overflowing
-            if current:
-                lines.append(current)
-                current = ""
-            cut = next((n for n in range(len(word) - 1, 1, -1) if fits(word[:n] + "-")), 1)
-            lines.append(word[:cut] + "-")
-            word = word[cut:]
-        candidate = f"{current} {word}".strip()
-        if fits(candidate):
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and not fits(last.rstrip() + "…"):
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return [line for line in lines if line] or [""]
 
 
 def progress_emblem(tree: SkillTree, earned: set[str] | frozenset[str]) -> str:
