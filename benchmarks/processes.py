@@ -39,6 +39,7 @@ class Usage:
     pss_kib: int = 0
     processes: int = 0
     output: bytes = b""
+    own_kib: int = 0  # the command's own process alone (exact, from wait4)
     peaks: dict[int, int] = field(default_factory=dict)  # pid: peak resident KiB
 
 
@@ -154,7 +155,7 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None =
     peaks = dict(sampler.peaks)
     missed = max(0, usage.ru_maxrss - peaks.get(proc.pid, 0))  # grown after the last sample
     peaks[proc.pid] = max(peaks.get(proc.pid, 0), usage.ru_maxrss)
-    return Usage(seconds, sampler.rss + missed, sampler.pss, len(peaks), out, peaks)
+    return Usage(seconds, sampler.rss + missed, sampler.pss, len(peaks), out, usage.ru_maxrss, peaks)
 
 
 @contextmanager
