@@ -5,8 +5,8 @@ Memory is read from ``/proc``: every process of the tree is sampled every few mi
 shared page divided among the processes sharing it). Two figures come out:
 
 - ``rss_kib``: the largest sum, over the processes alive at the same moment, of each one's peak
-  resident size (the direct child's exact, from ``wait4``). Pages a fork server shares with its
-  children count once per process: an upper bound. Short helpers that come and go one after the
+  resident size (the command's own exact, from ``wait4`` in a small launcher). Pages a fork server
+  shares with its children count once per process: an upper bound. Short helpers that come and go one after the
   other (``ldconfig`` and ``gcc``, run by ``ctypes.util.find_library``) add up only while alive,
   and a process seen in fewer than ``LIVED`` samples (a fork on its way to ``exec``) not at all.
 - ``pss_kib``: the largest sum of ``Pss`` over the tree seen at one instant: what the tree really
@@ -16,7 +16,9 @@ shared page divided among the processes sharing it). Two figures come out:
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -124,7 +126,7 @@ class Sampler:
                     continue
                 self.peaks[pid] = max(self.peaks.get(pid, 0), peak)
                 self.seen[pid] = self.seen.get(pid, 0) + 1
-                if self.seen[pid] >= LIVED or pid in self.roots:
+                if self.seen[pid] >= LIVED:
                     rss += self.cost(pid)
                 pss += _pss_kib(pid) - self.base_pss.get(pid, 0)
         self.pss = max(self.pss, pss)
@@ -140,22 +142,38 @@ class Sampler:
         self._thread.join()
 
 
+# Started from this (large) benchmark process, a command's kernel peak would start at this process's
+# size: a fork keeps the peak across exec. A small launcher forks it instead, and says its exact peak.
+LAUNCHER = (
+    "import os, sys\n"
+    "pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "os.write(int(sys.argv[1]), str(usage.ru_maxrss).encode())\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> Usage:
     """Run ``cmd`` to its end; its wall time and the memory of its whole process tree."""
+    read, write = os.pipe()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    sampler = Sampler([proc.pid])
-    _, status, usage = os.wait4(proc.pid, 0)
+    launcher = [sys.executable, "-S", "-c", LAUNCHER, str(write), shutil.which(cmd[0]) or cmd[0], *cmd[1:]]
+    proc = subprocess.Popen(
+        launcher, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write,)
+    )
+    os.close(write)
+    sampler = Sampler([proc.pid], skip=[proc.pid])
+    out, err = proc.communicate()
     seconds = time.perf_counter() - started
     sampler.stop()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out, err = proc.communicate()
+    with os.fdopen(read, "rb") as fh:
+        own = int(fh.read() or 0)
     if proc.returncode:
         raise RuntimeError(f"{cmd[:3]} a échoué ({proc.returncode}) : {err.decode(errors='replace')[-800:]}")
+    child = min((pid for pid in sampler.peaks), default=0)  # the launcher's one child, forked first
+    missed = max(0, own - sampler.peaks.get(child, 0))  # grown after the last sample
     peaks = dict(sampler.peaks)
-    missed = max(0, usage.ru_maxrss - peaks.get(proc.pid, 0))  # grown after the last sample
-    peaks[proc.pid] = max(peaks.get(proc.pid, 0), usage.ru_maxrss)
-    return Usage(seconds, sampler.rss + missed, sampler.pss, len(peaks), out, usage.ru_maxrss, peaks)
+    return Usage(seconds, sampler.rss + missed, sampler.pss, len(peaks), out, own, peaks)
 
 
 @contextmanager
