@@ -1,24 +1,38 @@
-"""Benchmark: a 30-badge cahier against WeasyPrint alone on a plain document of the same text and images.
+"""Benchmark: the cahier of N badges, from ``palier cahier`` and as a web request, against the reference.
 
-``run()`` builds a throw-away instance (SQLite, a generated tree big enough), awards the badges, then
-times the whole cahier path (gathering, HTML, rendering child) and, for reference, WeasyPrint rendering a
-plain HTML page holding the same words and the same images (QR codes, badge PNGs, map), without design:
-paragraphs and images only.
-``python -m benchmarks.cahier`` prints the figures.
+The reference is ``ref_booklet.py`` (shared with the team, outside this repository): WeasyPrint alone
+rendering a plain booklet of N badge cards, each with a PNG badge image and a PNG QR code, run as its
+own process. Everything is measured as whole processes, in the same run, interleaved:
+
+- ``palier cahier ID -o FILE``: the command's wall time, start-up and imports included; its memory is
+  that of its whole process tree (the command, a fork server if any, rendering children);
+- the web request (``GET /p/<token>/cahier.pdf`` under gunicorn, one worker, the PDF cache off): the
+  request's wall time; its memory is what the worker's peak grew by, plus the fork server and the
+  rendering child whole;
+- the reference: ``python ref_booklet.py OUT.pdf N``, wall time and peak memory.
+
+Memory is given two ways (see ``benchmarks/processes.py``): the sum of each process's peak resident size
+(pages shared after a fork count in each process: an upper bound) and the peak of the summed PSS.
+``python -m benchmarks.cahier [N ...]`` prints the figures (16 and 22 badges by default).
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import re
 import statistics
+import sys
 import tempfile
-import time
 from datetime import timedelta
-from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from .fixture import HOST, Instance, bench_config
+from .server import LOOPBACK, PROJECT_ROOT
+
+TARGET = 1.3
 REPEATS = 3
 CRITERIA = (
     "Pendant une séance de jeu en équipe, la personne :\n"
@@ -66,45 +80,17 @@ def tree_yaml(n_skills: int, tiers: int = 5) -> str:
     return "\n".join(lines) + "\n"
 
 
-class _Plain(HTMLParser):
-    """Keeps the words, the images and the plain semantic tags of a page; drops classes, styles, layout."""
-
-    KEEP = {"p", "h1", "h2", "h3", "ul", "ol", "li", "strong", "br"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "title"):
-            self.skip += 1
-        elif tag == "img":
-            self.out.append(f'<img src="{escape(dict(attrs).get("src") or "")}" width="90">')
-        elif tag in self.KEEP:
-            self.out.append(f"<{tag}>")
-        elif tag in ("div", "section", "article"):
-            self.out.append("<p>")
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "title"):
-            self.skip -= 1
-        elif tag in self.KEEP:
-            self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.out.append(escape(data))
+def reference_script() -> Path | None:
+    """The shared reference booklet (``ref_booklet.py``): ``PALIER_REF_BOOKLET``, or ``shared/bench`` near."""
+    named = os.environ.get("PALIER_REF_BOOKLET")
+    candidates = [Path(named)] if named else []
+    candidates += [parent / "shared" / "bench" / "ref_booklet.py" for parent in PROJECT_ROOT.parents[:3]]
+    return next((path for path in candidates if path.is_file()), None)
 
 
-def reference_html(cahier_html: str) -> str:
-    """The cahier's own words and images in the plainest HTML: what WeasyPrint costs at the least."""
-    plain = _Plain()
-    plain.feed(cahier_html)
-    return '<html lang="fr"><body>' + "".join(plain.out) + "</body></html>"
-
-
-def _instance(root: Path, n_badges: int):
+def _instance(root: Path, n_badges: int) -> tuple[Instance, int, str]:
+    """An instance (config file included, as ``palier`` reads it) with one young person and her badges."""
+    import skilltree
     from badges import generate_private_key
     from issuer import create_app, db, migrate
     from issuer.admin import profile
@@ -113,25 +99,32 @@ def _instance(root: Path, n_badges: int):
     from issuer.models import utcnow
     from issuer.runtime import runtime
 
-    tree_path = root / "arbre.yaml"
-    tree_path.write_text(tree_yaml(n_badges), encoding="utf-8")
-    app = create_app(
-        {
-            "SECRET_KEY": "banc",
-            "BASE_URL": "https://badges.exemple.fr",
-            "DATABASE_URL": f"sqlite:///{root / 'palier.sqlite3'}",
-            "KEYS_DIR": str(root / "keys"),
-            "SKILLTREE": str(tree_path),
-        }
-    )
+    root.mkdir(parents=True)
+    default = skilltree.default_tree_path()
+    tree_path = default
+    if len(skilltree.load_tree(default).skills) < n_badges:  # more badges than the shipped tree has
+        tree_path = root / "arbre.yaml"
+        tree_path.write_text(tree_yaml(n_badges), encoding="utf-8")
+    config = {
+        **bench_config(root),
+        "SKILLTREE": str(tree_path),
+        "PDF_CACHE_BYTES": 0,  # every request renders: the cache would measure a dictionary
+    }
+    instance = Instance(root, config, generate_private_key())
+    instance.config_path.write_text(json.dumps(config))
+    (root / "config.py").write_text("".join(f"{k} = {v!r}\n" for k, v in config.items()))
+    app = create_app(instance_path=str(root))
     with app.app_context():
         migrate.upgrade(db.engine())
         session, rt = db.session(), runtime()
         start = utcnow() - timedelta(days=n_badges)
-        rt.keys.install(session, generate_private_key(), start)
+        rt.keys.install(session, instance.private_pem, start)
         profile.get_profile(session, app.config).name = "Maison des jeunes du banc d'essai"
         learner = learners.create_learner(
-            session, learners.LearnerData("Lina", None, "adult", name_public=True), actor=None, now=start
+            session,
+            learners.LearnerData("Lina Benali", None, "adult", name_public=True),
+            actor=None,
+            now=start,
         )
         for day, skill in enumerate(rt.tree.topological_order()[:n_badges]):
             awarding.award(
@@ -144,81 +137,116 @@ def _instance(root: Path, n_badges: int):
                 now=start + timedelta(days=day),
             )
         session.commit()
-        return app, learner.id
+        token = learner.portfolio_token
+        assert token is not None
+        learner_id = learner.id
+        db.engine().dispose()
+    return instance, learner_id, token
 
 
-def run(n_badges: int = 30) -> dict[str, Any]:
-    """Time a ``n_badges`` cahier end to end against WeasyPrint on the plain reference document."""
-    from issuer import db
-    from issuer.cahier import pdf as cahier
-    from issuer.cahier import printing as cahier_print
-    from issuer.learners import service as learners
-    from issuer.models import utcnow
-    from issuer.runtime import runtime
+def _get(port: int, path: str) -> bytes:
+    conn = http.client.HTTPConnection(LOOPBACK, port, timeout=120)
+    try:
+        conn.request("GET", path, headers={"Host": HOST})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200 or not body.startswith(b"%PDF"):
+            raise RuntimeError(f"GET {path[:12]}… : {response.status} {body[:200]!r}")
+        return body
+    finally:
+        conn.close()
 
+
+def _pages(cli_output: bytes) -> int:
+    found = re.search(rb"\((\d+) pages?", cli_output)
+    return int(found.group(1)) if found else 0
+
+
+def run(n_badges: int = 22, repeats: int = REPEATS) -> dict[str, Any]:
+    """Time and weigh ``palier cahier`` and the cahier as a web request against the reference booklet."""
+    from . import processes
+    from .server import gunicorn
+
+    script = reference_script()
+    if script is None:
+        raise FileNotFoundError("ref_booklet.py introuvable (PALIER_REF_BOOKLET ou ../shared/bench/)")
+    palier = Path(sys.executable).with_name("palier")
     with tempfile.TemporaryDirectory(prefix="palier-bench-cahier-") as tmp:
-        previous = os.environ.get("PALIER_INSTANCE_PATH")
-        os.environ["PALIER_INSTANCE_PATH"] = str(Path(tmp) / "instance")
-        try:
-            app, learner_id = _instance(Path(tmp), n_badges)
-        finally:
-            if previous is None:
-                os.environ.pop("PALIER_INSTANCE_PATH", None)
-            else:
-                os.environ["PALIER_INSTANCE_PATH"] = previous
-        with app.app_context():
-            session, rt = db.session(), runtime()
-
-            def whole() -> Any:
-                learner = learners.get(session, learner_id)
-                gathered = cahier_print._gather(session, rt, app.config, learner, utcnow())
-                page = cahier_print.html(gathered)
-                return cahier.render([page]), page
-
-            (_, page) = whole()  # warm-up: starts the fork server, fills the image and QR caches
-            reference = reference_html(page)
-            cahier.render([reference])
-            ours, theirs = [], []
-            for _ in range(REPEATS):  # interleaved, so that a busy machine weighs on both alike
-                started = time.perf_counter()
-                done, _ = whole()
-                ours.append((time.perf_counter() - started, done))
-                started = time.perf_counter()
-                plain = cahier.render([reference])
-                theirs.append((time.perf_counter() - started, plain))
-            db.engine().dispose()
-    cahier_s = statistics.median(t for t, _ in ours)
-    reference_s = statistics.median(t for t, _ in theirs)
-    cahier_mib = max(r.peak_kib for _, r in ours) / 1024
-    reference_mib = max(r.peak_kib for _, r in theirs) / 1024
-    return {
+        root = Path(tmp)
+        instance, learner_id, token = _instance(root / "instance", n_badges)
+        env = {**os.environ, "PALIER_INSTANCE_PATH": str(instance.root), "PYTHONPATH": str(PROJECT_ROOT)}
+        env.pop("PALIER_BENCH_CONFIG", None)
+        cli = [str(palier), "cahier", str(learner_id), "-o", str(root / "cahier.pdf")]
+        ref = [sys.executable, str(script), str(root / "ref.pdf"), str(n_badges)]
+        path = f"/p/{token}/cahier.pdf"
+        ours, web, theirs = [], [], []
+        pages = 0
+        with gunicorn(instance, 1, root / "gunicorn.log") as server:
+            master = server.pid
+            _get(server.port, path)  # the worker's first render starts its fork server
+            for _ in range(repeats):  # interleaved, so that a busy machine weighs on all alike
+                theirs.append(processes.run(ref, env=env, cwd=root))
+                done = processes.run(cli, env=env, cwd=root)
+                ours.append(done)
+                pages = _pages(done.output)
+                with processes.served(master, skip=[master]) as request:
+                    pdf = _get(server.port, path)
+                web.append(request)
+    median = statistics.median
+    ref_s = median(u.seconds for u in theirs)
+    ref_rss = max(u.rss_kib for u in theirs) / 1024
+    ref_pss = max(u.pss_kib for u in theirs) / 1024
+    ref_own = max(u.own_kib for u in theirs) / 1024
+    figures = {
         "n_badges": n_badges,
-        "pages": ours[-1][1].pages,
-        "pdf_kib": len(ours[-1][1].pdf) // 1024,
-        "cahier_seconds": round(cahier_s, 3),
-        "reference_seconds": round(reference_s, 3),
-        "ratio": round(cahier_s / reference_s, 2),
-        "cahier_peak_mib": round(cahier_mib, 1),
-        "reference_peak_mib": round(reference_mib, 1),
-        "memory_ratio": round(cahier_mib / reference_mib, 2),
-        "target_ratio": 1.3,
+        "pages": pages,
+        "pdf_kib": len(pdf) // 1024,
+        "reference_seconds": round(ref_s, 3),
+        "reference_peak_mib": round(ref_rss, 1),
+        "reference_pss_mib": round(ref_pss, 1),
+        # ref_booklet.py's own process, without the ldconfig/gcc/ld helpers its WeasyPrint import runs
+        "reference_own_mib": round(ref_own, 1),
+        "target_ratio": TARGET,
     }
+    for name, runs in (("cli", ours), ("web", web)):
+        seconds = median(u.seconds for u in runs)
+        rss = max(u.rss_kib for u in runs) / 1024
+        pss = max(u.pss_kib for u in runs) / 1024
+        figures |= {
+            f"{name}_seconds": round(seconds, 3),
+            f"{name}_ratio": round(seconds / ref_s, 2),
+            f"{name}_peak_mib": round(rss, 1),
+            f"{name}_memory_ratio": round(rss / ref_rss, 2),
+            f"{name}_pss_mib": round(pss, 1),
+            f"{name}_pss_ratio": round(pss / ref_pss, 2),
+            f"{name}_processes": max(u.processes for u in runs),
+            # the stricter ratio: the whole tree against the reference's own process alone
+            f"{name}_memory_ratio_strict": round(rss / ref_own, 2),
+        }
+    # The keys the summary table reads (benchmarks/pdf.py): the command line's.
+    figures |= {"cahier_seconds": figures["cli_seconds"], "cahier_peak_mib": figures["cli_peak_mib"]}
+    return figures
 
 
 def main() -> None:
-    """Print the figures of one run."""
-    figures = run()
-    print(
-        f"Cahier des Open Badges, {figures['n_badges']} badges : {figures['pages']} pages, {figures['pdf_kib']} Kio"
-    )
-    print(
-        f"  temps   : cahier {figures['cahier_seconds']:.2f} s, référence WeasyPrint "
-        f"{figures['reference_seconds']:.2f} s, ratio {figures['ratio']:.2f} (objectif ≤ {figures['target_ratio']})"
-    )
-    print(
-        f"  mémoire : cahier {figures['cahier_peak_mib']:.0f} Mio, référence {figures['reference_peak_mib']:.0f} Mio, "
-        f"ratio {figures['memory_ratio']:.2f}"
-    )
+    """Print the figures of one run for each size asked (``python -m benchmarks.cahier 16 22``)."""
+    for n in [int(a) for a in sys.argv[1:]] or [16, 22]:
+        f = run(n)
+        print(f"Cahier de {n} badges : {f['pages']} pages, {f['pdf_kib']} Kio ; référence ref_booklet.py")
+        print(
+            f"  référence : {f['reference_seconds']:.2f} s, {f['reference_peak_mib']:.0f} Mio "
+            f"(pic RSS), {f['reference_pss_mib']:.0f} Mio (pic PSS), {f['reference_own_mib']:.0f} Mio "
+            "(son seul processus)"
+        )
+        for name, label in (("cli", "palier cahier"), ("web", "requête web")):
+            print(
+                f"  {label:14}: {f[name + '_seconds']:.2f} s ({f[name + '_ratio']:.2f}x), "
+                f"{f[name + '_peak_mib']:.0f} Mio RSS ({f[name + '_memory_ratio']:.2f}x, "
+                f"{f[name + '_memory_ratio_strict']:.2f}x son seul processus), "
+                f"{f[name + '_pss_mib']:.0f} Mio PSS ({f[name + '_pss_ratio']:.2f}x), "
+                f"{f[name + '_processes']} processus ; objectif ≤ {f['target_ratio']}x"
+            )
+        print(json.dumps(f), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The 30-badge cahier figures, from ``benchmarks/cahier.py`` (written alongside) when it exists."""
+"""The cahier figures (22 badges by default), from ``benchmarks/cahier.py`` when it exists."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ TARGET = 1.3
 
 
 def _works(n: int) -> tuple[str, str]:
-    return (f"cahier PDF de {n} badges : temps", f"cahier PDF de {n} badges : mémoire de pointe")
+    return (
+        f"cahier PDF de {n} badges, palier cahier : temps",
+        f"cahier PDF de {n} badges, palier cahier : mémoire de pointe",
+    )
 
 
-def run(n_badges: int = 30) -> list[Figure]:
+def run(n_badges: int = 22) -> list[Figure]:
     """Call ``benchmarks.cahier.run`` and turn its dict into two figures, or mark them absent."""
     time_work, memory_work = _works(n_badges)
     try:
@@ -48,7 +51,7 @@ def from_dict(found: dict[str, Any], n_badges: int) -> list[Figure]:
                     ratio=found["cahier_seconds"] / found["reference_seconds"],
                     target=target,
                     measured=f"{found['cahier_seconds']:.2f} s",
-                    limit=f"{found['reference_seconds']:.2f} s (WeasyPrint seul)",
+                    limit=f"{found['reference_seconds']:.2f} s (ref_booklet.py)",
                     note=f"{pages}médiane de passes alternées (benchmarks/cahier.py)",
                     values=dict(found),
                 )
@@ -65,11 +68,37 @@ def from_dict(found: dict[str, Any], n_badges: int) -> list[Figure]:
                     ratio=found["cahier_peak_mib"] / found["reference_peak_mib"],
                     target=target,
                     measured=f"{found['cahier_peak_mib']:.0f} Mio",
-                    limit=f"{found['reference_peak_mib']:.0f} Mio (WeasyPrint seul)",
+                    limit=f"{found['reference_peak_mib']:.0f} Mio (ref_booklet.py)",
                     values={k: found[k] for k in ("cahier_peak_mib", "reference_peak_mib") if k in found},
                 )
             )
         )
     else:
         out.append(absent(MEMORY, memory_work, "max", target, "benchmarks/cahier.py ne donne pas de mémoire"))
+    for name, label in (("web", "requête web"),):
+        if f"{name}_seconds" in found and f"{name}_peak_mib" in found:
+            out.append(
+                judged(
+                    Figure(
+                        f"cahier_{name}_time",
+                        f"cahier PDF de {n_badges} badges, {label} : temps",
+                        ratio=found[f"{name}_seconds"] / found["reference_seconds"],
+                        target=target,
+                        measured=f"{found[f'{name}_seconds']:.2f} s",
+                        limit=f"{found['reference_seconds']:.2f} s (ref_booklet.py)",
+                    )
+                )
+            )
+            out.append(
+                judged(
+                    Figure(
+                        f"cahier_{name}_memory",
+                        f"cahier PDF de {n_badges} badges, {label} : mémoire de pointe",
+                        ratio=found[f"{name}_peak_mib"] / found["reference_peak_mib"],
+                        target=target,
+                        measured=f"{found[f'{name}_peak_mib']:.0f} Mio",
+                        limit=f"{found['reference_peak_mib']:.0f} Mio (ref_booklet.py)",
+                    )
+                )
+            )
     return out

@@ -28,6 +28,7 @@ class Server:
     port: int
     workers: int
     worker_class: str
+    pid: int = 0  # gunicorn's master
 
     @property
     def describe(self) -> str:
@@ -95,7 +96,7 @@ def gunicorn(instance: Instance, workers: int, log: Path, worker_class: str = "s
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn ne répond pas après 60 s (voir {log})")
             time.sleep(0.2)
-        yield Server(port, workers, worker_class)
+        yield Server(port, workers, worker_class, proc.pid)
     finally:
         _stop(proc)
 

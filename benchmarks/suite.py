@@ -32,8 +32,8 @@ class Sizes:
     svg_dom: bool  # time the extractor before the stream too (a few seconds)
 
 
-FULL = Sizes(500, 5, 3, 5, 1_000, 100_000, 4, 25, 30, 7, True)
-QUICK = Sizes(100, 2, 2, 1, 1_000, 20_000, 2, 10, 30, 3, False)
+FULL = Sizes(500, 5, 3, 5, 1_000, 100_000, 4, 25, 22, 7, True)
+QUICK = Sizes(100, 2, 2, 1, 1_000, 20_000, 2, 10, 22, 3, False)
 
 
 def _log(message: str) -> None:

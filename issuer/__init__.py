@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Flask is imported by create_app, not here: the cahier's fork server and rendering children import
+# issuer.cahier.pdf, hence this package, and need none of it (about 20 MiB each).
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -31,6 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, instance_path: str 
 
     ``test_config`` replaces the last two layers; ``instance_path`` replaces ``PALIER_INSTANCE_PATH``.
     """
+    from flask import Flask
+
     from . import config
 
     app = Flask(

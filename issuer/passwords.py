@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -13,8 +16,18 @@ class _Hashing:
 
     def __init__(self, hasher: PasswordHasher) -> None:
         self.hasher = hasher
-        # Verified in place of a missing account's hash, so timing tells nothing about who exists.
-        self.dummy = hasher.hash("palier-dummy-password")
+        # Verified in place of a missing account's hash, so timing tells nothing about who exists: a
+        # hash of the same parameters, costing the same to check, but random (nothing hashes to it).
+        # Made up rather than computed: hashing costs every process that starts (a web worker, each
+        # ``palier`` command) a third of a second and 64 MiB of memory it may never need.
+        self.dummy = (
+            f"$argon2id$v=19$m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}"
+            f"${_random_b64(hasher.salt_len)}${_random_b64(hasher.hash_len)}"
+        )
+
+
+def _random_b64(size: int) -> str:
+    return base64.b64encode(secrets.token_bytes(size)).decode("ascii").rstrip("=")
 
 
 _current = _Hashing(PasswordHasher())

@@ -29,9 +29,9 @@ def cahier(learner_id: int | None, output: Path | None, session_id: int | None) 
         raise Failure("Indiquez soit l'identifiant d'un·e jeune, soit --seance N (pas les deux).")
     args = (db.session(), runtime(), current_app.config)
     if session_id is not None:
-        printed = cahier_print.session_cahiers(*args, session_id, utcnow())
+        printed = cahier_print.session_cahiers(*args, session_id, utcnow(), here=True)
     else:
-        printed = cahier_print.learner_cahier(*args, learner_id, utcnow())
+        printed = cahier_print.learner_cahier(*args, learner_id, utcnow(), here=True)
     target = output or Path(printed.filename)
     target.write_bytes(printed.pdf)
     plural = "s" if printed.pages > 1 else ""

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
 import resource
+import signal
+import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
@@ -18,10 +23,41 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from ..errors import Code, Unavailable
+
+
+def _soname(name: str) -> str | None:
+    """The shared library ``name`` stands for, if one loads under a usual Linux name; never a subprocess."""
+    base = name if name.startswith("lib") else f"lib{name}"
+    for candidate in (base, f"{base}.so", f"{base}.so.0", f"{base}.so.1"):
+        try:
+            ctypes.CDLL(candidate)
+        except OSError:
+            continue
+        return candidate
+    return None
+
+
+@contextmanager
+def _libraries_found_quickly() -> Iterator[None]:
+    # WeasyPrint opens Pango, HarfBuzz and fontconfig under a list of names for every platform; each
+    # name that is not a Linux soname makes cffi call ctypes.util.find_library, which runs ldconfig,
+    # then gcc and ld, about thirty processes and most of a second per import. Probing the usual
+    # sonames directly finds the same libraries.
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    original = ctypes.util.find_library
+    setattr(ctypes.util, "find_library", _soname)  # noqa: B010 (an attribute of the stdlib, put back below)
+    try:
+        yield
+    finally:
+        setattr(ctypes.util, "find_library", original)  # noqa: B010
+
+
+with _libraries_found_quickly():
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC = (Path(__file__).resolve().parents[1] / "static" / "cahier").resolve()
 DEFAULT_TIMEOUT = 60.0
@@ -116,6 +152,51 @@ def render_in_process(documents: list[str]) -> Rendered:
     return Rendered(pdf, len(pages), tuple(fetcher.asked), time.perf_counter() - started, peak)
 
 
+class _Expired(Exception):
+    """The alarm rang during an in-process rendering."""
+
+
+def _ring(signum: int, frame: object) -> None:
+    raise _Expired
+
+
+def render_here(documents: list[str], *, timeout: float, memory: int) -> Rendered:
+    """Render in this process, under the same limits as a child: for one-shot commands, not web workers.
+
+    A command line already is a process of its own: starting a fork server and a child for it would
+    import WeasyPrint a second time and hold three processes in memory instead of one.
+    """
+    _check(documents)
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        return render(documents, timeout=timeout, memory=memory)
+    limits = resource.getrlimit(resource.RLIMIT_AS)
+    if memory and (limits[1] == resource.RLIM_INFINITY or memory < limits[1]):
+        resource.setrlimit(resource.RLIMIT_AS, (memory, limits[1]))
+    previous = signal.signal(signal.SIGALRM, _ring)
+    signal.setitimer(signal.ITIMER_REAL, max(0.001, timeout))
+    try:
+        return render_in_process(documents)
+    except _Expired:
+        log.warning("cahier rendering stopped after %.1f s", timeout)
+        raise PdfTimeout(Code.PDF_TIMEOUT) from None
+    except MemoryError:
+        raise Unavailable(Code.PDF_MEMORY) from None
+    except Exception as exc:
+        log.error("cahier rendering failed: %s", f"{type(exc).__name__}: {exc}"[:500])
+        raise Unavailable(Code.PDF_FAILED) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        resource.setrlimit(resource.RLIMIT_AS, limits)
+
+
+def _check(documents: list[str]) -> None:
+    if not documents:
+        raise ValueError("aucun document à rendre")
+    if sum(len(d) for d in documents) > MAX_DOCUMENT:
+        raise Unavailable(Code.PDF_MEMORY)
+
+
 def _child(conn: Connection, documents: list[str], memory: int) -> None:
     """Entry point of the rendering child: cap memory, render, send back the result or the failure."""
     try:
@@ -149,10 +230,7 @@ def render(
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Rendered:
     """Render in a child process; a child over ``timeout`` seconds is killed and ``PdfTimeout`` raised."""
-    if not documents:
-        raise ValueError("aucun document à rendre")
-    if sum(len(d) for d in documents) > MAX_DOCUMENT:
-        raise Unavailable(Code.PDF_MEMORY)
+    _check(documents)
     slot = _slot(concurrency)
     if not slot.acquire(timeout=min(10.0, timeout)):
         raise Unavailable(Code.PDF_BUSY)

@@ -59,12 +59,22 @@ def html(cahier: Cahier) -> str:
 
 
 def learner_cahier(
-    db: Session, rt: Runtime, config: Mapping[str, Any], learner_id: int, now: datetime
+    db: Session,
+    rt: Runtime,
+    config: Mapping[str, Any],
+    learner_id: int,
+    now: datetime,
+    *,
+    here: bool = False,
 ) -> PrintedPdf:
-    """The cahier of one young person (erased records have none)."""
+    """The cahier of one young person (erased records have none); ``here``: render in this process."""
     learner = learners.get(db, learner_id)
     return _print(
-        rt, config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf"
+        rt,
+        config,
+        [_gather(db, rt, config, learner, now)],
+        f"cahier-open-badges-{_slug(learner)}.pdf",
+        here=here,
     )
 
 
@@ -81,9 +91,15 @@ def portfolio_cahier(
 
 
 def session_cahiers(
-    db: Session, rt: Runtime, config: Mapping[str, Any], session_id: int, now: datetime
+    db: Session,
+    rt: Runtime,
+    config: Mapping[str, Any],
+    session_id: int,
+    now: datetime,
+    *,
+    here: bool = False,
 ) -> PrintedPdf:
-    """Every participant's cahier of a game session, one after the other in one PDF."""
+    """Every participant's cahier of a game session, in one PDF; ``here``: render in this process."""
     session = db.get(GameSession, session_id)
     if session is None:
         raise NotFound(Code.NO_SUCH_SESSION, id=session_id)
@@ -94,7 +110,7 @@ def session_cahiers(
     if len(people) > limit:
         raise Refused(Code.GROUP_TOO_LARGE, count=len(people), max=limit)
     cahiers = [_gather(db, rt, config, person, now) for person in people]
-    return _print(rt, config, cahiers, f"cahiers-seance-{session.id}.pdf")
+    return _print(rt, config, cahiers, f"cahiers-seance-{session.id}.pdf", here=here)
 
 
 def _gather(db: Session, rt: Runtime, config: Mapping[str, Any], learner: Learner, now: datetime) -> Cahier:
@@ -115,19 +131,22 @@ def fingerprint(documents: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _print(rt: Runtime, config: Mapping[str, Any], cahiers: list[Cahier], filename: str) -> PrintedPdf:
+def _print(
+    rt: Runtime, config: Mapping[str, Any], cahiers: list[Cahier], filename: str, *, here: bool = False
+) -> PrintedPdf:
     documents = [html(c) for c in cahiers]
     key = fingerprint(documents)
     kept = rt.pdf_cache.get(key)
     if kept is None:
         from . import pdf  # WeasyPrint is loaded only by processes that print
 
-        done = pdf.render(
-            documents,
-            timeout=float(config["PDF_TIMEOUT"]),
-            memory=int(config["PDF_MEMORY_LIMIT"]),
-            concurrency=int(config["PDF_CONCURRENCY"]),
-        )
+        timeout, memory = float(config["PDF_TIMEOUT"]), int(config["PDF_MEMORY_LIMIT"])
+        if here:  # a command line: it is a process of its own already
+            done = pdf.render_here(documents, timeout=timeout, memory=memory)
+        else:  # a web worker: a child, killable, that inherits none of its sockets
+            done = pdf.render(
+                documents, timeout=timeout, memory=memory, concurrency=int(config["PDF_CONCURRENCY"])
+            )
         kept = rt.pdf_cache.put(key, (done.pdf, done.pages, done.fetched))
     pdf_bytes, pages, fetched = kept
     return PrintedPdf(pdf_bytes, filename, pages, fetched)

@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape
 
 from skilltree import AllOf, AnyOf, AtLeast, Prerequisite, Requires, SkillState, SkillTree
 
+from .lettering import ASCENT, DESCENT, text_lines, text_width, wrap
+
 # Units are millimetres: the map is printed at its natural size on A4 (180 mm of usable width).
 WIDTH = 180.0
 GUTTER = 36.0  # branch names, on the left
@@ -30,12 +32,29 @@ class EarnedMark:
 
 
 @dataclass(frozen=True)
+class Box:
+    """A rectangle of the map, in millimetres: what a label or a node covers."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    what: str  # the text or the skill id, to name it when a test finds a crossing
+
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
 class TreeMap:
-    """The drawn map and its printed size."""
+    """The drawn map, its printed size, and where it put things (to check that links cross no label)."""
 
     svg: str
     width_mm: float
     height_mm: float
+    labels: tuple[Box, ...] = ()  # every piece of text: branch names, tier titles, skill names and dates
+    nodes: tuple[Box, ...] = ()  # every skill's hexagon
+    links: tuple[tuple[Point, ...], ...] = ()  # every prerequisite line, as its corners in order
 
 
 @dataclass(frozen=True)
@@ -44,7 +63,8 @@ class _Node:
     x: float
     y: float
     colour: str
-    ground: str  # the row's background, for the halo that keeps links from crossing the names
+    col: int
+    slot_top: float  # top of the node's slot: the free channel a link runs along to reach it
 
 
 def tree_map(tree: SkillTree, earned: Mapping[str, EarnedMark]) -> TreeMap:
@@ -54,6 +74,7 @@ def tree_map(tree: SkillTree, earned: Mapping[str, EarnedMark]) -> TreeMap:
     col_w = (WIDTH - GUTTER) / len(tiers)
     nodes: dict[str, _Node] = {}
     rows: list[str] = []
+    labels: list[Box] = []
     y = HEADER
     for index, branch in enumerate(tree.branches):
         colour = safe_colour(branch.colour)
@@ -64,33 +85,45 @@ def tree_map(tree: SkillTree, earned: Mapping[str, EarnedMark]) -> TreeMap:
         if ground != PAPER:
             rows.append(_rect(0, y, WIDTH, height, ground))
         rows.append(f'<rect x="0" y="{y:.2f}" width="1.6" height="{height:.2f}" fill="{colour}"/>')
+        name_lines = wrap(branch.name, GUTTER - 6, 3.0, 3)
         rows.append(
-            _text_lines(
+            text_lines(GUTTER - 33, y + height / 2, name_lines, 3.0, anchor="start", weight="bold", fill=INK)
+        )
+        first = y + height / 2 - (len(name_lines) - 1) * 3.6 / 2 + 3.0 * 0.35
+        labels.append(
+            Box(
                 GUTTER - 33,
-                y + height / 2,
-                _wrap(branch.name, GUTTER - 5, 3.0, 3),
-                3.0,
-                anchor="start",
-                weight="bold",
-                fill=INK,
+                first - 3.0 * ASCENT,
+                GUTTER - 33 + max(text_width(line, 3.0) for line in name_lines),
+                first + (len(name_lines) - 1) * 3.6 + 3.0 * DESCENT,
+                branch.name,
             )
         )
         for col, tier in enumerate(tiers):
             for slot, skill in enumerate(cells[tier]):
                 cx = GUTTER + (col + 0.5) * col_w
-                cy = y + slot * SLOT + RADIUS + 3.2
-                nodes[skill.id] = _Node(skill.id, cx, cy, colour, ground)
+                top = y + slot * SLOT
+                nodes[skill.id] = _Node(skill.id, cx, top + RADIUS + 3.2, colour, col, top)
         y += height
     total_h = y + 2
+    titles = list(_tier_titles(tiers, col_w))
+    for col, tier in enumerate(tiers):
+        cx = GUTTER + (col + 0.5) * col_w
+        wide = text_width(f"NIVEAU {tier}", SMALL + 0.5) + 0.3 * 8  # letter-spacing 0.3 mm
+        labels.append(
+            Box(cx - wide / 2, HEADER - 3 - (SMALL + 0.5) * ASCENT, cx + wide / 2, HEADER - 2.3, "NIVEAU")
+        )
+    links = [route for route, _ in _routes(tree, nodes, col_w)]
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}mm" height="{total_h:.2f}mm" '
             f'viewBox="0 0 {WIDTH} {total_h:.2f}" font-family="DejaVu Sans, sans-serif">'
         ),
         *rows,
-        *_tier_titles(tiers, col_w),
-        *_edges(tree, nodes, states),
+        *titles,
+        *_edges(tree, nodes, states, col_w),
     ]
+    hexagons = []
     for skill in tree.skills:
         node = nodes.get(skill.id)
         if node is None:
@@ -98,9 +131,13 @@ def tree_map(tree: SkillTree, earned: Mapping[str, EarnedMark]) -> TreeMap:
         status = states[skill.id].status
         mark = earned.get(skill.id)
         name = mark.name if mark else skill.name
-        parts.append(_node(node, status, name, mark.date if mark else None, col_w))
+        drawn, boxes = _node(node, status, name, mark.date if mark else None, col_w)
+        parts.append(drawn)
+        labels += boxes
+        h = RADIUS * 0.866
+        hexagons.append(Box(node.x - h, node.y - RADIUS, node.x + h, node.y + RADIUS, skill.id))
     parts.append("</svg>")
-    return TreeMap("".join(parts), WIDTH, round(total_h, 2))
+    return TreeMap("".join(parts), WIDTH, round(total_h, 2), tuple(labels), tuple(hexagons), tuple(links))
 
 
 def safe_colour(value: str) -> str:
@@ -123,7 +160,18 @@ def prerequisite_links(requires: Prerequisite | None, optional: bool = False) ->
             yield from prerequisite_links(item, optional or (len(requires.items) > 1 and not alone))
 
 
-def _edges(tree: SkillTree, nodes: dict[str, _Node], states: Mapping[str, SkillState]) -> Iterator[str]:
+def _routes(
+    tree: SkillTree, nodes: dict[str, _Node], col_w: float
+) -> Iterator[tuple[tuple[Point, ...], tuple[str, str, bool]]]:
+    """Every prerequisite line as corners, with (from, to, optional).
+
+    Lines run only where no text is: out of a node's right side at its centre height (its name is
+    below it), down or up the gap between two columns (names are narrower than a column by 2 mm on
+    each side), along the free band at the top of the target's slot (between the names of the slot
+    above and the tips of the hexagons) when they skip a column, and into the target's left side.
+    Lines sharing a gap are spread a little apart so that each can be followed.
+    """
+    lanes: dict[int, dict[str, int]] = {}  # per gap, a lane per source: its links branch off one line
     for skill in tree.skills:
         to = nodes.get(skill.id)
         if to is None:
@@ -132,18 +180,37 @@ def _edges(tree: SkillTree, nodes: dict[str, _Node], states: Mapping[str, SkillS
             frm = nodes.get(source_id)
             if frm is None:
                 continue
-            lit = states[source_id].status == "earned" and states[skill.id].status != "locked"
-            colour = frm.colour if lit else FAINT
-            dash = ' stroke-dasharray="0.9 1.1"' if optional else ""
-            # Leave and enter horizontally, so that links between rows read as a path, not a scribble.
-            x1, x2 = frm.x + RADIUS, to.x - RADIUS
-            if x2 <= x1:  # same tier (a hand-made tree may do it): go round from below
-                x1, x2 = frm.x, to.x
-            mid = (x1 + x2) / 2
-            yield (
-                f'<path d="M{x1:.2f},{frm.y:.2f} C{mid:.2f},{frm.y:.2f} {mid:.2f},{to.y:.2f} {x2:.2f},{to.y:.2f}" '
-                f'fill="none" stroke="{colour}" stroke-width="{0.7 if lit else 0.5}"{dash}/>'
-            )
+            out_gap = GUTTER + (frm.col + 1) * col_w  # the gap right of the source's column
+            in_gap = GUTTER + to.col * col_w  # the gap left of the target's column
+            gap = lanes.setdefault(frm.col, {})
+            k = gap.setdefault(source_id, len(gap))
+            shift = ((k % 5) - 2) * 0.7  # within the 2 mm each side of a gap that names leave free
+            x1, x2 = frm.x + RADIUS * 0.866, to.x - RADIUS * 0.866
+            if abs(frm.y - to.y) < 0.01 and to.col == frm.col + 1:
+                route: tuple[Point, ...] = ((x1, frm.y), (x2, to.y))
+            elif to.col == frm.col + 1:
+                g = out_gap + shift
+                route = ((x1, frm.y), (g, frm.y), (g, to.y), (x2, to.y))
+            else:  # a column skipped, or a hand-made tree linking within a column or backwards
+                band = to.slot_top + 1.5
+                g1, g2 = out_gap + shift, in_gap - shift
+                route = ((x1, frm.y), (g1, frm.y), (g1, band), (g2, band), (g2, to.y), (x2, to.y))
+            yield route, (source_id, skill.id, optional)
+
+
+def _edges(
+    tree: SkillTree, nodes: dict[str, _Node], states: Mapping[str, SkillState], col_w: float
+) -> Iterator[str]:
+    for route, (source_id, target_id, optional) in _routes(tree, nodes, col_w):
+        frm = nodes[source_id]
+        lit = states[source_id].status == "earned" and states[target_id].status != "locked"
+        colour = frm.colour if lit else FAINT
+        dash = ' stroke-dasharray="0.9 1.1"' if optional else ""
+        d = "M" + " L".join(f"{x:.2f},{y:.2f}" for x, y in route)
+        yield (
+            f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{0.7 if lit else 0.5}" '
+            f'stroke-linejoin="round"{dash}/>'
+        )
 
 
 def _tier_titles(tiers: list[int], col_w: float) -> Iterator[str]:
@@ -169,7 +236,7 @@ def _hexagon(cx: float, cy: float, r: float) -> str:
     return " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
 
 
-def _node(node: _Node, status: str, name: str, date: str | None, col_w: float) -> str:
+def _node(node: _Node, status: str, name: str, date: str | None, col_w: float) -> tuple[str, list[Box]]:
     cx, cy, colour = node.x, node.y, node.colour
     shape = _hexagon(cx, cy, RADIUS)
     if status == "earned":
@@ -192,23 +259,23 @@ def _node(node: _Node, status: str, name: str, date: str | None, col_w: float) -
             f'stroke-dasharray="1.2 0.9"/>' + _padlock(cx, cy)
         )
         fill, weight = MUTED, "normal"
-    lines = _wrap(name, col_w - 4, LABEL)
+    # Names are kept 2 mm narrower than the column on each side: the gaps are the links' own.
+    lines = wrap(name, col_w - 4, LABEL)
     label_y = cy + RADIUS + 3.6
     date_y = label_y + len(lines) * LABEL * 1.2 + 0.3
-    # A patch of the row's own colour under the name: links pass behind names, never through them.
-    wide = max([len(line) * LABEL * 0.58 for line in lines] + [len(date or "") * SMALL * 0.6]) + 1.6
-    bottom = date_y + 0.8 if date else label_y + (len(lines) - 1) * LABEL * 1.2 + 0.9
+    wide = max([text_width(line, LABEL) for line in lines] + [text_width(date or "", SMALL)])
+    bottom = date_y + SMALL * DESCENT if date else label_y + (len(lines) - 1) * LABEL * 1.2 + LABEL * DESCENT
+    boxes = [Box(cx - wide / 2, label_y - LABEL * ASCENT, cx + wide / 2, bottom, name)]
     out = [
         body,
-        _rect(cx - wide / 2, label_y - LABEL, wide, bottom - label_y + LABEL, node.ground),
-        _text_lines(cx, label_y, lines, LABEL, anchor="middle", weight=weight, fill=fill, top=True),
+        text_lines(cx, label_y, lines, LABEL, anchor="middle", weight=weight, fill=fill, top=True),
     ]
     if date:
         out.append(
             f'<text x="{cx:.2f}" y="{date_y:.2f}" font-size="{SMALL}" text-anchor="middle" '
             f'fill="{MUTED}">{escape(date)}</text>'
         )
-    return "".join(out)
+    return "".join(out), boxes
 
 
 def _padlock(cx: float, cy: float) -> str:
@@ -222,53 +289,6 @@ def _padlock(cx: float, cy: float) -> str:
 
 def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
     return f'<rect x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" fill="{fill}"/>'
-
-
-def _text_lines(
-    x: float,
-    y: float,
-    lines: list[str],
-    size: float,
-    *,
-    anchor: str,
-    weight: str,
-    fill: str,
-    top: bool = False,
-) -> str:
-    """Lines of text, centred on ``y`` (or starting at ``y`` when ``top``); every line escaped."""
-    step = size * 1.2
-    first = y if top else y - (len(lines) - 1) * step / 2 + size * 0.35
-    return "".join(
-        f'<text x="{x:.2f}" y="{first + i * step:.2f}" font-size="{size}" text-anchor="{anchor}" '
-        f'font-weight="{weight}" fill="{fill}">{escape(line)}</text>'
-        for i, line in enumerate(lines)
-    )
-
-
-def _wrap(text: str, width_mm: float, size: float, max_lines: int = 2) -> list[str]:
-    """Greedy word wrap by an average glyph width (DejaVu Sans runs wide: about 0.58 em)."""
-    limit = max(4, int(width_mm / (size * 0.58)))
-    lines: list[str] = []
-    current = ""
-    for word in " ".join(str(text).split()).split(" "):
-        while len(word) > limit:  # a single very long word is cut rather than overflowing
-            if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[: limit - 1] + "-")
-            word = word[limit - 1 :]
-        candidate = f"{current} {word}".strip()
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: limit - 1].rstrip() + "…"
-    return lines or [""]
 
 
 def progress_emblem(tree: SkillTree, earned: set[str] | frozenset[str]) -> str:

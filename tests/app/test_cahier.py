@@ -105,3 +105,26 @@ def test_cahier_of_an_erased_learner_is_not_found(app, dbs, rt):
     dbs.commit()
     with pytest.raises(NotFound):
         printed(app, dbs, rt, learner)
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_cahier_page_for_employers_comes_right_after_the_cover(app, dbs, rt):
+    learner, _ = learner_with_badges(dbs, rt, 2)
+    pages = _page_texts(printed(app, dbs, rt, learner).pdf)
+    assert "Cahier des Open Badges" in pages[0]
+    assert "Pour les employeurs" in pages[1] and "Pour les employeurs" not in " ".join(pages[2:])
+    assert "Mon arbre de compétences" in pages[2]
+    assert "Mes badges" in pages[3]
+
+
+def test_cahier_prints_three_badges_a_page(app, dbs, rt):
+    learner, rows = learner_with_badges(dbs, rt, 16)
+    out = printed(app, dbs, rt, learner)
+    pages = _page_texts(out.pdf)[3:]  # after the cover, the employers' page and the map
+    per_page = [sum(1 for row in rows if cahier_print.short_code(row.uid) in page) for page in pages]
+    assert sum(per_page) == 16  # each badge on one page only: none is cut across two
+    assert all(n >= 3 for n in per_page[:-1]), per_page
+    assert out.pages == 3 + len(pages) <= 3 + 6
