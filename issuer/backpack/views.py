@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     has_app_context,
@@ -29,6 +28,7 @@ from ..hosted import documents as hosted
 from ..learners import service as learners
 from ..models import Learner, utcnow
 from ..runtime import runtime
+from ..web.pages import keep_private
 from ..web.security import throttled
 from ..web.submit import run_once
 from . import service
@@ -36,20 +36,11 @@ from . import service
 bp = Blueprint("backpack", __name__)
 
 
-@bp.after_request
-def _private(resp: Response) -> Response:
-    # Pages behind a personal link or a mailed token: never indexed, cached or referred onwards.
-    resp.headers["X-Robots-Tag"] = "noindex, nofollow"
-    resp.headers["Referrer-Policy"] = "no-referrer"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+bp.after_request(keep_private)
 
 
 def _learner(token: str) -> Learner:
-    learner = learners.by_portfolio_token(db.session(), token) if hosted.safe_id(token) else None
-    if learner is None:
-        raise NotFound(Code.PORTFOLIO_GONE)
-    return learner
+    return learners.personal_link_owner(db.session(), token)
 
 
 def _checked(name: str) -> bool:

@@ -104,6 +104,14 @@ def by_portfolio_token(db: Session, token: str) -> Learner | None:
     return None if learner is None or learner.erased_at is not None else learner
 
 
+def personal_link_owner(db: Session, token: str) -> Learner:
+    """The learner a personal link opens, or the 404 that says the link is gone."""
+    learner = by_portfolio_token(db, token)
+    if learner is None:
+        raise NotFound(Code.PORTFOLIO_GONE)
+    return learner
+
+
 def renew_portfolio_link(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Learner:
     """Revoke the personal link and issue a new one."""
     learner = get(db, learner_id)

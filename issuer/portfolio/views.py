@@ -25,7 +25,7 @@ from ..models import Assertion, Learner, utcnow
 from ..qr import qr_png, qr_svg
 from ..runtime import runtime
 from ..web.forms import PalierForm
-from ..web.pages import public_helpers
+from ..web.pages import keep_private, public_helpers
 from ..web.security import cookie_free
 from ..web.submit import run_once
 from . import sharing
@@ -33,20 +33,11 @@ from . import sharing
 bp = Blueprint("portfolio", __name__)
 
 
-@bp.after_request
-def _private(resp: Response) -> Response:
-    # A personal page: never indexed, never cached by others, its address never sent onwards.
-    resp.headers["X-Robots-Tag"] = "noindex, nofollow"
-    resp.headers["Referrer-Policy"] = "no-referrer"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+bp.after_request(keep_private)
 
 
 def _learner(token: str) -> Learner:
-    learner = learners.by_portfolio_token(db.session(), token) if hosted.safe_id(token) else None
-    if learner is None:
-        raise NotFound(Code.PORTFOLIO_GONE)
-    return learner
+    return learners.personal_link_owner(db.session(), token)
 
 
 def _badge(learner: Learner, uid: str) -> Assertion:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
+
 from ..markdown import safe_html
 from .i18n import french_dates
 
@@ -11,3 +13,11 @@ from .i18n import french_dates
 def public_helpers() -> dict[str, Any]:
     """The helpers public templates write dates and criteria with."""
     return {**french_dates(), "markdown": safe_html}
+
+
+def keep_private(resp: Response) -> Response:
+    """Headers of a page behind a personal link or a mailed token: never indexed, cached or referred onwards."""
+    resp.headers["X-Robots-Tag"] = "noindex, nofollow"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
