@@ -26,6 +26,18 @@ _UNREADABLE = (
 )
 
 
+def _decoded(png: bytes) -> Image.Image | None:
+    """An image decoded as RGBA, or None if it cannot be read or is larger than MAX_SOURCE_PIXELS."""
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            if image.width * image.height > MAX_SOURCE_PIXELS:  # a decompression bomb stays outside
+                return None
+            image.load()
+            return image.convert("RGBA")
+    except _UNREADABLE:
+        return None
+
+
 def clean_logo(data: bytes) -> bytes:
     """The uploaded image re-encoded as a PNG (512 px at most), or a refusal."""
     if not data:
@@ -60,13 +72,8 @@ def print_jpeg(png: bytes, size: int) -> bytes | None:
     JPEG because a PDF holds it as it is: WeasyPrint copies its bytes, where a PNG is decoded and
     compressed again. Quality 90 without chroma subsampling keeps flat colours and edges clean.
     """
-    try:
-        with Image.open(io.BytesIO(png)) as image:
-            if image.width * image.height > MAX_SOURCE_PIXELS:  # a decompression bomb stays outside
-                return None
-            image.load()
-            picture = image.convert("RGBA")
-    except _UNREADABLE:
+    picture = _decoded(png)
+    if picture is None:
         return None
     factor = max(picture.width, picture.height) // size
     if factor > 1:  # a box average down to about the size first: a fraction of LANCZOS's work
@@ -82,13 +89,8 @@ def print_jpeg(png: bytes, size: int) -> bytes | None:
 
 def flattened_png(png: bytes, size: int) -> bytes | None:
     """An image re-encoded as an opaque PNG of at most ``size`` pixels a side; None if unreadable."""
-    try:
-        with Image.open(io.BytesIO(png)) as image:
-            if image.width * image.height > MAX_SOURCE_PIXELS:  # a decompression bomb stays outside
-                return None
-            image.load()
-            picture = image.convert("RGBA")
-    except _UNREADABLE:
+    picture = _decoded(png)
+    if picture is None:
         return None
     picture.thumbnail((size, size), Image.Resampling.LANCZOS)
     # Flattened on the white of the paper: without an alpha channel the PDF needs no soft mask,
