@@ -59,7 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None, *, instance_path: str 
     runtime.init_app(app)
     web.init_app(app)
     for feature in FEATURES:
-        for blueprint in import_module(f"{__name__}.{feature}.views").BLUEPRINTS:
+        views = import_module(f"{__name__}.{feature}.views")
+        for blueprint in views.BLUEPRINTS:
             app.register_blueprint(blueprint)
+        for blueprint in getattr(views, "PER_STRUCTURE", ()):
+            web.structures.register_per_structure(app, blueprint)
     cli.init_app(app)
     return app

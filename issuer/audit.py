@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from . import tenancy
 from .models import AuditEvent, User
 
 # Who acted, when no staff account did: the command line, unless the caller says otherwise.
@@ -51,4 +52,6 @@ def record(
 def record_many(db: Session, lines: list[dict[str, Any]]) -> None:
     """Write many audit lines (from ``values``) in the caller's transaction, as one multi-row INSERT."""
     if lines:  # an empty list would be read as one row of defaults
-        db.execute(insert(AuditEvent), lines)
+        # A multi-row INSERT skips the unit of work that stamps new rows: the structure is said here.
+        structure_id = tenancy.bound(db)
+        db.execute(insert(AuditEvent), [{**line, "structure_id": structure_id} for line in lines])

@@ -12,6 +12,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from . import tenancy
+
 EXTENSION = "palier.db"
 
 
@@ -77,6 +79,9 @@ def session() -> Session:
     """The session of the current request or CLI command, opened on first use."""
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION]()
+        # Inside the structure this request or command works for: the first one unless told otherwise.
+        chosen = g.get("palier_structure")
+        tenancy.bind(g.db_session, chosen[0] if chosen else tenancy.ROOT_STRUCTURE_ID)
     sess: Session = g.db_session
     return sess
 

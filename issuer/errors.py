@@ -106,6 +106,14 @@ class Code(StrEnum):
     CLAIM_INVALID = "claim_invalid"
     MAIL_NOT_CONFIGURED = "mail_not_configured"
     MAIL_FAILED = "mail_failed"
+    # structures and roles
+    NOT_ALLOWED = "not_allowed"
+    VOLUNTEER_SKILL = "volunteer_skill"
+    VOLUNTEER_SESSION = "volunteer_session"
+    STRUCTURE_SLUG_INVALID = "structure_slug_invalid"
+    STRUCTURE_EXISTS = "structure_exists"
+    STRUCTURE_NAME_REQUIRED = "structure_name_required"
+    NO_SUCH_STRUCTURE = "no_such_structure"
     # the web layer
     CONFLICT = "conflict"
     FORM_TOKEN_REUSED = "form_token_reused"
@@ -143,6 +151,18 @@ MESSAGES: dict[Code, str] = {
     Code.NO_SUCH_SKILL: N_("La compétence « %(skill)s » n'existe pas dans l'arbre."),
     Code.ALREADY_EARNED: N_("Ce badge « %(name)s » est déjà obtenu."),
     Code.LOCKED: N_("Le badge « %(name)s » n'est pas encore débloqué. %(why)s"),
+    Code.NOT_ALLOWED: N_("Votre rôle dans cette structure ne permet pas cette action."),
+    Code.VOLUNTEER_SKILL: N_("En tant que bénévole, vous ne pouvez pas délivrer le badge « %(name)s »."),
+    Code.VOLUNTEER_SESSION: N_(
+        "En tant que bénévole, vous délivrez des badges seulement lors des séances qui vous sont confiées."
+    ),
+    Code.STRUCTURE_SLUG_INVALID: N_(
+        "L'identifiant d'adresse doit faire de 2 à 40 caractères : lettres minuscules sans accent, "
+        "chiffres et tirets (par exemple « tiers-lieu-nord »)."
+    ),
+    Code.STRUCTURE_EXISTS: N_("Une structure utilise déjà l'identifiant « %(slug)s »."),
+    Code.STRUCTURE_NAME_REQUIRED: N_("Donnez le nom de la structure (200 caractères au plus)."),
+    Code.NO_SUCH_STRUCTURE: N_("Aucune structure ne porte l'identifiant « %(slug)s »."),
     Code.OVERRIDE_ADMIN_ONLY: N_("Seul·e un·e administrateur·rice peut passer outre les prérequis."),
     Code.NO_SIGNING_KEY: N_("Aucune clé de signature : lancez « palier init » avant de délivrer des badges."),
     Code.SIGNING_KEY_MISSING: N_(

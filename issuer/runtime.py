@@ -7,15 +7,17 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 import skilltree
 from skilltree import SkillTree
 
 from .caching import Bounded
 from .keys import KeyStore
+from .models.structures import ROOT_STRUCTURE_ID
 from .urls import Urls
 
 EXTENSION = "palier.runtime"
@@ -30,6 +32,8 @@ class Runtime:
     keys: KeyStore
     tree_path: str
     _cache: _TreeCache
+    # The structure this runtime issues for: its URLs (``/s/<slug>`` but for the first) and key folder.
+    structure_id: int = ROOT_STRUCTURE_ID
     # (tree digest, skill id, issuer) -> BadgeClassVersion id, so awards skip re-reading the tree's images.
     badge_class_cache: Bounded[int] = field(default_factory=lambda: Bounded(4096))
     # digest of a cahier's HTML -> its finished PDF, so that an unchanged cahier is never rendered twice.
@@ -67,13 +71,32 @@ class _TreeCache:
             return self._tree
 
 
-def make_runtime(config: Mapping[str, Any]) -> Runtime:
-    """Build a runtime from an app's configuration."""
+def structure_prefix(structure_id: int, slug: str) -> str:
+    """The path under the base URL where a structure's public documents live ('' for the first one)."""
+    return "" if structure_id == ROOT_STRUCTURE_ID else f"/s/{slug}"
+
+
+def structure_keys(config: Mapping[str, Any], structure_id: int, slug: str) -> KeyStore:
+    """The folder of a structure's private keys: its own, never shared (the first keeps KEYS_DIR itself)."""
+    keys = Path(config["KEYS_DIR"])
+    return KeyStore(keys if structure_id == ROOT_STRUCTURE_ID else keys / "structures" / slug)
+
+
+def make_runtime(
+    config: Mapping[str, Any],
+    structure_id: int = ROOT_STRUCTURE_ID,
+    slug: str = "",
+    *,
+    tree: _TreeCache | None = None,
+) -> Runtime:
+    """Build the runtime of one structure from an app's configuration."""
+    site = str(config["BASE_URL"])
     return Runtime(
-        urls=Urls(config["BASE_URL"]),
-        keys=KeyStore(config["KEYS_DIR"]),
+        urls=Urls(site + structure_prefix(structure_id, slug), site=site),
+        keys=structure_keys(config, structure_id, slug),
         tree_path=config["SKILLTREE"],
-        _cache=_TreeCache(),
+        _cache=tree or _TreeCache(),
+        structure_id=structure_id,
         pdf_cache=Bounded(
             max(0, int(config.get("PDF_CACHE_BYTES") or 0)),
             ttl=max(1.0, float(config.get("PDF_CACHE_SECONDS") or 1)),
@@ -82,12 +105,51 @@ def make_runtime(config: Mapping[str, Any]) -> Runtime:
     )
 
 
+class Runtimes:
+    """One runtime per structure, made on first use; they share the parsed tree."""
+
+    def __init__(self, config: Mapping[str, Any], root: Runtime | None = None) -> None:
+        self._config = config
+        self._lock = threading.Lock()
+        self.root = root or make_runtime(config)
+        self._made: dict[int, Runtime] = {ROOT_STRUCTURE_ID: self.root}
+
+    def of(self, structure_id: int, slug: str) -> Runtime:
+        """The runtime of one structure."""
+        with self._lock:
+            found = self._made.get(structure_id)
+            if found is None:
+                found = make_runtime(self._config, structure_id, slug, tree=self.root._cache)
+                self._made[structure_id] = found
+            return found
+
+
 def init_app(app: Flask) -> None:
-    """Attach the runtime to the app."""
-    app.extensions[EXTENSION] = make_runtime(app.config)
+    """Attach the structures' runtimes to the app."""
+    app.extensions[EXTENSION] = Runtimes(app.config)
+
+
+def runtimes() -> Runtimes:
+    """The current app's runtimes, one per structure."""
+    found = current_app.extensions[EXTENSION]
+    if isinstance(found, Runtime):  # a test replaced the whole thing by one runtime
+        return Runtimes(current_app.config, found)
+    made: Runtimes = found
+    return made
+
+
+def use_structure(structure_id: int, slug: str) -> None:
+    """Say which structure this request or command works for (see ``runtime``)."""
+    g.palier_structure = (structure_id, slug)
+    if "db_session" in g:  # a session already open follows
+        from . import tenancy
+
+        tenancy.bind(g.db_session, structure_id)
 
 
 def runtime() -> Runtime:
-    """The current app's runtime."""
-    found: Runtime = current_app.extensions[EXTENSION]
-    return found
+    """The runtime of the structure this request or command works for (the first one unless told)."""
+    chosen = g.get("palier_structure")
+    if chosen is None or chosen[0] == ROOT_STRUCTURE_ID:
+        return runtimes().root
+    return runtimes().of(*chosen)

@@ -11,6 +11,12 @@ class Urls:
     """Every public id Palier mints; built from ``BASE_URL``, never from a request's Host."""
 
     base: str
+    # The instance's own address (BASE_URL): the young people's pages live there, whatever the structure.
+    site: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.site:
+            object.__setattr__(self, "site", self.base)
 
     def owns(self, url: object) -> bool:
         """Whether ``url`` is an address of this issuer (same scheme, host, port and path prefix)."""
@@ -42,7 +48,7 @@ class Urls:
 
     def collect(self, code: str) -> str:
         """The page a handover code's QR opens (the code filled in, one tap to take it)."""
-        return f"{self.base}/r/{code}"
+        return f"{self.site}/r/{code}"
 
     def key(self, kid: str) -> str:
         """A CryptographicKey."""
@@ -70,15 +76,15 @@ class Urls:
 
     def portfolio(self, token: str) -> str:
         """A young person's personal page."""
-        return f"{self.base}/p/{token}"
+        return f"{self.site}/p/{token}"
 
     def claim(self, token: str) -> str:
         """The confirmation link mailed to an address a young person attached to their badges."""
-        return f"{self.base}/sac-a-badges/{token}"
+        return f"{self.site}/sac-a-badges/{token}"
 
     def share(self, token: str) -> str:
         """A young person's public view: their badges, as much of them as consent allows."""
-        return f"{self.base}/partage/{token}"
+        return f"{self.site}/partage/{token}"
 
     def uid_from_assertion(self, url: str) -> str | None:
         """The assertion uid an URL of ours points at, or None."""

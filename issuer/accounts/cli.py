@@ -30,7 +30,7 @@ def mediator_group() -> None:
 @mediator_group.command("add")
 @click.argument("email")
 @click.option("--name", required=True, help="Nom affiché.")
-@click.option("--admin", is_flag=True, help="Compte administrateur.")
+@click.option("--admin", is_flag=True, help="Compte administrateur (de la structure et du réseau).")
 @palier_command
 @any_base_url
 def mediator_add(email: str, name: str, admin: bool) -> None:
@@ -44,6 +44,8 @@ def mediator_add(email: str, name: str, admin: bool) -> None:
         role=Role.ADMIN if admin else Role.MEDIATOR,
         actor=None,
         now=utcnow(),
+        # The instance's first administrators also run its network of structures.
+        network_admin=admin,
     )
     click.echo(f"Compte créé : {user.email} ({'administrateur' if admin else 'médiateur'}).")
 

@@ -8,12 +8,12 @@ import secrets
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, tenancy
 from ..errors import Code, NotFound, Refused
-from ..models import Role, StaffSession, User
+from ..models import ROOT_STRUCTURE_ID, Membership, Role, StaffSession, Structure, User
 from ..passwords import MIN_LENGTH, check_password, hash_password, needs_rehash
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -37,28 +37,95 @@ def check_new_password(password: str) -> str:
 
 
 def create_user(
-    db: Session, *, email: str, name: str, password: str, role: str, actor: User | None, now: datetime
+    db: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    actor: User | None,
+    now: datetime,
+    network_admin: bool = False,
 ) -> User:
-    """Create a mediator or administrator account."""
+    """Create an account with a role in the structure ``db`` works in (the first one if none)."""
     email = normalise_email(email)
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise Refused(Code.NAME_REQUIRED)
-    if role not in (Role.MEDIATOR, Role.ADMIN):
+    if role not in tuple(Role):
         raise Refused(Code.UNKNOWN_ROLE)
     if db.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Refused(Code.ACCOUNT_EXISTS, email=email)
+        # A person may work in several structures: one account, one more place here.
+        return add_member(db, email=email, role=role, actor=actor, now=now)
     user = User(
         email=email,
         name=name,
         password_hash=hash_password(check_new_password(password)),
-        role=role,
+        network_admin=network_admin,
         created_at=now,
     )
     db.add(user)
     db.flush()
+    structure_id = tenancy.bound(db) or ROOT_STRUCTURE_ID
+    db.add(Membership(user_id=user.id, structure_id=structure_id, role=role, created_at=now))
+    db.flush()
     audit.record(db, actor, "user.create", f"user:{user.id}", now, email=email, role=role)
     return user
+
+
+def add_member(db: Session, *, email: str, role: str, actor: User | None, now: datetime) -> User:
+    """Give an existing account a place, with ``role``, in the structure ``db`` works in."""
+    if role not in tuple(Role):
+        raise Refused(Code.UNKNOWN_ROLE)
+    user = db.scalars(select(User).where(User.email == normalise_email(email))).first()
+    if user is None:
+        raise NotFound(Code.NO_SUCH_ACCOUNT)
+    structure_id = tenancy.bound(db) or ROOT_STRUCTURE_ID
+    if membership(db, user.id, structure_id) is not None:
+        raise Refused(Code.ACCOUNT_EXISTS, email=user.email)
+    db.add(Membership(user_id=user.id, structure_id=structure_id, role=role, created_at=now))
+    db.flush()
+    audit.record(db, actor, "user.join", f"user:{user.id}", now, email=user.email, role=role)
+    return user
+
+
+def membership(db: Session, user_id: int, structure_id: int | None = None) -> Membership | None:
+    """A person's place in a structure (the one ``db`` works in unless named), or None."""
+    structure_id = structure_id or tenancy.bound(db) or ROOT_STRUCTURE_ID
+    return db.scalars(
+        select(Membership).where(Membership.user_id == user_id, Membership.structure_id == structure_id)
+    ).first()
+
+
+def memberships(db: Session, user_id: int) -> list[Membership]:
+    """Every structure a person belongs to, first structure first."""
+    return list(
+        db.scalars(
+            select(Membership)
+            .join(Structure, Structure.id == Membership.structure_id)
+            .where(Membership.user_id == user_id)
+            .order_by(Structure.id)
+        )
+    )
+
+
+def members_here(db: Session) -> Select[User, str]:
+    """The accounts of the structure ``db`` works in, with their role there, active ones first."""
+    structure_id = tenancy.bound(db) or ROOT_STRUCTURE_ID
+    return (
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.structure_id == structure_id)
+        .order_by(User.active.desc(), User.name)
+    )
+
+
+def role_in(db: Session, user: User | None, structure_id: int | None = None) -> str | None:
+    """What ``user`` may do in a structure (the one ``db`` works in unless named): a ``Role``, or None."""
+    if user is None:
+        return None
+    found = membership(db, user.id, structure_id)
+    return None if found is None else found.role
 
 
 def set_password(db: Session, user: User, password: str, actor: User | None, now: datetime) -> None:

@@ -15,7 +15,14 @@ from ..web.i18n import lazy_gettext as _l
 ROLE_CHOICES = [
     choice(Role.MEDIATOR.value, _l("Médiateur·rice")),
     choice(Role.ADMIN.value, _l("Administrateur·rice")),
+    choice(Role.VOLUNTEER.value, _l("Bénévole (délivre seulement les badges et séances confiés)")),
 ]
+# How a role reads in lists of accounts.
+ROLE_LABELS = {
+    Role.MEDIATOR: _l("médiation"),
+    Role.ADMIN: _l("administration"),
+    Role.VOLUNTEER: _l("bénévolat"),
+}
 
 
 def _password(label: Any) -> Any:

@@ -20,7 +20,7 @@ from ..web.i18n import gettext as _
 from ..web.i18n import lazy_gettext as _l
 from ..web.submit import run_once, submit
 from . import journal, profile, signing
-from .forms import ConfirmForm, PasswordForm, ProfileForm, UserForm
+from .forms import ROLE_LABELS, ConfirmForm, PasswordForm, ProfileForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -58,8 +58,9 @@ def _admins_only() -> ResponseReturnValue | None:
 
 
 def _user(user_id: int) -> User:
+    # Only the accounts of this structure: another structure's people are not this administrator's.
     found = db.session().get(User, user_id)
-    if found is None:
+    if found is None or accounts.membership(db.session(), user_id) is None:
         raise NotFound(Code.NO_SUCH_ACCOUNT)
     return found
 
@@ -91,8 +92,10 @@ def users() -> ResponseReturnValue:
     if sent.done:
         flash(_("Compte créé. Transmettez le mot de passe initial de vive voix."), "success")
         return redirect(url_for("admin.users"))
-    rows = db.session().scalars(select(User).order_by(User.active.desc(), User.name))
-    return render_template("admin/users.html", users=list(rows), form=form, title=_("Comptes")), sent.status
+    rows = list(db.session().execute(accounts.members_here(db.session())))
+    return render_template(
+        "admin/users.html", users=rows, form=form, role_labels=ROLE_LABELS, title=_("Comptes")
+    ), sent.status
 
 
 def _set_active(dbs: Session, user_id: int, active: bool) -> dict[str, Any]:
@@ -126,7 +129,13 @@ def user(user_id: int) -> ResponseReturnValue:
         flash(_("Mot de passe changé : les sessions ouvertes avec l'ancien sont fermées."), "success")
         return redirect(url_for("admin.user", user_id=found.id))
     return render_template(
-        "admin/user.html", account=found, form=form, toggle=ConfirmForm(formdata=None), title=found.name
+        "admin/user.html",
+        account=found,
+        role=accounts.role_in(db.session(), found),
+        role_labels=ROLE_LABELS,
+        form=form,
+        toggle=ConfirmForm(formdata=None),
+        title=found.name,
     ), sent.status
 
 

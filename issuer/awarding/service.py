@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 import badges
 
 from .. import audit
+from ..accounts.permissions import Action, may, require, require_award
 from ..admin.profile import note_revocations_changed
 from ..errors import Code, NotFound, Refused
 from ..models import Assertion, BackpackClaim, BadgeClassVersion, IssuerProfile, Learner, SigningKey, User
@@ -68,9 +69,12 @@ def get_learner(db: Session, learner_id: int) -> Learner:
 
 
 def check_awardable(
-    rt: Runtime, skill_id: str, earned: set[str], actor: User | None, override_reason: str | None
+    rt: Runtime, skill_id: str, earned: set[str], may_override: bool, override_reason: str | None
 ) -> str | None:
-    """Refuse an award the tree does not allow; return the recorded override reason, if any."""
+    """Refuse an award the tree does not allow; return the recorded override reason, if any.
+
+    ``may_override``: whether the one awarding may pass over the prerequisites (an administrator).
+    """
     tree = rt.tree
     try:
         skill = tree.skill(skill_id)
@@ -81,7 +85,7 @@ def check_awardable(
     if tree.is_unlocked(skill_id, earned):
         return None
     reason = (override_reason or "").strip()
-    if reason and (actor is None or actor.is_admin):
+    if reason and may_override:
         return reason
     why = tree.status(earned)[skill_id].reason
     if reason:
@@ -134,6 +138,7 @@ def mint_assertion(
     document = badges.canonical_json(hosted).decode()
     values = dict(
         uid=uid,
+        structure_id=rt.structure_id,
         learner_id=learner.id if twin_of is None else None,
         twin_of_id=twin_of.id if twin_of is not None else None,
         skill_id=badge_class.skill_id,
@@ -220,7 +225,9 @@ def award(
     """Award one badge if the tree allows it; the caller commits (or rolls back) the whole."""
     evidence = check_evidence(evidence)
     learner = get_learner(db, learner_id)
-    override = check_awardable(rt, skill_id, earned_skills(db, learner.id), actor, override_reason)
+    require_award(db, actor, skill_id=skill_id, skill_name=skill_name(rt, skill_id), session_id=session_id)
+    may_override = may(db, actor, Action.ADMINISTER)
+    override = check_awardable(rt, skill_id, earned_skills(db, learner.id), may_override, override_reason)
     badge_class = current_version(db, rt, skill_id, now)
     row = build_assertion(
         db,
@@ -253,6 +260,14 @@ def award(
     return row
 
 
+def skill_name(rt: Runtime, skill_id: str) -> str:
+    """A skill's name in the tree, or its id when the tree has no such skill."""
+    try:
+        return rt.tree.skill(skill_id).name
+    except KeyError:
+        return skill_id[:80]
+
+
 def find_assertion(db: Session, rt: Runtime, ref: str) -> Assertion:
     """An assertion by its uid or its URL."""
     ref = (ref or "").strip()
@@ -274,6 +289,7 @@ def revoke(
         raise Refused(Code.REVOCATION_REASON_REQUIRED)
     if len(reason) > 500:
         raise Refused(Code.REVOCATION_REASON_TOO_LONG)
+    require(db, actor, Action.REVOKE)
     row = find_assertion(db, rt, ref)
     if row.revoked_at is not None:
         raise Refused(Code.ALREADY_REVOKED)

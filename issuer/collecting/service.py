@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, tenancy
 from ..errors import Code, Refused
 from ..models import HandoverCode, Learner, User
 from . import codes
@@ -83,7 +83,8 @@ def redeem(db: Session, typed: str, *, now: datetime) -> Learner:
             .values(used_at=now)
         ),
     )
-    person = db.get(Learner, row.learner_id)
+    # The code is the instance's: its young person may be of any structure (their page says which).
+    person = db.get(Learner, row.learner_id, execution_options=tenancy.ACROSS_STRUCTURES)
     if (
         spent.rowcount != 1
         or person is None

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..accounts.permissions import Action, may, require_award
 from ..awarding import twins
 from ..awarding.badgeclasses import current_version
 from ..awarding.service import (
@@ -25,6 +26,7 @@ from ..awarding.service import (
     mint_assertion,
     sign_minted,
     signing_key,
+    skill_name,
 )
 from ..errors import Code, PalierError, Refused
 from ..learners.service import fold
@@ -199,6 +201,7 @@ def bulk_award(
     earned = _earned(db, {v.id for v in learners.values() if isinstance(v, Learner)})
     report, plan = BulkReport(), []
     tree = rt.tree
+    may_override = may(db, actor, Action.ADMINISTER)
     for row in rows:
         who = learners[row.learner_ref.strip()]
         label = who.display_name if isinstance(who, Learner) else (row.label or row.learner_ref)[:60]
@@ -208,7 +211,9 @@ def bulk_award(
             if not isinstance(who, Learner):
                 raise who
             evidence = check_evidence(Evidence(row.narrative, game=game, url=row.url))
-            check_awardable(rt, row.skill_id, earned[who.id], actor, None)
+            named = skill_name(rt, row.skill_id)
+            require_award(db, actor, skill_id=row.skill_id, skill_name=named, session_id=session_id)
+            check_awardable(rt, row.skill_id, earned[who.id], may_override, None)
         except PalierError as exc:
             status = ALREADY if exc.code == "already_earned" else ERROR
             report.rows.append(RowResult(row.line, label, row.skill_id, status, exc.message, str(exc.code)))

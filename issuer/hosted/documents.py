@@ -20,7 +20,7 @@ from badges.verify import content_of
 
 from ..admin.profile import get_profile
 from ..caching import Bounded
-from ..models import Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
+from ..models import ROOT_STRUCTURE_ID, Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
 from ..runtime import Runtime
 
 __all__ = [
@@ -71,6 +71,7 @@ class HostedAssertion:
     revocation_reason: str | None
     jws: str | None = None
     kid: str | None = None
+    structure_id: int = ROOT_STRUCTURE_ID  # whose badge: served only under that structure's URLs
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -191,7 +192,7 @@ def revocations(db: Session, rt: Runtime) -> Hosted:
     changed = db.scalar(select(func.max(IssuerProfile.revocations_changed_at)))
     # A revocation adds a row and moves the latest date; an erasure rewrites reasons and says so in
     # the profile: this stamp changes with each, in every worker.
-    stamp = (str(db.get_bind().engine.url), rt.urls.base, count, latest, changed)
+    stamp = (str(db.get_bind().engine.url), rt.urls.base, rt.structure_id, count, latest, changed)
     cached = _revocation_lists.get(stamp)
     if cached is not None:
         return cached
@@ -244,6 +245,7 @@ _ASSERTION = (
         Assertion.revocation_reason,
         Assertion.jws,
         SigningKey.kid,
+        Assertion.structure_id,
     )
     .join_from(Assertion, SigningKey, Assertion.key_id == SigningKey.id, isouter=True)
     .where(Assertion.uid == bindparam("uid"))
@@ -275,6 +277,7 @@ def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
         row.revocation_reason,
         row.jws or None,
         row.kid,
+        row.structure_id,
     )
     return cache.put(uid, record)
 

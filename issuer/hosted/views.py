@@ -220,7 +220,7 @@ def assertion(uid: str) -> ResponseReturnValue:
         page.headers["Content-Language"] = LANGUAGE
         return page
     record = hosted.assertion_record(db.engine(), uid)
-    if record is None:
+    if record is None or record.structure_id != runtime().structure_id:
         return not_found("Aucun badge délivré ici ne porte cet identifiant.", vary=True)
     if record.revoked:
         return serve(hosted.revoked_assertion(runtime(), record), vary=True)
@@ -242,4 +242,6 @@ def recipient(token: str) -> ResponseReturnValue:
     return serve(doc, vary=True)
 
 
-BLUEPRINTS = (bp,)
+BLUEPRINTS = ()
+# Each structure's documents at its own URLs: the first one's at the root, the others' under /s/<slug>.
+PER_STRUCTURE = (bp,)

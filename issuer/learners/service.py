@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..accounts.permissions import Action, require
 from ..accounts.service import normalise_email
 from ..errors import Code, NotFound, Refused
 from ..folding import fold as fold  # the learners' search key; imported from here elsewhere
@@ -185,4 +186,5 @@ def _who(by_owner: bool) -> str | None:
 
 def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Erasure:
     """Erase a young person's personal data (see ``erasure``); say what changed and what could not."""
+    require(db, actor, Action.ERASE)
     return erasure.erase(db, get(db, learner_id), actor=actor, now=now)

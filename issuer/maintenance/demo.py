@@ -70,6 +70,7 @@ def load_demo(db: Session, rt: Runtime, now: datetime) -> tuple[str, bool]:
         role=Role.ADMIN,
         actor=None,
         now=now,
+        network_admin=True,
     )
     people = [learners.create_learner(db, data, actor=mediator, now=now) for data in _LEARNERS]
     session = GameSession(

@@ -24,6 +24,23 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch ALTER copies a table and drops the old one: with foreign keys enforced, SQLite refuses
+        # to drop a table other rows point at. Checked instead once every step has run (below).
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        _migrate(connection)
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -7,9 +7,11 @@ from .collecting import HandoverCode
 from .keys import SigningKey
 from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, StaffSession, User, new_token
 from .records import AuditEvent, BulkRequest, IssuerProfile, RateLimitCounter
+from .structures import ROOT_STRUCTURE_ID, Membership, Structure
 
 __all__ = [
     "AGE_BAND_LABELS",
+    "ROOT_STRUCTURE_ID",
     "AgeBand",
     "Assertion",
     "AuditEvent",
@@ -21,11 +23,13 @@ __all__ = [
     "HandoverCode",
     "IssuerProfile",
     "Learner",
+    "Membership",
     "RateLimitCounter",
     "Role",
     "SessionParticipant",
     "SigningKey",
     "StaffSession",
+    "Structure",
     "User",
     "new_token",
     "utcnow",

@@ -10,17 +10,18 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, Scoped, utcnow
 from .people import Learner, User
 
 
-class BadgeClassVersion(Base):
+class BadgeClassVersion(Scoped, Base):
     """One published version of a skill's BadgeClass, frozen once an assertion points at it."""
 
     __tablename__ = "badge_class_versions"
     __table_args__ = (
-        UniqueConstraint("skill_id", "version"),
-        UniqueConstraint("skill_id", "digest", name="uq_badge_class_versions_skill_digest"),
+        # Per structure: the issuer of a BadgeClass is the structure.
+        UniqueConstraint("structure_id", "skill_id", "version", name="uq_badge_class_versions_skill_version"),
+        UniqueConstraint("structure_id", "skill_id", "digest", name="uq_badge_class_versions_skill_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +44,7 @@ class BadgeClassVersion(Base):
         return document
 
 
-class GameSession(Base):
+class GameSession(Scoped, Base):
     """A game session or event: when, where, which game, who took part."""
 
     __tablename__ = "game_sessions"
@@ -72,7 +73,7 @@ class SessionParticipant(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
 
 
-class Assertion(Base):
+class Assertion(Scoped, Base):
     """An award: the hosted document and its signed twin, written together in one row."""
 
     __tablename__ = "assertions"

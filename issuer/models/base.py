@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Dialect, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Dialect, ForeignKey, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so that Alembic migrations read the same on every backend.
@@ -45,3 +45,14 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Scoped:
+    """A row that belongs to one structure: a session bound to a structure sees and writes only its rows.
+
+    The filter and the filling-in of ``structure_id`` live in ``issuer.tenancy``; the column is here.
+    """
+
+    @declared_attr
+    def structure_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("structures.id"), index=True)

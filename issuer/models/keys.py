@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utcnow
+from .base import Base, Scoped, utcnow
 
 
-class SigningKey(Base):
+class SigningKey(Scoped, Base):
     """An RSA key pair's public record; the newest key not retired signs new badges."""
 
     __tablename__ = "signing_keys"

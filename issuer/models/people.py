@@ -10,14 +10,17 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..folding import fold
-from .base import Base, utcnow
+from .base import Base, Scoped, utcnow
 
 
 class Role(StrEnum):
-    """What a staff account may do."""
+    """What a person may do in one structure (see ``Membership``)."""
 
-    MEDIATOR = "mediator"
-    ADMIN = "admin"
+    MEDIATOR = "mediator"  # awards, revokes, manages learners and sessions, exports and erases
+    ADMIN = (
+        "admin"  # the structure's administrator: accounts, profile, keys, journal, and what a mediator does
+    )
+    VOLUNTEER = "volunteer"  # awards the skills, in the sessions, they are allowed; nothing else
 
 
 class AgeBand(StrEnum):
@@ -41,7 +44,7 @@ def new_token() -> str:
 
 
 class User(Base):
-    """A staff account: a mediator, or an administrator."""
+    """A person who logs in; what they may do depends on the structure (``Membership``)."""
 
     __tablename__ = "users"
 
@@ -49,18 +52,14 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default=Role.MEDIATOR)
+    # Creates structures and sees the network's figures; no access to learners' records.
+    network_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
-    @property
-    def is_admin(self) -> bool:
-        """Whether this account administers the instance."""
-        return self.role == Role.ADMIN
 
-
-class Learner(Base):
+class Learner(Scoped, Base):
     """A young person: as little personal data as the job needs."""
 
     __tablename__ = "learners"
@@ -68,6 +67,7 @@ class Learner(Base):
         # The list and its search walk the standing records in name order, a page at a time.
         Index(
             "ix_learners_listing",
+            "structure_id",
             "search_key",
             "id",
             sqlite_where=text("erased_at IS NULL"),

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, Scoped, utcnow
 from .people import User
 
 
-class IssuerProfile(Base):
-    """The structure that issues the badges (a single row)."""
+class IssuerProfile(Scoped, Base):
+    """How a structure presents itself in its badges (one row per structure)."""
 
     __tablename__ = "issuer_profile"
 
@@ -27,10 +27,15 @@ class IssuerProfile(Base):
     revocations_changed_at: Mapped[datetime | None]
 
 
-class AuditEvent(Base):
+class AuditEvent(Scoped, Base):
     """One line of the audit log: awarded, revoked, overridden, changed."""
 
     __tablename__ = "audit_events"
+
+    @declared_attr
+    def structure_id(cls) -> Mapped[int | None]:  # type: ignore[override]
+        # NULL for what the network does (a structure created): in no structure's journal.
+        return mapped_column(ForeignKey("structures.id"), index=True, nullable=True)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, errors, i18n, security
+from . import auth, errors, i18n, security, structures
 
 
 def init_app(app: Flask) -> None:
@@ -12,4 +12,5 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    structures.init_app(app)
     errors.init_app(app)

@@ -14,11 +14,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import db
+from .. import db, tenancy
 from ..accounts.service import session_user
 from ..errors import Code, Unavailable
-from ..models import User
+from ..models import Membership, Role, User
 from .i18n import lazy_gettext
+from .structures import choose_for_staff, staff_places
 
 __all__ = [
     "Staff",
@@ -28,6 +29,8 @@ __all__ = [
     "log_in",
     "log_out",
     "require_admin",
+    "require_network_admin",
+    "require_not_volunteer",
     "require_staff",
     "staff_required",
 ]
@@ -52,9 +55,35 @@ class Staff:
         return bool(self.user.active)
 
     @property
+    def place(self) -> Membership | None:
+        """This person's place in the structure they work in now (None: they belong to none)."""
+        return choose_for_staff(self.user.id)
+
+    @property
+    def role(self) -> str | None:
+        """Their role in the structure they work in now."""
+        place = self.place
+        return None if place is None else place.role
+
+    @property
     def is_admin(self) -> bool:
-        """Whether the account administers the instance."""
-        return self.user.is_admin
+        """Whether they administer the structure they work in now."""
+        return self.role == Role.ADMIN
+
+    @property
+    def is_volunteer(self) -> bool:
+        """Whether they only award, the skills and sessions allowed to them."""
+        return self.role == Role.VOLUNTEER
+
+    @property
+    def is_network_admin(self) -> bool:
+        """Whether they run the network: structures and figures, no learner's record."""
+        return bool(self.user.network_admin)
+
+    @property
+    def places(self) -> list[Membership]:
+        """Every structure they belong to (for the switcher)."""
+        return staff_places(self.user.id)
 
     @property
     def id(self) -> int:
@@ -80,6 +109,11 @@ class Anonymous(AnonymousUserMixin):
     """Nobody logged in."""
 
     is_admin = False
+    is_volunteer = False
+    is_network_admin = False
+    role = None
+    place = None
+    places: list[Membership] = []
     user = None
 
 
@@ -125,19 +159,45 @@ def actor() -> User | None:
 
 
 def require_staff() -> ResponseReturnValue | None:
-    """A blueprint guard: send anonymous visitors to the login page."""
+    """A blueprint guard: anonymous visitors go to the login page; the others work in their structure.
+
+    Someone who belongs to no structure (a network administrator only) has no structure's pages.
+    """
     if not current_user.is_authenticated:
         to_login: ResponseReturnValue = login_manager.unauthorized()
         return to_login
+    if current_user.place is None:
+        abort(403)
     return None
 
 
 def require_admin() -> ResponseReturnValue | None:
-    """A blueprint guard: staff only, and administrators only (others get 403)."""
+    """A blueprint guard: staff only, and the structure's administrators only (others get 403)."""
+    refused = require_staff()
+    if refused is not None:
+        return refused
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
+
+def require_network_admin() -> ResponseReturnValue | None:
+    """A blueprint guard: the network's administrators only; their pages see every structure."""
     if not current_user.is_authenticated:
         to_login: ResponseReturnValue = login_manager.unauthorized()
         return to_login
-    if not current_user.is_admin:
+    if not current_user.is_network_admin:
+        abort(403)
+    tenancy.unbind(db.session())
+    return None
+
+
+def require_not_volunteer() -> ResponseReturnValue | None:
+    """A blueprint guard: staff who manage learners (a volunteer only awards, from the award pages)."""
+    refused = require_staff()
+    if refused is not None:
+        return refused
+    if current_user.is_volunteer:
         abort(403)
     return None
 

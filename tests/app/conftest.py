@@ -66,7 +66,14 @@ def app(backend, tmp_path, private_pem):
         runtime().keys.install(session, private_pem, now)
         profile.get_profile(session, app.config)
         accounts.create_user(
-            session, email=ADMIN, name="Admin", password=PASSWORD, role=Role.ADMIN, actor=None, now=now
+            session,
+            email=ADMIN,
+            name="Admin",
+            password=PASSWORD,
+            role=Role.ADMIN,
+            actor=None,
+            now=now,
+            network_admin=True,
         )
         accounts.create_user(
             session,

@@ -9,7 +9,7 @@ from factories import ADMIN, MEDIATOR, login, login_admin, post, query, text
 from PIL import Image
 from sqlalchemy import select
 
-from issuer.models import AuditEvent, IssuerProfile, SigningKey, User, utcnow
+from issuer.models import AuditEvent, IssuerProfile, Membership, SigningKey, User, utcnow
 
 ADMIN_PAGES = [
     "/admin/",
@@ -87,7 +87,9 @@ def test_create_a_mediator_who_can_then_log_in(app, client):
         },
     )
     assert response.status_code == 302
-    assert _user(app, "camille@test.fr").role == "mediator"
+    camille = _user(app, "camille@test.fr")
+    [role] = query(app, select(Membership.role).where(Membership.user_id == camille.id))
+    assert role == "mediator" and not camille.network_admin
     other = app.test_client()
     assert login(other, "camille@test.fr", "un-bon-mot-de-passe").status_code == 302
 

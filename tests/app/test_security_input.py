@@ -235,6 +235,31 @@ def _key_fragments(app) -> list[str]:
     return fragments
 
 
+def make_structure(app, slug: str) -> str:
+    """A second structure of the network (its profile and key), created as the CLI does."""
+    from issuer import db, tenancy
+    from issuer.models import utcnow
+    from issuer.network import service
+    from issuer.runtime import structure_keys
+
+    with app.app_context():
+        session = db.session()
+        tenancy.unbind(session)
+        if tenancy.structure_by_slug(session, slug) is None:
+            service.create_structure(
+                session,
+                lambda s: structure_keys(app.config, s.id, s.slug),
+                slug=slug,
+                name="Structure voisine",
+                email="contact@voisine.test",
+                url="https://voisine.test",
+                actor=None,
+                now=utcnow(),
+            )
+            session.commit()
+    return slug
+
+
 def _values(app, given, session_id: int, bulk_token: str) -> dict[str, list]:
     """Real values for every URL argument name the app uses (several when a name is shared)."""
     from issuer import db
@@ -244,7 +269,9 @@ def _values(app, given, session_id: int, bulk_token: str) -> dict[str, list]:
         session = db.session()
         kid = session.scalar(select(SigningKey.kid))
         user_id = session.scalar(select(User.id))
+        other = make_structure(app, "voisine")  # a second structure, with its own private key
     return {
+        "structure_slug": [other],
         "learner_id": [given.learner_id],
         "uid": [given.uid],
         "kid": [kid],

@@ -1,0 +1,1 @@
+"""The network of structures sharing this instance: creating structures, the network's figures."""
