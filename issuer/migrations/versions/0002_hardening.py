@@ -8,8 +8,7 @@ from alembic import op
 
 import issuer.models.base
 
-revision, down_revision = "0002", "0001"
-branch_labels = depends_on = None
+revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
 
 
 def upgrade() -> None:

@@ -8,8 +8,7 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-revision, down_revision = "0003", "0002"
-branch_labels = depends_on = None
+revision, down_revision, branch_labels, depends_on = "0003", "0002", None, None
 
 
 def upgrade() -> None:

@@ -8,8 +8,7 @@ from alembic import op
 
 import issuer.models.base
 
-revision, down_revision = "0004", "0003"
-branch_labels = depends_on = None
+revision, down_revision, branch_labels, depends_on = "0004", "0003", None, None
 
 
 def upgrade() -> None:

@@ -9,8 +9,7 @@ from alembic import op
 
 from issuer.folding import fold
 
-revision, down_revision = "0005", "0004"
-branch_labels = depends_on = None
+revision, down_revision, branch_labels, depends_on = "0005", "0004", None, None
 
 BATCH = 1000
 

@@ -8,8 +8,7 @@ from alembic import op
 
 import issuer.models.base
 
-revision, down_revision = "0006", "0005"
-branch_labels = depends_on = None
+revision, down_revision, branch_labels, depends_on = "0006", "0005", None, None
 
 
 def upgrade() -> None:
