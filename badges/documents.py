@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from .errors import DocumentError
@@ -73,20 +73,29 @@ def canonical_json(doc: Any) -> bytes:
         raise DocumentError("Ce document contient des valeurs qui ne s'écrivent pas en JSON.") from exc
 
 
+def is_absolute_iri(
+    value: Any, schemes: Container[str], refused: Callable[[str], bool] = str.isspace, longest: int = 0
+) -> TypeGuard[str]:
+    """Tell whether value is an absolute IRI: a urn:uuid with a well-formed UUID, or a URL of one of
+    ``schemes`` with a host, no character ``refused`` and (when ``longest`` is given) no longer than it."""
+    if not isinstance(value, str) or value != value.strip() or not value:
+        return False
+    if longest and len(value) > longest:
+        return False
+    if value.lower().startswith("urn:uuid:"):
+        try:
+            uuid.UUID(value[9:])
+        except ValueError:
+            return False
+        return True
+    parts = urlsplit(value)
+    return parts.scheme in schemes and bool(parts.netloc) and not any(refused(c) for c in value)
+
+
 def iri(value: Any, field: str) -> str:
     """Check that value is an absolute IRI (http, https or urn:uuid) and return it unchanged."""
-    if isinstance(value, str) and value == value.strip() and value:
-        if value.lower().startswith("urn:uuid:"):
-            try:
-                uuid.UUID(value[9:])
-                return value
-            except ValueError:
-                pass
-        else:
-            parts = urlsplit(value)
-            spaced = any(c.isspace() for c in value)
-            if parts.scheme in ("http", "https") and parts.netloc and not spaced:
-                return value
+    if is_absolute_iri(value, ("http", "https")):
+        return value
     raise DocumentError(
         f"« {field} » doit être une adresse absolue (http, https ou urn:uuid), pas {value!r}."
     )

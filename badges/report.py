@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["CODES", "Lookup", "Report", "StoredAssertion", "Verdict", "french_date"]
+__all__ = ["CODES", "Lookup", "Outcome", "Report", "StoredAssertion", "Verdict", "french_date"]
 
 
 class Verdict(StrEnum):
@@ -110,8 +110,32 @@ class Lookup(Protocol):
         """Return the PEM of one of the issuer's keys (current or retired), or None."""
 
 
+class Outcome:
+    """What every verification report says, whatever the version of the badge: a verdict, a code for
+    machines, reasons for a person, and when it was checked (each report adds its own details)."""
+
+    verdict: Verdict
+    code: str
+    reasons: tuple[str, ...]
+    checked_at: datetime
+
+    @property
+    def valid(self) -> bool:
+        """True only when the verdict is valid."""
+        return self.verdict is Verdict.VALID
+
+    def _details(self) -> dict[str, Any]:
+        """What this kind of report adds to the verdict in its JSON view."""
+        return {}
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the report, for the verification API."""
+        head = {"verdict": self.verdict.value, "code": self.code, "reasons": list(self.reasons)}
+        return head | self._details() | {"checked_at": self.checked_at.isoformat()}
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(Outcome):
     """The outcome of verifying one badge, for a person (reasons) and for machines (code)."""
 
     verdict: Verdict
@@ -125,20 +149,13 @@ class Report:
     # with the issuer's records » must only say so when they were.
     consulted: bool = False
 
-    @property
-    def valid(self) -> bool:
-        """True only when the verdict is valid."""
-        return self.verdict is Verdict.VALID
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready view of the report, for the verification API."""
+    def _details(self) -> dict[str, Any]:
         return {
-            "verdict": self.verdict.value,
-            "code": self.code,
-            "reasons": list(self.reasons),
             "assertion": self.assertion,
             "recipient_match": self.recipient_match,
             "revocation_reason": self.revocation_reason,
-            "checked_at": self.checked_at.isoformat(),
-            "consulted": self.consulted,
         }
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the report, for the verification API."""
+        return super().as_dict() | {"consulted": self.consulted}

@@ -36,6 +36,29 @@ def run(n_badges: int = 22) -> list[Figure]:
     return from_dict(figures, n_badges)
 
 
+# How each measure is written: its format and unit.
+_UNITS = {"seconds": (".2f", "s"), "peak_mib": (".0f", "Mio")}
+
+
+def _against_reference(
+    key: str, work: str, found: dict[str, Any], who: str, measure: str, target: float, **more: Any
+) -> Figure:
+    """The figure of ``who``'s measure judged against the same measure of the reference booklet."""
+    measured, reference = found[f"{who}_{measure}"], found[f"reference_{measure}"]
+    form, unit = _UNITS[measure]
+    return judged(
+        Figure(
+            key,
+            work,
+            ratio=measured / reference,
+            target=target,
+            measured=f"{measured:{form}} {unit}",
+            limit=f"{reference:{form}} {unit} (ref_booklet.py)",
+            **more,
+        )
+    )
+
+
 def from_dict(found: dict[str, Any], n_badges: int) -> list[Figure]:
     """Two figures (time, peak memory) from the dict the cahier benchmark returns."""
     time_work, memory_work = _works(n_badges)
@@ -43,62 +66,25 @@ def from_dict(found: dict[str, Any], n_badges: int) -> list[Figure]:
     pages = f"{found['pages']} pages, " if "pages" in found else ""
     out = []
     if "cahier_seconds" in found and "reference_seconds" in found:
+        note = f"{pages}médiane de passes alternées (benchmarks/cahier.py)"
         out.append(
-            judged(
-                Figure(
-                    TIME,
-                    time_work,
-                    ratio=found["cahier_seconds"] / found["reference_seconds"],
-                    target=target,
-                    measured=f"{found['cahier_seconds']:.2f} s",
-                    limit=f"{found['reference_seconds']:.2f} s (ref_booklet.py)",
-                    note=f"{pages}médiane de passes alternées (benchmarks/cahier.py)",
-                    values=dict(found),
-                )
+            _against_reference(
+                TIME, time_work, found, "cahier", "seconds", target, note=note, values=dict(found)
             )
         )
     else:
         out.append(absent(TIME, time_work, "max", target, "benchmarks/cahier.py ne donne pas de temps"))
     if "cahier_peak_mib" in found and "reference_peak_mib" in found:
-        out.append(
-            judged(
-                Figure(
-                    MEMORY,
-                    memory_work,
-                    ratio=found["cahier_peak_mib"] / found["reference_peak_mib"],
-                    target=target,
-                    measured=f"{found['cahier_peak_mib']:.0f} Mio",
-                    limit=f"{found['reference_peak_mib']:.0f} Mio (ref_booklet.py)",
-                    values={k: found[k] for k in ("cahier_peak_mib", "reference_peak_mib") if k in found},
-                )
-            )
-        )
+        peaks = {k: found[k] for k in ("cahier_peak_mib", "reference_peak_mib") if k in found}
+        out.append(_against_reference(MEMORY, memory_work, found, "cahier", "peak_mib", target, values=peaks))
     else:
         out.append(absent(MEMORY, memory_work, "max", target, "benchmarks/cahier.py ne donne pas de mémoire"))
     for name, label in (("web", "requête web"),):
         if f"{name}_seconds" in found and f"{name}_peak_mib" in found:
+            work = f"cahier PDF de {n_badges} badges, {label}"
             out.append(
-                judged(
-                    Figure(
-                        f"cahier_{name}_time",
-                        f"cahier PDF de {n_badges} badges, {label} : temps",
-                        ratio=found[f"{name}_seconds"] / found["reference_seconds"],
-                        target=target,
-                        measured=f"{found[f'{name}_seconds']:.2f} s",
-                        limit=f"{found['reference_seconds']:.2f} s (ref_booklet.py)",
-                    )
-                )
+                _against_reference(f"cahier_{name}_time", f"{work} : temps", found, name, "seconds", target)
             )
-            out.append(
-                judged(
-                    Figure(
-                        f"cahier_{name}_memory",
-                        f"cahier PDF de {n_badges} badges, {label} : mémoire de pointe",
-                        ratio=found[f"{name}_peak_mib"] / found["reference_peak_mib"],
-                        target=target,
-                        measured=f"{found[f'{name}_peak_mib']:.0f} Mio",
-                        limit=f"{found['reference_peak_mib']:.0f} Mio (ref_booklet.py)",
-                    )
-                )
-            )
+            memory = f"{work} : mémoire de pointe"
+            out.append(_against_reference(f"cahier_{name}_memory", memory, found, name, "peak_mib", target))
     return out

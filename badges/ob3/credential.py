@@ -22,13 +22,11 @@ import hashlib
 import hmac
 import re
 import secrets
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from ..documents import Alignment, Evidence, format_datetime
+from ..documents import Alignment, Evidence, format_datetime, is_absolute_iri
 from ..errors import IdentityError
 from ..identity import normalise_identity
 from .did import did_web_to_url
@@ -85,23 +83,14 @@ _SALT_BYTES = 16
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
+def _unsafe_in_iri(c: str) -> bool:
+    return c.isspace() or ord(c) < 32
+
+
 def _iri(value: Any, field: str) -> str:
     """An absolute https or urn:uuid identifier, unchanged."""
-    if isinstance(value, str) and value == value.strip() and value and len(value) <= 2048:
-        if value.lower().startswith("urn:uuid:"):
-            try:
-                uuid.UUID(value[9:])
-                return value
-            except ValueError:
-                pass
-        else:
-            parts = urlsplit(value)
-            if (
-                parts.scheme == "https"
-                and parts.netloc
-                and not any(c.isspace() or ord(c) < 32 for c in value)
-            ):
-                return value
+    if is_absolute_iri(value, ("https",), _unsafe_in_iri, longest=2048):
+        return value
     raise DocumentError(f"« {field} » doit être une adresse https ou un urn:uuid, pas {str(value)[:100]!r}.")
 
 

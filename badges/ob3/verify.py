@@ -26,7 +26,7 @@ from .._json import parse_object
 from ..documents import canonical_json
 from ..errors import BadgesError, LookupUnavailable
 from ..report import CODES as OB2_CODES
-from ..report import Verdict, french_date
+from ..report import Outcome, Verdict, french_date
 from .credential import identifier_matches
 from .did import did_web_to_url
 from .errors import ContextError, SignatureError
@@ -100,7 +100,7 @@ class CredentialLookup(Protocol):
 
 
 @dataclass(frozen=True)
-class CredentialReport:
+class CredentialReport(Outcome):
     """The outcome of verifying one credential, for a person (reasons) and for machines (code)."""
 
     verdict: Verdict
@@ -110,21 +110,8 @@ class CredentialReport:
     checked_at: datetime
     recipient_match: bool | None = None
 
-    @property
-    def valid(self) -> bool:
-        """True only when the verdict is valid."""
-        return self.verdict is Verdict.VALID
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready view of the report, for the verification API."""
-        return {
-            "verdict": self.verdict.value,
-            "code": self.code,
-            "reasons": list(self.reasons),
-            "credential": self.credential,
-            "recipient_match": self.recipient_match,
-            "checked_at": self.checked_at.isoformat(),
-        }
+    def _details(self) -> dict[str, Any]:
+        return {"credential": self.credential, "recipient_match": self.recipient_match}
 
 
 class _Stop(Exception):

@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 import badges
 
@@ -56,6 +57,19 @@ def earned_skills(db: Session, learner_id: int) -> set[str]:
             select(Assertion.skill_id).where(
                 Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None)
             )
+        )
+    )
+
+
+def live_assertions(db: Session, learner_id: int, *also: LoaderOption) -> list[Assertion]:
+    """A learner's badges that still stand (revoked ones left out), oldest first, with their BadgeClass
+    (and whatever else ``also`` loads)."""
+    return list(
+        db.scalars(
+            select(Assertion)
+            .options(selectinload(Assertion.badge_class), *also)
+            .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
+            .order_by(Assertion.issued_on, Assertion.id)
         )
     )
 

@@ -20,7 +20,7 @@ from .. import audit
 from ..admin.profile import note_revocations_changed
 from ..models import Assertion, BackpackClaim, Learner, User
 from ..runtime import Runtime
-from .service import Evidence, mint_assertion, sign_minted, signing_key
+from .service import Evidence, live_assertions, mint_assertion, sign_minted, signing_key
 
 REPLACED_REASON = "Remplacé : une autre adresse e-mail a été confirmée pour ce badge."
 
@@ -37,17 +37,6 @@ def live_twins(db: Session, original_ids: list[int]) -> dict[int, Assertion]:
     return {row.twin_of_id: row for row in rows if row.twin_of_id is not None}
 
 
-def _live_originals(db: Session, learner_id: int) -> list[Assertion]:
-    return list(
-        db.scalars(
-            select(Assertion)
-            .options(selectinload(Assertion.badge_class))
-            .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
-            .order_by(Assertion.issued_on, Assertion.id)
-        )
-    )
-
-
 def issue_twins(
     db: Session,
     rt: Runtime,
@@ -59,7 +48,7 @@ def issue_twins(
     by: str | None = "jeune (lien personnel)",
 ) -> list[Assertion]:
     """An e-mail twin for each live badge of ``learner`` that has none for this address yet."""
-    originals = _live_originals(db, learner.id)
+    originals = live_assertions(db, learner.id)
     if not originals:
         return []
     existing = live_twins(db, [o.id for o in originals])

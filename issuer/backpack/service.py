@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..accounts.service import normalise_email
+from ..awarding.service import backpack_claim
 from ..awarding.twins import issue_twins
 from ..errors import Code, Refused
 from ..models import AgeBand, Assertion, BackpackClaim, Learner
@@ -144,15 +145,7 @@ def mask(email: str) -> str:
 
 def status(db: Session, learner_id: int, *, now: datetime) -> Status:
     """The learner's confirmed address (masked), and whether a link is waiting."""
-    current = db.scalars(
-        select(BackpackClaim)
-        .where(
-            BackpackClaim.learner_id == learner_id,
-            BackpackClaim.confirmed_at.is_not(None),
-            BackpackClaim.ended_at.is_(None),
-        )
-        .order_by(BackpackClaim.confirmed_at.desc(), BackpackClaim.id.desc())
-    ).first()
+    current = backpack_claim(db, learner_id)
     waiting = db.scalars(
         select(BackpackClaim.expires_at)
         .where(
@@ -171,18 +164,10 @@ def status(db: Session, learner_id: int, *, now: datetime) -> Status:
 
 def refresh_twins(db: Session, rt: Runtime, learner: Learner, *, now: datetime) -> list[Assertion]:
     """Twins for the badges awarded since (a group award, say) to the confirmed address."""
-    current = db.scalars(
-        select(BackpackClaim.email)
-        .where(
-            BackpackClaim.learner_id == learner.id,
-            BackpackClaim.confirmed_at.is_not(None),
-            BackpackClaim.ended_at.is_(None),
-        )
-        .order_by(BackpackClaim.confirmed_at.desc(), BackpackClaim.id.desc())
-    ).first()
+    current = backpack_claim(db, learner.id)
     if current is None:
         raise Refused(Code.CLAIM_INVALID)
-    return issue_twins(db, rt, learner, current, now=now)
+    return issue_twins(db, rt, learner, current.email, now=now)
 
 
 def confirmation_mail(issuer_name: str, link: str, hours: int) -> tuple[str, str]:

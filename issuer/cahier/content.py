@@ -8,12 +8,12 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from skilltree import SkillTree
 
 from .. import dates
+from ..awarding import service as awarding
 from ..errors import Code, Refused
 from ..markdown import safe_html
 from ..models import Assertion, IssuerProfile, Learner
@@ -87,14 +87,7 @@ def short_code(uid: str) -> str:
 
 def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
     """The learner's badges that still stand (revoked ones are never printed), oldest first."""
-    return list(
-        db.scalars(
-            select(Assertion)
-            .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
-            .options(selectinload(Assertion.badge_class), selectinload(Assertion.session))
-            .order_by(Assertion.issued_on, Assertion.id)
-        )
-    )
+    return awarding.live_assertions(db, learner_id, selectinload(Assertion.session))
 
 
 def gather(

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 DEMO_MEDIATOR = "mediatrice@demo.palier.fr"
 DEMO_ADMIN = "admin@demo.palier.fr"
 
+# The two staff accounts, the mediator first: (e-mail, name, role).
+_STAFF = (
+    (DEMO_MEDIATOR, "Camille (médiatrice démo)", Role.MEDIATOR),
+    (DEMO_ADMIN, "Dominique (admin démo)", Role.ADMIN),
+)
 _LEARNERS = (
     learners.LearnerData("Lina", "lina@example.org", AgeBand.ADULT, name_public=True),
     learners.LearnerData("Noé", None, AgeBand.TEEN, name_public=True),
@@ -53,24 +58,18 @@ def load_demo(db: Session, rt: Runtime, now: datetime) -> tuple[str, bool]:
             if user is not None:
                 accounts.set_password(db, user, password, None, now)
         return password, False
-    mediator = accounts.create_user(
-        db,
-        email=DEMO_MEDIATOR,
-        name="Camille (médiatrice démo)",
-        password=password,
-        role=Role.MEDIATOR,
-        actor=None,
-        now=now,
-    )
-    accounts.create_user(
-        db,
-        email=DEMO_ADMIN,
-        name="Dominique (admin démo)",
-        password=password,
-        role=Role.ADMIN,
-        actor=None,
-        now=now,
-        network_admin=True,
+    mediator, _admin = (
+        accounts.create_user(
+            db,
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            actor=None,
+            now=now,
+            network_admin=role == Role.ADMIN,  # the demo's administrator also runs the network
+        )
+        for email, name, role in _STAFF
     )
     people = [learners.create_learner(db, data, actor=mediator, now=now) for data in _LEARNERS]
     session = GameSession(

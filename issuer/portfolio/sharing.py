@@ -6,7 +6,7 @@ import base64
 import io
 import struct
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
 from urllib.parse import quote, urlencode
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 import badges
 
 from .. import dates
+from ..awarding.service import live_assertions
 from ..awarding.twins import live_twins
 from ..models import Assertion, IssuerProfile, Learner
 from ..runtime import Runtime
@@ -43,24 +44,6 @@ LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
 
 @dataclass(frozen=True)
-class SharedBadge:
-    """One badge as its owner's page shows it."""
-
-    uid: str
-    name: str
-    image_url: str
-    assertion_url: str
-    issued_on: datetime
-    expires: datetime | None
-    expired: bool
-    branch: str
-    tier: int
-    linkedin: str
-    observation: str = ""  # what the mediator saw: the evidence signed into the badge
-    skill_id: str = ""
-
-
-@dataclass(frozen=True)
 class PublicBadge:
     """One badge as the public view shows it: what the badge is, and where to verify it."""
 
@@ -74,18 +57,19 @@ class PublicBadge:
     tier: int
 
 
+@dataclass(frozen=True)
+class SharedBadge(PublicBadge):
+    """One badge as its owner's page shows it: the public part, and what only its owner sees."""
+
+    uid: str
+    linkedin: str
+    observation: str = ""  # what the mediator saw: the evidence signed into the badge
+    skill_id: str = ""
+
+
 def public_badge(badge: SharedBadge) -> PublicBadge:
     """The public part of a badge of the owner's page (no download, no LinkedIn link of theirs)."""
-    return PublicBadge(
-        name=badge.name,
-        image_url=badge.image_url,
-        assertion_url=badge.assertion_url,
-        issued_on=badge.issued_on,
-        expires=badge.expires,
-        expired=badge.expired,
-        branch=badge.branch,
-        tier=badge.tier,
-    )
+    return PublicBadge(**{part.name: getattr(badge, part.name) for part in fields(PublicBadge)})
 
 
 def linkedin_url(
@@ -141,18 +125,6 @@ def baked_svg(row: Assertion) -> bytes:
     """The badge as SVG with the signed badge baked in (wrapping the PNG when there is no SVG)."""
     source = row.badge_class.image_svg or png_as_svg(row.badge_class.image_png)
     return badges.bake_svg(source, row.jws, signed=True)
-
-
-def live_assertions(db: Session, learner_id: int) -> list[Assertion]:
-    """A learner's badges that still stand (revoked ones left out), oldest first."""
-    return list(
-        db.scalars(
-            select(Assertion)
-            .options(selectinload(Assertion.badge_class))
-            .where(Assertion.learner_id == learner_id, Assertion.revoked_at.is_(None))
-            .order_by(Assertion.issued_on, Assertion.id)
-        )
-    )
 
 
 def twin_uids(db: Session, learner_id: int) -> dict[str, str]:

@@ -66,6 +66,13 @@ def _file(data: bytes, mimetype: str, name: str) -> Response:
     )
 
 
+def _baked_file(row: Assertion, kind: str, stem: str) -> Response:
+    """The badge image of ``row`` in ``kind`` (png or svg), its signed badge baked in, as a download."""
+    if kind == "png":
+        return _file(sharing.baked_png(row), "image/png", f"{stem}.png")
+    return _file(sharing.baked_svg(row), "image/svg+xml", f"{stem}.svg")
+
+
 @bp.get("/p/<token>")
 def page(token: str) -> ResponseReturnValue:
     """The page listing every live badge, with what it takes to share each one."""
@@ -185,9 +192,7 @@ def shared(token: str) -> ResponseReturnValue:
 def baked(token: str, uid: str, kind: str) -> ResponseReturnValue:
     """A badge image with its signed badge baked in, to import into a backpack."""
     row = _badge(_learner(token), uid)
-    if kind == "png":
-        return _file(sharing.baked_png(row), "image/png", f"badge-{row.skill_id}.png")
-    return _file(sharing.baked_svg(row), "image/svg+xml", f"badge-{row.skill_id}.svg")
+    return _baked_file(row, kind, f"badge-{row.skill_id}")
 
 
 @bp.get("/p/<token>/badges/<uid>/email.<any(png, svg):kind>")
@@ -197,9 +202,7 @@ def baked_twin(token: str, uid: str, kind: str) -> ResponseReturnValue:
     twin = live_twins(db.session(), [row.id]).get(row.id)
     if twin is None or not twin.jws:
         raise NotFound(Code.BADGE_NOT_ON_PAGE)
-    if kind == "png":
-        return _file(sharing.baked_png(twin), "image/png", f"badge-{row.skill_id}-email.png")
-    return _file(sharing.baked_svg(twin), "image/svg+xml", f"badge-{row.skill_id}-email.svg")
+    return _baked_file(twin, kind, f"badge-{row.skill_id}-email")
 
 
 @bp.get("/p/<token>/badges/<uid>/qr.<any(png, svg):kind>")

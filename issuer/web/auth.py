@@ -202,26 +202,25 @@ def require_not_volunteer() -> ResponseReturnValue | None:
     return None
 
 
-def staff_required(view: F) -> F:
-    """Decorate a view that only logged-in staff may use."""
+def _guarded_by(check: Callable[[], ResponseReturnValue | None], view: F) -> F:
+    """``view``, answered only when ``check`` refuses nothing (otherwise its refusal is the answer)."""
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        refused = require_staff()
+        refused = check()
         return refused if refused is not None else view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]
+
+
+def staff_required(view: F) -> F:
+    """Decorate a view that only logged-in staff may use."""
+    return _guarded_by(require_staff, view)
 
 
 def admin_required(view: F) -> F:
     """Decorate a view that only administrators may use."""
-
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        refused = require_admin()
-        return refused if refused is not None else view(*args, **kwargs)
-
-    return guarded  # type: ignore[return-value]
+    return _guarded_by(require_admin, view)
 
 
 def init_app(app: Flask) -> None:

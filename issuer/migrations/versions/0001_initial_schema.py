@@ -1,8 +1,6 @@
 """initial schema
 
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22 12:21:57.885875
+(0001, the first, 2026-11-22 12:21:57)
 """
 
 import sqlalchemy as sa
@@ -10,10 +8,7 @@ from alembic import op
 
 import issuer.models.base
 
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0001", None, None, None
 
 
 def upgrade() -> None:

@@ -1,8 +1,6 @@
 """hardening: server-side staff sessions, shared throttle counters
 
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-12-03 12:52:03.980521
+(0002, after 0001, 2026-12-03 12:52:03)
 """
 
 import sqlalchemy as sa
@@ -10,10 +8,7 @@ from alembic import op
 
 import issuer.models.base
 
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
 
 
 def upgrade() -> None:

@@ -1,8 +1,6 @@
 """share link: a public view of a young person's badges, apart from their personal link
 
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-03 18:40:00.000000
+(0003, after 0002, 2026-12-03 18:40:00)
 """
 
 import secrets
@@ -10,10 +8,7 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0003", "0002", None, None
 
 
 def upgrade() -> None:

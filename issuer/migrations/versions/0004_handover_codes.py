@@ -1,8 +1,6 @@
 """handover codes: the short code that opens a young person's page from the mediator's phone
 
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-03 19:10:00.000000
+(0004, after 0003, 2026-12-03 19:10:00)
 """
 
 import sqlalchemy as sa
@@ -10,10 +8,7 @@ from alembic import op
 
 import issuer.models.base
 
-revision = "0004"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0004", "0003", None, None
 
 
 def upgrade() -> None:

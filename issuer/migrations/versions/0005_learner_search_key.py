@@ -1,9 +1,7 @@
 """learner search key: the folded name, stored and indexed, so that the list searches and pages in SQL;
 live badges counted per learner from an index
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-03 19:30:00.000000
+(0005, after 0004, 2026-12-03 19:30:00)
 """
 
 import sqlalchemy as sa
@@ -11,10 +9,7 @@ from alembic import op
 
 from issuer.folding import fold
 
-revision = "0005"
-down_revision = "0004"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0005", "0004", None, None
 
 BATCH = 1000
 

@@ -1,8 +1,6 @@
 """backpack claims: an e-mail address attached by its owner, and the e-mail twins of their badges
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-03 19:40:00.000000
+(0006, after 0005, 2026-12-03 19:40:00)
 """
 
 import sqlalchemy as sa
@@ -10,10 +8,7 @@ from alembic import op
 
 import issuer.models.base
 
-revision = "0006"
-down_revision = "0005"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0006", "0005", None, None
 
 
 def upgrade() -> None:
