@@ -21,6 +21,7 @@ FEATURES = (
     "learners",
     "game_sessions",
     "admin",
+    "network",
     "hosted",
     "verification",
     "portfolio",

@@ -86,12 +86,23 @@ class Urls:
         """A young person's public view: their badges, as much of them as consent allows."""
         return f"{self.site}/partage/{token}"
 
-    def uid_from_assertion(self, url: str) -> str | None:
-        """The assertion uid an URL of ours points at, or None."""
-        if not self.owns(url):
+    def within_site(self, url: str) -> tuple[str | None, list[str]] | None:
+        """An URL of this instance, read as (structure slug, or None for the first; its path's parts)."""
+        site = Urls(self.site)
+        if not site.owns(url):
             return None
-        rest = url[len(self.base) :].split("?", 1)[0].split("#", 1)[0]
+        rest = url[len(self.site) :].split("?", 1)[0].split("#", 1)[0]
         parts = [p for p in rest.split("/") if p]
+        if len(parts) >= 2 and parts[0] == "s":
+            return parts[1], parts[2:]
+        return None, parts
+
+    def uid_from_assertion(self, url: str) -> str | None:
+        """The assertion uid an URL of this instance points at (whichever structure's), or None."""
+        found = self.within_site(url) if self.owns(url) or self.site != self.base else None
+        if found is None:
+            return None
+        parts = found[1]
         if len(parts) >= 2 and parts[0] == "assertions":
             return parts[1]
         return None

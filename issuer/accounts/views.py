@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..models import utcnow
-from ..web import security
+from ..web import security, structures
 from ..web.auth import actor, current_session_key, current_user, log_in, log_out
 from ..web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from ..web.i18n import gettext as _
@@ -71,6 +71,17 @@ def logout() -> ResponseReturnValue:
     log_out()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/structure")
+def switch_structure() -> ResponseReturnValue:
+    """Work in another of one's structures (CSRF-protected like every POST)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    wanted = request.form.get("structure", "")
+    if not (wanted.isdigit() and len(wanted) < 10 and structures.choose(current_user.id, int(wanted))):
+        flash(_("Vous ne faites pas partie de cette structure."), "error")
+    return redirect(url_for("mediator.home"))
 
 
 @bp.post("/deconnexion-partout")

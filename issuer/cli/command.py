@@ -50,6 +50,20 @@ def _check_base_url(session: Any) -> None:
         )
 
 
+def _work_in_chosen_structure() -> None:
+    """``PALIER_STRUCTURE=<slug>``: the command works in that structure (the first one otherwise)."""
+    slug = os.environ.get("PALIER_STRUCTURE", "").strip()
+    if not slug:
+        return
+    from .. import tenancy
+    from ..runtime import use_structure
+
+    found = tenancy.structure_by_slug(db.session(), slug)
+    if found is None:
+        raise Failure(f"aucune structure ne porte l'identifiant « {slug[:40]} » (PALIER_STRUCTURE).")
+    use_structure(found.id, found.slug)
+
+
 def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``func`` in the app context and one transaction; refusals exit 1 with their message.
 
@@ -61,6 +75,7 @@ def palier_command(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     @with_appcontext
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _work_in_chosen_structure()
         session = db.session()
         try:
             if check:

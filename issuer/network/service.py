@@ -82,7 +82,7 @@ def figures(db: Session) -> list[Figures]:
     across = tenancy.ACROSS_STRUCTURES
 
     def counted(stmt: object) -> dict[int, int]:
-        return dict(db.execute(stmt.execution_options(**across)).tuples().all())  # type: ignore[attr-defined]
+        return {key: count for key, count in db.execute(stmt.execution_options(**across))}  # type: ignore[attr-defined]
 
     people = counted(select(Membership.structure_id, func.count()).group_by(Membership.structure_id))
     learners = counted(

@@ -22,7 +22,7 @@ from badges.report import CODES
 
 from ..caching import Bounded
 from ..hosted.documents import assertion_record, safe_id
-from ..models import Assertion, SigningKey
+from ..models import ROOT_STRUCTURE_ID, Assertion, SigningKey, Structure
 from ..urls import Urls
 from .paper import read_typed
 
@@ -99,6 +99,8 @@ class DbLookup:
         if record is None:
             return None
         document = record.data
+        if not _same_address(document.get("id"), assertion_id):
+            return None  # another structure's badge, asked for under this one's address: not ours there
         return StoredAssertion(
             id=document.get("id", self.urls.assertion(uid)),
             document=document,
@@ -110,31 +112,49 @@ class DbLookup:
         )
 
     def public_key(self, key_id: str) -> str | None:
-        """The PEM of one of our keys, current or retired, named by its URL."""
-        prefix = self.urls.key("")
-        if not isinstance(key_id, str) or not key_id.startswith(prefix):
+        """The PEM of one of our keys (any structure's, at its own address), current or retired."""
+        found = self.urls.within_site(key_id) if isinstance(key_id, str) else None
+        if found is None or len(found[1]) != 2 or found[1][0] != "keys":
             return None
-        kid = key_id[len(prefix) :]
+        slug, (_, kid) = found[0], found[1]
         if not safe_id(kid, 40):
             return None
         try:
             known = _public_keys.get(self.engine)
             if known is None:
                 known = _public_keys.setdefault(self.engine, Bounded(256))
-            pem = known.get(kid)
+            pem = known.get((slug, kid))
             if pem is None:
                 with self.engine.connect() as conn:
-                    pem = conn.execute(_KEY_PEM, {"kid": kid}).scalar()
-                if pem is None:
+                    row = conn.execute(_KEY_PEM, {"kid": kid}).first()
+                # A key is published at its own structure's address only.
+                if row is None or (
+                    row.structure_id != ROOT_STRUCTURE_ID
+                    if slug is None
+                    else (row.structure_id == ROOT_STRUCTURE_ID or row.slug != slug)
+                ):
                     return None
-                known.put(kid, pem)  # a published key never changes: read it once per process
+                pem = row.public_pem
+                known.put((slug, kid), pem)  # a published key never changes: read it once per process
             return pem
         except SQLAlchemyError as exc:
             raise LookupUnavailable("La base de données ne répond pas.") from exc
 
 
 # Built once: executing a prepared construct skips rebuilding it for every request.
-_KEY_PEM = select(SigningKey.public_pem).where(SigningKey.kid == bindparam("kid"))
+_KEY_PEM = (
+    select(SigningKey.public_pem, SigningKey.structure_id, Structure.slug)
+    .join(Structure, Structure.id == SigningKey.structure_id)
+    .where(SigningKey.kid == bindparam("kid"))
+)
+
+
+def _same_address(stored: object, asked: str) -> bool:
+    """Whether ``asked`` names the stored document's own id (a ``.json`` suffix or a query allowed)."""
+    if not isinstance(stored, str):
+        return False
+    bare = asked.split("?", 1)[0].split("#", 1)[0].removesuffix(".json")
+    return bare == stored
 
 
 def unavailable(now: datetime) -> Report:

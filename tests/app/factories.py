@@ -363,3 +363,28 @@ def printed(app, dbs, rt, learner):
     from issuer.models import utcnow
 
     return cahier_print.learner_cahier(dbs, rt, app.config, learner.id, utcnow())
+
+
+def make_structure(app, slug: str) -> str:
+    """A second structure of the network (its profile and key), created as the CLI does."""
+    from issuer import db, tenancy
+    from issuer.models import utcnow
+    from issuer.network import service
+    from issuer.runtime import structure_keys
+
+    with app.app_context():
+        session = db.session()
+        tenancy.unbind(session)
+        if tenancy.structure_by_slug(session, slug) is None:
+            service.create_structure(
+                session,
+                lambda s: structure_keys(app.config, s.id, s.slug),
+                slug=slug,
+                name="Structure voisine",
+                email="contact@voisine.test",
+                url="https://voisine.test",
+                actor=None,
+                now=utcnow(),
+            )
+            session.commit()
+    return slug

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from factories import BROWSER, LD_JSON, award, login, login_admin, tier_one_skills
+from factories import BROWSER, LD_JSON, award, login, login_admin, make_structure, tier_one_skills
 from hypothesis import HealthCheck, settings
 from hypothesis import given as given_  # « given » names the awarded badge here
 from hypothesis import strategies as st
@@ -233,31 +233,6 @@ def _key_fragments(app) -> list[str]:
             fragments += lines[1:4] + lines[-3:-1]
     assert len(fragments) > 1, "no private key file found to look for"
     return fragments
-
-
-def make_structure(app, slug: str) -> str:
-    """A second structure of the network (its profile and key), created as the CLI does."""
-    from issuer import db, tenancy
-    from issuer.models import utcnow
-    from issuer.network import service
-    from issuer.runtime import structure_keys
-
-    with app.app_context():
-        session = db.session()
-        tenancy.unbind(session)
-        if tenancy.structure_by_slug(session, slug) is None:
-            service.create_structure(
-                session,
-                lambda s: structure_keys(app.config, s.id, s.slug),
-                slug=slug,
-                name="Structure voisine",
-                email="contact@voisine.test",
-                url="https://voisine.test",
-                actor=None,
-                now=utcnow(),
-            )
-            session.commit()
-    return slug
 
 
 def _values(app, given, session_id: int, bulk_token: str) -> dict[str, list]:
