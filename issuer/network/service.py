@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, tenancy
@@ -81,8 +81,8 @@ def figures(db: Session) -> list[Figures]:
     """Each structure's counts, first structure first (across structures: the network's own view)."""
     across = tenancy.ACROSS_STRUCTURES
 
-    def counted(stmt: object) -> dict[int, int]:
-        return {key: count for key, count in db.execute(stmt.execution_options(**across))}  # type: ignore[attr-defined]
+    def counted(stmt: Select[int, int]) -> dict[int, int]:
+        return dict(db.execute(stmt.execution_options(**across)).all())
 
     people = counted(select(Membership.structure_id, func.count()).group_by(Membership.structure_id))
     learners = counted(

@@ -151,7 +151,7 @@ def test_each_structure_verifies_its_own_badges_and_revokes_on_its_own_list(app,
 
     first = award(app)
     slug = make_structure(app, "voisine")
-    _, uid, url = award_in(app, slug)
+    _, _uid, url = award_in(app, slug)
     for badge in (first.url, url):
         assert client.post("/api/verify", json={"badge": badge}).get_json()["verdict"] == "valid", badge
     with inside(app, slug) as (session, rt):
