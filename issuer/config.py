@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "KEYS_DIR": None,  # None: instance/keys
     "ISSUER_NAME": "Palier (démo)",
     "ISSUER_EMAIL": "contact@palier.invalid",
+    # The network the structures of this instance belong to, named on every verification page ("": none).
+    "NETWORK_NAME": "",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Throttles (Flask-Limiter syntax): logins, and verification by upload or e-mail check (moderate:
     # enough for an employer checking a pile of CVs, not for guessing e-mails in bulk).

@@ -371,3 +371,11 @@ def test_migration_a_populated_single_structure_instance_keeps_every_badge_at_it
         client.post("/api/verify", json={"badge": award(app, name="Inès").url}).get_json()["verdict"]
         == "valid"
     )
+
+
+def test_the_employer_sees_which_structure_issued_the_badge_and_its_network(app, client):
+    app.config["NETWORK_NAME"] = "Promeneurs du Net"
+    slug = make_structure(app, "voisine")
+    _, _, url = award_in(app, slug)
+    html = client.get(path(url), headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "Structure voisine" in html and "membre du réseau Promeneurs du Net" in html
