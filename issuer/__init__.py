@@ -27,6 +27,7 @@ FEATURES = (
     "collecting",
     "backpack",
     "cahier",
+    "publishing",
 )
 
 

@@ -1,0 +1,45 @@
+"""Where each public document lies in the publish directory: the path of its URL, plus a suffix.
+
+A URL answered in two forms (JSON-LD for badge tools, a page for browsers) has both files beside its
+path: ``assertions/<uid>.json`` and ``assertions/<uid>.html``; a revoked assertion has a third, the
+empty marker ``assertions/<uid>.gone``, which nginx turns into ``410 Gone``. Images keep the name of
+their URL. Paths are relative to the path of the structure's base URL, so each structure (its own
+``Urls``) is published into its own folder by the same functions.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..urls import Urls
+
+__all__ = ["GONE", "HTML", "JSON", "TOP_LEVEL", "relative"]
+
+JSON, HTML, GONE = ".json", ".html", ".gone"
+# The entries of a publish directory that publishing owns; anything else in it is left alone
+# (another structure's folder, a file the administrator put there).
+TOP_LEVEL = frozenset(
+    {
+        "issuer",
+        "issuer.json",
+        "issuer.html",
+        "keys",
+        "revocations.json",
+        "badges",
+        "assertions",
+        "destinataires",
+        "static",
+    }
+)
+
+
+def relative(urls: Urls, url: str) -> str:
+    """The path of one of ``urls``' addresses relative to its base (``assertions/abc``), no leading slash."""
+    base = urlsplit(urls.base).path.rstrip("/")
+    path = urlsplit(url).path
+    if not (path + "/").startswith(base + "/"):
+        raise ValueError(f"{url} n'est pas une adresse de {urls.base}")
+    rel = path[len(base) :].strip("/")
+    if not rel or any(part in ("", ".", "..") for part in rel.split("/")):
+        raise ValueError(f"{url} ne peut pas être publiée")
+    return rel
