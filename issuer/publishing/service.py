@@ -153,6 +153,7 @@ _RENDER: dict[str, Callable[..., dict[str, bytes | None]]] = {
     "badge_class": _badge_class,
     "assertion": _assertion,
     "recipient": _recipient,
+    "static": lambda _ctx: _static(),
 }
 
 
@@ -167,7 +168,7 @@ def _static() -> dict[str, bytes | None]:
 
 def _everything(db: Session) -> list[Target]:
     """Every public URL the database holds (read at once: pages are rendered in between)."""
-    found = [Target("issuer"), Target("revocations")]
+    found = [Target("static"), Target("issuer"), Target("revocations")]
     found += [Target("key", (kid,)) for kid in db.scalars(select(SigningKey.kid).order_by(SigningKey.id))]
     found += [
         Target("badge_class", (skill, str(version)))
@@ -238,7 +239,7 @@ def publish_all(
     """Rebuild the whole static copy from the database; files it no longer holds are removed."""
     folder, report = Path(root), Report()
     items = _expected(_Context(db, rt, config, pages), _everything(db))
-    wanted = _apply(folder, items, report) | _apply(folder, _static().items(), report)
+    wanted = _apply(folder, items, report)
     for rel in sorted(files.listing(folder, TOP_LEVEL) - wanted):
         if files.remove(folder, rel):
             report.removed.append(rel)
@@ -249,7 +250,7 @@ def check(db: Session, rt: Runtime, config: Mapping[str, Any], root: str | Path,
     """Compare the static copy with the database without writing: missing, stale and extra files."""
     ctx, folder, report = _Context(db, rt, config, pages), Path(root), Report()
     wanted: set[str] = set()
-    for rel, body in [*_expected(ctx, _everything(db)), *_static().items()]:
+    for rel, body in _expected(ctx, _everything(db)):
         if body is None:
             continue
         wanted.add(rel)
