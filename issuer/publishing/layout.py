@@ -1,8 +1,9 @@
 """Where each public document lies in the publish directory: the path of its URL, plus a suffix.
 
 A URL answered in two forms (JSON-LD for badge tools, a page for browsers) has both files beside its
-path: ``assertions/<uid>.json`` and ``assertions/<uid>.html``; a revoked assertion has a third, the
-empty marker ``assertions/<uid>.gone``, which nginx turns into ``410 Gone``. Images keep the name of
+path: ``assertions/<uid>.json`` and ``assertions/<uid>.html``. A revoked assertion has no ``.json``:
+its revoked document is ``assertions/<uid>.gone``, which nginx answers with ``410 Gone`` (so that the
+live path costs nginx one look-up, and a revoked badge can never be served from a stale ``.json``). Images keep the name of
 their URL. Paths are relative to the path of the structure's base URL, so each structure (its own
 ``Urls``) is published into its own folder by the same functions.
 """

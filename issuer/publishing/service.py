@@ -133,10 +133,11 @@ def _assertion(ctx: _Context, uid: str) -> dict[str, bytes | None]:
     if record is None:
         return {rel + JSON: None, rel + HTML: None, rel + GONE: None}
     if record.revoked:
+        # The live file goes first: from then on nginx can only answer 410 (or ask the app).
         return {
-            rel + JSON: hosted.revoked_assertion(ctx.rt, record).body,
+            rel + JSON: None,
+            rel + GONE: hosted.revoked_assertion(ctx.rt, record).body,
             rel + HTML: ctx.page(url, allowed=(410,)),
-            rel + GONE: b"",
         }
     return {rel + JSON: record.document.encode("utf-8"), rel + HTML: ctx.page(url), rel + GONE: None}
 
