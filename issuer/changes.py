@@ -84,6 +84,8 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
 
 
 def _after_commit(hooks: list[Hook], session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (SQLAlchemy says « after_commit » for it too): nothing is committed yet
     changes: Changes | None = session.info.pop(INFO_KEY, None)
     if not changes:
         return

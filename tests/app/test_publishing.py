@@ -225,3 +225,29 @@ def test_the_static_copy_of_a_page_is_what_the_app_renders_for_a_browser_minus_t
     criteria = f"/badges/{badge.skill_id}/v1/criteres"
     assert (folder / (criteria.lstrip("/") + ".html")).read_bytes() == client.get(criteria, headers=BROWSER).data
     assert (folder / "issuer.html").read_bytes() == client.get("/issuer", headers=BROWSER).data
+
+
+def test_a_savepoint_released_in_a_transaction_rolled_back_writes_nothing(app, folder):
+    from issuer import db
+    from issuer.awarding import service as awarding
+    from issuer.learners import service as learners
+    from issuer.models import utcnow
+    from issuer.runtime import runtime
+
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    with app.app_context():
+        session = db.session()
+        learner = learners.create_learner(session, learners.LearnerData("Léo"), actor=None, now=utcnow())
+        skill = tier_one_skills(app)[0]
+        # The badge class version is published in a savepoint (badgeclasses.current_version).
+        awarding.award(
+            session,
+            runtime(),
+            learner_id=learner.id,
+            skill_id=skill,
+            actor=None,
+            evidence=awarding.Evidence("A aidé."),
+            now=utcnow(),
+        )
+        session.rollback()
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
