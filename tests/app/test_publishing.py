@@ -227,27 +227,40 @@ def test_the_static_copy_of_a_page_is_what_the_app_renders_for_a_browser_minus_t
     assert (folder / "issuer.html").read_bytes() == client.get("/issuer", headers=BROWSER).data
 
 
-def test_a_savepoint_released_in_a_transaction_rolled_back_writes_nothing(app, folder):
+def _award_to_a_new_learner(app, *, commit: bool):
     from issuer import db
     from issuer.awarding import service as awarding
     from issuer.learners import service as learners
     from issuer.models import utcnow
     from issuer.runtime import runtime
 
-    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
     with app.app_context():
         session = db.session()
         learner = learners.create_learner(session, learners.LearnerData("Léo"), actor=None, now=utcnow())
-        skill = tier_one_skills(app)[0]
-        # The badge class version is published in a savepoint (badgeclasses.current_version).
-        awarding.award(
+        # The badge class version is recorded in a savepoint (badgeclasses.current_version), whose
+        # release SQLAlchemy also calls « after_commit ».
+        row = awarding.award(
             session,
             runtime(),
             learner_id=learner.id,
-            skill_id=skill,
+            skill_id=tier_one_skills(app)[1],
             actor=None,
             evidence=awarding.Evidence("A aidé."),
             now=utcnow(),
         )
-        session.rollback()
+        token, uid = learner.recipient_token, row.uid
+        session.commit() if commit else session.rollback()
+        return token, uid
+
+
+def test_what_a_transaction_did_before_a_savepoint_is_published_at_its_commit(app, folder):
+    token, uid = _award_to_a_new_learner(app, commit=True)
+    assert (folder / f"destinataires/{token}.json").exists()
+    assert (folder / f"assertions/{uid}.json").exists()
+    assert (folder / f"badges/{tier_one_skills(app)[1]}/v1.json").exists()
+
+
+def test_a_savepoint_released_in_a_transaction_rolled_back_writes_nothing(app, folder):
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    _award_to_a_new_learner(app, commit=False)
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
