@@ -90,7 +90,8 @@ def start(
     site.write_text(templated(publish_dir, f"127.0.0.1:{upstream_port}", f"127.0.0.1:{port}", server_name))
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
     temp = "\n".join(
-        f"    {kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        f"    {kind}_temp_path {prefix / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     (prefix / "nginx.conf").write_text(
         f"""{user}

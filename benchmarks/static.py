@@ -117,7 +117,9 @@ def run(instance: Instance, root: Path, *, seconds: float, rounds: int, log: Pat
     return figures
 
 
-def _get(app: Flask, root: Path, srv: server.Server, publish_dir: Path, seconds: float, rounds: int) -> Figure:
+def _get(
+    app: Flask, root: Path, srv: server.Server, publish_dir: Path, seconds: float, rounds: int
+) -> Figure:
     uid = _award(app)
     body = (publish_dir / "assertions" / f"{uid}.json").read_bytes()
     plain_port = nginx.free_port()
@@ -158,8 +160,13 @@ def _get(app: Flask, root: Path, srv: server.Server, publish_dir: Path, seconds:
             measured=f"{rps:.0f} req/s",
             limit=f"{base_rps:.0f} req/s (fichier nu)",
             note=note,
-            values={"rps": round(rps, 1), "plain_rps": round(base_rps, 1), "bad": bad, "tool": tool,
-                    "pair_ratios": [round(r, 4) for r in ratios]},  # fmt: skip
+            values={
+                "rps": round(rps, 1),
+                "plain_rps": round(base_rps, 1),
+                "bad": bad,
+                "tool": tool,
+                "pair_ratios": [round(r, 4) for r in ratios],
+            },
         )
     )
 
@@ -228,7 +235,9 @@ def _window(app: Flask, root: Path, srv: server.Server, publish_dir: Path) -> Fi
             measured=f"{window * 1000:.0f} ms",
             limit="1 s (objectif de l'issue)",
             note=note,
-            values={"windows_ms": [round(w * 1000, 1) for w in windows],
-                    "revoke_ms": [round(c * 1000, 1) for c in commits]},  # fmt: skip
+            values={
+                "windows_ms": [round(w * 1000, 1) for w in windows],
+                "revoke_ms": [round(c * 1000, 1) for c in commits],
+            },
         )
     )

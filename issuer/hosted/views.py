@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from typing import cast
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
@@ -25,14 +27,15 @@ bp = Blueprint("hosted", __name__)
 def _watch_changes(state: BlueprintSetupState) -> None:
     # Every process of the instance shares the stamp: a revocation committed by one worker is bumped
     # there, and the others forget the assertions they held on their next request.
-    stamp = Stamp(state.app.config["CHANGE_STAMP"])
-    hosted.watch(db.engine_of(state.app), stamp)
+    app = cast(Flask, state.app)
+    stamp = Stamp(app.config["CHANGE_STAMP"])
+    hosted.watch(db.engine_of(app), stamp)
 
     def bump(done: changes.Changes) -> None:
         if done.assertions or done.revocations:
             stamp.bump()
 
-    changes.on_commit(db.factory_of(state.app), bump)
+    changes.on_commit(db.factory_of(app), bump)
 
 
 bp.record_once(_watch_changes)

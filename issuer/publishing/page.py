@@ -65,7 +65,11 @@ def publish_changes(app: Flask, done: changes.Changes) -> None:
             service.publish(session, runtime(), current_app.config, folder, app_pages(app), targets)
     except Exception as exc:  # the commit stands: say so, and how to repair
         faults.record(
-            0, faults.classify(exc) or Code.UNEXPECTED, exc, publish_dir=str(folder), repair="palier publish --all"
+            0,
+            faults.classify(exc) or Code.UNEXPECTED,
+            exc,
+            publish_dir=str(folder),
+            repair="palier publish --all",
         )
         log.error(
             "la copie statique de %s n'a pas pu être mise à jour (%s) : lancez « palier publish --all »",

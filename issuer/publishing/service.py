@@ -122,7 +122,9 @@ def _badge_class(ctx: _Context, skill: str, version: str) -> dict[str, bytes | N
     svg = hosted.badge_image(row, "svg") if row else None
     found[image] = row.image_png if row else None
     found[image.removesuffix(".png") + ".svg"] = svg.body if svg else None
-    found[ctx.rel(urls.criteria(skill, number)) + HTML] = ctx.page(urls.criteria(skill, number)) if row else None
+    found[ctx.rel(urls.criteria(skill, number)) + HTML] = (
+        ctx.page(urls.criteria(skill, number)) if row else None
+    )
     return found
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import cast
+
+from flask import Blueprint, Flask
 from flask.blueprints import BlueprintSetupState
 
 from .page import install
@@ -11,7 +13,7 @@ bp = Blueprint("publishing", __name__)
 
 
 def _setup(state: BlueprintSetupState) -> None:
-    install(state.app)
+    install(cast(Flask, state.app))
 
 
 bp.record_once(_setup)

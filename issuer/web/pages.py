@@ -9,7 +9,6 @@ from flask import Response, request
 from ..markdown import safe_html
 from .i18n import french_dates
 
-
 # Set in the WSGI environ (never from a header) when a page is rendered for the static copy:
 # no moment of checking, no form that needs a session.
 PUBLISHED = "palier.published"

@@ -99,9 +99,10 @@ def test_an_erasure_takes_the_recipient_down_and_withdraws_the_badges(app, clien
         session.commit()
     assert not recipient.exists()
     assert (folder / f"{rel(badge.url)}.gone").exists()
-    assert "effacées" in json.loads((folder / "revocations.json").read_bytes())["revokedAssertions"][0][
-        "revocationReason"
-    ]
+    assert (
+        "effacées"
+        in json.loads((folder / "revocations.json").read_bytes())["revokedAssertions"][0]["revocationReason"]
+    )
 
 
 def test_a_profile_change_and_a_key_rotation_are_published(app, client, folder):
@@ -220,10 +221,14 @@ def test_without_publish_dir_nothing_is_written(app, tmp_path):
     assert not (tmp_path / "public").exists()
 
 
-def test_the_static_copy_of_a_page_is_what_the_app_renders_for_a_browser_minus_the_live_parts(app, client, folder):
+def test_the_static_copy_of_a_page_is_what_the_app_renders_for_a_browser_minus_the_live_parts(
+    app, client, folder
+):
     badge = award(app)
     criteria = f"/badges/{badge.skill_id}/v1/criteres"
-    assert (folder / (criteria.lstrip("/") + ".html")).read_bytes() == client.get(criteria, headers=BROWSER).data
+    assert (folder / (criteria.lstrip("/") + ".html")).read_bytes() == client.get(
+        criteria, headers=BROWSER
+    ).data
     assert (folder / "issuer.html").read_bytes() == client.get("/issuer", headers=BROWSER).data
 
 

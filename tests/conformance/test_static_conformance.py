@@ -55,7 +55,9 @@ def copy(tmp_path_factory):
         rt = runtime()
         tree = rt.tree
         skills = [s.id for s in tree.topological_order() if tree.status(set())[s.id].status == "unlocked"]
-        learner = learners.create_learner(session, learners.LearnerData("Lina", EMAIL), actor=None, now=utcnow())
+        learner = learners.create_learner(
+            session, learners.LearnerData("Lina", EMAIL), actor=None, now=utcnow()
+        )
         for name, skill in zip(("live", "gone_a", "gone_b"), skills, strict=False):
             row = awarding.award(
                 session,
@@ -70,7 +72,9 @@ def copy(tmp_path_factory):
             session.commit()
         # Two revocations: the validator never matches a revocation list of exactly one entry.
         for name in ("gone_a", "gone_b"):
-            awarding.revoke(session, rt, ref=made[name][0], reason="Délivré par erreur.", actor=None, now=utcnow())
+            awarding.revoke(
+                session, rt, ref=made[name][0], reason="Délivré par erreur.", actor=None, now=utcnow()
+            )
             session.commit()
         db.engine().dispose()
     stopped = free_port()  # gunicorn is « stopped »: nothing listens where nginx would ask
@@ -99,5 +103,7 @@ def test_static_copy_revoked_badges_are_refused_with_the_app_stopped(copy):
         report = run_validator(jws)
         assert not report["valid"] and "VERIFY_SIGNED_ASSERTION_NOT_REVOKED" in failed_tasks(report), name
         with pytest.raises(urllib.error.HTTPError) as gone:
-            urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/ld+json"}), timeout=10)
+            urllib.request.urlopen(
+                urllib.request.Request(url, headers={"Accept": "application/ld+json"}), timeout=10
+            )
         assert gone.value.code == 410
