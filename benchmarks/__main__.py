@@ -29,7 +29,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=[],
         metavar="NOM",
         choices=NAMES,
-        help="ne lancer que ce banc (award, http, scale, cahier, svg) ; répétable",
+        help="ne lancer que ce banc (award, http, static, scale, cahier, svg) ; répétable",
     )
     parser.add_argument("--keep", action="store_true", help="garder le dossier temporaire de l'instance")
     return parser.parse_args(argv)

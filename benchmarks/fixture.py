@@ -39,6 +39,8 @@ def bench_config(root: Path, database_url: str | None = None) -> dict[str, Any]:
         "BASE_URL": BASE_URL,
         "DATABASE_URL": database_url or f"sqlite:///{root / 'palier.sqlite3'}",
         "KEYS_DIR": str(root / "keys"),
+        # Shared by the app in this process and the gunicorn workers (a revocation made here is seen there).
+        "CHANGE_STAMP": str(root / "public-changes.stamp"),
         # The limiter would answer 429 to a load generator: it protects people, not throughput.
         "RATELIMIT_ENABLED": False,
     }

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import award, fixture, pdf, report, scale, serving, svg
+from . import award, fixture, pdf, report, scale, serving, static, svg
 from .table import Figure, failed
 
-NAMES = ("award", "http", "scale", "cahier", "svg")
-INSTANCE = ("award", "http", "scale")  # the benchmarks that need a key and a database
+NAMES = ("award", "http", "static", "scale", "cahier", "svg")
+INSTANCE = ("award", "http", "static", "scale")  # the benchmarks that need a key and a database
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,15 @@ def run_all(root: Path, *, quick: bool, only: set[str]) -> tuple[list[Figure], d
             rounds=sizes.load_rounds,
             workers=workers,
             log=root / "gunicorn.log",
+        )
+    if wanted("static"):
+        _log("nginx (deploy/nginx/palier.conf) et la copie statique : GET, fenêtre de révocation")
+        figures += static.run(
+            instance,
+            root,
+            seconds=sizes.load_seconds,
+            rounds=sizes.load_rounds,
+            log=root / "gunicorn-static.log",
         )
     if wanted("scale"):
         _log(f"bases de {sizes.small} et {sizes.large} assertions")

@@ -28,6 +28,7 @@ FEATURES = (
     "collecting",
     "backpack",
     "cahier",
+    "publishing",
 )
 
 

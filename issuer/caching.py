@@ -7,7 +7,11 @@ update.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -65,3 +69,47 @@ class Bounded(Generic[V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._data)
+
+
+class Stamp:
+    """A small file every process of an instance looks at to learn that public records changed.
+
+    ``bump`` replaces it (a new inode each time, never the one being read); ``changed`` is one
+    ``os.stat`` that says whether anyone bumped it since this process last looked. Gunicorn's workers
+    share it, so a revocation made by one is seen by the others on their next request.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._seen: tuple[int, int, int] | None = self._read()
+        self._lock = threading.Lock()
+
+    def _read(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def changed(self) -> bool:
+        """Whether the stamp moved since the last call (or since this object was made)."""
+        now = self._read()
+        with self._lock:
+            if now == self._seen:
+                return False
+            self._seen = now
+            return True
+
+    def bump(self) -> None:
+        """Tell every process that public records changed (atomically: temp file, then rename)."""
+        folder = os.path.dirname(self.path) or "."
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".stamp-", dir=folder)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(f"{time.time_ns()} {os.getpid()}\n")
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise

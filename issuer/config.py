@@ -78,6 +78,13 @@ DEFAULTS: dict[str, Any] = {
     # cahier asked again is served without rendering. Bytes in all (0: no cache), and seconds each.
     "PDF_CACHE_BYTES": 64 * 1024 * 1024,
     "PDF_CACHE_SECONDS": 3600,
+    # A small file every worker looks at (one stat per request) to learn that an assertion was revoked
+    # or erased by another: held documents are then forgotten. None: instance/public-changes.stamp.
+    "CHANGE_STAMP": None,
+    # The static copy of every public document (Profiles, keys, badge classes and images, criteria,
+    # assertions and their pages, revocation list, recipients), rewritten after each commit that
+    # changes one, for nginx to serve (deploy/nginx/palier.conf). None: no static copy.
+    "PUBLISH_DIR": None,
 }
 
 
@@ -115,6 +122,8 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SKILLTREE"] = str(skilltree.default_tree_path())
     if not app.config["KEYS_DIR"]:
         app.config["KEYS_DIR"] = str(instance / "keys")
+    if not app.config["CHANGE_STAMP"]:
+        app.config["CHANGE_STAMP"] = str(instance / "public-changes.stamp")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(instance)
 

@@ -75,6 +75,12 @@ def engine_of(app: Flask) -> Engine:
     return bound
 
 
+def factory_of(app: Flask) -> sessionmaker[Session]:
+    """An app's session factory (where listeners on every session of the app are attached)."""
+    factory: sessionmaker[Session] = app.extensions[EXTENSION]
+    return factory
+
+
 def session() -> Session:
     """The session of the current request or CLI command, opened on first use."""
     if "db_session" not in g:

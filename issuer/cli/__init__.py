@@ -12,7 +12,7 @@ from . import french
 from .tree import tree
 
 # The features that have commands; each ``<feature>.cli`` lists its own in ``COMMANDS``.
-FEATURES = ("maintenance", "accounts", "network", "learners", "awarding", "portfolio", "cahier")
+FEATURES = ("maintenance", "accounts", "network", "learners", "awarding", "portfolio", "cahier", "publishing")
 
 
 def commands() -> list[click.Command]:

@@ -19,18 +19,19 @@ import badges
 from badges.verify import content_of
 
 from ..admin.profile import get_profile
-from ..caching import Bounded
+from ..caching import Bounded, Stamp
 from ..models import ROOT_STRUCTURE_ID, Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
 from ..runtime import Runtime
 
 __all__ = [
     "LONG",
-    "SHORT",
+    "REVALIDATE",
     "Hosted",
     "HostedAssertion",
     "assertion_record",
     "badge_class",
     "badge_image",
+    "cache_control",
     "etag_of",
     "issuer_logo",
     "issuer_profile",
@@ -39,14 +40,22 @@ __all__ = [
     "recipient",
     "revocations",
     "safe_id",
+    "watch",
 ]
 
-# Badge class versions, images and keys never change once published; the profile and the
-# revocation list do, and a revocation must reach badge tools quickly.
+# Badge class versions, images and keys never change once published: cached long. What can change
+# or be withdrawn (assertions, the revocation list, the profile, recipients) is sent with
+# ``no-cache``: a cache may keep it but must ask again (If-None-Match, a 304 when unchanged) before
+# each use, so no proxy can show a revoked badge as valid, not even for a minute.
 LONG = 30 * 24 * 3600
 KEY_AGE = 24 * 3600
-SHORT = 60
+REVALIDATE = 0
 LD_JSON = "application/ld+json"
+
+
+def cache_control(max_age: int) -> str:
+    """The Cache-Control of a public answer: revalidated at each use (0), or kept ``max_age`` seconds."""
+    return "public, no-cache" if max_age <= REVALIDATE else f"public, max-age={max_age}"
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,7 @@ def profile(db: Session, rt: Runtime, row: IssuerProfile, *, kid: str | None = N
     except badges.DocumentError:
         # A contact address the spec refuses must not take the whole issuer offline.
         doc = badges.issuer_profile(**fields)
-    return _hosted(doc, SHORT)
+    return _hosted(doc, REVALIDATE)
 
 
 @overload
@@ -206,7 +215,7 @@ def revocations(db: Session, rt: Runtime) -> Hosted:
         issuer=rt.urls.issuer,
         revoked=[(rt.urls.assertion(uid), reason) for uid, reason in rows],
     )
-    return _revocation_lists.put(stamp, _hosted(doc, SHORT))
+    return _revocation_lists.put(stamp, _hosted(doc, REVALIDATE))
 
 
 def badge_class_row(db: Session, skill_id: str, version: int) -> BadgeClassVersion | None:
@@ -250,18 +259,30 @@ _ASSERTION = (
     .join_from(Assertion, SigningKey, Assertion.key_id == SigningKey.id, isouter=True)
     .where(Assertion.uid == bindparam("uid"))
 )
-RECORD_TTL = 2.0  # seconds; well under the max-age the same document is published with
+# Kept until the instance's change stamp moves (every process of the instance sees a revocation on
+# its next request); the TTL bounds what a process that cannot see the stamp (another machine on
+# the same database, a stamp that could not be written) may show: one second at most.
+RECORD_TTL = 1.0
 _MAX_RECORDS = 10_000
 _records: weakref.WeakKeyDictionary[Engine, Bounded[HostedAssertion]] = weakref.WeakKeyDictionary()
+_stamps: weakref.WeakKeyDictionary[Engine, Stamp] = weakref.WeakKeyDictionary()
+
+
+def watch(engine: Engine, stamp: Stamp) -> None:
+    """Forget the assertions kept for ``engine`` whenever ``stamp`` moves (bumped after each revocation)."""
+    _stamps[engine] = stamp
 
 
 def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
-    """The stored assertion as plain columns, kept a moment in memory: badge tools ask often."""
+    """The stored assertion as plain columns, kept in memory until it may have changed: badge tools ask often."""
     if not safe_id(uid, 36):
         return None
     cache = _records.get(engine)
     if cache is None:
         cache = _records.setdefault(engine, Bounded(_MAX_RECORDS, ttl=RECORD_TTL))
+    stamp = _stamps.get(engine)
+    if stamp is not None and stamp.changed():
+        cache.clear()
     hit = cache.get(uid)
     if hit is not None:
         return hit
@@ -284,7 +305,7 @@ def assertion_record(engine: Engine, uid: str) -> HostedAssertion | None:
 
 @event.listens_for(Assertion, "after_update")
 def _forget(_mapper: Mapper[Assertion], _connection: Connection, target: Assertion) -> None:
-    # A revocation or an erasure in this process is seen at once; other processes within the TTL.
+    # A revocation or an erasure in this process is seen at once; other processes at the stamp's bump.
     for cache in list(_records.values()):
         cache.pop(target.uid)
 
@@ -294,7 +315,7 @@ def revoked_assertion(rt: Runtime, record: HostedAssertion) -> Hosted:
     body = badges.canonical_json(
         badges.revoked_assertion(rt.urls.assertion(record.uid), record.revocation_reason)
     )
-    return Hosted(body, etag_of(body), SHORT, status=410)
+    return Hosted(body, etag_of(body), REVALIDATE, status=410)
 
 
 def recipient(db: Session, rt: Runtime, token: str) -> Hosted | None:
@@ -305,4 +326,4 @@ def recipient(db: Session, rt: Runtime, token: str) -> Hosted | None:
     if erased_at is None or erased_at[0] is not None:
         return None
     doc = {"@context": badges.CONTEXT_URL, "id": rt.urls.recipient(token), "type": "Profile"}
-    return _hosted(doc, LONG)
+    return _hosted(doc, REVALIDATE)  # an erasure takes it down

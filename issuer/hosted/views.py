@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from typing import cast
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
-from .. import db
+from .. import changes, db
 from ..admin.profile import get_profile
+from ..caching import Stamp
 from ..markdown import safe_html
 from ..models import BadgeClassVersion
 from ..runtime import runtime
@@ -19,6 +23,23 @@ from .documents import LD_JSON, Hosted
 
 bp = Blueprint("hosted", __name__)
 
+
+def _watch_changes(state: BlueprintSetupState) -> None:
+    # Every process of the instance shares the stamp: a revocation committed by one worker is bumped
+    # there, and the others forget the assertions they held on their next request.
+    app = cast(Flask, state.app)
+    stamp = Stamp(app.config["CHANGE_STAMP"])
+    hosted.watch(db.engine_of(app), stamp)
+
+    def bump(done: changes.Changes) -> None:
+        if done.assertions or done.revocations:
+            stamp.bump()
+
+    changes.on_commit(db.factory_of(app), bump)
+
+
+bp.record_once(_watch_changes)
+
 # What a page-or-JSON-LD answer depends on: the Accept header, and the User-Agent when it names
 # neither (a link-preview robot gets the page, a badge tool the JSON-LD).
 NEGOTIATED = "Accept, User-Agent"
@@ -29,7 +50,7 @@ LANGUAGE = "fr"
 def _public(resp: Response, max_age: int | None = None, vary: bool = False) -> Response:
     resp.headers["Access-Control-Allow-Origin"] = "*"
     if max_age is not None:
-        resp.headers["Cache-Control"] = f"public, max-age={max_age}"
+        resp.headers["Cache-Control"] = hosted.cache_control(max_age)
     if vary:
         resp.vary.update(("Accept", "User-Agent"))
     return resp
@@ -67,7 +88,7 @@ def serve(doc: Hosted, *, vary: bool = False) -> Response:
     # public side, and a header set later by a hook costs a scan of the list each.
     headers = [
         ("ETag", f'"{doc.etag}"'),
-        ("Cache-Control", f"public, max-age={doc.max_age}"),
+        ("Cache-Control", hosted.cache_control(doc.max_age)),
         ("Access-Control-Allow-Origin", "*"),
         *ready_headers(),
     ]
@@ -103,7 +124,7 @@ def _issuer_page(json_url: str) -> Response:
         page_url=json_url.split("?", 1)[0],
         logo_url=hosted.logo_url(rt) if profile.logo_png else None,
     )
-    return page_of(current_app.make_response(page), json_url, hosted.SHORT)
+    return page_of(current_app.make_response(page), json_url, hosted.REVALIDATE)
 
 
 @bp.get("/issuer")
@@ -131,7 +152,7 @@ def issuer_image() -> ResponseReturnValue:
     logo = hosted.issuer_logo(db.session())
     if not logo:
         return not_found("Cet émetteur n'a pas de logo.")
-    return serve(Hosted(logo, hosted.etag_of(logo), hosted.SHORT, "image/png"))
+    return serve(Hosted(logo, hosted.etag_of(logo), hosted.REVALIDATE, "image/png"))
 
 
 @bp.get("/keys/<kid>")
@@ -162,7 +183,7 @@ def badge_class(skill: str, version: int) -> ResponseReturnValue:
     if isinstance(row, Response):
         return row
     if wants_page():
-        return page_of(_criteria_page(row), f"{row.data.get('id')}?format=json", hosted.SHORT)
+        return page_of(_criteria_page(row), f"{row.data.get('id')}?format=json", hosted.REVALIDATE)
     return serve(hosted.badge_class(row), vary=True)
 
 
@@ -182,7 +203,7 @@ def criteria(skill: str, version: int) -> ResponseReturnValue:
     row = _version(skill, version)
     if isinstance(row, Response):
         return row
-    return _public(_criteria_page(row), hosted.SHORT)
+    return _public(_criteria_page(row), hosted.REVALIDATE)
 
 
 def _criteria_page(row: BadgeClassVersion) -> Response:
@@ -226,7 +247,7 @@ def assertion(uid: str) -> ResponseReturnValue:
         return serve(hosted.revoked_assertion(runtime(), record), vary=True)
     # The stored canonical bytes are the document: served as they are, never re-encoded.
     body = record.document.encode("utf-8")
-    return serve(Hosted(body, record.etag, hosted.SHORT), vary=True)
+    return serve(Hosted(body, record.etag, hosted.REVALIDATE), vary=True)
 
 
 @bp.get("/destinataires/<token>")
@@ -238,7 +259,7 @@ def recipient(token: str) -> ResponseReturnValue:
     if wants_page():
         resp = current_app.make_response(render_template("hosted/recipient.html"))
         resp.headers["X-Robots-Tag"] = "noindex, nofollow"
-        return _public(resp, hosted.SHORT, vary=True)
+        return _public(resp, hosted.REVALIDATE, vary=True)
     return serve(doc, vary=True)
 
 

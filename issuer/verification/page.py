@@ -15,7 +15,7 @@ from badges import MAX_UPLOAD, Verdict
 from .. import db
 from ..models import utcnow
 from ..runtime import runtime
-from ..web.pages import public_helpers
+from ..web.pages import public_helpers, published
 from .facts import Facts, examine
 from .lookup import DbLookup
 
@@ -61,6 +61,7 @@ def render_facts(facts: Facts, status: int, *, asked: bool = False) -> Response:
         facts=facts,
         asked=asked,
         verdict=facts.report.verdict.value,
+        published=published(),
         **public_helpers(),
     )
     resp = current_app.make_response((page, status))

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from ..markdown import safe_html
 from .i18n import french_dates
+
+# Set in the WSGI environ (never from a header) when a page is rendered for the static copy:
+# no moment of checking, no form that needs a session.
+PUBLISHED = "palier.published"
+
+
+def published() -> bool:
+    """Whether this page is being rendered for the static copy (``issuer.publishing``)."""
+    return bool(request.environ.get(PUBLISHED))
 
 
 def public_helpers() -> dict[str, Any]:

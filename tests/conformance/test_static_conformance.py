@@ -1,0 +1,109 @@
+"""The static copy served by the shipped nginx config, with the app stopped, checked by 1EdTech's
+official validator (#18: « the official validator accepts badges served by the nginx config with
+gunicorn stopped »)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from benchmarks.nginx import NGINX, free_port, start
+
+from .obv import failed_tasks, run_validator
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(NGINX is None, reason="nginx n'est pas installé (paquet Debian nginx)"),
+]
+
+EMAIL = "lina.martin@example.org"
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory):
+    """Badges awarded and revoked with PUBLISH_DIR on; nginx in front of an app port nobody answers."""
+    from issuer import create_app, db, migrate
+    from issuer.admin import profile
+    from issuer.awarding import service as awarding
+    from issuer.learners import service as learners
+    from issuer.models import utcnow
+    from issuer.runtime import runtime
+
+    tmp = tmp_path_factory.mktemp("palier-static")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    app = create_app(
+        {
+            "SECRET_KEY": "static-conformance",
+            "BASE_URL": base,
+            "KEYS_DIR": str(tmp / "keys"),
+            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
+            "PUBLISH_DIR": str(tmp / "public"),
+            "RATELIMIT_ENABLED": False,
+        },
+        instance_path=str(tmp / "instance"),
+    )
+    made = {}
+    with app.app_context():
+        migrate.upgrade(db.engine())
+        session = db.session()
+        runtime().keys.create(session, utcnow())
+        profile.get_profile(session, app.config)
+        session.commit()
+        rt = runtime()
+        tree = rt.tree
+        skills = [s.id for s in tree.topological_order() if tree.status(set())[s.id].status == "unlocked"]
+        learner = learners.create_learner(
+            session, learners.LearnerData("Lina", EMAIL), actor=None, now=utcnow()
+        )
+        for name, skill in zip(("live", "gone_a", "gone_b"), skills, strict=False):
+            row = awarding.award(
+                session,
+                rt,
+                learner_id=learner.id,
+                skill_id=skill,
+                actor=None,
+                evidence=awarding.Evidence("A aidé son équipe.", game="Overcooked 2"),
+                now=utcnow(),
+            )
+            made[name] = (rt.urls.assertion(row.uid), row.jws)
+            session.commit()
+        # Two revocations: the validator never matches a revocation list of exactly one entry.
+        for name in ("gone_a", "gone_b"):
+            awarding.revoke(
+                session, rt, ref=made[name][0], reason="Délivré par erreur.", actor=None, now=utcnow()
+            )
+            session.commit()
+        db.engine().dispose()
+    stopped = free_port()  # gunicorn is « stopped »: nothing listens where nginx would ask
+    box = start(tmp / "nginx", tmp / "public", stopped, port)
+    try:
+        yield made
+    finally:
+        box.stop()
+
+
+def test_static_copy_hosted_badge_is_valid_with_the_app_stopped(copy):
+    url, _ = copy["live"]
+    report = run_validator(url, recipient=EMAIL)
+    assert report["valid"] and report["errorCount"] == 0, json.dumps(report, indent=1)
+
+
+def test_static_copy_signed_badge_is_valid_with_the_app_stopped(copy):
+    _, jws = copy["live"]
+    report = run_validator(jws, recipient=EMAIL)
+    assert report["valid"] and report["errorCount"] == 0, json.dumps(report, indent=1)
+
+
+def test_static_copy_revoked_badges_are_refused_with_the_app_stopped(copy):
+    for name in ("gone_a", "gone_b"):
+        url, jws = copy[name]
+        report = run_validator(jws)
+        assert not report["valid"] and "VERIFY_SIGNED_ASSERTION_NOT_REVOKED" in failed_tasks(report), name
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            urllib.request.urlopen(
+                urllib.request.Request(url, headers={"Accept": "application/ld+json"}), timeout=10
+            )
+        assert gone.value.code == 410
