@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 
+from . import tenancy
 from .models import Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
 
 __all__ = ["Changes", "on_commit"]
@@ -37,6 +38,7 @@ class Changes:
     keys: set[str] = field(default_factory=set)  # kids: created, rotated, retired
     badge_classes: set[tuple[str, int]] = field(default_factory=set)  # (skill id, version)
     recipients: set[str] = field(default_factory=set)  # identity tokens that appeared or went away
+    structure_id: int | None = None  # the structure the transaction worked in (whose URLs these are)
 
     def __bool__(self) -> bool:
         return bool(
@@ -89,6 +91,7 @@ def _after_commit(hooks: list[Hook], session: Session) -> None:
     changes: Changes | None = session.info.pop(INFO_KEY, None)
     if not changes:
         return
+    changes.structure_id = tenancy.bound(session)
     for hook in list(hooks):
         try:
             hook(changes)

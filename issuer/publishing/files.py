@@ -11,15 +11,35 @@ with the old ETag never hears « unchanged ».
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-__all__ = ["is_temporary", "listing", "read", "remove", "write"]
+__all__ = ["is_temporary", "listing", "locked", "read", "remove", "write"]
 
 FILE_MODE, DIR_MODE = 0o644, 0o755
 _TEMP = ".tmp-"
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """One publication at a time in ``root``, across processes, from rendering to the last write.
+
+    Two workers revoking at once each render the revocation list after their own commit; without
+    the lock the one that rendered first could write last, and leave out the other's revocation.
+    With it, whoever publishes last renders after every commit before it.
+    """
+    if not root.is_dir():
+        root.mkdir(parents=True, exist_ok=True)
+        os.chmod(root, DIR_MODE)
+    fd = os.open(root / ".publish.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def is_temporary(rel: str) -> bool:

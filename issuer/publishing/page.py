@@ -19,7 +19,8 @@ from flask import Flask, current_app
 
 from .. import changes, db, faults
 from ..errors import Code
-from ..runtime import runtime
+from ..models import Structure
+from ..runtime import runtime, use_structure
 from ..web.pages import PUBLISHED
 from . import service
 from .service import Pages
@@ -60,6 +61,10 @@ def publish_changes(app: Flask, done: changes.Changes) -> None:
     folder = app.config["PUBLISH_DIR"]
     try:
         with publishing_context(app):
+            if done.structure_id is not None:  # the committed transaction's structure: its URLs, its rows
+                found = db.session().get(Structure, done.structure_id)
+                if found is not None:
+                    use_structure(found.id, found.slug)
             session = db.session()
             targets = service.targets_of(session, done)
             service.publish(session, runtime(), current_app.config, folder, app_pages(app), targets)

@@ -231,8 +231,9 @@ def publish(
     targets: Iterable[Target],
 ) -> Report:
     """Bring the files of ``targets`` under ``root`` up to date with the database; say what moved."""
-    report = Report()
-    _apply(Path(root), _expected(_Context(db, rt, config, pages), targets), report)
+    report, folder = Report(), Path(root)
+    with files.locked(folder):
+        _apply(folder, _expected(_Context(db, rt, config, pages), targets), report)
     return report
 
 
@@ -241,11 +242,12 @@ def publish_all(
 ) -> Report:
     """Rebuild the whole static copy from the database; files it no longer holds are removed."""
     folder, report = Path(root), Report()
-    items = _expected(_Context(db, rt, config, pages), _everything(db))
-    wanted = _apply(folder, items, report)
-    for rel in sorted(_owned(folder, rt) - wanted):
-        if files.remove(folder, rel):
-            report.removed.append(rel)
+    with files.locked(folder):
+        items = _expected(_Context(db, rt, config, pages), _everything(db))
+        wanted = _apply(folder, items, report)
+        for rel in sorted(_owned(folder, rt) - wanted):
+            if files.remove(folder, rel):
+                report.removed.append(rel)
     return report
 
 

@@ -9,7 +9,7 @@ import os
 import stat
 
 import pytest
-from factories import BROWSER, LD_JSON, award, path, revoke, tier_one_skills
+from factories import BROWSER, LD_JSON, award, path, query, revoke, tier_one_skills
 from sqlalchemy import select
 
 from issuer.models import Assertion
@@ -174,8 +174,6 @@ def test_a_publishing_failure_never_loses_the_award_and_publish_all_repairs(app,
     folder.write_text("pas un dossier")  # every write below it fails
     with caplog.at_level(logging.ERROR):
         badge = award(app)
-    from factories import query
-
     assert query(app, select(Assertion.uid).where(Assertion.uid == badge.uid)) == [badge.uid]
     assert "palier publish --all" in caplog.text
     folder.unlink()
@@ -269,3 +267,59 @@ def test_a_savepoint_released_in_a_transaction_rolled_back_writes_nothing(app, f
     before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
     _award_to_a_new_learner(app, commit=False)
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+def test_publications_take_turns_so_the_last_one_renders_after_every_commit(app, folder):
+    import threading
+
+    from issuer.publishing import files
+
+    badge = award(app)
+    gone = folder / f"{rel(badge.url)}.gone"
+    with files.locked(folder):  # another worker publishing
+        worker = threading.Thread(target=revoke, args=(app, badge.uid))
+        worker.start()
+        for _ in range(200):  # the revocation is committed; its publication waits for the lock
+            if query(app, select(Assertion.revoked_at).where(Assertion.uid == badge.uid))[0] is not None:
+                break
+            worker.join(0.05)
+        assert not gone.exists()
+    worker.join(30)
+    assert gone.exists()
+
+
+def test_each_structure_is_published_under_its_own_folder_and_never_removes_another_s(app, client, folder):
+    from factories import make_structure
+
+    from issuer import db, tenancy
+    from issuer.awarding import service as awarding
+    from issuer.learners import service as learners
+    from issuer.models import utcnow
+    from issuer.runtime import runtime, use_structure
+
+    ours = award(app)
+    slug = make_structure(app, "voisine")
+    with app.app_context():
+        found = tenancy.structure_by_slug(db.session(), slug)
+        use_structure(found.id, found.slug)
+        session, rt = db.session(), runtime()
+        person = learners.create_learner(
+            session, learners.LearnerData("Yanis", None), actor=None, now=utcnow()
+        )
+        session.flush()
+        row = awarding.award(
+            session, rt, learner_id=person.id, skill_id=tier_one_skills(app)[0], actor=None,
+            evidence=awarding.Evidence("A mené son équipe."), now=utcnow(),
+        )  # fmt: skip
+        session.commit()
+        theirs = rt.urls.assertion(row.uid)
+    assert rel(theirs).startswith(f"s/{slug}/assertions/")
+    assert (folder / f"{rel(theirs)}.json").read_bytes() == client.get(path(theirs), headers=LD_JSON).data
+    assert not (folder / f"assertions/{row.uid}.json").exists()  # never at the first structure's address
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["publish", "--all"], env={"PALIER_STRUCTURE": slug}).exit_code == 0
+    assert runner.invoke(args=["publish", "--all"]).exit_code == 0
+    assert (folder / f"{rel(ours.url)}.json").exists() and (folder / f"{rel(theirs)}.json").exists()
+    for env in ({}, {"PALIER_STRUCTURE": slug}):
+        checked = runner.invoke(args=["publish", "--check"], env=env)
+        assert checked.exit_code == 0, checked.output
