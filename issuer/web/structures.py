@@ -73,6 +73,10 @@ def _from_token(endpoint: str | None, values: dict[str, Any] | None) -> None:
     token = (values or {}).get("token")
     if not token or not isinstance(token, str) or request.url_rule is None:
         return
+    if (
+        len(token) > 128 or "\x00" in token
+    ):  # no token is like this (PostgreSQL refuses NUL): the view says 404
+        return
     rule = request.url_rule.rule
     if rule.startswith("/p/<token>"):
         owner = structure_of(Learner.portfolio_token, token)
