@@ -17,6 +17,7 @@ from .vocab import (
     BADGE_CLASS,
     CONTEXT_URL,
     CRYPTOGRAPHIC_KEY,
+    ENDORSEMENT,
     HOSTED,
     ISSUER,
     REVOCATION_LIST,
@@ -30,6 +31,7 @@ __all__ = [
     "badge_class",
     "canonical_json",
     "cryptographic_key",
+    "endorsement",
     "format_datetime",
     "hosted_verification",
     "issuer_profile",
@@ -311,6 +313,24 @@ def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | 
         "type": REVOCATION_LIST,
         "issuer": iri(issuer, "issuer"),
         "revokedAssertions": entries,
+    }
+
+
+def endorsement(
+    *, id: str, issuer: str, claim_id: str, comment: str, issued_on: Any, verification: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Build an Endorsement: ``issuer`` vouches for ``claim_id`` (a BadgeClass), in its own words."""
+    return {
+        "@context": CONTEXT_URL,
+        "id": iri(id, "id"),
+        "type": ENDORSEMENT,
+        "claim": {
+            "id": iri(claim_id, "claim.id"),
+            "endorsementComment": _text(comment, "endorsementComment"),
+        },
+        "issuer": iri(issuer, "issuer"),
+        "issuedOn": format_datetime(issued_on, "issuedOn"),
+        "verification": _check_verification(verification),
     }
 
 

@@ -12,6 +12,7 @@ CONTEXT_ALIASES = frozenset(
 )
 
 ASSERTION = "Assertion"
+ENDORSEMENT = "Endorsement"
 BADGE_CLASS = "BadgeClass"
 ISSUER = "Issuer"
 PROFILE = "Profile"

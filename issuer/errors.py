@@ -114,6 +114,10 @@ class Code(StrEnum):
     STRUCTURE_EXISTS = "structure_exists"
     STRUCTURE_NAME_REQUIRED = "structure_name_required"
     NO_SUCH_STRUCTURE = "no_such_structure"
+    ENDORSE_OWN = "endorse_own"
+    ENDORSE_NOTHING_PUBLISHED = "endorse_nothing_published"
+    ENDORSE_TWICE = "endorse_twice"
+    ENDORSE_COMMENT_REQUIRED = "endorse_comment_required"
     # the web layer
     CONFLICT = "conflict"
     FORM_TOKEN_REUSED = "form_token_reused"
@@ -163,6 +167,14 @@ MESSAGES: dict[Code, str] = {
     Code.STRUCTURE_EXISTS: N_("Une structure utilise déjà l'identifiant « %(slug)s »."),
     Code.STRUCTURE_NAME_REQUIRED: N_("Donnez le nom de la structure (200 caractères au plus)."),
     Code.NO_SUCH_STRUCTURE: N_("Aucune structure ne porte l'identifiant « %(slug)s »."),
+    Code.ENDORSE_OWN: N_("Une structure ne reconnaît que les badges des autres structures du réseau."),
+    Code.ENDORSE_NOTHING_PUBLISHED: N_(
+        "%(structure)s n'a encore délivré aucun badge « %(name)s » : il n'y a rien à reconnaître pour l'instant."
+    ),
+    Code.ENDORSE_TWICE: N_("Votre structure reconnaît déjà le badge « %(name)s » de %(structure)s."),
+    Code.ENDORSE_COMMENT_REQUIRED: N_(
+        "Dites en une phrase ce que votre structure reconnaît dans ce badge (1000 caractères au plus)."
+    ),
     Code.OVERRIDE_ADMIN_ONLY: N_("Seul·e un·e administrateur·rice peut passer outre les prérequis."),
     Code.NO_SIGNING_KEY: N_("Aucune clé de signature : lancez « palier init » avant de délivrer des badges."),
     Code.SIGNING_KEY_MISSING: N_(

@@ -70,6 +70,10 @@ class Urls:
         """An Assertion (and, for a browser, its verification page)."""
         return f"{self.base}/assertions/{uid}"
 
+    def endorsement(self, uid: str) -> str:
+        """An Endorsement this structure made of another structure's badge."""
+        return f"{self.base}/reconnaissances/{uid}"
+
     def recipient(self, token: str) -> str:
         """The stable identity URL of a learner without email."""
         return f"{self.base}/destinataires/{token}"

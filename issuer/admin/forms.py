@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 from ..models import Role
@@ -80,3 +88,16 @@ class ConfirmForm(PalierForm):
     """A confirmation for an action that cannot be undone."""
 
     confirm = BooleanField(_l("Je confirme"), validators=[DataRequired(_l("Cochez la case pour confirmer."))])
+
+
+class EndorsementForm(PalierForm):
+    """Recognising another structure's badge, in this structure's name."""
+
+    structure = SelectField(_l("Structure dont vous reconnaissez le badge"), choices=[], validate_choice=True)
+    skill = SelectField(_l("Badge"), choices=[], validate_choice=True)
+    comment = trimmed(
+        TextAreaField,
+        _l("Ce que votre structure reconnaît dans ce badge"),
+        max=1000,
+        required=_l("Dites en une phrase ce que votre structure reconnaît dans ce badge."),
+    )

@@ -14,13 +14,15 @@ from ..accounts import service as accounts
 from ..errors import Code, NotFound
 from ..imaging import clean_logo
 from ..models import AuditEvent, SigningKey, User, utcnow
+from ..network import endorsements
+from ..network import service as network
 from ..runtime import runtime
 from ..web.auth import actor, current_user, log_in, require_admin
 from ..web.i18n import gettext as _
 from ..web.i18n import lazy_gettext as _l
 from ..web.submit import run_once, submit
 from . import journal, profile, signing
-from .forms import ROLE_LABELS, ConfirmForm, PasswordForm, ProfileForm, UserForm
+from .forms import ROLE_LABELS, ConfirmForm, EndorsementForm, PasswordForm, ProfileForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -49,6 +51,9 @@ ACTIONS = {
     "issuer.update": _l("Profil de la structure modifié"),
     "key.rotate": _l("Clé de signature renouvelée"),
     "key.create": _l("Clé de signature créée"),
+    "endorse": _l("Badge d'une autre structure reconnu"),
+    "user.join": _l("Compte ajouté à la structure"),
+    "structure.create": _l("Structure créée"),
 }
 
 
@@ -215,6 +220,40 @@ def keys() -> ResponseReturnValue:
     )
     return render_template(
         "admin/keys.html", keys=list(rows), form=form, title=_("Clé de signature")
+    ), sent.status
+
+
+@bp.route("/reconnaissances", methods=["GET", "POST"])
+def recognitions() -> ResponseReturnValue:
+    """Recognise another structure's badge (a signed Endorsement), and the recognitions made so far."""
+    dbs, rt = db.session(), runtime()
+    form = EndorsementForm()
+    others = [s for s in network.structures(dbs) if s.id != rt.structure_id]
+    form.structure.choices = [(s.slug, s.name) for s in others]
+    form.skill.choices = [(skill.id, skill.name) for skill in rt.tree.topological_order()]
+    sent = submit(
+        form,
+        lambda session: {
+            "uid": endorsements.endorse(
+                session,
+                rt,
+                endorsed_slug=form.structure.data or "",
+                skill_id=form.skill.data or "",
+                comment=form.comment.data or "",
+                actor=actor(),
+                now=utcnow(),
+            ).uid
+        },
+    )
+    if sent.done:
+        flash(_("Reconnaissance publiée : elle paraît sur la page de vérification de ces badges."), "success")
+        return redirect(url_for("admin.recognitions"))
+    return render_template(
+        "admin/recognitions.html",
+        form=form,
+        made=endorsements.made_here(dbs),
+        has_others=bool(others),
+        title=_("Reconnaissances"),
     ), sent.status
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -17,6 +17,7 @@ from ..awarding import service as awarding
 from ..errors import Code, Refused
 from ..markdown import safe_html
 from ..models import Assertion, IssuerProfile, Learner
+from ..network.endorsements import recognitions
 from ..runtime import Runtime
 from . import images
 from .tree_map import EarnedMark, TreeMap, legend, progress_emblem, safe_colour, tree_map
@@ -55,6 +56,7 @@ class BadgeEntry:
     colour: str
     tier: int | None
     alignments: tuple[AlignmentLine, ...]
+    recognised_by: tuple[str, ...] = ()  # other structures of the network that recognise this badge
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,11 @@ def gather(
     tree = rt.tree
     order = _tree_order(tree)
     rows.sort(key=lambda r: (order.get(r.skill_id, (len(order), 0)), r.issued_on))
-    entries = tuple(_entry(rt, tree, row, profile, zone, now) for row in rows)
+    recognised = {skill: _recognised_by(db, rt, skill) for skill in {r.skill_id for r in rows}}
+    entries = tuple(
+        replace(_entry(rt, tree, row, profile, zone, now), recognised_by=recognised[row.skill_id])
+        for row in rows
+    )
     marks = {r.skill_id: EarnedMark(r.badge_class.name, dates.short(r.issued_on, zone)) for r in rows}
     drawn = tree_map(tree, marks)
     # The cover leads to the public view, which shows what consent allows and lets nothing be managed;
@@ -148,6 +154,10 @@ def _period(moments: list[datetime], zone: tzinfo) -> str:
         return ""
     first, last = dates.day(min(moments), zone), dates.day(max(moments), zone)
     return f"le {first}" if first == last else f"du {first} au {last}"
+
+
+def _recognised_by(db: Session, rt: Runtime, skill_id: str) -> tuple[str, ...]:
+    return tuple(r.by for r in recognitions(db, rt.structure_id, skill_id))
 
 
 def _entry(

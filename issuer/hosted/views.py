@@ -13,6 +13,7 @@ from ..admin.profile import get_profile
 from ..caching import Stamp
 from ..markdown import safe_html
 from ..models import BadgeClassVersion
+from ..network import endorsements
 from ..runtime import runtime
 from ..verification.page import assertion_page
 from ..web.errors import error_response
@@ -248,6 +249,20 @@ def assertion(uid: str) -> ResponseReturnValue:
     # The stored canonical bytes are the document: served as they are, never re-encoded.
     body = record.document.encode("utf-8")
     return serve(Hosted(body, record.etag, hosted.REVALIDATE), vary=True)
+
+
+@bp.get("/reconnaissances/<uid>")
+def endorsement(uid: str) -> ResponseReturnValue:
+    """An Endorsement this structure made of another's badge (JSON-LD; ``.jws`` for its signed form)."""
+    signed = uid.endswith(".jws")
+    row = endorsements.hosted_endorsement(db.session(), uid.removesuffix(".jws"))
+    if row is None:
+        return not_found("Aucune reconnaissance de cet émetteur ne porte cet identifiant.")
+    if signed:
+        body = row.jws.encode("ascii")
+        return serve(Hosted(body, hosted.etag_of(body), hosted.REVALIDATE, "application/jose"))
+    body = row.document.encode("utf-8")
+    return serve(Hosted(body, hosted.etag_of(body), hosted.REVALIDATE))
 
 
 @bp.get("/destinataires/<token>")

@@ -4,6 +4,7 @@ from .awards import Assertion, BadgeClassVersion, GameSession, SessionParticipan
 from .base import Base, utcnow
 from .claims import BackpackClaim
 from .collecting import HandoverCode
+from .endorsements import Endorsement
 from .keys import SigningKey
 from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, StaffSession, User, new_token
 from .records import AuditEvent, BulkRequest, IssuerProfile, RateLimitCounter
@@ -19,6 +20,7 @@ __all__ = [
     "BadgeClassVersion",
     "Base",
     "BulkRequest",
+    "Endorsement",
     "GameSession",
     "HandoverCode",
     "IssuerProfile",

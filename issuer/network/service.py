@@ -58,6 +58,11 @@ def create_structure(
     return structure
 
 
+def structures(db: Session) -> list[Structure]:
+    """Every structure of the network, first structure first."""
+    return list(db.scalars(select(Structure).order_by(Structure.id)))
+
+
 def get_structure(db: Session, slug: str) -> Structure:
     """A structure by its URL name."""
     found = tenancy.structure_by_slug(db, (slug or "").strip())

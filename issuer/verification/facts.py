@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from badges import Report
 
 from ..models import Assertion, IssuerProfile
+from ..network.endorsements import Recognition, recognitions
 from .lookup import DbLookup, record_of, unavailable, verify
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class Facts:
     evidence_url: str | None = None
     issued_on: datetime | None = None
     expires: datetime | None = None
+    # Other structures of the network that recognise this badge (signed Endorsements).
+    recognised_by: tuple[Recognition, ...] = ()
 
 
 def row_session(lookup: DbLookup) -> Session:
@@ -110,6 +113,7 @@ def examine(
             evidence_url=None if erased else row.evidence_url,
             issued_on=row.issued_on,
             expires=row.expires,
+            recognised_by=tuple(recognitions(row_session(lookup), row.structure_id, row.skill_id)),
         )
     except Exception:  # the verdict must never outlive a failure to read what backs it
         log.exception("verification page could not be assembled")

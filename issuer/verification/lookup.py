@@ -20,6 +20,7 @@ from badges import LookupUnavailable, Report, StoredAssertion, Verdict
 from badges.baking import sniff_image
 from badges.report import CODES
 
+from .. import tenancy
 from ..caching import Bounded
 from ..hosted.documents import assertion_record, safe_id
 from ..models import ROOT_STRUCTURE_ID, Assertion, SigningKey, Structure
@@ -81,7 +82,14 @@ class DbLookup:
         if uid is None or self.db is None:
             return None
         try:
-            return self.db.scalars(select(Assertion).where(Assertion.uid == uid)).first()
+            # Whichever structure issued it (the /verifier page is the network's): the session then
+            # works in that structure, so what the page reads about the badge is its issuer's.
+            row = self.db.scalars(
+                select(Assertion).where(Assertion.uid == uid).execution_options(**tenancy.ACROSS_STRUCTURES)
+            ).first()
+            if row is not None and tenancy.bound(self.db) not in (None, row.structure_id):
+                tenancy.bind(self.db, row.structure_id)
+            return row
         except SQLAlchemyError as exc:
             raise LookupUnavailable("La base de données ne répond pas.") from exc
 

@@ -15,13 +15,14 @@ from factories import (
     login,
     make_structure,
     path,
+    pdf_text,
     post,
     query,
     tier_one_skills,
 )
 from sqlalchemy import func, select
 
-from issuer.models import Assertion, AuditEvent, GameSession, Learner, SigningKey, Structure
+from issuer.models import Assertion, AuditEvent, Endorsement, GameSession, Learner, SigningKey, Structure
 
 
 def rows(app, statement) -> list[tuple]:
@@ -379,3 +380,65 @@ def test_the_employer_sees_which_structure_issued_the_badge_and_its_network(app,
     _, _, url = award_in(app, slug)
     html = client.get(path(url), headers={"Accept": BROWSER}).get_data(as_text=True)
     assert "Structure voisine" in html and "membre du réseau Promeneurs du Net" in html
+
+
+def _endorse(client, slug: str, skill: str, comment: str = "Nous le reconnaissons comme le nôtre."):
+    return post(client, "/admin/reconnaissances", {"structure": slug, "skill": skill, "comment": comment})
+
+
+def test_a_structure_recognises_another_s_badge_with_a_signed_endorsement(app, client):
+    from factories import login_admin
+
+    import badges
+
+    skill = tier_one_skills(app)[0]
+    slug = make_structure(app, "voisine")
+    learner_id, _, theirs = award_in(app, slug, skill_id=skill)
+    login_admin(client)
+    assert _endorse(client, slug, skill, "Même exigence que chez nous.").status_code == 302
+    # The young person's cahier says it too (printed from their own link, in their structure).
+    [token] = [t for (t,) in rows(app, select(Learner.portfolio_token).where(Learner.id == learner_id))]
+    cahier = client.get(f"/p/{token}/cahier.pdf")
+    assert cahier.status_code == 200
+    printed = " ".join(pdf_text(cahier.data).split())
+    assert "Reconnu aussi par : Structure principale" in printed.replace("\xa0", " ")
+    # The employer reads it on the badge's page.
+    page = client.get(path(theirs), headers=BROWSER).get_data(as_text=True)
+    assert "Reconnu aussi par" in page and "Même exigence que chez nous." in page
+    [(uid, claim)] = rows(app, select(Endorsement.uid, Endorsement.claim_id))
+    answer = client.get(f"/reconnaissances/{uid}", headers=LD_JSON)
+    doc = answer.get_json()
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    badge_class = client.get(path(theirs), headers=LD_JSON).get_json()["badge"]
+    assert doc["type"] == "Endorsement" and doc["claim"]["id"] == claim == badge_class
+    assert doc["claim"]["endorsementComment"] == "Même exigence que chez nous."
+    assert doc["issuer"].startswith(f"{app.config['BASE_URL']}/issuer/")  # the endorser, not the endorsed
+    # Signed by the endorsing structure's own key, published at its address.
+    jws = client.get(f"/reconnaissances/{uid}.jws").get_data(as_text=True)
+    creator = badges.read_unverified(jws)[1]["verification"]["creator"]
+    assert creator.startswith(f"{app.config['BASE_URL']}/keys/")
+    pem = client.get(path(creator), headers=LD_JSON).get_json()["publicKeyPem"]
+    assert badges.verify_signature(jws, pem)["claim"]["id"] == badge_class
+    # It is the endorser's document: not served under the endorsed structure's address.
+    assert client.get(f"/s/{slug}/reconnaissances/{uid}", headers=LD_JSON).status_code == 404
+
+
+def test_recognitions_that_make_no_sense_are_refused_and_write_nothing(app, client):
+    from factories import login_admin
+
+    first, second = tier_one_skills(app)[:2]
+    slug = make_structure(app, "voisine")
+    award_in(app, slug, skill_id=first)
+    login_admin(client)
+    nothing_yet = _endorse(client, slug, second)
+    assert nothing_yet.status_code == 409 and "rien à reconnaître" in nothing_yet.get_data(as_text=True)
+    assert _endorse(client, slug, first).status_code == 302
+    twice = _endorse(client, slug, first)
+    assert twice.status_code == 409 and "déjà" in twice.get_data(as_text=True)
+    assert _endorse(client, "principale", first).status_code == 400  # one's own structure is not offered
+    assert len(rows(app, select(Endorsement.id))) == 1
+
+
+def test_only_a_structure_s_administrators_recognise_badges(app, client):
+    login(client)
+    assert client.get("/admin/reconnaissances").status_code == 403
