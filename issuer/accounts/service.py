@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from datetime import datetime
@@ -107,6 +108,24 @@ def memberships(db: Session, user_id: int) -> list[Membership]:
             .order_by(Structure.id)
         )
     )
+
+
+def set_allowances(
+    db: Session, user_id: int, *, skills: list[str], sessions: list[int], actor: User | None, now: datetime
+) -> Membership:
+    """Say which badges a volunteer of this structure may award, and in which of its sessions."""
+    place = membership(db, user_id)
+    if place is None:
+        raise NotFound(Code.NO_SUCH_ACCOUNT)
+    if place.role != Role.VOLUNTEER:
+        raise Refused(Code.NOT_ALLOWED)
+    place.allowed_skills = json.dumps(sorted(set(skills)))
+    place.allowed_sessions = json.dumps(sorted(set(sessions)))
+    audit.record(
+        db, actor, "user.allowances", f"user:{user_id}", now, skills=len(skills), sessions=len(sessions)
+    )
+    db.flush()
+    return place
 
 
 def members_here(db: Session) -> Select[User, str]:

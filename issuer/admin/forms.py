@@ -10,6 +10,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -101,3 +102,10 @@ class EndorsementForm(PalierForm):
         max=1000,
         required=_l("Dites en une phrase ce que votre structure reconnaît dans ce badge."),
     )
+
+
+class AllowancesForm(PalierForm):
+    """What a volunteer may award: which badges, in which sessions."""
+
+    skills = SelectMultipleField(_l("Badges que cette personne peut délivrer"), validate_choice=True)
+    sessions = SelectMultipleField(_l("Séances où elle peut les délivrer"), coerce=int, validate_choice=True)

@@ -13,16 +13,25 @@ from .. import db
 from ..accounts import service as accounts
 from ..errors import Code, NotFound
 from ..imaging import clean_logo
-from ..models import AuditEvent, SigningKey, User, utcnow
+from ..models import AuditEvent, GameSession, Role, SigningKey, User, utcnow
 from ..network import endorsements
 from ..network import service as network
 from ..runtime import runtime
 from ..web.auth import actor, current_user, log_in, require_admin
 from ..web.i18n import gettext as _
 from ..web.i18n import lazy_gettext as _l
+from ..web.i18n import short_date
 from ..web.submit import run_once, submit
 from . import journal, profile, signing
-from .forms import ROLE_LABELS, ConfirmForm, EndorsementForm, PasswordForm, ProfileForm, UserForm
+from .forms import (
+    ROLE_LABELS,
+    AllowancesForm,
+    ConfirmForm,
+    EndorsementForm,
+    PasswordForm,
+    ProfileForm,
+    UserForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -53,6 +62,7 @@ ACTIONS = {
     "key.create": _l("Clé de signature créée"),
     "endorse": _l("Badge d'une autre structure reconnu"),
     "user.join": _l("Compte ajouté à la structure"),
+    "user.allowances": _l("Badges et séances confiés à un·e bénévole"),
     "structure.create": _l("Structure créée"),
 }
 
@@ -137,11 +147,50 @@ def user(user_id: int) -> ResponseReturnValue:
         "admin/user.html",
         account=found,
         role=accounts.role_in(db.session(), found),
+        allowances=_allowances_form(found),
         role_labels=ROLE_LABELS,
         form=form,
         toggle=ConfirmForm(formdata=None),
         title=found.name,
     ), sent.status
+
+
+def _allowances_form(found: User, *, formdata: Any = None) -> AllowancesForm | None:
+    """A volunteer's allowances form, its choices from this structure's tree and sessions; None otherwise."""
+    place = accounts.membership(db.session(), found.id)
+    if place is None or place.role != Role.VOLUNTEER:
+        return None
+    if formdata is not None:
+        form = AllowancesForm(formdata=formdata)
+    else:
+        form = AllowancesForm(formdata=None, skills=sorted(place.skills), sessions=sorted(place.sessions))
+    form.skills.choices = [(s.id, s.name) for s in runtime().tree.topological_order()]
+    recent = db.session().scalars(select(GameSession).order_by(GameSession.held_on.desc()).limit(50))
+    form.sessions.choices = [(g.id, f"{g.title} ({short_date(g.held_on)})") for g in recent]
+    return form
+
+
+@bp.post("/comptes/<id:user_id>/benevolat")
+def allowances(user_id: int) -> ResponseReturnValue:
+    """Change what a volunteer may award."""
+    found = _user(user_id)
+    form = _allowances_form(found, formdata=request.form)
+    if form is None:
+        raise NotFound(Code.NO_SUCH_ACCOUNT)
+    sent = submit(
+        form,
+        lambda dbs: {
+            "id": accounts.set_allowances(
+                dbs, found.id, skills=list(form.skills.data or []), sessions=list(form.sessions.data or []),
+                actor=actor(), now=utcnow(),
+            ).id
+        },
+    )  # fmt: skip
+    if sent.done:
+        flash(_("Badges et séances confiés mis à jour."), "success")
+    else:
+        flash(_("Vérifiez les badges et les séances choisis."), "error")
+    return redirect(url_for("admin.user", user_id=found.id))
 
 
 @bp.post("/comptes/<id:user_id>/activation")

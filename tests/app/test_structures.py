@@ -442,3 +442,43 @@ def test_recognitions_that_make_no_sense_are_refused_and_write_nothing(app, clie
 def test_only_a_structure_s_administrators_recognise_badges(app, client):
     login(client)
     assert client.get("/admin/reconnaissances").status_code == 403
+
+
+def test_an_administrator_sets_what_a_volunteer_may_award_from_their_page(app, client):
+    import json
+
+    from factories import login_admin
+
+    from issuer import db
+    from issuer.models import Membership, User, utcnow
+
+    allowed = tier_one_skills(app)[0]
+    member_of(app, "principale", "benevole@test.fr", "volunteer")
+    with app.app_context():
+        session = db.session()
+        game = GameSession(title="Tournoi du samedi", held_on=utcnow(), created_at=utcnow())
+        session.add(game)
+        session.commit()
+        game_id = game.id
+        volunteer_id = session.scalars(select(User.id).where(User.email == "benevole@test.fr")).one()
+    login_admin(client)
+    page = client.get(f"/admin/comptes/{volunteer_id}").get_data(as_text=True)
+    assert "Tournoi du samedi" in page and "bénévole peut délivrer" in page
+    sent = post(
+        client, f"/admin/comptes/{volunteer_id}/benevolat", {"skills": [allowed], "sessions": [str(game_id)]}
+    )
+    assert sent.status_code == 302
+    [(skills, sessions)] = rows(
+        app,
+        select(Membership.allowed_skills, Membership.allowed_sessions).where(
+            Membership.user_id == volunteer_id
+        ),
+    )
+    assert json.loads(skills) == [allowed] and json.loads(sessions) == [game_id]
+    # A skill outside the tree is refused and changes nothing.
+    post(client, f"/admin/comptes/{volunteer_id}/benevolat", {"skills": ["inventee"], "sessions": []})
+    [(kept,)] = rows(app, select(Membership.allowed_skills).where(Membership.user_id == volunteer_id))
+    assert json.loads(kept) == [allowed]
+    # A mediator's page has no such form.
+    [mediator_id] = query(app, select(User.id).where(User.email == "mediateur@test.fr"))
+    assert "bénévole peut délivrer" not in client.get(f"/admin/comptes/{mediator_id}").get_data(as_text=True)
