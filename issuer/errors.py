@@ -115,6 +115,7 @@ class Code(StrEnum):
     STRUCTURE_NAME_REQUIRED = "structure_name_required"
     NO_SUCH_STRUCTURE = "no_such_structure"
     ENDORSE_OWN = "endorse_own"
+    NETWORK_LINK_INVALID = "network_link_invalid"
     ENDORSE_NOTHING_PUBLISHED = "endorse_nothing_published"
     ENDORSE_TWICE = "endorse_twice"
     ENDORSE_COMMENT_REQUIRED = "endorse_comment_required"
@@ -167,6 +168,10 @@ MESSAGES: dict[Code, str] = {
     Code.STRUCTURE_EXISTS: N_("Une structure utilise déjà l'identifiant « %(slug)s »."),
     Code.STRUCTURE_NAME_REQUIRED: N_("Donnez le nom de la structure (200 caractères au plus)."),
     Code.NO_SUCH_STRUCTURE: N_("Aucune structure ne porte l'identifiant « %(slug)s »."),
+    Code.NETWORK_LINK_INVALID: N_(
+        "Ce lien n'est pas le lien public d'un·e jeune dans une autre structure de ce réseau "
+        "(il commence par l'adresse de Palier, puis /partage/)."
+    ),
     Code.ENDORSE_OWN: N_("Une structure ne reconnaît que les badges des autres structures du réseau."),
     Code.ENDORSE_NOTHING_PUBLISHED: N_(
         "%(structure)s n'a encore délivré aucun badge « %(name)s » : il n'y a rien à reconnaître pour l'instant."

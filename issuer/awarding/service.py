@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,12 +15,14 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 import badges
+from skilltree import SkillState, SkillTree
 
 from .. import audit
 from ..accounts.permissions import Action, may, require, require_award
 from ..admin.profile import note_revocations_changed
 from ..errors import Code, NotFound, Refused
 from ..models import Assertion, BackpackClaim, BadgeClassVersion, IssuerProfile, Learner, SigningKey, User
+from ..network.links import held_elsewhere
 from ..runtime import Runtime
 from .badgeclasses import current_version
 
@@ -74,6 +77,19 @@ def live_assertions(db: Session, learner_id: int, *also: LoaderOption) -> list[A
     )
 
 
+def tree_status(tree: SkillTree, earned: set[str], elsewhere: AbstractSet[str]) -> dict[str, SkillState]:
+    """Each skill's state for a learner: badges held in another structure of the network unlock what
+    follows them, and can still be awarded here."""
+    states = tree.status(earned | elsewhere)
+    for skill_id in elsewhere - earned:
+        if skill_id in states:
+            states[skill_id] = SkillState(skill_id, "unlocked", HELD_ELSEWHERE)
+    return states
+
+
+HELD_ELSEWHERE = "Obtenu dans une autre structure du réseau : ce badge peut aussi être délivré ici."
+
+
 def get_learner(db: Session, learner_id: int) -> Learner:
     """A learner who can still receive badges."""
     learner = db.get(Learner, learner_id)
@@ -83,7 +99,12 @@ def get_learner(db: Session, learner_id: int) -> Learner:
 
 
 def check_awardable(
-    rt: Runtime, skill_id: str, earned: set[str], may_override: bool, override_reason: str | None
+    rt: Runtime,
+    skill_id: str,
+    earned: set[str],
+    may_override: bool,
+    override_reason: str | None,
+    elsewhere: AbstractSet[str] = frozenset(),
 ) -> str | None:
     """Refuse an award the tree does not allow; return the recorded override reason, if any.
 
@@ -96,12 +117,13 @@ def check_awardable(
         raise NotFound(Code.NO_SUCH_SKILL, skill=skill_id[:80]) from None
     if skill_id in earned:
         raise Refused(Code.ALREADY_EARNED, name=skill.name)
-    if tree.is_unlocked(skill_id, earned):
+    # Badges their record holds in another structure of the network count for the prerequisites.
+    if tree.is_unlocked(skill_id, earned | elsewhere):
         return None
     reason = (override_reason or "").strip()
     if reason and may_override:
         return reason
-    why = tree.status(earned)[skill_id].reason
+    why = tree.status(earned | elsewhere)[skill_id].reason
     if reason:
         raise Refused(Code.OVERRIDE_ADMIN_ONLY)
     raise Refused(Code.LOCKED, name=skill.name, why=why)
@@ -241,7 +263,9 @@ def award(
     learner = get_learner(db, learner_id)
     require_award(db, actor, skill_id=skill_id, skill_name=skill_name(rt, skill_id), session_id=session_id)
     may_override = may(db, actor, Action.ADMINISTER)
-    override = check_awardable(rt, skill_id, earned_skills(db, learner.id), may_override, override_reason)
+    elsewhere = held_elsewhere(db, {learner.id})[learner.id]
+    earned = earned_skills(db, learner.id)
+    override = check_awardable(rt, skill_id, earned, may_override, override_reason, elsewhere)
     badge_class = current_version(db, rt, skill_id, now)
     row = build_assertion(
         db,

@@ -19,6 +19,8 @@ from ..collecting import page as handing
 from ..errors import Code, NotFound
 from ..learners import service as learners
 from ..models import Assertion, GameSession, Learner, SessionParticipant, utcnow
+from ..network.links import held_elsewhere, linked_structures
+from ..network.service import network_size
 from ..runtime import runtime
 from ..web.auth import actor, current_user, require_staff
 from ..web.forms import choice
@@ -101,7 +103,7 @@ def _render_learner(
     rt, dbs = runtime(), db.session()
     earned = awarding.earned_skills(dbs, learner.id)
     tree = rt.tree
-    states = tree.status(earned)
+    states = awarding.tree_status(tree, earned, held_elsewhere(dbs, {learner.id})[learner.id])
     sessions = _session_choices(learner.id)  # one query for the page, shared by every form
     failed_is_locked = failed_skill in states and states[failed_skill].status == "locked"
     forms = {
@@ -134,6 +136,8 @@ def _render_learner(
         counts=_counts(states.values()),
         show_badges=request.args.get("voir") == "badges",
         handovers=handing.to_show(request.args.get("remise"), learner.id),
+        linked=linked_structures(dbs, learner.id),
+        networked=network_size(dbs) > 1,
     ), status
 
 
@@ -151,8 +155,8 @@ def _staff_only() -> ResponseReturnValue | None:
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    """The mediators' home is the list of young people."""
-    return redirect(url_for("learners.index"))
+    """The mediators' home is the list of young people; a volunteer's, the sessions (they award there)."""
+    return redirect(url_for("sessions.index" if current_user.is_volunteer else "learners.index"))
 
 
 @bp.get("/jeunes/<id:learner_id>")

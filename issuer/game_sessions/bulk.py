@@ -31,6 +31,7 @@ from ..awarding.service import (
 from ..errors import Code, PalierError, Refused
 from ..learners.service import fold
 from ..models import Assertion, BulkRequest, Learner, User
+from ..network.links import held_elsewhere
 from ..runtime import Runtime
 
 MAX_ROWS = 1000
@@ -199,6 +200,7 @@ def bulk_award(
 
     learners = _resolve_learners(db, rows)
     earned = _earned(db, {v.id for v in learners.values() if isinstance(v, Learner)})
+    elsewhere = held_elsewhere(db, set(earned))
     report, plan = BulkReport(), []
     tree = rt.tree
     may_override = may(db, actor, Action.ADMINISTER)
@@ -213,7 +215,7 @@ def bulk_award(
             evidence = check_evidence(Evidence(row.narrative, game=game, url=row.url))
             named = skill_name(rt, row.skill_id)
             require_award(db, actor, skill_id=row.skill_id, skill_name=named, session_id=session_id)
-            check_awardable(rt, row.skill_id, earned[who.id], may_override, None)
+            check_awardable(rt, row.skill_id, earned[who.id], may_override, None, elsewhere[who.id])
         except PalierError as exc:
             status = ALREADY if exc.code == "already_earned" else ERROR
             report.rows.append(RowResult(row.line, label, row.skill_id, status, exc.message, str(exc.code)))

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 import badges
 
-from .. import audit
+from .. import audit, tenancy
 from ..admin.profile import note_revocations_changed
 from ..models import (
     Assertion,
@@ -32,6 +32,7 @@ from ..models import (
     BulkRequest,
     GameSession,
     Learner,
+    LearnerLink,
     SessionParticipant,
     User,
 )
@@ -99,6 +100,12 @@ def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -
     )
     # The addresses they attached for their backpack, confirmed or not, go entirely.
     db.execute(delete(BackpackClaim).where(BackpackClaim.learner_id == learner.id))
+    # Their records in other structures no longer count here, nor this one there.
+    db.execute(
+        delete(LearnerLink)
+        .where(or_(LearnerLink.learner_id == learner.id, LearnerLink.other_learner_id == learner.id))
+        .execution_options(**tenancy.ACROSS_STRUCTURES)
+    )
     learner.display_name = ERASED_NAME
     learner.email = None
     learner.notes = ""

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..models import Assertion, Learner, utcnow
+from ..network import links
 from ..runtime import runtime
-from ..web.auth import actor, require_staff
+from ..web.auth import actor, require_not_volunteer
 from ..web.forms import PalierForm
 from ..web.i18n import gettext as _
 from ..web.i18n import ngettext
@@ -34,7 +35,8 @@ def _cursor(name: str) -> int | None:
 
 @bp.before_request
 def _staff_only() -> ResponseReturnValue | None:
-    return require_staff()
+    # A volunteer only awards (from a young person's page, in mediator): the records are the mediators'.
+    return require_not_volunteer()
 
 
 @bp.get("/")
@@ -150,6 +152,31 @@ def share(learner_id: int) -> ResponseReturnValue:
     outcome = run_once(form.token.data, lambda dbs: _change_share(dbs, found.id, action))
     flash(done if outcome.ok else outcome.message, "success" if outcome.ok else "error")
     return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="partage"))
+
+
+@bp.post("/<id:learner_id>/reseau")
+def network_link(learner_id: int) -> ResponseReturnValue:
+    """Count the badges this young person holds in another structure (named by their public link)."""
+    found = learners.get(db.session(), learner_id)
+    shared = request.form.get("url", "")
+
+    def link(dbs: Session) -> dict[str, Any]:
+        return {
+            "name": links.link_records(dbs, runtime(), found.id, shared, actor=actor(), now=utcnow()).name
+        }
+
+    outcome = run_once(None, link)
+    if outcome.ok and outcome.result is not None:
+        flash(
+            _(
+                "Relié : ses badges de %(name)s comptent maintenant pour les prérequis.",
+                name=outcome.result["name"],
+            ),
+            "success",
+        )
+    else:
+        flash(outcome.message, "error")
+    return redirect(url_for("mediator.learner", learner_id=found.id, _anchor="reseau"))
 
 
 @bp.route("/<id:learner_id>/effacer", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from .claims import BackpackClaim
 from .collecting import HandoverCode
 from .endorsements import Endorsement
 from .keys import SigningKey
+from .links import LearnerLink
 from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, StaffSession, User, new_token
 from .records import AuditEvent, BulkRequest, IssuerProfile, RateLimitCounter
 from .structures import ROOT_STRUCTURE_ID, Membership, Structure
@@ -25,6 +26,7 @@ __all__ = [
     "HandoverCode",
     "IssuerProfile",
     "Learner",
+    "LearnerLink",
     "Membership",
     "RateLimitCounter",
     "Role",

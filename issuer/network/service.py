@@ -58,6 +58,11 @@ def create_structure(
     return structure
 
 
+def network_size(db: Session) -> int:
+    """How many structures share the instance."""
+    return int(db.scalar(select(func.count(Structure.id))) or 0)
+
+
 def structures(db: Session) -> list[Structure]:
     """Every structure of the network, first structure first."""
     return list(db.scalars(select(Structure).order_by(Structure.id)))

@@ -22,7 +22,16 @@ from factories import (
 )
 from sqlalchemy import func, select
 
-from issuer.models import Assertion, AuditEvent, Endorsement, GameSession, Learner, SigningKey, Structure
+from issuer.models import (
+    Assertion,
+    AuditEvent,
+    Endorsement,
+    GameSession,
+    Learner,
+    LearnerLink,
+    SigningKey,
+    Structure,
+)
 
 
 def rows(app, statement) -> list[tuple]:
@@ -482,3 +491,51 @@ def test_an_administrator_sets_what_a_volunteer_may_award_from_their_page(app, c
     # A mediator's page has no such form.
     [mediator_id] = query(app, select(User.id).where(User.email == "mediateur@test.fr"))
     assert "bénévole peut délivrer" not in client.get(f"/admin/comptes/{mediator_id}").get_data(as_text=True)
+
+
+def test_badges_held_in_another_structure_meet_prerequisites_once_the_records_are_linked(app, client):
+    from factories import add_learner
+
+    from issuer.awarding import service as awarding
+    from issuer.errors import Code, Refused
+    from issuer.models import utcnow
+    from issuer.runtime import runtime
+
+    slug = make_structure(app, "voisine")
+    with app.app_context():
+        tree = runtime().tree
+        after, first = next(
+            (s.id, f)
+            for s in tree.skills
+            for f in tier_one_skills(app)
+            if not tree.is_unlocked(s.id, set()) and tree.is_unlocked(s.id, {f})
+        )
+    there, _, _ = award_in(app, slug, name="Yanis", skill_id=first)
+    here = add_learner(app, name="Yanis")  # his record in this structure holds no badge yet
+    [share] = [t for (t,) in rows(app, select(Learner.share_token).where(Learner.id == there))]
+
+    def try_award():
+        with inside(app, "principale") as (session, rt):
+            awarding.award(session, rt, learner_id=here, skill_id=after, actor=None,
+                           evidence=awarding.Evidence("A guidé les autres."), now=utcnow())  # fmt: skip
+            session.commit()
+
+    with pytest.raises(Refused) as refused:
+        try_award()
+    assert refused.value.code == Code.LOCKED
+    login(client)
+    before = client.get(f"/jeunes/{here}").get_data(as_text=True)
+    assert "autre structure du réseau" in before and f"/jeunes/{here}/badges/{after}" not in before
+    # Only a public link of another structure's record links anything.
+    for wrong in ("https://ailleurs.example/partage/abc", f"{app.config['BASE_URL']}/partage/inconnu"):
+        assert post(client, f"/jeunes/{here}/reseau", {"url": wrong}).status_code == 302
+    assert not rows(app, select(LearnerLink.id))
+    sent = post(client, f"/jeunes/{here}/reseau", {"url": f"{app.config['BASE_URL']}/partage/{share}"})
+    assert sent.status_code == 302 and len(rows(app, select(LearnerLink.id))) == 1
+    page = client.get(f"/jeunes/{here}").get_data(as_text=True)
+    assert "Structure voisine" in page and f"/jeunes/{here}/badges/{after}" in page  # now awardable here
+    try_award()  # unlocked by the badge held in the other structure
+    done = rows(
+        app, select(Assertion.structure_id).where(Assertion.learner_id == here, Assertion.skill_id == after)
+    )
+    assert done == [(1,)]
