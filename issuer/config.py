@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "ISSUER_EMAIL": "contact@palier.invalid",
     # The network the structures of this instance belong to, named on every verification page ("": none).
     "NETWORK_NAME": "",
+    # A folder of structures' own branches, one file each (``<slug>.yaml``; the first structure's is
+    # ``principale.yaml``), added to the network's tree for that structure only. None: none.
+    "LOCAL_TREES_DIR": None,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Throttles (Flask-Limiter syntax): logins, and verification by upload or e-mail check (moderate:
     # enough for an employer checking a pile of CVs, not for guessing e-mails in bulk).

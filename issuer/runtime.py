@@ -41,10 +41,16 @@ class Runtime:
         default_factory=lambda: Bounded(0, weigh=len)
     )
 
+    # The structure's own branches, added to the network's tree (``LOCAL_TREES_DIR/<slug>.yaml``).
+    local_tree_path: str | None = None
+
     @property
     def tree(self) -> SkillTree:
-        """The skill tree, reloaded when its file changes (issued badges keep their version)."""
-        return self._cache.get(self.tree_path)
+        """The skill tree, reloaded when its file changes (issued badges keep their version).
+
+        The network's tree, plus this structure's local branches when it has a file of them.
+        """
+        return self._cache.get(self.tree_path, self.local_tree_path)
 
 
 class _TreeCache:
@@ -52,16 +58,26 @@ class _TreeCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stamp: tuple[float, int] | None = None
+        self._stamp: tuple[float, ...] | None = None
         self._tree: SkillTree | None = None
 
-    def get(self, path: str) -> SkillTree:
+    def get(self, path: str, local: str | None = None) -> SkillTree:
         st = os.stat(path)
-        stamp = (st.st_mtime, st.st_size)
+        stamp: tuple[float, ...] = (st.st_mtime, st.st_size)
+        if local is not None:
+            try:
+                there = os.stat(local)
+                stamp += (there.st_mtime, there.st_size)
+            except FileNotFoundError:
+                local = None  # no local branches (any more): the network's tree alone
         with self._lock:
             if self._tree is None or stamp != self._stamp:
                 try:
-                    self._tree = skilltree.load_tree(path)
+                    self._tree = (
+                        skilltree.load_tree(path)
+                        if local is None
+                        else skilltree.load_tree_with_local(path, local)
+                    )
                 except skilltree.SkillTreeError:
                     if self._tree is None:
                         raise
@@ -91,7 +107,12 @@ def make_runtime(
 ) -> Runtime:
     """Build the runtime of one structure from an app's configuration."""
     site = str(config["BASE_URL"])
+    local_dir = config.get("LOCAL_TREES_DIR")
+    local = str(Path(local_dir) / f"{slug or 'principale'}.yaml") if local_dir else None
+    if local is not None:
+        tree = None  # its own tree: the network's plus its branches
     return Runtime(
+        local_tree_path=local,
         urls=Urls(site + structure_prefix(structure_id, slug), site=site),
         keys=structure_keys(config, structure_id, slug),
         tree_path=config["SKILLTREE"],
@@ -111,7 +132,8 @@ class Runtimes:
     def __init__(self, config: Mapping[str, Any], root: Runtime | None = None) -> None:
         self._config = config
         self._lock = threading.Lock()
-        self.root = root or make_runtime(config)
+        self._network = _TreeCache()  # the network's tree alone, shared by the structures without branches
+        self.root = root or make_runtime(config, tree=self._network)
         self._made: dict[int, Runtime] = {ROOT_STRUCTURE_ID: self.root}
 
     def of(self, structure_id: int, slug: str) -> Runtime:
@@ -119,7 +141,7 @@ class Runtimes:
         with self._lock:
             found = self._made.get(structure_id)
             if found is None:
-                found = make_runtime(self._config, structure_id, slug, tree=self.root._cache)
+                found = make_runtime(self._config, structure_id, slug, tree=self._network)
                 self._made[structure_id] = found
             return found
 

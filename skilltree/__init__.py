@@ -4,7 +4,7 @@ from pathlib import Path
 
 from .emblem import emblem_inputs, emblem_png, emblem_svg
 from .errors import Problem, SkillTreeError
-from .loader import load_tree, parse_tree
+from .loader import load_tree, load_tree_with_local, parse_tree
 from .model import Alignment, Branch, Skill, SkillState, SkillTree
 from .prerequisites import AllOf, AnyOf, AtLeast, Prerequisite, Requires
 
@@ -26,6 +26,7 @@ __all__ = [
     "emblem_png",
     "emblem_svg",
     "load_tree",
+    "load_tree_with_local",
     "parse_tree",
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,90 @@ def load_tree(path: str | Path) -> SkillTree:
             [Problem(name, None, None, f"lecture impossible ({exc.strerror or exc})")]
         ) from None
     return _build(data, name, path.parent, path.resolve())
+
+
+def load_tree_with_local(path: str | Path, local: str | Path) -> SkillTree:
+    """The network's tree file plus a structure's local branches (a file with ``branches`` and ``skills``).
+
+    The local skills may build on the network's; ids must not repeat. Problems name the file they are in.
+    """
+    network, extra = Path(path), Path(local)
+    data = _read_file(network)
+    more = _read_file(extra)
+    report, local_report = Report(str(network)), Report(str(extra))
+    root, local_root = _compose(data, report), _compose(more, local_report)
+    if root is not None and local_root is not None:
+        merged = _with_local(root, local_root, local_report)
+        if merged is not None and not local_report.problems:
+            # Lines below are those of each file; a problem found once merged names both files.
+            both = Report(f"{network} + {extra}")
+            parts = read_tree(merged, both, network.parent)
+            if parts is not None:
+                check_graph(parts, both)
+                if not both.problems and not report.problems:
+                    return SkillTree(
+                        name=parts.name,
+                        description=parts.description,
+                        branches=tuple(parts.branches),
+                        skills=tuple(d.skill for d in parts.skills if d.skill is not None),
+                        source=network.resolve(),
+                        digest=hashlib.sha256(data + b"\0" + more).hexdigest(),
+                    )
+            report.problems.extend(both.problems)
+    problems = report.sorted() + local_report.sorted()
+    raise SkillTreeError(problems or [Problem(str(extra), None, None, "arbre illisible")])
+
+
+LOCAL_KEYS = ("version", "branches", "skills")
+
+
+def _with_local(root: Node, local: Node, report: Report) -> Node | None:
+    """The network's document with the local file's branches and skills appended to its own."""
+    if root.kind != "map":
+        return root  # read_tree says what is wrong with it
+    if local.kind != "map":
+        report.add(local, "Le fichier local doit contenir des lignes « clé: valeur » : branches, skills.")
+        return None
+    extra: dict[str, tuple[Node, ...]] = {"branches": (), "skills": ()}
+    for key, value in local.pairs:
+        name = key.value if key.kind == "scalar" else None
+        if name not in LOCAL_KEYS:
+            report.add(
+                key,
+                f"clé inconnue dans un fichier de branches locales : {key.text or name!r} (branches, skills)",
+            )
+            continue
+        if name == "version":
+            continue
+        if value.kind != "seq":
+            report.add(value, f"« {name} » doit être une liste")
+            continue
+        extra[str(name)] = value.items
+    pairs = []
+    for key, value in root.pairs:
+        name = key.value if key.kind == "scalar" else None
+        if name in extra and value.kind == "seq":
+            value = replace(
+                value, value=value.items + extra[str(name)], weight=value.weight + len(extra[str(name)])
+            )
+        pairs.append((key, value))
+    return replace(root, value=tuple(pairs))
+
+
+def _read_file(path: Path) -> bytes:
+    name = str(path)
+    try:
+        if not path.is_file():
+            reason = "c'est un dossier, pas un fichier" if path.is_dir() else "fichier introuvable"
+            raise SkillTreeError([Problem(name, None, None, reason)])
+        if path.stat().st_size > MAX_BYTES:
+            raise SkillTreeError([Problem(name, None, None, _too_big())])
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SkillTreeError(
+            [Problem(name, None, None, f"lecture impossible ({exc.strerror or exc})")]
+        ) from None
 
 
 def parse_tree(text: str, filename: str = "<texte>", base_dir: str | Path | None = None) -> SkillTree:

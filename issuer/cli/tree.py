@@ -21,11 +21,19 @@ def tree() -> None:
 @tree.command("check")
 @click.argument("path", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON, pour les scripts.")
-def check_command(path: str | None, as_json: bool) -> None:
+@click.option(
+    "--local",
+    "local",
+    default=None,
+    help="Fichier des branches locales d'une structure, vérifié avec l'arbre du réseau.",
+)
+def check_command(path: str | None, as_json: bool, local: str | None) -> None:
     """Vérifie un arbre (par défaut celui de la configuration) et liste tous ses problèmes."""
     target = path or _configured_path()
     try:
-        loaded = skilltree.load_tree(target)
+        loaded = (
+            skilltree.load_tree(target) if local is None else skilltree.load_tree_with_local(target, local)
+        )
     except SkillTreeError as exc:
         if as_json:
             click.echo(

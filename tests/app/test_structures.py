@@ -539,3 +539,53 @@ def test_badges_held_in_another_structure_meet_prerequisites_once_the_records_ar
         app, select(Assertion.structure_id).where(Assertion.learner_id == here, Assertion.skill_id == after)
     )
     assert done == [(1,)]
+
+
+LOCAL_BRANCH = """\
+branches:
+  - id: commentaire
+    name: Commentaire de match
+    description: Prendre la parole devant le public du club.
+    colour: "#AA5500"
+    icon: bulle
+skills:
+  - id: commenter-un-match
+    branch: commentaire
+    tier: 1
+    name: Commenter un match
+    description: Commente un match du club devant le public.
+    criteria: |
+      Pendant un tournoi du club, la personne présente les équipes et commente une manche entière.
+"""
+
+
+def test_a_structure_s_local_branch_is_its_own_and_shares_the_network_tree(app, client, tmp_path):
+    from issuer.errors import Code, NotFound
+
+    (tmp_path / "voisine.yaml").write_text(LOCAL_BRANCH, encoding="utf-8")
+    app.config["LOCAL_TREES_DIR"] = str(tmp_path)
+    slug = make_structure(app, "voisine")
+    with inside(app, slug) as (_, rt):
+        theirs = {s.id for s in rt.tree.skills}
+    with inside(app, "principale") as (_, rt):
+        ours = {s.id for s in rt.tree.skills}
+    assert theirs == ours | {"commenter-un-match"}
+    _, _, url = award_in(app, slug, skill_id="commenter-un-match")
+    badge_class = client.get(
+        path(client.get(path(url), headers=LD_JSON).get_json()["badge"]), headers=LD_JSON
+    )
+    assert badge_class.get_json()["name"] == "Commenter un match"
+    assert "/s/voisine/badges/commenter-un-match/" in badge_class.get_json()["id"]
+    with pytest.raises(NotFound) as refused:
+        award_in(app, "principale", skill_id="commenter-un-match")
+    assert refused.value.code == Code.NO_SUCH_SKILL
+
+
+def test_palier_tree_check_reviews_a_local_branch_file_with_the_network_tree(runner, tmp_path):
+    good = tmp_path / "club.yaml"
+    good.write_text(LOCAL_BRANCH, encoding="utf-8")
+    assert "Arbre valide" in runner.invoke(args=["tree", "check", "--local", str(good)]).output
+    bad = tmp_path / "faux.yaml"
+    bad.write_text(LOCAL_BRANCH.replace("tier: 1", "tier: douze"), encoding="utf-8")
+    result = runner.invoke(args=["tree", "check", "--local", str(bad)])
+    assert result.exit_code == 1 and "faux.yaml" in result.output
