@@ -175,17 +175,29 @@ def test_each_structure_verifies_its_own_badges_and_revokes_on_its_own_list(app,
     assert ours.get("revokedAssertions", []) == []
 
 
-def test_a_structure_cannot_revoke_another_structures_badge_from_the_cli(app, runner):
+CLI_ACTIONS = {
+    "révoquer": lambda b, out: ["revoke", b.url, "--reason", "Essai"],
+    "exporter": lambda b, out: ["export", str(b.learner_id), "-o", str(out / "export.zip")],
+    "cahier": lambda b, out: ["cahier", str(b.learner_id), "-o", str(out / "cahier.pdf")],
+    "délivrer": lambda b, out: ["award", b.skill_id, str(b.learner_id), "--by", "mediateur@test.fr"],
+}
+
+
+@pytest.mark.parametrize("action", sorted(CLI_ACTIONS))
+def test_isolation_a_command_run_for_one_structure_reaches_nothing_of_another(app, runner, tmp_path, action):
     first = award(app)
     make_structure(app, "voisine")
-    result = runner.invoke(
-        args=["revoke", first.url, "--reason", "Essai"],
-        env={"PALIER_STRUCTURE": "voisine"},
-        catch_exceptions=False,
-    )
-    assert result.exit_code != 0
-    [revoked] = query(app, select(Assertion.revoked_at).where(Assertion.uid == first.uid))
-    assert revoked is None
+    before = _state(app)
+    out = tmp_path / "sortie"
+    out.mkdir()
+    args = CLI_ACTIONS[action](first, out)
+    result = runner.invoke(args=args, env={"PALIER_STRUCTURE": "voisine"})
+    assert result.exit_code != 0, result.output
+    assert _state(app) == before
+    assert not list(out.iterdir())  # nothing exported or printed
+    # The same command for the first structure works (so the refusal above is the structure's).
+    if action == "révoquer":
+        assert runner.invoke(args=args).exit_code == 0
 
 
 # The isolation matrix: a person of the structure "voisine", in each role, tries each action on the
