@@ -165,6 +165,9 @@ def _new_learners(session, Learner, count: int, now) -> list[int]:
 
         for row in rows:
             row["search_key"] = fold(row["display_name"])
+    if "structure_id" in Learner.__table__.columns:  # a multi-row INSERT says its structure (the first)
+        for row in rows:
+            row["structure_id"] = 1
     tokens = [r["recipient_token"] for r in rows]
     session.execute(insert(Learner), rows)
     return list(session.scalars(select(Learner.id).where(Learner.recipient_token.in_(tokens))))

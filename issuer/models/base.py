@@ -55,4 +55,7 @@ class Scoped:
 
     @declared_attr
     def structure_id(cls) -> Mapped[int]:
-        return mapped_column(ForeignKey("structures.id"), index=True)
+        # Not indexed on its own: nearly every row of an instance shares one value, and SQLite, which
+        # keeps no statistics, would prefer that index to the selective ones (measured: the revocation
+        # list 45x slower at 100,000 badges). The indexes that lists walk start with it instead.
+        return mapped_column(ForeignKey("structures.id"))

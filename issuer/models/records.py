@@ -35,7 +35,7 @@ class AuditEvent(Scoped, Base):
     @declared_attr
     def structure_id(cls) -> Mapped[int | None]:  # type: ignore[override]
         # NULL for what the network does (a structure created): in no structure's journal.
-        return mapped_column(ForeignKey("structures.id"), index=True, nullable=True)
+        return mapped_column(ForeignKey("structures.id"), nullable=True)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

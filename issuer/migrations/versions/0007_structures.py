@@ -26,7 +26,6 @@ def _own(table: str, *, nullable: bool = False) -> None:
         batch.create_foreign_key(
             f"fk_{table}_structure_id_structures", "structures", ["structure_id"], ["id"]
         )
-        batch.create_index(f"ix_{table}_structure_id", ["structure_id"], unique=False)
 
 
 def upgrade() -> None:
@@ -141,7 +140,6 @@ def downgrade() -> None:
         batch.create_unique_constraint("uq_badge_class_versions_skill_digest", ["skill_id", "digest"])
     for table in (*OWNED, "audit_events"):
         with op.batch_alter_table(table) as batch:
-            batch.drop_index(f"ix_{table}_structure_id")
             batch.drop_constraint(f"fk_{table}_structure_id_structures", type_="foreignkey")
             batch.drop_column("structure_id")
     with op.batch_alter_table("users") as batch:

@@ -40,7 +40,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("uid", name="uq_endorsements_uid"),
     )
     op.create_index("ix_endorsements_endorsed_structure_id", "endorsements", ["endorsed_structure_id"])
-    op.create_index("ix_endorsements_structure_id", "endorsements", ["structure_id"])
     op.create_index(
         "uq_endorsements_live",
         "endorsements",

@@ -41,7 +41,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_learner_links_learner_id", "learner_links", ["learner_id"])
     op.create_index("ix_learner_links_other_learner_id", "learner_links", ["other_learner_id"])
-    op.create_index("ix_learner_links_structure_id", "learner_links", ["structure_id"])
 
 
 def downgrade() -> None:
