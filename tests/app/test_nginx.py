@@ -5,6 +5,7 @@ the documents still served with the app stopped."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,118 @@ def test_a_document_missing_from_the_copy_is_asked_of_the_app(site):
     (Path(folder) / (relative(Urls(app.config["BASE_URL"]), badge.url) + ".json")).unlink()
     status, _, body = get(box.port, here(badge.url), LD)
     assert status == 200 and body == get(upstream.port, here(badge.url), LD)[2]
+
+
+def _in_structure(app, slug: str, act):
+    """Run ``act(session, runtime)`` in the app, working for structure ``slug``; commit; return its result."""
+    from issuer import db, tenancy
+    from issuer.runtime import runtime, use_structure
+
+    with app.app_context():
+        found = tenancy.structure_by_slug(db.session(), slug)
+        use_structure(found.id, found.slug)
+        session = db.session()
+        result = act(session, runtime())
+        session.commit()
+        return result
+
+
+def _award_in(app, slug: str, skill: str) -> tuple[str, str]:
+    """A badge awarded by structure ``slug`` to a new young person: (its URL, its uid)."""
+    from issuer.awarding import service as awarding
+    from issuer.learners import service as learners
+    from issuer.models import utcnow
+
+    def act(session, rt):
+        person = learners.create_learner(session, learners.LearnerData("Yanis", None), actor=None, now=utcnow())
+        session.flush()
+        row = awarding.award(
+            session, rt, learner_id=person.id, skill_id=skill, actor=None,
+            evidence=awarding.Evidence("A mené son équipe jusqu'au bout."), now=utcnow(),
+        )  # fmt: skip
+        return rt.urls.assertion(row.uid), row.uid
+
+    return _in_structure(app, slug, act)
+
+
+def _revoke_in(app, slug: str, uid: str) -> None:
+    from issuer.awarding import service as awarding
+    from issuer.models import utcnow
+
+    _in_structure(
+        app,
+        slug,
+        lambda session, rt: awarding.revoke(
+            session, rt, ref=uid, reason="Délivré par erreur.", actor=None, now=utcnow()
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def neighbour(site):
+    """A second structure of the network, published under s/voisine/ of the same folder."""
+    from factories import make_structure
+
+    app, _, _ = site
+    slug = make_structure(app, "voisine")
+    result = app.test_cli_runner().invoke(args=["publish", "--all"], env={"PALIER_STRUCTURE": slug})
+    assert result.exit_code == 0, result.output
+    return slug
+
+
+def test_a_second_structure_is_served_from_its_own_folder_with_the_app_stopped(site, neighbour):
+    app, upstream, box = site
+    prefix = f"/s/{neighbour}"
+    live_url, live_uid = _award_in(app, neighbour, tier_one_skills(app)[0])
+    gone_url, gone_uid = _award_in(app, neighbour, tier_one_skills(app)[1])
+    assert here(live_url) == f"{prefix}/assertions/{live_uid}"
+    profile = json.loads(get(upstream.port, f"{prefix}/issuer", LD)[2])
+    kid = profile["publicKey"].rsplit("/", 1)[1]
+    root_kid = json.loads(get(upstream.port, "/issuer", LD)[2])["publicKey"].rsplit("/", 1)[1]
+    assert kid != root_kid
+    documents = [here(live_url), here(live_url) + ".json", f"{prefix}/issuer", f"{prefix}/keys/{kid}",
+                 f"{prefix}/revocations"]  # fmt: skip
+    # While the app runs: the same bytes as the app, from the copy, with the same headers as the first's.
+    for url in documents:
+        status, headers, body = get(box.port, url, LD)
+        assert (status, body) == (200, get(upstream.port, url, LD)[2]), (url, box.log()[-500:])
+        assert headers["access-control-allow-origin"] == "*", url
+        assert re.fullmatch(r'"[0-9a-f]+-[0-9a-f]+"', headers["etag"]), url  # nginx's: read from the file
+    assert get(box.port, f"{prefix}/keys/{kid}", LD)[1]["cache-control"] == "public, max-age=86400"
+    assert get(box.port, f"{prefix}/issuer", LD)[1]["vary"] == "Accept, User-Agent"
+    # Its badge never answers under the first structure's address, nor the first's key under its own.
+    assert get(box.port, f"/assertions/{live_uid}", LD)[0] == 404
+    assert get(box.port, f"/keys/{kid}", LD)[0] == 404
+    _revoke_in(app, neighbour, gone_uid)
+    expected = {url: get(upstream.port, url, LD)[2] for url in documents}
+    upstream.stop()
+    try:
+        for url, body in expected.items():
+            status, headers, found = get(box.port, url, LD)
+            assert (status, found) == (200, body), url
+            assert headers["content-type"].startswith("application/ld+json"), url
+        revoked = json.loads(expected[f"{prefix}/revocations"])["revokedAssertions"]
+        assert [entry["id"] for entry in revoked] == [gone_url]
+        status, headers, page = get(box.port, here(live_url), BROWSER)
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        assert "Badge valide" in page.decode()
+        status, headers, page = get(box.port, f"{prefix}/issuer", BROWSER)
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        for url in (here(gone_url), here(gone_url) + ".json"):
+            status, headers, body = get(box.port, url, LD)
+            assert status == 410 and json.loads(body)["revoked"] is True, url
+            assert headers["cache-control"] == "public, no-cache", url
+        status, headers, page = get(box.port, here(gone_url), BROWSER)
+        assert status == 410 and "Badge révoqué" in page.decode()
+        skill = json.loads(expected[here(live_url)])["badge"].split("/badges/", 1)[1]
+        assert get(box.port, f"{prefix}/badges/{skill}/criteres", BROWSER)[0] == 200
+        status, headers, _ = get(box.port, f"{prefix}/badges/{skill}/image.png")
+        assert status == 200 and headers["cache-control"] == "public, max-age=2592000"
+        # Under the first structure's address nothing of it is served from the copy.
+        for url in (f"/assertions/{live_uid}", f"/assertions/{live_uid}.json", f"/keys/{kid}"):
+            status, _, body = get(box.port, url, LD)
+            assert status != 200 and live_uid.encode() not in body, url
+        assert get(box.port, f"/assertions/{gone_uid}", LD)[0] != 410
+    finally:
+        restarted = AppServer(app, upstream.port)
+        upstream.server, upstream.thread, upstream.running = restarted.server, restarted.thread, True
