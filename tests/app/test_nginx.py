@@ -215,7 +215,9 @@ def _award_in(app, slug: str, skill: str) -> tuple[str, str]:
     from issuer.models import utcnow
 
     def act(session, rt):
-        person = learners.create_learner(session, learners.LearnerData("Yanis", None), actor=None, now=utcnow())
+        person = learners.create_learner(
+            session, learners.LearnerData("Yanis", None), actor=None, now=utcnow()
+        )
         session.flush()
         row = awarding.award(
             session, rt, learner_id=person.id, skill_id=skill, actor=None,
