@@ -4,8 +4,12 @@ the documents still served with the app stopped."""
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -209,7 +213,7 @@ def _in_structure(app, slug: str, act):
 
 
 def _award_in(app, slug: str, skill: str) -> tuple[str, str]:
-    """A badge awarded by structure ``slug`` to a new young person: (its URL, its uid)."""
+    """A badge awarded by structure ``slug`` to a new young person: (its URL, its uid, its JWS)."""
     from issuer.awarding import service as awarding
     from issuer.learners import service as learners
     from issuer.models import utcnow
@@ -223,7 +227,7 @@ def _award_in(app, slug: str, skill: str) -> tuple[str, str]:
             session, rt, learner_id=person.id, skill_id=skill, actor=None,
             evidence=awarding.Evidence("A mené son équipe jusqu'au bout."), now=utcnow(),
         )  # fmt: skip
-        return rt.urls.assertion(row.uid), row.uid
+        return rt.urls.assertion(row.uid), row.uid, row.jws
 
     return _in_structure(app, slug, act)
 
@@ -256,8 +260,8 @@ def neighbour(site):
 def test_a_second_structure_is_served_from_its_own_folder_with_the_app_stopped(site, neighbour):
     app, upstream, box = site
     prefix = f"/s/{neighbour}"
-    live_url, live_uid = _award_in(app, neighbour, tier_one_skills(app)[0])
-    gone_url, gone_uid = _award_in(app, neighbour, tier_one_skills(app)[1])
+    live_url, live_uid, _ = _award_in(app, neighbour, tier_one_skills(app)[0])
+    gone_url, gone_uid, _ = _award_in(app, neighbour, tier_one_skills(app)[1])
     assert here(live_url) == f"{prefix}/assertions/{live_uid}"
     profile = json.loads(get(upstream.port, f"{prefix}/issuer", LD)[2])
     kid = profile["publicKey"].rsplit("/", 1)[1]
@@ -306,6 +310,77 @@ def test_a_second_structure_is_served_from_its_own_folder_with_the_app_stopped(s
             status, _, body = get(box.port, url, LD)
             assert status != 200 and live_uid.encode() not in body, url
         assert get(box.port, f"/assertions/{gone_uid}", LD)[0] != 410
+    finally:
+        restarted = AppServer(app, upstream.port)
+        upstream.server, upstream.thread, upstream.running = restarted.server, restarted.thread, True
+
+
+NODE = shutil.which("node")
+VERIFIER_JS = Path(__file__).resolve().parents[2] / "issuer" / "static" / "public" / "verifier.js"
+# Runs the archive's verification script as the page does, with node's WebCrypto and fetch.
+RUN_VERIFIER = """
+const { verify } = require(process.env.VERIFIER_JS);
+verify(process.env.BADGE, { fetch, subtle: globalThis.crypto.subtle, origin: process.env.ORIGIN })
+  .then((result) => process.stdout.write(JSON.stringify(result)));
+"""
+
+
+def _verified_in_node(box, badge: str) -> dict:
+    origin = f"http://127.0.0.1:{box.port}"
+    env = {**os.environ, "VERIFIER_JS": str(VERIFIER_JS), "BADGE": badge, "ORIGIN": origin}
+    done = subprocess.run([NODE, "-e", RUN_VERIFIER], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _tampered(jws: str) -> str:
+    header, payload, signature = jws.split(".")
+    doc = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    doc["issuedOn"] = "2020-01-01T00:00:00+00:00"
+    forged = base64.urlsafe_b64encode(json.dumps(doc).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+@pytest.mark.skipif(NODE is None, reason="node n'est pas installé")
+def test_the_archive_verification_page_verifies_badges_from_the_copy_alone(site, neighbour):
+    app, upstream, box = site
+    ours = award(app, skill_id=tier_one_skills(app)[6])
+    gone = award(app, ours.learner_id, skill_id=tier_one_skills(app)[0])
+    revoke(app, gone.uid, "Délivré par erreur.")
+    theirs_url, _, theirs_jws = _award_in(app, neighbour, tier_one_skills(app)[2])
+    upstream.stop()
+    try:
+        for url in ("/verifier.html", f"/s/{neighbour}/verifier.html", "/static/public/verifier.js"):
+            status, headers, body = get(box.port, url, BROWSER)
+            assert status == 200, url
+            assert "script-src 'self'" in headers["content-security-policy"], url
+        page = get(box.port, "/verifier.html", BROWSER)[2].decode()
+        assert '<script src="/static/public/verifier.js" defer></script>' in page
+        assert "<script>" not in page  # the CSP refuses inline scripts: there are none
+        valid = {
+            "signé": ours.jws,
+            "adresse": ours.url,
+            "adresse .json": ours.url + ".json",
+            "signé d'une autre structure": theirs_jws,
+            "adresse d'une autre structure": theirs_url,
+        }
+        for what, badge in valid.items():
+            result = _verified_in_node(box, badge)
+            assert result["verdict"] == "valide", (what, result)
+            assert result["title"] == "Badge valide" and "n'a pas été révoqué" in result["message"], what
+        for badge in (gone.jws, gone.url):
+            result = _verified_in_node(box, badge)
+            assert result["verdict"] == "revoque", result
+            assert "Délivré par erreur." in result["message"]
+        forged = _verified_in_node(box, _tampered(ours.jws))
+        assert forged["verdict"] == "invalide" and "signature ne correspond pas" in forged["message"]
+        elsewhere = _verified_in_node(box, "https://ailleurs.example.org/assertions/abc")
+        assert (
+            elsewhere["verdict"] == "invalide" and "pas une adresse de cette archive" in elsewhere["message"]
+        )
+        missing = _verified_in_node(box, ours.url.replace(ours.uid, "inconnu"))  # the app would say 404
+        assert missing["verdict"] == "invalide" and "Le badge n'a pas pu être lu" in missing["message"]
+        assert _verified_in_node(box, "pas un badge")["verdict"] == "invalide"
     finally:
         restarted = AppServer(app, upstream.port)
         upstream.server, upstream.thread, upstream.running = restarted.server, restarted.thread, True
