@@ -138,7 +138,7 @@
     var header = jsonOf(bytesOfBase64Url(parts[0], "L'en-tête"), "L'en-tête");
     if (header.alg !== "RS256") refuse("Ce badge est signé avec un algorithme que Palier n'emploie pas (seul RS256 est accepté).");
     FORBIDDEN_HEADERS.forEach(function (name) {
-      if (Object.prototype.hasOwnProperty.call(header, name)) refuse("L'en-tête du badge signé contient « " + name + " », refusé.");
+      if (Object.prototype.hasOwnProperty.call(header, name)) refuse("L'en-tête du badge signé contient «\u00a0" + name + "\u00a0», refusé.");
     });
     return {
       payload: jsonOf(bytesOfBase64Url(parts[1], "Le contenu"), "Le contenu"),
@@ -182,7 +182,7 @@
     var name = (facts.badge && facts.badge.name) || "ce badge";
     var issuer = (facts.issuer && facts.issuer.name) || "son émetteur";
     var issued = frenchDate(assertion.issuedOn);
-    var about = "« " + name + " », délivré par " + issuer + (issued ? " le " + issued : "");
+    var about = "«\u00a0" + name + "\u00a0», délivré par " + issuer + (issued ? " le " + issued : "");
     if (facts.revoked) {
       return {
         verdict: "revoque",
@@ -310,6 +310,7 @@
     if (!box) return;
     box.hidden = false;
     box.className = "verdict verdict--" + ({ valide: "ok", expire: "warn" }[result.verdict] || "bad");
+    document.getElementById("archive-verdict-icon").textContent = { valide: "✓", expire: "⌛" }[result.verdict] || "✗";
     var title = document.getElementById("archive-verdict-title");
     var message = document.getElementById("archive-verdict-message");
     title.textContent = result.title;
