@@ -351,7 +351,7 @@ def test_the_archive_verification_page_verifies_badges_from_the_copy_alone(site,
     upstream.stop()
     try:
         for url in ("/verifier.html", f"/s/{neighbour}/verifier.html", "/static/public/verifier.js"):
-            status, headers, body = get(box.port, url, BROWSER)
+            status, headers, _ = get(box.port, url, BROWSER)
             assert status == 200, url
             assert "script-src 'self'" in headers["content-security-policy"], url
         page = get(box.port, "/verifier.html", BROWSER)[2].decode()
