@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from factories import BROWSER, award, revoke, tier_one_skills
@@ -357,6 +358,9 @@ def test_the_archive_verification_page_verifies_badges_from_the_copy_alone(site,
         page = get(box.port, "/verifier.html", BROWSER)[2].decode()
         assert '<script src="/static/public/verifier.js" defer></script>' in page
         assert "<script>" not in page  # the CSP refuses inline scripts: there are none
+        # The copy of a badge's page sends to it (nothing to post to without the app), the badge named.
+        copy = get(box.port, here(theirs_url), BROWSER)[2].decode()
+        assert f'href="../verifier.html?badge={quote(theirs_url)}"' in copy
         valid = {
             "signé": ours.jws,
             "adresse": ours.url,
