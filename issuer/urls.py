@@ -46,6 +46,11 @@ class Urls:
         """The RevocationList."""
         return f"{self.base}/revocations"
 
+    @property
+    def verifier(self) -> str:
+        """The archive's verification page (checks a badge in the browser from the static copy alone)."""
+        return f"{self.base}/verifier.html"
+
     def collect(self, code: str) -> str:
         """The page a handover code's QR opens (the code filled in, one tap to take it)."""
         return f"{self.site}/r/{code}"

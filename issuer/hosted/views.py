@@ -265,6 +265,22 @@ def endorsement(uid: str) -> ResponseReturnValue:
     return serve(Hosted(body, hosted.etag_of(body), hosted.REVALIDATE))
 
 
+@bp.get("/verifier.html")
+def archive_verifier() -> ResponseReturnValue:
+    """The archive's verification page: checks a badge in the browser from the published files alone.
+
+    Served live too, but made for the static copy (``verifier.html`` of each structure's folder):
+    wherever the archive is hosted, this page and ``static/public/verifier.js`` verify its badges.
+    """
+    rt = runtime()
+    page = render_template(
+        "hosted/archive_verifier.html",
+        issuer=get_profile(db.session(), current_app.config),
+        example=rt.urls.assertion("…"),
+    )
+    return _public(current_app.make_response(page), hosted.REVALIDATE)
+
+
 @bp.get("/destinataires/<token>")
 def recipient(token: str) -> ResponseReturnValue:
     """The identity URL of a learner without email; it reveals nothing about the person."""

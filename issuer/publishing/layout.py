@@ -30,6 +30,7 @@ TOP_LEVEL = frozenset(
         "assertions",
         "destinataires",
         "static",
+        "verifier.html",
     }
 )
 

@@ -149,7 +149,14 @@ def _recipient(ctx: _Context, token: str) -> dict[str, bytes | None]:
     return _negotiated(ctx, url, hosted.recipient(ctx.db, ctx.rt, token))
 
 
+def _verifier(ctx: _Context) -> dict[str, bytes | None]:
+    """The archive's verification page: with static/public/verifier.js, it checks a badge in the browser."""
+    url = ctx.rt.urls.verifier
+    return {ctx.rel(url): ctx.page(url)}
+
+
 _RENDER: dict[str, Callable[..., dict[str, bytes | None]]] = {
+    "verifier": _verifier,
     "issuer": _issuer,
     "key": _key,
     "revocations": _revocations,
@@ -171,7 +178,7 @@ def _static() -> dict[str, bytes | None]:
 
 def _everything(db: Session) -> list[Target]:
     """Every public URL the database holds (read at once: pages are rendered in between)."""
-    found = [Target("static"), Target("issuer"), Target("revocations")]
+    found = [Target("static"), Target("issuer"), Target("revocations"), Target("verifier")]
     found += [Target("key", (kid,)) for kid in db.scalars(select(SigningKey.kid).order_by(SigningKey.id))]
     found += [
         Target("badge_class", (skill, str(version)))

@@ -323,3 +323,24 @@ def test_each_structure_is_published_under_its_own_folder_and_never_removes_anot
     for env in ({}, {"PALIER_STRUCTURE": slug}):
         checked = runner.invoke(args=["publish", "--check"], env=env)
         assert checked.exit_code == 0, checked.output
+
+
+def test_the_archive_verification_page_and_its_script_are_published_for_each_structure(app, folder):
+    from factories import make_structure
+
+    page = (folder / "verifier.html").read_text()
+    assert "Vérifier un badge" in page and "<form" in page
+    assert '<script src="/static/public/verifier.js" defer></script>' in page
+    assert "<script>" not in page and "csrf_token" not in page  # no inline script, no session
+    script = folder / "static/public/verifier.js"
+    assert b"subtle.verify" in script.read_bytes()
+    slug = make_structure(app, "voisine")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["publish", "--all"], env={"PALIER_STRUCTURE": slug}).exit_code == 0
+    assert "Structure voisine" in (folder / f"s/{slug}/verifier.html").read_text()
+    for env in ({}, {"PALIER_STRUCTURE": slug}):
+        checked = runner.invoke(args=["publish", "--check"], env=env)
+        assert checked.exit_code == 0, checked.output
+    (folder / "verifier.html").unlink()
+    checked = runner.invoke(args=["publish", "--check"])
+    assert checked.exit_code == 1 and "verifier.html" in checked.output

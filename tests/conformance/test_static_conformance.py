@@ -19,17 +19,19 @@ pytestmark = [
 ]
 
 EMAIL = "lina.martin@example.org"
+OTHER_EMAIL = "yanis.benali@example.org"
 
 
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory):
     """Badges awarded and revoked with PUBLISH_DIR on; nginx in front of an app port nobody answers."""
-    from issuer import create_app, db, migrate
+    from issuer import create_app, db, migrate, tenancy
     from issuer.admin import profile
     from issuer.awarding import service as awarding
     from issuer.learners import service as learners
     from issuer.models import utcnow
-    from issuer.runtime import runtime
+    from issuer.network import service
+    from issuer.runtime import runtime, structure_keys, use_structure
 
     tmp = tmp_path_factory.mktemp("palier-static")
     port = free_port()
@@ -76,6 +78,40 @@ def copy(tmp_path_factory):
                 session, rt, ref=made[name][0], reason="Délivré par erreur.", actor=None, now=utcnow()
             )
             session.commit()
+        # A second structure of the network: its badge under /s/voisine/, its files in s/voisine/.
+        tenancy.unbind(session)
+        service.create_structure(
+            session,
+            lambda s: structure_keys(app.config, s.id, s.slug),
+            slug="voisine",
+            name="Maison des jeunes voisine",
+            email="contact@voisine.example.org",
+            url="https://voisine.example.org",
+            actor=None,
+            now=utcnow(),
+        )
+        session.commit()
+    with app.app_context():
+        found = tenancy.structure_by_slug(db.session(), "voisine")
+        use_structure(found.id, found.slug)
+        session, rt = db.session(), runtime()
+        person = learners.create_learner(
+            session, learners.LearnerData("Yanis", OTHER_EMAIL), actor=None, now=utcnow()
+        )
+        row = awarding.award(
+            session,
+            rt,
+            learner_id=person.id,
+            skill_id=skills[0],
+            actor=None,
+            evidence=awarding.Evidence("A mené son équipe.", game="Rocket League"),
+            now=utcnow(),
+        )
+        made["neighbour"] = (rt.urls.assertion(row.uid), row.jws)
+        session.commit()
+    result = app.test_cli_runner().invoke(args=["publish", "--all"], env={"PALIER_STRUCTURE": "voisine"})
+    assert result.exit_code == 0, result.output
+    with app.app_context():
         db.engine().dispose()
     stopped = free_port()  # gunicorn is « stopped »: nothing listens where nginx would ask
     box = start(tmp / "nginx", tmp / "public", stopped, port)
@@ -107,3 +143,11 @@ def test_static_copy_revoked_badges_are_refused_with_the_app_stopped(copy):
                 urllib.request.Request(url, headers={"Accept": "application/ld+json"}), timeout=10
             )
         assert gone.value.code == 410
+
+
+def test_static_copy_of_a_second_structure_is_valid_with_the_app_stopped(copy):
+    url, jws = copy["neighbour"]
+    assert "/s/voisine/assertions/" in url
+    for target in (url, jws):
+        report = run_validator(target, recipient=OTHER_EMAIL)
+        assert report["valid"] and report["errorCount"] == 0, json.dumps(report, indent=1)
