@@ -87,7 +87,8 @@ class Assertion(Scoped, Base):
             sqlite_where=text("revoked_at IS NULL"),
             postgresql_where=text("revoked_at IS NULL"),
         ),
-        Index("ix_assertions_revoked_at", "revoked_at"),
+        # The revocation list counts a structure's revoked badges from the index alone.
+        Index("ix_assertions_revoked_at", "revoked_at", "structure_id"),
         # One live e-mail twin per badge.
         Index(
             "uq_assertions_live_twin",
@@ -99,7 +100,9 @@ class Assertion(Scoped, Base):
         # A person's badges, live ones told apart in the index itself: the learner list counts them
         # for a page of people without reading a row (and SQLite, without statistics, prefers it to
         # the revoked_at index that would walk every live badge).
-        Index("ix_assertions_learner_id_revoked_at", "learner_id", "revoked_at"),
+        # With structure_id last, it stays the index SQLite picks for a page of people's badges (it has
+        # one more constrained column than the revoked_at one above).
+        Index("ix_assertions_learner_id_revoked_at", "learner_id", "revoked_at", "structure_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

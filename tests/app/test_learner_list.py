@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from factories import award, login, make_learner, post, query, revoke, text, tier_one_skills
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy import text as sql_text
 
 from issuer.learners import listing
@@ -263,15 +263,26 @@ def test_badge_counts_of_a_page_are_read_from_the_learner_index(app, backend):
 
     with app.app_context():
         indexes = {i["name"]: i["column_names"] for i in inspect(db.engine()).get_indexes("assertions")}
-    assert indexes["ix_assertions_learner_id_revoked_at"] == ["learner_id", "revoked_at"]
+    assert indexes["ix_assertions_learner_id_revoked_at"] == ["learner_id", "revoked_at", "structure_id"]
     if backend != "sqlite":
         return  # PostgreSQL plans from its statistics (ANALYZE); SQLite, without them, must be shown the way
     with app.app_context():
+        # As a session bound to a structure runs it: with that structure's filter.
         counts = select(Assertion.learner_id).where(
-            Assertion.learner_id.in_([1, 2, 3]), Assertion.revoked_at.is_(None)
+            Assertion.learner_id.in_([1, 2, 3]), Assertion.revoked_at.is_(None), Assertion.structure_id == 1
         )
         compiled = counts.compile(db.engine(), compile_kwargs={"literal_binds": True})
         plan = " ".join(
             str(row[-1]) for row in db.session().execute(sql_text(f"EXPLAIN QUERY PLAN {compiled}"))
         )
     assert "ix_assertions_learner_id_revoked_at" in plan
+    # And the revocation list counts a structure's revoked badges from its own index, rows unread.
+    with app.app_context():
+        revoked = select(func.count(Assertion.id), func.max(Assertion.revoked_at)).where(
+            Assertion.revoked_at.is_not(None), Assertion.structure_id == 1
+        )
+        compiled = revoked.compile(db.engine(), compile_kwargs={"literal_binds": True})
+        plan = " ".join(
+            str(row[-1]) for row in db.session().execute(sql_text(f"EXPLAIN QUERY PLAN {compiled}"))
+        )
+    assert "COVERING INDEX ix_assertions_revoked_at" in plan

@@ -101,6 +101,14 @@ def upgrade() -> None:
         batch.create_unique_constraint(
             "uq_badge_class_versions_skill_digest", ["structure_id", "skill_id", "digest"]
         )
+    # The revocation list counts one structure's revoked badges from the index alone.
+    with op.batch_alter_table("assertions") as batch:
+        batch.drop_index("ix_assertions_revoked_at")
+        batch.create_index("ix_assertions_revoked_at", ["revoked_at", "structure_id"], unique=False)
+        batch.drop_index("ix_assertions_learner_id_revoked_at")
+        batch.create_index(
+            "ix_assertions_learner_id_revoked_at", ["learner_id", "revoked_at", "structure_id"], unique=False
+        )
     # The learner list walks one structure's records in name order.
     with op.batch_alter_table("learners") as batch:
         batch.drop_index("ix_learners_listing")
@@ -133,6 +141,11 @@ def downgrade() -> None:
             sqlite_where=sa.text("erased_at IS NULL"),
             postgresql_where=sa.text("erased_at IS NULL"),
         )
+    with op.batch_alter_table("assertions") as batch:
+        batch.drop_index("ix_assertions_revoked_at")
+        batch.create_index("ix_assertions_revoked_at", ["revoked_at"], unique=False)
+        batch.drop_index("ix_assertions_learner_id_revoked_at")
+        batch.create_index("ix_assertions_learner_id_revoked_at", ["learner_id", "revoked_at"], unique=False)
     with op.batch_alter_table("badge_class_versions") as batch:
         batch.drop_constraint("uq_badge_class_versions_skill_version", type_="unique")
         batch.drop_constraint("uq_badge_class_versions_skill_digest", type_="unique")
