@@ -161,3 +161,20 @@ def test_svg_benchmark_runs_alone_without_building_an_instance(monkeypatch, tmp_
     monkeypatch.setattr(svg, "run", lambda **kwargs: [judged(Figure(svg.KEY, "svg", ratio=0.3))])
     figures, _context = suite.run_all(tmp_path, quick=True, only={"svg"})
     assert [f.key for f in figures] == [svg.KEY] and "svg" in suite.NAMES
+
+
+def test_scale_fixture_builds_a_small_and_a_larger_instance_on_the_current_schema(tmp_path, private_pem):
+    """The volume benchmark writes rows with multi-row INSERTs: they must satisfy today's schema."""
+    from sqlalchemy import func, select
+
+    from benchmarks import fixture, scale
+    from issuer import db
+    from issuer.models import Assertion
+
+    instances, subjects = scale.build(tmp_path, private_pem, small=40, large=120)
+    counts = []
+    for instance in instances:
+        app = fixture.make_app(instance)
+        with app.app_context():
+            counts.append(db.session().scalar(select(func.count(Assertion.id))))
+    assert counts[0] >= 40 and counts[1] >= 120 and subjects[0] == subjects[1]
