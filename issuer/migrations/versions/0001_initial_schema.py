@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import foreign_key, partial_index
 
 revision, down_revision, branch_labels, depends_on = "0001", None, None, None
 
@@ -83,7 +84,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("target", sa.String(length=200), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_audit_events_actor_id_users")),
+        foreign_key("audit_events", "actor_id", "users"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
@@ -98,9 +99,7 @@ def upgrade() -> None:
         sa.Column("game", sa.String(length=160), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_game_sessions_created_by_id_users")
-        ),
+        foreign_key("game_sessions", "created_by_id", "users"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_game_sessions")),
     )
     op.create_table(
@@ -117,9 +116,7 @@ def upgrade() -> None:
         sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("erased_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_learners_created_by_id_users")
-        ),
+        foreign_key("learners", "created_by_id", "users"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_learners")),
         sa.UniqueConstraint("portfolio_token", name=op.f("uq_learners_portfolio_token")),
         sa.UniqueConstraint("recipient_token", name=op.f("uq_learners_recipient_token")),
@@ -145,23 +142,11 @@ def upgrade() -> None:
         sa.Column("etag", sa.String(length=64), nullable=False),
         sa.Column("revoked_at", issuer.models.base.UTCDateTime(), nullable=True),
         sa.Column("revocation_reason", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["awarded_by_id"], ["users.id"], name=op.f("fk_assertions_awarded_by_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["badge_class_id"],
-            ["badge_class_versions.id"],
-            name=op.f("fk_assertions_badge_class_id_badge_class_versions"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["key_id"], ["signing_keys.id"], name=op.f("fk_assertions_key_id_signing_keys")
-        ),
-        sa.ForeignKeyConstraint(
-            ["learner_id"], ["learners.id"], name=op.f("fk_assertions_learner_id_learners")
-        ),
-        sa.ForeignKeyConstraint(
-            ["session_id"], ["game_sessions.id"], name=op.f("fk_assertions_session_id_game_sessions")
-        ),
+        foreign_key("assertions", "awarded_by_id", "users"),
+        foreign_key("assertions", "badge_class_id", "badge_class_versions"),
+        foreign_key("assertions", "key_id", "signing_keys"),
+        foreign_key("assertions", "learner_id", "learners"),
+        foreign_key("assertions", "session_id", "game_sessions"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assertions")),
         sa.UniqueConstraint("uid", name=op.f("uq_assertions_uid")),
     )
@@ -169,30 +154,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_assertions_learner_id"), ["learner_id"], unique=False)
         batch_op.create_index("ix_assertions_revoked_at", ["revoked_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_assertions_session_id"), ["session_id"], unique=False)
-        batch_op.create_index(
+        partial_index(
+            batch_op,
             "uq_assertions_live_award",
             ["learner_id", "skill_id"],
+            "revoked_at IS NULL",
             unique=True,
-            sqlite_where=sa.text("revoked_at IS NULL"),
-            postgresql_where=sa.text("revoked_at IS NULL"),
         )
 
     op.create_table(
         "session_participants",
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["learner_id"],
-            ["learners.id"],
-            name=op.f("fk_session_participants_learner_id_learners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["session_id"],
-            ["game_sessions.id"],
-            name=op.f("fk_session_participants_session_id_game_sessions"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("session_participants", "learner_id", "learners", ondelete="CASCADE"),
+        foreign_key("session_participants", "session_id", "game_sessions", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("session_id", "learner_id", name=op.f("pk_session_participants")),
     )
     # ### end Alembic commands ###

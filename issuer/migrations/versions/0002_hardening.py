@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import foreign_key
 
 revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
 
@@ -27,9 +28,7 @@ def upgrade() -> None:
         sa.Column("key_digest", sa.String(length=64), nullable=False),
         sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
         sa.Column("ended_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_staff_sessions_user_id_users"), ondelete="CASCADE"
-        ),
+        foreign_key("staff_sessions", "user_id", "users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_sessions")),
         sa.UniqueConstraint("key_digest", name=op.f("uq_staff_sessions_key_digest")),
     )

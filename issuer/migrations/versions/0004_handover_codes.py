@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import foreign_key
 
 revision, down_revision, branch_labels, depends_on = "0004", "0003", None, None
 
@@ -22,18 +23,8 @@ def upgrade() -> None:
         sa.Column("expires_at", issuer.models.base.UTCDateTime(), nullable=False),
         sa.Column("used_at", issuer.models.base.UTCDateTime(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["learner_id"],
-            ["learners.id"],
-            name=op.f("fk_handover_codes_learner_id_learners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["users.id"],
-            name=op.f("fk_handover_codes_created_by_id_users"),
-            ondelete="SET NULL",
-        ),
+        foreign_key("handover_codes", "learner_id", "learners", ondelete="CASCADE"),
+        foreign_key("handover_codes", "created_by_id", "users", ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handover_codes")),
         sa.UniqueConstraint("code_digest", name=op.f("uq_handover_codes_code_digest")),
     )

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import foreign_key, partial_index
 
 revision, down_revision, branch_labels, depends_on = "0006", "0005", None, None
 
@@ -24,12 +25,7 @@ def upgrade() -> None:
         sa.Column("guardian_consent_at", issuer.models.base.UTCDateTime(), nullable=True),
         sa.Column("notify_since", issuer.models.base.UTCDateTime(), nullable=True),
         sa.Column("ended_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["learner_id"],
-            ["learners.id"],
-            name=op.f("fk_backpack_claims_learner_id_learners"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("backpack_claims", "learner_id", "learners", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_backpack_claims")),
         sa.UniqueConstraint("token_digest", name=op.f("uq_backpack_claims_token_digest")),
     )
@@ -42,13 +38,7 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_assertions_twin_of_id_assertions"), "assertions", ["twin_of_id"], ["id"]
         )
-        batch_op.create_index(
-            "uq_assertions_live_twin",
-            ["twin_of_id"],
-            unique=True,
-            sqlite_where=sa.text("revoked_at IS NULL"),
-            postgresql_where=sa.text("revoked_at IS NULL"),
-        )
+        partial_index(batch_op, "uq_assertions_live_twin", ["twin_of_id"], "revoked_at IS NULL", unique=True)
 
 
 def downgrade() -> None:
