@@ -42,8 +42,7 @@ def _others(app: Flask, uid: str) -> tuple[str, ...]:
 def _sample(app: Flask) -> tuple[str, str, str]:
     """A live assertion to ask for: its uid, its ETag and its signed form (one is awarded if none exist)."""
     from issuer import db
-    from issuer.awarding import service as awarding
-    from issuer.models import Assertion, utcnow
+    from issuer.models import Assertion
     from issuer.runtime import runtime
 
     with app.app_context():
@@ -56,15 +55,7 @@ def _sample(app: Flask) -> tuple[str, str, str]:
         ).first()
         if row is None:
             learner = fixture.add_learners(app, 1, "Échantillon")[0]
-            made = awarding.award(
-                session,
-                runtime(),
-                learner_id=learner,
-                skill_id=fixture.first_tier(app)[0],
-                actor=None,
-                evidence=awarding.Evidence(fixture.NARRATIVE),
-                now=utcnow(),
-            )
+            made = fixture.award(session, runtime(), learner, fixture.first_tier(app)[0])
             session.commit()
             return made.uid, made.etag, made.jws
         return row.uid, row.etag, row.jws

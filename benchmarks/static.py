@@ -44,8 +44,7 @@ def _publish_all(app: Flask) -> None:
 
 def _award(app: Flask) -> str:
     from issuer import db
-    from issuer.awarding import service as awarding
-    from issuer.models import Assertion, utcnow
+    from issuer.models import Assertion
     from issuer.runtime import runtime
 
     with app.app_context():
@@ -53,15 +52,7 @@ def _award(app: Flask) -> str:
         learner = fixture.add_learners(app, 1, "Fenêtre")[0]
         taken = set(session.scalars(select(Assertion.skill_id).where(Assertion.learner_id == learner)))
         skill = next(s for s in fixture.first_tier(app) if s not in taken)
-        row = awarding.award(
-            session,
-            runtime(),
-            learner_id=learner,
-            skill_id=skill,
-            actor=None,
-            evidence=awarding.Evidence(fixture.NARRATIVE),
-            now=utcnow(),
-        )
+        row = fixture.award(session, runtime(), learner, skill)
         session.commit()
         return row.uid
 
