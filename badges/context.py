@@ -11,15 +11,11 @@ from typing import Any
 
 from pyld import jsonld
 
+from ._jsonld import PinnedCache, pyld_options, served
 from .errors import ContextError
 from .vocab import CONTEXT_ALIASES, CONTEXT_URL
 
 __all__ = ["CONTEXT_URL", "compact", "context_document", "document_loader", "expand"]
-
-try:  # A private resolver keeps the processed context for the life of the process.
-    from pyld.context_resolver import ContextResolver
-except ImportError:  # pragma: no cover - older pyld: its own global cache does the same job
-    ContextResolver = None
 
 
 @cache
@@ -42,32 +38,14 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
             f"Contexte JSON-LD inconnu : {url!r}. Seul le contexte Open Badges v2 est accepté.",
             code="unknown_context",
         )
-    return {
-        "contentType": "application/ld+json",
-        "contextUrl": None,
-        "documentUrl": url,
-        "document": context_document(),
-        # "static" lets pyld keep the processed context instead of processing it on every call.
-        "tag": "static",
-    }
+    return served(url, context_document())
 
 
-class _PinnedCache(dict[str, Any]):
-    """A resolved-context cache that keeps only the Open Badges context, so it can never grow."""
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        if key in CONTEXT_ALIASES:
-            super().__setitem__(key, value)
-
-
-_RESOLVED = _PinnedCache()
+_RESOLVED = PinnedCache(CONTEXT_ALIASES)  # only the Open Badges context
 
 
 def _options() -> dict[str, Any]:
-    options: dict[str, Any] = {"documentLoader": document_loader, "base": ""}
-    if ContextResolver is not None:
-        options["contextResolver"] = ContextResolver(_RESOLVED, document_loader)
-    return options
+    return pyld_options(document_loader, _RESOLVED, base="")
 
 
 def _check(doc: Any) -> None:

@@ -29,7 +29,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .fixture import HOST, Instance, bench_config
+from .fixture import HOST, Instance, award, bench_config
 from .server import LOOPBACK, PROJECT_ROOT
 
 TARGET = 1.3
@@ -94,7 +94,6 @@ def _instance(root: Path, n_badges: int) -> tuple[Instance, int, str]:
     from badges import generate_private_key
     from issuer import create_app, db, migrate
     from issuer.admin import profile
-    from issuer.awarding import service as awarding
     from issuer.learners import service as learners
     from issuer.models import utcnow
     from issuer.runtime import runtime
@@ -127,15 +126,8 @@ def _instance(root: Path, n_badges: int) -> tuple[Instance, int, str]:
             now=start,
         )
         for day, skill in enumerate(rt.tree.topological_order()[:n_badges]):
-            awarding.award(
-                session,
-                rt,
-                learner_id=learner.id,
-                skill_id=skill.id,
-                actor=None,
-                evidence=awarding.Evidence(NARRATIVE, game="Overcooked 2"),
-                now=start + timedelta(days=day),
-            )
+            when = start + timedelta(days=day)
+            award(session, rt, learner.id, skill.id, now=when, game="Overcooked 2", narrative=NARRATIVE)
         session.commit()
         token = learner.portfolio_token
         assert token is not None

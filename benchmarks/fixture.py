@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from issuer.models import Assertion
+    from issuer.runtime import Runtime
 
 BASE_URL = "http://badges.bench"  # ids are minted from it; load goes to 127.0.0.1 with this Host
 HOST = "badges.bench"
@@ -102,6 +109,26 @@ def add_learners(app: Flask, count: int, prefix: str) -> list[int]:
             ids.append(learners.create_learner(session, data, actor=None, now=now).id)
         session.commit()
     return ids
+
+
+def award(
+    session: Session, rt: Runtime, learner: int, skill: str, *, now: datetime | None = None, **evidence: str
+) -> Assertion:
+    """One badge awarded through the service as the benchmarks award them: by no one (as the command line
+    does when given no account), now unless told; ``evidence``: fields of ``awarding.Evidence``, the
+    bench's ``NARRATIVE`` unless told."""
+    from issuer.awarding import service as awarding
+    from issuer.models import utcnow
+
+    return awarding.award(
+        session,
+        rt,
+        learner_id=learner,
+        skill_id=skill,
+        actor=None,
+        evidence=awarding.Evidence(**{"narrative": NARRATIVE, **evidence}),
+        now=now or utcnow(),
+    )
 
 
 def first_tier(app: Flask) -> list[str]:

@@ -10,11 +10,14 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
 from .fixture import HOST
 from .server import LOOPBACK
+from .table import Figure, judged
 
 WRK_MISSING = (
     "wrk est absent : la charge passe par un petit client Python (threads + http.client), "
@@ -49,6 +52,69 @@ class LoadResult:
     seconds: float
     bad: int
     tool: str
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """Throughput against a baseline: each round runs the baseline, then the measured request."""
+
+    pairs: list[tuple[LoadResult, LoadResult]]  # (measured, baseline), one a round
+
+    @property
+    def ratios(self) -> list[float]:
+        """Each round's ratio: it compares two runs seconds apart."""
+        return [m.rps / b.rps for m, b in self.pairs]
+
+    @property
+    def rps(self) -> float:
+        """The median throughput of the measured runs."""
+        return median(m.rps for m, _ in self.pairs)
+
+    @property
+    def base_rps(self) -> float:
+        """The median throughput of the baseline runs."""
+        return median(b.rps for _, b in self.pairs)
+
+    @property
+    def bad(self) -> int:
+        """Answers of the measured runs that were not 2xx/3xx."""
+        return sum(m.bad for m, _ in self.pairs)
+
+
+def alternate(rounds: int, base: Callable[[], LoadResult], measured: Callable[[], LoadResult]) -> Rounds:
+    """``rounds`` rounds of the baseline run then the measured one."""
+    pairs = []
+    for _ in range(rounds):
+        baseline = base()
+        pairs.append((measured(), baseline))
+    return Rounds(pairs)
+
+
+def throughput(
+    key: str, work: str, target: float, rounds: Rounds, *, baseline: tuple[str, str], note: str, tool: str
+) -> Figure:
+    """The judged figure: the median of the rounds' ratios, at least ``target``; ``baseline`` is the
+    baseline's (label, key in the figure's values)."""
+    label, name = baseline
+    return judged(
+        Figure(
+            key,
+            work,
+            ratio=median(rounds.ratios),
+            bound="min",
+            target=target,
+            measured=f"{rounds.rps:.0f} req/s",
+            limit=f"{rounds.base_rps:.0f} req/s ({label})",
+            note=note,
+            values={
+                "rps": round(rounds.rps, 1),
+                name: round(rounds.base_rps, 1),
+                "bad": rounds.bad,
+                "tool": tool,
+                "pair_ratios": [round(r, 4) for r in rounds.ratios],
+            },
+        )
+    )
 
 
 def _headers(request: Request) -> dict[str, str]:

@@ -42,8 +42,6 @@ class Subject:
 def _award_path(app: Flask, learner_id: int, count: int) -> None:
     """Award a young person ``count`` badges along the tree, each once its prerequisites are held."""
     from issuer import db
-    from issuer.awarding import service as awarding
-    from issuer.models import utcnow
     from issuer.runtime import runtime
 
     with app.app_context():
@@ -54,15 +52,7 @@ def _award_path(app: Flask, learner_id: int, count: int) -> None:
             ready = [s.id for s in rt.tree.topological_order() if status[s.id].status == "unlocked"]
             if not ready:
                 break
-            awarding.award(
-                session,
-                rt,
-                learner_id=learner_id,
-                skill_id=ready[0],
-                actor=None,
-                evidence=awarding.Evidence(fixture.NARRATIVE, game="Overcooked 2"),
-                now=utcnow(),
-            )
+            fixture.award(session, rt, learner_id, ready[0], game="Overcooked 2")
             earned.add(ready[0])
         session.commit()
 
@@ -81,15 +71,7 @@ def real_records(app: Flask) -> Subject:
     with app.app_context():
         rt, session = runtime(), db.session()
         for learner_id in others:
-            row = awarding.award(
-                session,
-                rt,
-                learner_id=learner_id,
-                skill_id=skill,
-                actor=None,
-                evidence=awarding.Evidence(fixture.NARRATIVE),
-                now=utcnow(),
-            )
+            row = fixture.award(session, rt, learner_id, skill)
             awarding.revoke(
                 session,
                 rt,

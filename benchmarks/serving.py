@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from statistics import median
 
 from flask import Flask
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from . import fixture, load, server
 from .fixture import Instance
 from .server_app import HELLO_PATH
-from .table import Figure, absent, failed, judged
+from .table import Figure, absent, failed
 
 GET, MANY, COND, VERIFY = "assertion_get", "assertion_get_many", "assertion_304", "api_verify"
 ROTATE = 2000
@@ -43,8 +42,7 @@ def _others(app: Flask, uid: str) -> tuple[str, ...]:
 def _sample(app: Flask) -> tuple[str, str, str]:
     """A live assertion to ask for: its uid, its ETag and its signed form (one is awarded if none exist)."""
     from issuer import db
-    from issuer.awarding import service as awarding
-    from issuer.models import Assertion, utcnow
+    from issuer.models import Assertion
     from issuer.runtime import runtime
 
     with app.app_context():
@@ -57,15 +55,7 @@ def _sample(app: Flask) -> tuple[str, str, str]:
         ).first()
         if row is None:
             learner = fixture.add_learners(app, 1, "Échantillon")[0]
-            made = awarding.award(
-                session,
-                runtime(),
-                learner_id=learner,
-                skill_id=fixture.first_tier(app)[0],
-                actor=None,
-                evidence=awarding.Evidence(fixture.NARRATIVE),
-                now=utcnow(),
-            )
+            made = fixture.award(session, runtime(), learner, fixture.first_tier(app)[0])
             session.commit()
             return made.uid, made.etag, made.jws
         return row.uid, row.etag, row.jws
@@ -156,17 +146,13 @@ def _measure(
     """Alternate hello and the request; each round gives one ratio, the median is the figure."""
     work, target = WORKS[key]
     load.run(srv.port, request, 1, connections)  # warm: first requests compile templates, open the DB
-    pairs = []
-    for _ in range(rounds):
-        base = load.run(srv.port, hello, seconds, connections)
-        measured = load.run(srv.port, request, seconds, connections)
-        pairs.append((measured, base))
-    # Each round's ratio compares two runs seconds apart; the median of the rounds is the figure.
-    ratios = [m.rps / b.rps for m, b in pairs]
-    ratio = median(ratios)
-    rps, base_rps = median(m.rps for m, _ in pairs), median(b.rps for _, b in pairs)
-    bad = sum(m.bad for m, _ in pairs)
-    total = sum(m.requests for m, _ in pairs)
+    measured = load.alternate(
+        rounds,
+        lambda: load.run(srv.port, hello, seconds, connections),
+        lambda: load.run(srv.port, request, seconds, connections),
+    )
+    ratios, bad = measured.ratios, measured.bad
+    total = sum(m.requests for m, _ in measured.pairs)
     tours = f"{rounds} tour{'s' if rounds > 1 else ''}"
     note = (
         f"{tool}, {connections} connexions, {srv.describe}, médiane de {tours} de {seconds:g} s "
@@ -178,22 +164,4 @@ def _measure(
         note += f" ; {bad} réponses hors 2xx/3xx ou erreurs sur {total}"
     if bad > total / 100:  # a fast error is not throughput
         raise RuntimeError(note)
-    return judged(
-        Figure(
-            key,
-            work,
-            ratio=ratio,
-            bound="min",
-            target=target,
-            measured=f"{rps:.0f} req/s",
-            limit=f"{base_rps:.0f} req/s (hello)",
-            note=note,
-            values={
-                "rps": round(rps, 1),
-                "hello_rps": round(base_rps, 1),
-                "bad": bad,
-                "tool": tool,
-                "pair_ratios": [round(r, 4) for r in ratios],
-            },
-        )
-    )
+    return load.throughput(key, work, target, measured, baseline=("hello", "hello_rps"), note=note, tool=tool)

@@ -44,8 +44,7 @@ def _publish_all(app: Flask) -> None:
 
 def _award(app: Flask) -> str:
     from issuer import db
-    from issuer.awarding import service as awarding
-    from issuer.models import Assertion, utcnow
+    from issuer.models import Assertion
     from issuer.runtime import runtime
 
     with app.app_context():
@@ -53,15 +52,7 @@ def _award(app: Flask) -> str:
         learner = fixture.add_learners(app, 1, "Fenêtre")[0]
         taken = set(session.scalars(select(Assertion.skill_id).where(Assertion.learner_id == learner)))
         skill = next(s for s in fixture.first_tier(app) if s not in taken)
-        row = awarding.award(
-            session,
-            runtime(),
-            learner_id=learner,
-            skill_id=skill,
-            actor=None,
-            evidence=awarding.Evidence(fixture.NARRATIVE),
-            now=utcnow(),
-        )
+        row = fixture.award(session, runtime(), learner, skill)
         session.commit()
         return row.uid
 
@@ -134,14 +125,12 @@ def _get(
             raise RuntimeError(f"nginx a répondu {status} {headers.get('cache-control')} au lieu du document")
         connections = 16
         load.run(box.port, hosted, 1, connections)
-        pairs = []
-        for _ in range(rounds):
-            base = load.run(plain_port, plain, seconds, connections)
-            measured = load.run(box.port, hosted, seconds, connections)
-            pairs.append((measured, base))
-    ratios = [m.rps / b.rps for m, b in pairs]
-    rps, base_rps = median(m.rps for m, _ in pairs), median(b.rps for _, b in pairs)
-    bad = sum(m.bad for m, _ in pairs)
+        measured = load.alternate(
+            rounds,
+            lambda: load.run(plain_port, plain, seconds, connections),
+            lambda: load.run(box.port, hosted, seconds, connections),
+        )
+    ratios, bad = measured.ratios, measured.bad
     tool = "wrk" if load.has_wrk() else "client Python"
     note = (
         f"{tool}, {connections} connexions, nginx 1 worker, le même nginx pour les deux ; médiane de "
@@ -150,24 +139,8 @@ def _get(
     if bad:
         note += f" ; {bad} réponses hors 2xx/3xx"
     work, target = WORKS[GET]
-    return judged(
-        Figure(
-            GET,
-            work,
-            ratio=median(ratios),
-            bound="min",
-            target=target,
-            measured=f"{rps:.0f} req/s",
-            limit=f"{base_rps:.0f} req/s (fichier nu)",
-            note=note,
-            values={
-                "rps": round(rps, 1),
-                "plain_rps": round(base_rps, 1),
-                "bad": bad,
-                "tool": tool,
-                "pair_ratios": [round(r, 4) for r in ratios],
-            },
-        )
+    return load.throughput(
+        GET, work, target, measured, baseline=("fichier nu", "plain_rps"), note=note, tool=tool
     )
 
 

@@ -94,6 +94,15 @@ def tree(data: bytes) -> None:
 _PAYLOAD = f"{BASE}/assertions/42"
 
 
+def _bakes_back(bake: Callable[[], bytes], extract: Callable[[bytes], str], steps: str) -> None:
+    """An image ``bake`` accepts (it may refuse with BakingError) gives ``_PAYLOAD`` back to ``extract``."""
+    try:
+        baked = bake()
+    except BakingError:
+        return
+    _require(extract(baked) == _PAYLOAD, f"{steps} loses the badge")
+
+
 def png(data: bytes) -> None:
     """extract_png answers text or BakingError; a PNG we can bake gives back what was baked."""
     try:
@@ -101,11 +110,7 @@ def png(data: bytes) -> None:
         _require(isinstance(text, str) and text == text.strip() and text, "empty or padded text")
     except BakingError:
         pass
-    try:
-        baked = badges.bake_png(data, _PAYLOAD)
-    except BakingError:
-        return
-    _require(badges.extract_png(baked) == _PAYLOAD, "bake_png then extract_png loses the badge")
+    _bakes_back(lambda: badges.bake_png(data, _PAYLOAD), badges.extract_png, "bake_png then extract_png")
 
 
 def svg(data: bytes) -> None:
@@ -115,11 +120,9 @@ def svg(data: bytes) -> None:
         _require(isinstance(text, str) and bool(text.strip()), "empty text")
     except BakingError:
         pass
-    try:
-        baked = badges.bake_svg(data, _PAYLOAD, signed=True)
-    except BakingError:
-        return
-    _require(badges.extract_svg(baked) == _PAYLOAD, "bake_svg then extract_svg loses the badge")
+    _bakes_back(
+        lambda: badges.bake_svg(data, _PAYLOAD, signed=True), badges.extract_svg, "bake_svg then extract_svg"
+    )
 
 
 def extract(data: bytes) -> None:

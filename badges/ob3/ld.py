@@ -19,15 +19,11 @@ from typing import Any
 
 from pyld import jsonld
 
+from .._jsonld import PinnedCache, pyld_options, served
 from .errors import ContextError
 from .vocab import CONTEXT_FILES, CONTEXTS
 
 __all__ = ["canonicalize", "check_closed", "context_document", "document_loader"]
-
-try:  # A private resolver keeps each processed context for the life of the process.
-    from pyld.context_resolver import ContextResolver
-except ImportError:  # pragma: no cover - older pyld: its own global cache does the same job
-    ContextResolver = None
 
 
 @cache
@@ -59,31 +55,14 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
             "Verifiable Credentials 2.0 et Open Badges 3.0.3 embarqués sont servis.",
             code="unknown_context",
         )
-    return {
-        "contentType": "application/ld+json",
-        "contextUrl": None,
-        "documentUrl": url,
-        "document": context_document(url),
-        "tag": "static",
-    }
+    return served(url, context_document(url))
 
 
-class _PinnedCache(dict[str, Any]):
-    """A resolved-context cache that only ever holds the bundled contexts, so it cannot grow."""
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        if key in CONTEXT_FILES:
-            super().__setitem__(key, value)
-
-
-_RESOLVED = _PinnedCache()
+_RESOLVED = PinnedCache(CONTEXT_FILES)
 
 
 def _options(**extra: Any) -> dict[str, Any]:
-    options: dict[str, Any] = {"documentLoader": document_loader, "base": None, **extra}
-    if ContextResolver is not None:
-        options["contextResolver"] = ContextResolver(_RESOLVED, document_loader)
-    return options
+    return pyld_options(document_loader, _RESOLVED, base=None, **extra)
 
 
 def _cause(exc: BaseException) -> str:

@@ -27,7 +27,7 @@ from ..web.forms import choice
 from ..web.i18n import gettext as _
 from ..web.i18n import local_today, short_date
 from ..web.recent import remember_seen
-from ..web.submit import run_once, submit
+from ..web.submit import Page, answer, run_once, submit
 from . import service as awarding
 from .forms import AwardForm, RevokeForm
 
@@ -229,13 +229,14 @@ def revoke(learner_id: int, uid: str) -> ResponseReturnValue:
             ).uid
         },
     )
-    if sent.done:
-        flash(_("Badge « %(name)s » révoqué.", name=badge.badge_class.name), "success")
-        # Back to the list of badges, opened, where the revoked one now says so.
-        return redirect(url_for("mediator.learner", learner_id=found.id, voir="badges", _anchor="badges"))
-    return render_template(
-        "awarding/revoke.html", learner=found, badge=badge, form=form, title=_("Révoquer un badge")
-    ), sent.status
+    page = Page("awarding/revoke.html", learner=found, badge=badge, form=form, title=_("Révoquer un badge"))
+    # Back to the list of badges, opened, where the revoked one now says so.
+    return answer(
+        sent,
+        _("Badge « %(name)s » révoqué.", name=badge.badge_class.name),
+        lambda _result: url_for("mediator.learner", learner_id=found.id, voir="badges", _anchor="badges"),
+        page,
+    )
 
 
 BLUEPRINTS = (bp,)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from ..models import utcnow
 from ..runtime import runtime
+from ..web.pages import uncached
 from ..web.security import throttled
 from ..web.submit import run_once
 from . import codes
@@ -23,15 +24,8 @@ def _handover_qr(item: handover.Handover) -> str:
 
 
 def _page(code: str = "", error: str | None = None, status: int = 200) -> ResponseReturnValue:
-    response = current_app.make_response(
-        (
-            render_template("collecting/collect.html", code=codes.written(code) if code else "", error=error),
-            status,
-        )
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    page = render_template("collecting/collect.html", code=codes.written(code) if code else "", error=error)
+    return uncached(page, status, referred=False)
 
 
 @bp.get("/r")

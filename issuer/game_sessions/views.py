@@ -22,7 +22,7 @@ from ..web.errors import message_of
 from ..web.forms import PalierForm, choice
 from ..web.i18n import gettext as _
 from ..web.i18n import local_today, ngettext
-from ..web.submit import Outcome, run_once, submit
+from ..web.submit import Outcome, Page, answer, run_once, submit
 from . import bulk, csv_import
 from . import service as sessions
 from .forms import BulkAwardForm, CsvConfirmForm, CsvImportForm, SessionForm
@@ -139,12 +139,10 @@ def create() -> ResponseReturnValue:
     sent = submit(
         form, lambda s: {"id": sessions.create_session(s, _details(form), actor=actor(), now=utcnow()).id}
     )
-    if sent.done:
-        flash(_("Séance enregistrée."), "success")
-        return redirect(url_for("sessions.show", session_id=sent.result["id"]))
-    return render_template(
-        "game_sessions/session_form.html", form=form, title=_("Nouvelle séance")
-    ), sent.status
+    page = Page("game_sessions/session_form.html", form=form, title=_("Nouvelle séance"))
+    return answer(
+        sent, _("Séance enregistrée."), lambda result: url_for("sessions.show", session_id=result["id"]), page
+    )
 
 
 @bp.route("/<id:session_id>/modifier", methods=["GET", "POST"])
@@ -164,12 +162,10 @@ def edit(session_id: int) -> ResponseReturnValue:
             ).id
         },
     )
-    if sent.done:
-        flash(_("Séance modifiée."), "success")
-        return redirect(url_for("sessions.show", session_id=game.id))
-    return render_template(
-        "game_sessions/session_form.html", form=form, game=game, title=_("Modifier la séance")
-    ), sent.status
+    page = Page("game_sessions/session_form.html", form=form, game=game, title=_("Modifier la séance"))
+    return answer(
+        sent, _("Séance modifiée."), lambda _result: url_for("sessions.show", session_id=game.id), page
+    )
 
 
 @bp.get("/<id:session_id>")

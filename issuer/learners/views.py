@@ -19,7 +19,7 @@ from ..web.i18n import gettext as _
 from ..web.i18n import ngettext
 from ..web.once import recall
 from ..web.recent import recently_seen
-from ..web.submit import run_once, submit
+from ..web.submit import Page, answer, run_once, submit
 from . import listing
 from . import service as learners
 from .forms import EraseForm, LearnerForm
@@ -66,12 +66,10 @@ def create() -> ResponseReturnValue:
     sent = submit(
         form, lambda dbs: {"id": learners.create_learner(dbs, form.to_data(), actor=actor(), now=utcnow()).id}
     )
-    if sent.done:
-        flash(_("Fiche créée."), "success")
-        return redirect(url_for("mediator.learner", learner_id=sent.result["id"]))
-    return render_template(
-        "learners/learner_form.html", form=form, learner=None, title=_("Nouvelle fiche")
-    ), sent.status
+    page = Page("learners/learner_form.html", form=form, learner=None, title=_("Nouvelle fiche"))
+    return answer(
+        sent, _("Fiche créée."), lambda result: url_for("mediator.learner", learner_id=result["id"]), page
+    )
 
 
 @bp.route("/<id:learner_id>/modifier", methods=["GET", "POST"])
@@ -87,12 +85,10 @@ def edit(learner_id: int) -> ResponseReturnValue:
             "id": learners.update_learner(dbs, found.id, form.to_data(), actor=actor(), now=utcnow()).id
         },
     )
-    if sent.done:
-        flash(_("Fiche enregistrée."), "success")
-        return redirect(url_for("mediator.learner", learner_id=found.id))
-    return render_template(
-        "learners/learner_form.html", form=form, learner=found, title=_("Modifier la fiche")
-    ), sent.status
+    page = Page("learners/learner_form.html", form=form, learner=found, title=_("Modifier la fiche"))
+    return answer(
+        sent, _("Fiche enregistrée."), lambda _result: url_for("mediator.learner", learner_id=found.id), page
+    )
 
 
 def _disable_link(dbs: Session, learner_id: int) -> dict[str, Any]:

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 
 from badges import MAX_UPLOAD, Verdict
 
 from .. import db
 from ..models import utcnow
 from ..runtime import runtime
-from ..web.pages import public_helpers, published
+from ..web.pages import public_helpers, published, uncached
 from .facts import Facts, examine
 from .lookup import DbLookup
 
@@ -64,10 +64,7 @@ def render_facts(facts: Facts, status: int, *, asked: bool = False) -> Response:
         published=published(),
         **public_helpers(),
     )
-    resp = current_app.make_response((page, status))
-    resp.headers["Cache-Control"] = "no-store"
-    resp.headers["Referrer-Policy"] = "no-referrer"
-    return resp
+    return uncached(page, status, referred=False)
 
 
 def assertion_page(uid: str, identity: str | None = None, asked: bool = False) -> Response:

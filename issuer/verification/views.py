@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from badges import MAX_UPLOAD, Verdict
 
+from ..web.pages import uncached
 from ..web.security import throttled
 from .api import BLUEPRINTS as API_BLUEPRINTS
 from .page import assertion_page, examine_here, read_upload, render_facts
@@ -33,9 +34,7 @@ def _form_page(error: str | None = None, status: int = 200) -> Response:
     page = render_template(
         "verification/verify_form.html", error=error, max_mb=max(1, limit // (1024 * 1024))
     )
-    resp = current_app.make_response((page, status))
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return uncached(page, status)
 
 
 @bp.get("/verifier")

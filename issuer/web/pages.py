@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from ..markdown import safe_html
 from .i18n import french_dates
@@ -29,4 +29,14 @@ def keep_private(resp: Response) -> Response:
     resp.headers["X-Robots-Tag"] = "noindex, nofollow"
     resp.headers["Referrer-Policy"] = "no-referrer"
     resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def uncached(page: str, status: int = 200, *, referred: bool = True) -> Response:
+    """``page`` answered with ``status``, never cached: what it says holds at this moment only.
+    ``referred=False``: its address is not sent onwards either (it may carry a code or a verdict)."""
+    resp = current_app.make_response((page, status))
+    resp.headers["Cache-Control"] = "no-store"
+    if not referred:
+        resp.headers["Referrer-Policy"] = "no-referrer"
     return resp

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -76,15 +76,18 @@ def safe_next(target: str | None, fallback: str) -> str:
 Rule = tuple[str, Callable[[], str]]  # (the setting naming the rate, whose requests count together)
 
 
-def throttle(
-    app: App,
-    endpoint: str,
-    *rules: Rule,
-    methods: tuple[str, ...] = ("POST",),
-    message: str | None = None,
-) -> None:
-    """Limit requests to ``endpoint`` (POSTs unless ``methods`` says otherwise): each rule at the rate
-    its setting names, per the key it computes; ``message`` is the French 429 (a general one otherwise)."""
+class Limits(TypedDict, total=False):
+    """How a throttle applies: to ``methods`` (POST alone when not said), answering ``message``, the
+    French 429 (a general one when not said)."""
+
+    methods: tuple[str, ...]
+    message: str | None
+
+
+def throttle(app: App, endpoint: str, *rules: Rule, **limits: Unpack[Limits]) -> None:
+    """Limit requests to ``endpoint`` (see ``Limits``): each rule at the rate its setting names, per
+    the key it computes."""
+    methods, message = limits.get("methods", ("POST",)), limits.get("message")
     limiter: Limiter = app.extensions[LIMITER]
     # Palier's views are synchronous; the wrapper hands on whatever the view answers.
     view: Callable[..., Any] = app.view_functions[endpoint]
@@ -117,19 +120,13 @@ def by_address(config_key: str) -> Rule:
     return (config_key, get_remote_address)
 
 
-def throttled(
-    blueprint: Blueprint,
-    config_key: str,
-    *endpoints: str,
-    methods: tuple[str, ...] = ("POST",),
-    message: str | None = None,
-) -> None:
-    """Rate-limit POSTs (or ``methods``) to these endpoints of ``blueprint`` at the rate ``config_key``
-    names, per client address."""
+def throttled(blueprint: Blueprint, config_key: str, *endpoints: str, **limits: Unpack[Limits]) -> None:
+    """Rate-limit these endpoints of ``blueprint`` (see ``Limits``) at the rate ``config_key`` names, per
+    client address."""
 
     def setup(state: BlueprintSetupState) -> None:
         for endpoint in endpoints:
-            throttle(state.app, endpoint, by_address(config_key), methods=methods, message=message)
+            throttle(state.app, endpoint, by_address(config_key), **limits)
 
     # Recorded after the routes, so it runs once they are in the app's view functions.
     blueprint.record_once(setup)

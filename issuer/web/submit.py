@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from flask import request
+from flask import flash, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -161,3 +162,25 @@ def submit(form: Any, action: Action) -> Submitted:
     assert outcome.error is not None
     form.refuse(outcome.message)
     return Shown(status=outcome.error.status)
+
+
+class Page:
+    """A form view's page, rendered only if it is shown: ``template`` with ``context``."""
+
+    def __init__(self, template: str, **context: Any) -> None:
+        self.template, self.context = template, context
+
+    def render(self) -> str:
+        """The page's HTML."""
+        return render_template(self.template, **self.context)
+
+
+def answer(
+    sent: Submitted, done: str, to: Callable[[dict[str, Any]], str], page: Page
+) -> ResponseReturnValue:
+    """A form view's answer after ``submit``: once done, ``done`` flashed and a redirect to ``to(result)``;
+    otherwise ``page`` again, with the status ``submit`` said."""
+    if sent.done:
+        flash(done, "success")
+        return redirect(to(sent.result))
+    return page.render(), sent.status

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import create_table, foreign_key
 
 revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
 
@@ -20,21 +21,16 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limits")),
     )
-    op.create_table(
+    create_table(
         "staff_sessions",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("key_digest", sa.String(length=64), nullable=False),
         sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
         sa.Column("ended_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_staff_sessions_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_sessions")),
-        sa.UniqueConstraint("key_digest", name=op.f("uq_staff_sessions_key_digest")),
+        foreign_key("staff_sessions", "user_id", "users", ondelete="CASCADE"),
+        unique=("key_digest",),
+        indexed=("user_id",),
     )
-    with op.batch_alter_table("staff_sessions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_staff_sessions_user_id"), ["user_id"], unique=False)
     with op.batch_alter_table("issuer_profile", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("revocations_changed_at", issuer.models.base.UTCDateTime(), nullable=True)

@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import create_table, foreign_key
 
 revision, down_revision, branch_labels, depends_on = "0004", "0003", None, None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "handover_codes",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=False),
         sa.Column("salt", sa.String(length=32), nullable=False),
         sa.Column("code_digest", sa.String(length=64), nullable=False),
@@ -22,23 +22,11 @@ def upgrade() -> None:
         sa.Column("expires_at", issuer.models.base.UTCDateTime(), nullable=False),
         sa.Column("used_at", issuer.models.base.UTCDateTime(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["learner_id"],
-            ["learners.id"],
-            name=op.f("fk_handover_codes_learner_id_learners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["users.id"],
-            name=op.f("fk_handover_codes_created_by_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_handover_codes")),
-        sa.UniqueConstraint("code_digest", name=op.f("uq_handover_codes_code_digest")),
+        foreign_key("handover_codes", "learner_id", "learners", ondelete="CASCADE"),
+        foreign_key("handover_codes", "created_by_id", "users", ondelete="SET NULL"),
+        unique=("code_digest",),
+        indexed=("learner_id",),
     )
-    with op.batch_alter_table("handover_codes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_handover_codes_learner_id"), ["learner_id"], unique=False)
 
 
 def downgrade() -> None:

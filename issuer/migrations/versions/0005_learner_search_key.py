@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from issuer.folding import fold
+from issuer.migrations.helpers import partial_index
 
 revision, down_revision, branch_labels, depends_on = "0005", "0004", None, None
 
@@ -33,13 +34,7 @@ def upgrade() -> None:
         conn.execute(update, [{"learner_id": i, "key": fold(name or "")} for i, name in chunk])
     with op.batch_alter_table("learners", schema=None) as batch_op:
         batch_op.alter_column("search_key", existing_type=sa.Text(), nullable=False)
-        batch_op.create_index(
-            "ix_learners_listing",
-            ["search_key", "id"],
-            unique=False,
-            sqlite_where=sa.text("erased_at IS NULL"),
-            postgresql_where=sa.text("erased_at IS NULL"),
-        )
+        partial_index(batch_op, "ix_learners_listing", ["search_key", "id"], "erased_at IS NULL")
     # (learner_id, revoked_at) serves every lookup by learner the old index served, and counts live
     # badges for a page of people from the index alone.
     with op.batch_alter_table("assertions", schema=None) as batch_op:

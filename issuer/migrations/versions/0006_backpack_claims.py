@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import create_table, foreign_key, partial_index
 
 revision, down_revision, branch_labels, depends_on = "0006", "0005", None, None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "backpack_claims",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("token_digest", sa.String(length=64), nullable=False),
@@ -24,17 +24,10 @@ def upgrade() -> None:
         sa.Column("guardian_consent_at", issuer.models.base.UTCDateTime(), nullable=True),
         sa.Column("notify_since", issuer.models.base.UTCDateTime(), nullable=True),
         sa.Column("ended_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["learner_id"],
-            ["learners.id"],
-            name=op.f("fk_backpack_claims_learner_id_learners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_backpack_claims")),
-        sa.UniqueConstraint("token_digest", name=op.f("uq_backpack_claims_token_digest")),
+        foreign_key("backpack_claims", "learner_id", "learners", ondelete="CASCADE"),
+        unique=("token_digest",),
+        indexed=("learner_id",),
     )
-    with op.batch_alter_table("backpack_claims", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_backpack_claims_learner_id"), ["learner_id"], unique=False)
 
     with op.batch_alter_table("assertions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("twin_of_id", sa.Integer(), nullable=True))
@@ -42,13 +35,7 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_assertions_twin_of_id_assertions"), "assertions", ["twin_of_id"], ["id"]
         )
-        batch_op.create_index(
-            "uq_assertions_live_twin",
-            ["twin_of_id"],
-            unique=True,
-            sqlite_where=sa.text("revoked_at IS NULL"),
-            postgresql_where=sa.text("revoked_at IS NULL"),
-        )
+        partial_index(batch_op, "uq_assertions_live_twin", ["twin_of_id"], "revoked_at IS NULL", unique=True)
 
 
 def downgrade() -> None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import issuer.models.base
+from issuer.migrations.helpers import foreign_key, partial_index
 
 revision, down_revision, branch_labels, depends_on = "0007", "0006", None, None
 
@@ -59,15 +60,8 @@ def upgrade() -> None:
         sa.Column("allowed_skills", sa.Text(), nullable=False),
         sa.Column("allowed_sessions", sa.Text(), nullable=False),
         sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["structure_id"],
-            ["structures.id"],
-            name="fk_memberships_structure_id_structures",
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_memberships_user_id_users", ondelete="CASCADE"
-        ),
+        foreign_key("memberships", "structure_id", "structures", ondelete="CASCADE"),
+        foreign_key("memberships", "user_id", "users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name="pk_memberships"),
         sa.UniqueConstraint("user_id", "structure_id", name="uq_memberships_user_id"),
     )
@@ -112,13 +106,7 @@ def upgrade() -> None:
     # The learner list walks one structure's records in name order.
     with op.batch_alter_table("learners") as batch:
         batch.drop_index("ix_learners_listing")
-        batch.create_index(
-            "ix_learners_listing",
-            ["structure_id", "search_key", "id"],
-            unique=False,
-            sqlite_where=sa.text("erased_at IS NULL"),
-            postgresql_where=sa.text("erased_at IS NULL"),
-        )
+        partial_index(batch, "ix_learners_listing", ["structure_id", "search_key", "id"], "erased_at IS NULL")
 
 
 def _now() -> object:
@@ -134,13 +122,7 @@ def downgrade() -> None:
         raise RuntimeError("Impossible de revenir avant 0007 : l'instance compte plusieurs structures.")
     with op.batch_alter_table("learners") as batch:
         batch.drop_index("ix_learners_listing")
-        batch.create_index(
-            "ix_learners_listing",
-            ["search_key", "id"],
-            unique=False,
-            sqlite_where=sa.text("erased_at IS NULL"),
-            postgresql_where=sa.text("erased_at IS NULL"),
-        )
+        partial_index(batch, "ix_learners_listing", ["search_key", "id"], "erased_at IS NULL")
     with op.batch_alter_table("assertions") as batch:
         batch.drop_index("ix_assertions_revoked_at")
         batch.create_index("ix_assertions_revoked_at", ["revoked_at"], unique=False)
