@@ -32,19 +32,7 @@ _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "time
 def load_tree(path: str | Path) -> SkillTree:
     """Read and check a tree file; raise ``SkillTreeError`` listing every problem."""
     path = Path(path)
-    name = str(path)
-    try:
-        if not path.is_file():
-            reason = "c'est un dossier, pas un fichier" if path.is_dir() else "fichier introuvable"
-            raise SkillTreeError([Problem(name, None, None, reason)])
-        if path.stat().st_size > MAX_BYTES:
-            raise SkillTreeError([Problem(name, None, None, _too_big())])
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise SkillTreeError(
-            [Problem(name, None, None, f"lecture impossible ({exc.strerror or exc})")]
-        ) from None
+    data, name = _read_file(path), str(path)
     return _build(data, name, path.parent, path.resolve())
 
 
