@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None: read from (or written to) instance/secret_key
     "SKILLTREE": None,  # None: the tree shipped with Palier
     "KEYS_DIR": None,  # None: instance/keys
+    # Every award also as an Open Badges 3.0 credential (did:web, eddsa-rdfc-2022, status list).
+    # Only possible when BASE_URL is https (a did:web has no http form); otherwise Open Badges 2.0 alone.
+    "OB3_ISSUE": True,
     "ISSUER_NAME": "Palier (démo)",
     "ISSUER_EMAIL": "contact@palier.invalid",
     # The network the structures of this instance belong to, named on every verification page ("": none).

@@ -45,6 +45,7 @@ class Code(StrEnum):
     LOCKED = "locked"
     OVERRIDE_ADMIN_ONLY = "override_admin_only"
     NO_SIGNING_KEY = "no_signing_key"
+    STATUS_LIST_FULL = "status_list_full"
     SIGNING_KEY_MISSING = "signing_key_missing"
     NO_SUCH_BADGE = "no_such_badge"
     NOT_THEIR_BADGE = "not_their_badge"
@@ -181,6 +182,10 @@ MESSAGES: dict[Code, str] = {
         "Dites en une phrase ce que votre structure reconnaît dans ce badge (1000 caractères au plus)."
     ),
     Code.OVERRIDE_ADMIN_ONLY: N_("Seul·e un·e administrateur·rice peut passer outre les prérequis."),
+    Code.STATUS_LIST_FULL: N_(
+        "La liste de révocation Open Badges 3.0 de cette structure est pleine : aucun badge ne peut être "
+        "délivré. Rien n'a été enregistré. Prévenez l'administrateur·rice de l'instance."
+    ),
     Code.NO_SIGNING_KEY: N_("Aucune clé de signature : lancez « palier init » avant de délivrer des badges."),
     Code.SIGNING_KEY_MISSING: N_(
         "La clé de signature %(kid)s est introuvable dans le dossier des clés (%(folder)s) : aucun badge ne "

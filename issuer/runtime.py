@@ -43,6 +43,8 @@ class Runtime:
 
     # The structure's own branches, added to the network's tree (``LOCAL_TREES_DIR/<slug>.yaml``).
     local_tree_path: str | None = None
+    # Whether awards are also issued as Open Badges 3.0 credentials (OB3_ISSUE, and an https address).
+    ob3: bool = False
 
     @property
     def tree(self) -> SkillTree:
@@ -118,6 +120,7 @@ def make_runtime(
         tree_path=config["SKILLTREE"],
         _cache=tree or _TreeCache(),
         structure_id=structure_id,
+        ob3=bool(config.get("OB3_ISSUE", True)) and site.startswith("https://"),
         pdf_cache=Bounded(
             max(0, int(config.get("PDF_CACHE_BYTES") or 0)),
             ttl=max(1.0, float(config.get("PDF_CACHE_SECONDS") or 1)),

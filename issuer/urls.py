@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from badges.ob3 import url_to_did_web
+
 
 @dataclass(frozen=True)
 class Urls:
@@ -50,6 +52,22 @@ class Urls:
     def verifier(self) -> str:
         """The archive's verification page (checks a badge in the browser from the static copy alone)."""
         return f"{self.base}/verifier.html"
+
+    @property
+    def did_document(self) -> str:
+        """Where the structure's did:web document lives: the did:web path form of its address
+        (``/.well-known/did.json`` at a host's root, ``<path>/did.json`` under a path)."""
+        path = urlsplit(self.base).path.rstrip("/")
+        return f"{self.base}/did.json" if path else f"{self.base}/.well-known/did.json"
+
+    @property
+    def did(self) -> str:
+        """The structure's did:web (its Open Badges 3.0 issuer id); ValueError without https."""
+        return url_to_did_web(self.did_document)  # its DocumentError is a ValueError
+
+    def status_list(self, number: int) -> str:
+        """One of the structure's Bitstring Status List credentials (Open Badges 3.0 revocation)."""
+        return f"{self.base}/statut/{number}"
 
     def collect(self, code: str) -> str:
         """The page a handover code's QR opens (the code filled in, one tap to take it)."""

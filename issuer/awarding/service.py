@@ -24,6 +24,7 @@ from ..errors import Code, NotFound, Refused
 from ..models import Assertion, BackpackClaim, BadgeClassVersion, IssuerProfile, Learner, SigningKey, User
 from ..network.links import held_elsewhere
 from ..runtime import Runtime
+from . import ob3
 from .badgeclasses import current_version
 
 MAX_EVIDENCE = 4000
@@ -172,6 +173,17 @@ def mint_assertion(
     # The signed twin differs only by its verification block: the fields were checked just above.
     signed = {**hosted, "verification": badges.signed_verification(rt.urls.key(key.kid))}
     document = badges.canonical_json(hosted).decode()
+    # Its Open Badges 3.0 twin is built and signed with the others (``sign_minted``), from these.
+    made = ob3.ingredients(
+        uid=uid,
+        badge_class=badge_class,
+        identity=address or rt.urls.recipient(learner.recipient_token),
+        identity_type="emailAddress" if address else "identifier",
+        narrative=narrative,
+        url=evidence.url,
+        issued_on=now,
+        expires=expires,
+    )
     values = dict(
         uid=uid,
         structure_id=rt.structure_id,
@@ -191,24 +203,32 @@ def mint_assertion(
         key_id=key.id,
         etag=hashlib.sha256(document.encode()).hexdigest()[:32],
     )
+    values[ob3.INGREDIENTS] = made
     return values, signed
 
 
 def sign_minted(
-    rt: Runtime, key: SigningKey, minted: list[tuple[dict[str, Any], dict[str, Any]]]
+    db: Session,
+    rt: Runtime,
+    key: SigningKey,
+    minted: list[tuple[dict[str, Any], dict[str, Any]]],
+    now: datetime,
 ) -> list[dict[str, Any]]:
-    """Sign minted assertions one after the other; return their complete row values (JWS included)."""
+    """Sign minted assertions one after the other; return their complete row values (JWS included),
+    each with its Open Badges 3.0 credential and status bit when the instance issues them."""
     pem = rt.keys.private_pem(key.kid)
     # One tight loop of signatures, apart from the building: the RSA code and the Python code each
     # stay warm in the CPU caches (measured: about 6 % of a 500-badge batch).
     for values, signed in minted:
         values["jws"] = badges.sign_assertion(signed, pem)
-    return [values for values, _ in minted]
+    rows = [values for values, _ in minted]
+    ob3.issue(db, rt, rows, now)
+    return rows
 
 
 def build_assertion(db: Session, rt: Runtime, *, key: SigningKey, **fields: Any) -> Assertion:
     """Mint, sign and stage one assertion row (see ``mint_assertion`` for the fields)."""
-    (values,) = sign_minted(rt, key, [mint_assertion(rt, key=key, **fields)])
+    (values,) = sign_minted(db, rt, key, [mint_assertion(rt, key=key, **fields)], fields["now"])
     row = Assertion(**values)
     db.add(row)
     return row
@@ -334,12 +354,15 @@ def revoke(
     row.revoked_at = now
     row.revocation_reason = reason
     audit.record(db, actor, "revoke", row.uid, now, reason=reason)
+    withdrawn = [row]
     # Its e-mail twin, made for backpacks, says the same thing: withdrawn, for the same reason.
     for twin in db.scalars(
         select(Assertion).where(Assertion.twin_of_id == row.id, Assertion.revoked_at.is_(None))
     ):
         twin.revoked_at, twin.revocation_reason = now, reason
         audit.record(db, actor, "revoke", twin.uid, now, reason=reason, twin_of=row.uid)
+        withdrawn.append(twin)
+    ob3.revoke(db, rt, withdrawn, now)  # their Open Badges 3.0 bits, in this same transaction
     note_revocations_changed(db, now)
     db.flush()
     return row

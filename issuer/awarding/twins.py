@@ -20,6 +20,7 @@ from .. import audit
 from ..admin.profile import note_revocations_changed
 from ..models import Assertion, BackpackClaim, Learner, User
 from ..runtime import Runtime
+from . import ob3
 from .service import Evidence, live_assertions, mint_assertion, sign_minted, signing_key
 
 REPLACED_REASON = "Remplacé : une autre adresse e-mail a été confirmée pour ce badge."
@@ -52,14 +53,15 @@ def issue_twins(
     if not originals:
         return []
     existing = live_twins(db, [o.id for o in originals])
-    wanted, replaced = [], 0
+    wanted: list[Assertion] = []
+    replaced: list[Assertion] = []
     for original in originals:
         twin = existing.get(original.id)
         if twin is not None and badges_recipient_is(twin, email):
             continue
         if twin is not None:  # made for an address the learner no longer uses
             twin.revoked_at, twin.revocation_reason = now, REPLACED_REASON
-            replaced += 1
+            replaced.append(twin)
         wanted.append(original)
     if not wanted:
         return []
@@ -81,12 +83,13 @@ def issue_twins(
         )
         for original in wanted
     ]
-    rows = [Assertion(**values) for values in sign_minted(rt, key, minted)]
+    rows = [Assertion(**values) for values in sign_minted(db, rt, key, minted, now)]
     db.add_all(rows)
     db.flush()
     # The address is never written in the audit log: the twins' ids say enough.
     audit.record(db, actor, "twin.issue", f"learner:{learner.id}", now, by=by, twins=[r.uid for r in rows])
     if replaced:
+        ob3.revoke(db, rt, replaced, now)
         note_revocations_changed(db, now)
     return rows
 

@@ -231,6 +231,7 @@ def bulk_award(
     key = signing_key(db, rt)
     classes = {skill: current_version(db, rt, skill, now) for skill in {row.skill_id for row, _, _ in plan}}
     values = sign_minted(
+        db,
         rt,
         key,
         [
@@ -246,6 +247,7 @@ def bulk_award(
             )
             for row, learner, evidence in plan
         ],
+        now,
     )
     # One multi-row INSERT, not an ORM object per badge: the unit of work was a third of the non-signing time.
     if values:  # an empty list would be read as one row of defaults

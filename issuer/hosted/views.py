@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
+import badges
+
 from .. import changes, db
 from ..admin.profile import get_profile
+from ..awarding import ob3
 from ..caching import Stamp
 from ..markdown import safe_html
-from ..models import BadgeClassVersion
+from ..models import BadgeClassVersion, utcnow
 from ..network import endorsements
 from ..runtime import runtime
 from ..verification.page import assertion_page
@@ -167,6 +171,42 @@ def key(kid: str) -> ResponseReturnValue:
 def revocations() -> ResponseReturnValue:
     """The list of every revoked assertion."""
     return serve(hosted.revocations(db.session(), runtime()))
+
+
+def _did_document() -> ResponseReturnValue:
+    rt = runtime()
+    # One DID per structure, at the did:web path form of its address only.
+    doc = (
+        ob3.did_document(db.session(), rt)
+        if urlsplit(rt.urls.did_document).path == request.script_root + request.path
+        else None
+    )
+    if doc is None:
+        return not_found("Cet émetteur n'a pas d'identifiant did:web à cette adresse.")
+    body = badges.canonical_json(doc)
+    return serve(Hosted(body, hosted.etag_of(body), hosted.REVALIDATE, "application/did+json"))
+
+
+@bp.get("/did.json")
+def did_document() -> ResponseReturnValue:
+    """The DID document of a structure whose address has a path (did:web:host:s:slug...)."""
+    return _did_document()
+
+
+@bp.get("/.well-known/did.json")
+def did_document_root() -> ResponseReturnValue:
+    """The DID document of the structure at the host's root (did:web:host)."""
+    return _did_document()
+
+
+@bp.get("/statut/<int:number>")
+def status_list(number: int) -> ResponseReturnValue:
+    """A Bitstring Status List credential (Open Badges 3.0 revocation): revalidated at each use."""
+    found = ob3.served_list(db.session(), runtime(), number, utcnow())
+    if found is None:
+        return not_found("Cet émetteur n'a pas de liste de révocation à cette adresse.")
+    document, etag = found
+    return serve(Hosted(document.encode(), etag, hosted.REVALIDATE))
 
 
 def _version(skill: str, version: int, *, vary: bool = False) -> BadgeClassVersion | Response:

@@ -25,6 +25,7 @@ import badges
 
 from .. import audit, tenancy
 from ..admin.profile import note_revocations_changed
+from ..awarding import ob3
 from ..models import (
     Assertion,
     AuditEvent,
@@ -36,6 +37,7 @@ from ..models import (
     SessionParticipant,
     User,
 )
+from ..runtime import Runtime
 
 ERASED_NAME = "Données effacées"
 ERASURE_REASON = "Données personnelles effacées à la demande de la personne."
@@ -66,8 +68,13 @@ def _scrub(text: str | None, pattern: re.Pattern[str] | None) -> str | None:
     return pattern.sub(SCRUBBED, text) if text and pattern else text
 
 
-def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -> Erasure:
-    """Erase ``learner``'s personal data in the caller's transaction; say what changed and what could not."""
+def erase(
+    db: Session, learner: Learner, *, actor: User | None, now: datetime, rt: Runtime | None = None
+) -> Erasure:
+    """Erase ``learner``'s personal data in the caller's transaction; say what changed and what could not.
+
+    ``rt``, the structure's runtime, signs its Open Badges 3.0 status list again at once (without it,
+    the list is signed before it is next served)."""
     names = _pattern([learner.display_name, learner.email or ""])
     rows = list(db.scalars(select(Assertion).where(Assertion.learner_id == learner.id)))
     if rows:  # their e-mail twins (for backpacks) are theirs too
@@ -88,7 +95,9 @@ def erase(db: Session, learner: Learner, *, actor: User | None, now: datetime) -
             badges.revoked_assertion(row.data["id"], ERASURE_REASON)
         ).decode()
         row.jws = ""
+        row.credential = None  # its hashed identifier and evidence were the person's too
     if rows:
+        ob3.revoke(db, rt, rows, now)  # their bits are set even for badges revoked before
         note_revocations_changed(db, now)
     erasure = Erasure(
         badges=len(rows),

@@ -14,6 +14,7 @@ from ..accounts.service import normalise_email
 from ..errors import Code, NotFound, Refused
 from ..folding import fold as fold  # the learners' search key; imported from here elsewhere
 from ..models import AgeBand, Learner, User, new_token
+from ..runtime import Runtime
 from . import erasure
 from .erasure import Erasure
 
@@ -184,7 +185,9 @@ def _who(by_owner: bool) -> str | None:
     return OWNER if by_owner else None
 
 
-def erase(db: Session, learner_id: int, *, actor: User | None, now: datetime) -> Erasure:
+def erase(
+    db: Session, learner_id: int, *, actor: User | None, now: datetime, rt: Runtime | None = None
+) -> Erasure:
     """Erase a young person's personal data (see ``erasure``); say what changed and what could not."""
     require(db, actor, Action.ERASE)
-    return erasure.erase(db, get(db, learner_id), actor=actor, now=now)
+    return erasure.erase(db, get(db, learner_id), actor=actor, now=now, rt=rt)

@@ -191,7 +191,9 @@ def erase(learner_id: int) -> ResponseReturnValue:
         or 0
     )
     form = EraseForm()
-    sent = submit(form, lambda s: vars(learners.erase(s, found.id, actor=actor(), now=utcnow())))
+    sent = submit(
+        form, lambda s: vars(learners.erase(s, found.id, actor=actor(), now=utcnow(), rt=runtime()))
+    )
     if sent.done:
         flash(_("Les données de cette personne ont été effacées."), "success")
         for line in _erasure_lines(sent.result):

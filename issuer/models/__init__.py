@@ -7,6 +7,7 @@ from .collecting import HandoverCode
 from .endorsements import Endorsement
 from .keys import SigningKey
 from .links import LearnerLink
+from .ob3 import Ob3Key, StatusList
 from .people import AGE_BAND_LABELS, AgeBand, Learner, Role, StaffSession, User, new_token
 from .records import AuditEvent, BulkRequest, IssuerProfile, RateLimitCounter
 from .structures import ROOT_STRUCTURE_ID, Membership, Structure
@@ -28,11 +29,13 @@ __all__ = [
     "Learner",
     "LearnerLink",
     "Membership",
+    "Ob3Key",
     "RateLimitCounter",
     "Role",
     "SessionParticipant",
     "SigningKey",
     "StaffSession",
+    "StatusList",
     "Structure",
     "User",
     "new_token",

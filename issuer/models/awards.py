@@ -103,6 +103,15 @@ class Assertion(Scoped, Base):
         # With structure_id last, it stays the index SQLite picks for a page of people's badges (it has
         # one more constrained column than the revoked_at one above).
         Index("ix_assertions_learner_id_revoked_at", "learner_id", "revoked_at", "structure_id"),
+        # Each Open Badges 3.0 credential has its own bit in its structure's status list.
+        Index(
+            "uq_assertions_status_index",
+            "structure_id",
+            "status_index",
+            unique=True,
+            sqlite_where=text("status_index IS NOT NULL"),
+            postgresql_where=text("status_index IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +139,11 @@ class Assertion(Scoped, Base):
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     # The badge this one is the e-mail-recipient version of (same evidence and dates, for backpacks).
     twin_of_id: Mapped[int | None] = mapped_column(ForeignKey("assertions.id"))
+    # The same award as an Open Badges 3.0 OpenBadgeCredential, signed (eddsa-rdfc-2022), canonical
+    # JSON; None for badges issued before Open Badges 3.0, or by an instance without an https address.
+    credential: Mapped[str | None] = mapped_column(Text)
+    # Its revocation bit in the structure's status list (list 1).
+    status_index: Mapped[int | None]
 
     learner: Mapped[Learner | None] = relationship()
     twin_of: Mapped[Assertion | None] = relationship(remote_side=[id])

@@ -29,6 +29,7 @@ __all__ = [
     "WithdrawnBadge",
     "baked_png",
     "baked_svg",
+    "credential_uids",
     "export_zip",
     "linkedin_url",
     "live_assertions",
@@ -125,6 +126,19 @@ def baked_svg(row: Assertion) -> bytes:
     """The badge as SVG with the signed badge baked in (wrapping the PNG when there is no SVG)."""
     source = row.badge_class.image_svg or png_as_svg(row.badge_class.image_png)
     return badges.bake_svg(source, row.jws, signed=True)
+
+
+def credential_uids(db: Session, learner_id: int) -> set[str]:
+    """The uids of a learner's live badges that also exist as an Open Badges 3.0 credential."""
+    return set(
+        db.scalars(
+            select(Assertion.uid).where(
+                Assertion.learner_id == learner_id,
+                Assertion.revoked_at.is_(None),
+                Assertion.credential.is_not(None),
+            )
+        )
+    )
 
 
 def twin_uids(db: Session, learner_id: int) -> dict[str, str]:
@@ -266,6 +280,9 @@ Chaque sous-dossier correspond à un badge :
                       c'est elle qu'acceptent les sacs à badges (Badgr, Open Badge
                       Passport, Moodle), avec cette même adresse.
   assertion.json      le badge lui-même (format Open Badges 2.0, JSON-LD).
+  badge.ob3.json      le même badge au format Open Badges 3.0 (attestation vérifiable
+                      signée), celui que lisent les portefeuilles numériques récents.
+  badge-email.ob3.json  sa version e-mail au format Open Badges 3.0, s'il y en a une.
   classe-de-badge.json  ce que le badge certifie : nom, description, critères.
 
 emetteur.json décrit la structure qui a délivré les badges.
@@ -322,8 +339,12 @@ def export_zip(
             put(folder + "badge.jws", row.jws)
             put(folder + "badge.png", baked_png(row))
             put(folder + "badge.svg", baked_svg(row))
+            if row.credential:  # its Open Badges 3.0 version, for wallets
+                put(folder + "badge.ob3.json", row.credential)
             twin = twins.get(row.id)
             if twin is not None and twin.jws:  # the version for backpacks, to the address they confirmed
                 put(folder + "badge-email.png", baked_png(twin))
                 put(folder + "badge-email.svg", baked_svg(twin))
+                if twin.credential:
+                    put(folder + "badge-email.ob3.json", twin.credential)
     return out.getvalue()

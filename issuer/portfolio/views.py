@@ -91,6 +91,7 @@ def page(token: str) -> ResponseReturnValue:
         token=token,
         share_url=rt.urls.share(learner.share_token) if learner.share_token else None,
         twins=sharing.twin_uids(session, learner.id),
+        credentials=sharing.credential_uids(session, learner.id),
         backpack=backpack.status(session, learner.id, now=utcnow()),
         mail_ready=mail.configured(current_app.config),
         **public_helpers(),
@@ -203,6 +204,25 @@ def baked_twin(token: str, uid: str, kind: str) -> ResponseReturnValue:
     if twin is None or not twin.jws:
         raise NotFound(Code.BADGE_NOT_ON_PAGE)
     return _baked_file(twin, kind, f"badge-{row.skill_id}-email")
+
+
+@bp.get("/p/<token>/badges/<uid>.ob3.json")
+def credential(token: str, uid: str) -> ResponseReturnValue:
+    """A badge as an Open Badges 3.0 credential (signed), for digital wallets."""
+    row = _badge(_learner(token), uid)
+    if not row.credential:
+        raise NotFound(Code.BADGE_NOT_ON_PAGE)
+    return _file(row.credential.encode(), "application/vc+ld+json", f"badge-{row.skill_id}.ob3.json")
+
+
+@bp.get("/p/<token>/badges/<uid>/email.ob3.json")
+def credential_twin(token: str, uid: str) -> ResponseReturnValue:
+    """The e-mail version of a badge as an Open Badges 3.0 credential."""
+    row = _badge(_learner(token), uid)
+    twin = live_twins(db.session(), [row.id]).get(row.id)
+    if twin is None or not twin.credential:
+        raise NotFound(Code.BADGE_NOT_ON_PAGE)
+    return _file(twin.credential.encode(), "application/vc+ld+json", f"badge-{row.skill_id}-email.ob3.json")
 
 
 @bp.get("/p/<token>/badges/<uid>/qr.<any(png, svg):kind>")

@@ -50,7 +50,13 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def app(backend, tmp_path, private_pem):
+def app_settings() -> dict:
+    """Settings a test module adds to the app's configuration (override this fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, tmp_path, private_pem, app_settings):
     """A migrated Palier app with its signing key, an issuer profile, an admin and a mediator."""
     from issuer import create_app, db, migrate
     from issuer.accounts import service as accounts
@@ -59,7 +65,7 @@ def app(backend, tmp_path, private_pem):
     from issuer.runtime import runtime
 
     url, cleanup = _database_url(backend, tmp_path)
-    app = create_app(app_config(url, tmp_path), instance_path=str(tmp_path / "instance"))
+    app = create_app(app_config(url, tmp_path, **app_settings), instance_path=str(tmp_path / "instance"))
     with app.app_context():
         migrate.upgrade(db.engine())
         session, now = db.session(), utcnow()
