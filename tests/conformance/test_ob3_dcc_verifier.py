@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from .ob3_instance import EXPECT as APP_EXPECT
 from .ob3_scenario import Case, cases
 
 pytestmark = pytest.mark.slow
@@ -84,4 +85,35 @@ def test_dcc_verifier_sees_the_revoked_credential_as_revoked():
 
 def test_dcc_verifier_rejects_the_tampered_credential():
     result = _run(CASES["tampered"])["result"]
+    assert [error["name"] for error in result["errors"]] == ["invalid_signature"]
+
+
+# Credentials issued by a test instance of Palier (``ob3_instance``), with what it serves.
+APP_VALID = [name for name, expect in APP_EXPECT.items() if expect == "valid"]
+
+
+@pytest.mark.parametrize("name", APP_VALID)
+def test_dcc_verifier_accepts_a_credential_the_app_issued(ob3_app_cases, name):
+    case = ob3_app_cases[name]
+    answer = _run(case)
+    result = answer["result"]
+    assert "errors" not in result, result.get("errors")
+    log = _log(result)
+    assert log["valid_signature"]["valid"] is True
+    assert log["revocation_status"]["valid"] is True
+    assert log["expiration"]["valid"] is True
+    assert set(answer["requested"]) <= set(case.documents) | {SCHEMA_URL}
+    (check,) = [info for info in result["additionalInformation"] if info["id"] == "schema_check"]
+    (schema_result,) = check["results"]
+    assert schema_result["result"]["valid"] is True, schema_result["result"].get("errors")
+
+
+def test_dcc_verifier_sees_the_app_revoked_credential_as_revoked(ob3_app_cases):
+    log = _log(_run(ob3_app_cases["app: revoked"])["result"])
+    assert log["valid_signature"]["valid"] is True
+    assert log["revocation_status"]["valid"] is False
+
+
+def test_dcc_verifier_rejects_the_app_credential_tampered_with(ob3_app_cases):
+    result = _run(ob3_app_cases["app: tampered"])["result"]
     assert [error["name"] for error in result["errors"]] == ["invalid_signature"]

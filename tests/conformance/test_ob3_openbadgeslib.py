@@ -21,6 +21,7 @@ from openbadgeslib.ob3.did import resolve_verification_method
 from openbadgeslib.ob3.ldp import OB3LdpVerifier, verify_data_integrity_proof
 from openbadgeslib.ob3.verifier import OB3VerificationError
 
+from .ob3_instance import EXPECT as APP_EXPECT
 from .ob3_scenario import DID, REVOKED_INDEX, STATUS_URL, Case, cases
 
 CASES = {case.name: case for case in cases()}
@@ -72,3 +73,34 @@ def test_openbadgeslib_reports_the_revoked_credential_as_revoked():
 def test_openbadgeslib_rejects_the_tampered_credential():
     with pytest.raises(OB3VerificationError, match="signature mismatch"):
         _verify(CASES["tampered"])
+
+
+# Credentials issued by a test instance of Palier (``ob3_instance``), with what it serves.
+
+
+def _verify_app(case: Case):
+    return OB3LdpVerifier.for_issuer_did(case.credential["issuer"]["id"]).verify(
+        case.credential, check_status=True, download=_download(case), verify_status_list=False
+    )
+
+
+@pytest.mark.parametrize("name", [n for n, expect in APP_EXPECT.items() if expect == "valid"])
+def test_openbadgeslib_accepts_a_credential_the_app_issued(ob3_app_cases, name):
+    case = ob3_app_cases[name]
+    assert _verify_app(case).issuer.id == case.credential["issuer"]["id"]
+    status_url = case.credential["credentialStatus"]["statusListCredential"]
+    status_list = case.documents[status_url]
+    pem = resolve_verification_method(status_list["proof"]["verificationMethod"], download=_download(case))
+    verify_data_integrity_proof(status_list, pem)
+
+
+def test_openbadgeslib_reports_the_app_revoked_credential_as_revoked(ob3_app_cases):
+    case = ob3_app_cases["app: revoked"]
+    index = case.credential["credentialStatus"]["statusListIndex"]
+    with pytest.raises(OB3VerificationError, match=f"revocation.*index {index}"):
+        _verify_app(case)
+
+
+def test_openbadgeslib_rejects_the_app_credential_tampered_with(ob3_app_cases):
+    with pytest.raises(OB3VerificationError, match="signature mismatch"):
+        _verify_app(ob3_app_cases["app: tampered"])
