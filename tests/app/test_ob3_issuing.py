@@ -326,3 +326,31 @@ def test_erasure_without_a_runtime_still_serves_the_bit_set(app, client):
         learners.erase(db.session(), learner_id, actor=None, now=utcnow())
         db.session().commit()
     assert verify(client, doc).code == "revoked"
+
+
+def test_the_email_twin_for_a_backpack_has_its_own_credential(app, client):
+    from issuer import db
+    from issuer.awarding import twins
+    from issuer.learners import service as learners
+    from issuer.models import Assertion, utcnow
+    from issuer.runtime import runtime
+
+    learner_id, uid = award_here(app)
+    with app.app_context():
+        session = db.session()
+        learner = learners.get(session, learner_id)
+        (twin,) = twins.issue_twins(session, runtime(), learner, "yanis@example.org", now=utcnow())
+        session.commit()
+        twin_uid = twin.uid
+        original = session.scalars(select(Assertion).where(Assertion.uid == uid)).one()
+        assert twin.status_index != original.status_index
+    doc = credential_of(app, twin_uid)
+    assert doc["credentialSubject"]["identifier"][0]["identityType"] == "emailAddress"
+    assert verify(client, doc, identity="yanis@example.org").recipient_match is True
+    # Revoking the badge revokes its twin's credential too.
+    from issuer.awarding import service as awarding
+
+    with in_structure(app, None) as (session, rt):
+        awarding.revoke(session, rt, ref=uid, reason="Erreur.", actor=None, now=utcnow())
+        session.commit()
+    assert verify(client, doc).code == "revoked"
