@@ -46,6 +46,7 @@ class Code(StrEnum):
     OVERRIDE_ADMIN_ONLY = "override_admin_only"
     NO_SIGNING_KEY = "no_signing_key"
     STATUS_LIST_FULL = "status_list_full"
+    CREDENTIAL_UNSIGNABLE = "credential_unsignable"
     SIGNING_KEY_MISSING = "signing_key_missing"
     NO_SUCH_BADGE = "no_such_badge"
     NOT_THEIR_BADGE = "not_their_badge"
@@ -182,6 +183,9 @@ MESSAGES: dict[Code, str] = {
         "Dites en une phrase ce que votre structure reconnaît dans ce badge (1000 caractères au plus)."
     ),
     Code.OVERRIDE_ADMIN_ONLY: N_("Seul·e un·e administrateur·rice peut passer outre les prérequis."),
+    Code.CREDENTIAL_UNSIGNABLE: N_(
+        "Ce badge ne peut pas être délivré au format Open Badges 3.0 : %(reason)s Rien n'a été enregistré."
+    ),
     Code.STATUS_LIST_FULL: N_(
         "La liste de révocation Open Badges 3.0 de cette structure est pleine : aucun badge ne peut être "
         "délivré. Rien n'a été enregistré. Prévenez l'administrateur·rice de l'instance."

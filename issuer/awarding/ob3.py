@@ -141,7 +141,10 @@ def issue(db: Session, rt: Runtime, rows: list[dict[str, Any]], now: datetime) -
     sign = signer(db, rt, now)
     for row, ingredient, index in zip(rows, made, free_indices(db, len(rows)), strict=True):
         assert ingredient is not None  # mint_assertion always gathers them
-        row["credential"] = credential(sign, rt, ingredient, index, now)
+        try:
+            row["credential"] = credential(sign, rt, ingredient, index, now)
+        except badges.BadgesError as exc:  # a text or an address OB 3.0 cannot sign: the whole award waits
+            raise Refused(Code.CREDENTIAL_UNSIGNABLE, reason=exc.message) from exc
         row["status_index"] = index
 
 

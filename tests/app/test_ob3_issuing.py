@@ -354,3 +354,30 @@ def test_the_email_twin_for_a_backpack_has_its_own_credential(app, client):
         awarding.revoke(session, rt, ref=uid, reason="Erreur.", actor=None, now=utcnow())
         session.commit()
     assert verify(client, doc).code == "revoked"
+
+
+def test_an_award_whose_credential_cannot_be_signed_is_refused_whole(app):
+    from issuer import db
+    from issuer.awarding import service as awarding
+    from issuer.errors import Code, Refused
+    from issuer.learners import service as learners
+    from issuer.models import Assertion, utcnow
+
+    with in_structure(app, None) as (session, rt):
+        person = learners.create_learner(session, learners.LearnerData("Yanis"), actor=None, now=utcnow())
+        session.commit()
+        with pytest.raises(Refused) as refused:
+            awarding.award(
+                session,
+                rt,
+                learner_id=person.id,
+                skill_id=tier_one_skills(app)[0],
+                actor=None,
+                evidence=awarding.Evidence("\x01\x02"),
+                now=utcnow(),
+            )
+        session.rollback()
+        assert refused.value.code == Code.CREDENTIAL_UNSIGNABLE
+        assert "Open Badges 3.0" in refused.value.message and "Traceback" not in refused.value.message
+    with app.app_context():
+        assert db.session().scalars(select(Assertion)).all() == []
