@@ -247,6 +247,7 @@ def _values(app, given, session_id: int, bulk_token: str) -> dict[str, list]:
         other = make_structure(app, "voisine")  # a second structure, with its own private key
     return {
         "structure_slug": [other],
+        "number": [1],
         "learner_id": [given.learner_id],
         "uid": [given.uid],
         "kid": [kid],
