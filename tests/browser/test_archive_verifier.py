@@ -7,27 +7,32 @@ import base64
 import json
 
 import pytest
-from browser_checks import check_page
+from browser_checks import browser_trouble, check_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def _badges(live_server) -> tuple[str, str, str | None]:
-    """A live demo badge (its JWS and address) and, if the demo has one, a revoked badge's address."""
+def _badges(live_server) -> tuple[str, str, str]:
+    """A live demo badge (its JWS and address) and a revoked badge's address (one is revoked if the
+    tests that ran before on this server revoked none)."""
     from sqlalchemy import select
 
     from issuer import db
-    from issuer.models import Assertion
+    from issuer.awarding import service
+    from issuer.models import Assertion, utcnow
     from issuer.runtime import runtime
 
     with live_server.app.app_context():
-        session, urls = db.session(), runtime().urls
-        live = session.scalars(select(Assertion).where(Assertion.revoked_at.is_(None)).limit(1)).one()
+        session, rt = db.session(), runtime()
+        live = session.scalars(select(Assertion).where(Assertion.revoked_at.is_(None)).limit(2)).all()
         gone = session.scalars(
             select(Assertion.uid).where(Assertion.revoked_at.is_not(None)).limit(1)
         ).first()
-        return live.jws, urls.assertion(live.uid), urls.assertion(gone) if gone else None
+        if gone is None:
+            gone = service.revoke(session, rt, ref=live[1].uid, reason="Essai", actor=None, now=utcnow()).uid
+            session.commit()
+        return live[0].jws, rt.urls.assertion(live[0].uid), rt.urls.assertion(gone)
 
 
 def _tampered(jws: str) -> str:
@@ -58,8 +63,10 @@ def test_the_archive_page_verifies_a_badge_in_the_browser(pages, live_server):
     assert _verdict(page, url) == "Badge valide"
     assert _verdict(page, _tampered(jws)) == "Badge non valide"
     expect(page.locator("#archive-verdict-message")).to_contain_text("La signature ne correspond pas")
-    if gone:
-        assert _verdict(page, gone) == "Badge révoqué"
+    assert _verdict(page, gone) == "Badge révoqué"
+    # The page fetched the revoked badge's address, which rightly answers 410 Gone: that one
+    # answer, and nothing else, is what the browser may report.
+    assert browser_trouble(page) == [f"ressource en erreur : {gone} (410)"]
     page.goto("/verifier.html?badge=" + url)
     expect(page.locator("#archive-verdict-title")).to_have_text("Badge valide")
     check_page(page, "archive-verifier-lien")
