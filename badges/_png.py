@@ -70,18 +70,22 @@ def _itxt_text(body: bytes) -> str:
         ) from exc
 
 
-def _is_badge_chunk(kind: bytes, body: bytes) -> bool:
-    return kind in _TEXT_CHUNKS and _keyword(body) == _KEYWORD
+def _is_badge_chunk(kind: bytes, body: bytes, keyword: bytes = _KEYWORD) -> bool:
+    return kind in _TEXT_CHUNKS and _keyword(body) == keyword
 
 
-def extract_png(data: bytes) -> str:
-    """Return the text baked in a PNG (a JWS, a URL or JSON); BakingError if none or damaged."""
+def extract_png(data: bytes, keyword: str = BAKING_KEYWORD) -> str:
+    """Return the text baked in a PNG (a JWS, a URL or JSON); BakingError if none or damaged.
+
+    ``keyword`` is the chunk's: ``openbadges`` (Open Badges 2.0) or ``openbadgecredential`` (3.0).
+    """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise BakingError("Une image PNG doit être fournie sous forme d'octets.", code="not_png")
     data = bytes(data)
+    wanted = keyword.encode("latin-1")
     found: list[tuple[bytes, bytes]] = []
     for kind, body, _, _ in _chunks(data):
-        if _is_badge_chunk(kind, body):
+        if _is_badge_chunk(kind, body, wanted):
             found.append((kind, body))
     if not found:
         raise BakingError("Cette image ne contient aucun badge.", code="no_badge")
@@ -105,18 +109,20 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
-def bake_png(png: bytes, payload: str) -> bytes:
-    """Bake payload into a PNG as one uncompressed iTXt "openbadges" chunk right after IHDR."""
+def bake_png(png: bytes, payload: str, keyword: str = BAKING_KEYWORD) -> bytes:
+    """Bake payload into a PNG as one uncompressed iTXt chunk right after IHDR (keyword
+    ``openbadges`` for Open Badges 2.0, ``openbadgecredential`` for a 3.0 credential)."""
     if not isinstance(payload, str) or not payload.strip():
         raise BakingError("Rien à insérer dans l'image : le badge est vide.", code="empty")
     if not isinstance(png, (bytes, bytearray, memoryview)):
         raise BakingError("Une image PNG doit être fournie sous forme d'octets.", code="not_png")
     png = bytes(png)
     # Compression flag 0, method 0, empty language tag and translated keyword (spec: no semantics).
-    body = _KEYWORD + b"\0" + b"\0\0" + b"\0" + b"\0" + payload.encode("utf-8")
+    wanted = keyword.encode("latin-1")
+    body = wanted + b"\0" + b"\0\0" + b"\0" + b"\0" + payload.encode("utf-8")
     out = [PNG_SIGNATURE]
     for kind, _, start, end in _chunks(png):
-        if _is_badge_chunk(kind, png[start + 8 : end - 4]):
+        if _is_badge_chunk(kind, png[start + 8 : end - 4], wanted):
             continue  # baking again replaces: a PNG never carries two badges
         out.append(png[start:end])
         if kind == b"IHDR":

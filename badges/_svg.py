@@ -25,6 +25,7 @@ Baking (our own images, small) keeps a DOM, after the same checks over the whole
 
 from __future__ import annotations
 
+import json
 import re
 from typing import AnyStr, NoReturn
 from xml.dom.minidom import Document, Element
@@ -35,7 +36,7 @@ from defusedxml.minidom import parseString
 
 from ._png import MAX_UPLOAD
 from .errors import BakingError
-from .vocab import BAKING_NAMESPACE
+from .vocab import BAKING_NAMESPACE, OB3_BAKING_NAMESPACE
 
 MAX_ELEMENTS = 10_000  # elements read before the badge is complete; our emblems have about 30
 MAX_DEPTH = 100  # nesting of elements; ours is 2
@@ -44,18 +45,37 @@ WINDOW = 1024 * 1024  # the badge must end in the first mebibyte
 _FIRST = 64 * 1024  # read first; what follows is counted and read only if the badge is not over
 
 _XMLNS = "http://www.w3.org/2000/xmlns/"
-_ASSERTION = f"{BAKING_NAMESPACE} assertion"  # how expat names it with namespace_separator=" "
 # Characters XML 1.0 cannot carry at all; whitespace is also refused in the verify attribute,
 # where parsers fold it into spaces (a JWS or a URL never contains any).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PREFIX = "openbadges"  # the validator's bakery looks the element up by this exact prefix
 
-# After the badge, a second one is looked for: the name "assertion" right after "<" or a prefix's
-# ":", and before what can end a name in a tag. Searching for the name first keeps the search in C;
-# each hit is then checked by one look at the character before it. Bytes for every encoding expat
-# reads but UTF-16: all write markup and ASCII names as ASCII.
-_SEARCH_BYTES = (re.compile(rb"assertion[\s/>]"), re.compile(rb"[^\s/>]+"), b"<", b"</", b"<:")
-_SEARCH_STR = (re.compile(r"assertion[\s/>]"), re.compile(r"[^\s/>]+"), "<", "</", "<:")
+
+class BakedElement:
+    """The element a badge is baked in: Open Badges 2.0's ``assertion`` or 3.0's ``credential``.
+
+    After the badge, a second one is looked for: the element's name right after "<" or a prefix's
+    ":", and before what can end a name in a tag. Searching for the name first keeps the search in
+    C; each hit is then checked by one look at the character before it. Bytes for every encoding
+    expat reads but UTF-16: all write markup and ASCII names as ASCII.
+    """
+
+    def __init__(self, namespace: str, local: str) -> None:
+        self.namespace, self.local = namespace, local
+        self.expat_name = f"{namespace} {local}"  # how expat names it with namespace_separator=" "
+        word = re.escape(local)
+        self.search_bytes = (
+            re.compile(word.encode() + rb"[\s/>]"),
+            re.compile(rb"[^\s/>]+"),
+            b"<",
+            b"</",
+            b"<:",
+        )
+        self.search_str = (re.compile(word + r"[\s/>]"), re.compile(r"[^\s/>]+"), "<", "</", "<:")
+
+
+ASSERTION = BakedElement(BAKING_NAMESPACE, "assertion")
+CREDENTIAL = BakedElement(OB3_BAKING_NAMESPACE, "credential")
 _NEAR_MISSES = 64  # hits not preceded by "<" or ":" ("une assertion >") looked at before giving up
 
 _UNREADABLE = "Ce fichier n'est pas une image SVG lisible."
@@ -80,8 +100,8 @@ def _refuse_declarations(*_args: object) -> NoReturn:
 class _Reader:
     """One expat pass over an SVG with counting handlers; ``find`` stops after the first badge."""
 
-    def __init__(self, *, find: bool) -> None:
-        self.find = find
+    def __init__(self, *, find: bool, element: BakedElement = ASSERTION) -> None:
+        self.find, self.element = find, element
         self.elements = 0  # start tags seen: the tests read it to check the parser stopped
         self.depth = 0
         self.equals = 0  # "=" bytes in what expat was given
@@ -137,7 +157,7 @@ class _Reader:
             )
         if self.elements == 1 and name.rpartition(" ")[2] != "svg":
             raise BakingError("Ce fichier XML n'est pas une image SVG.", code="not_svg")
-        if name != _ASSERTION or not self.find:
+        if name != self.element.expat_name or not self.find:
             return
         if self.start is not None:  # an assertion inside the first one
             raise BakingError(_TWO_BADGES, code="duplicate")
@@ -190,8 +210,8 @@ def _second_badge_after(data: bytes, reader: _Reader) -> bool:
     """Whether what follows the badge holds what looks like the start tag of another one."""
     text, start, end = _from_badge(data, reader)
     if isinstance(text, str):
-        return _second_badge_in(text, start, end, *_SEARCH_STR)
-    return _second_badge_in(text, start, end, *_SEARCH_BYTES)
+        return _second_badge_in(text, start, end, *reader.element.search_str)
+    return _second_badge_in(text, start, end, *reader.element.search_bytes)
 
 
 def _second_badge_in(
@@ -219,9 +239,9 @@ def _second_badge_in(
     return True  # the word again and again after the badge: refused rather than searched on
 
 
-def _read_badge(data: bytes) -> _Reader:
+def _read_badge(data: bytes, element: BakedElement) -> _Reader:
     """Stream the start of an SVG up to the end of its first badge; BakingError if none there."""
-    reader = _Reader(find=True)
+    reader = _Reader(find=True, element=element)
     size = len(data)
     try:
         for start, end in ((0, min(_FIRST, size)), (_FIRST, min(WINDOW, size))):
@@ -244,14 +264,14 @@ def _read_badge(data: bytes) -> _Reader:
     raise BakingError("Cette image ne contient aucun badge.", code="no_badge")
 
 
-def extract_svg(data: bytes | str) -> str:
+def extract_svg(data: bytes | str, element: BakedElement = ASSERTION) -> str:
     """Return the text baked in an SVG: the verify attribute (JWS or URL), else the JSON body."""
     data = _as_bytes(data)
-    reader = _read_badge(data)
+    reader = _read_badge(data, element)
     if _second_badge_after(data, reader):
         raise BakingError(
             "Cette image semble contenir plusieurs badges (un second élément "
-            "« assertion » suit le premier), ce que la norme interdit.",
+            f"« {element.local} » suit le premier), ce que la norme interdit.",
             code="duplicate",
         )
     if reader.verify:
@@ -301,24 +321,12 @@ def bake_svg(svg: bytes | str, payload: str, *, signed: bool, assertion_json: st
         raise BakingError(
             "Un badge signé se cuit sans JSON : la signature contient tout.", code="bad_arguments"
         )
-    doc, root = _parse(svg)
-    # baking again replaces: an SVG never carries two badges
-    for old in list(doc.getElementsByTagNameNS(BAKING_NAMESPACE, "assertion")):
-        if old.parentNode is not None:  # always: the element was found in the document
-            old.parentNode.removeChild(old)
-    declared = root.getAttributeNS(_XMLNS, _PREFIX)
-    if declared and declared != BAKING_NAMESPACE:
-        raise BakingError(
-            "Cette image SVG utilise déjà le préfixe « openbadges » pour autre chose.", code="prefix_clash"
-        )
-    root.setAttributeNS(_XMLNS, f"xmlns:{_PREFIX}", BAKING_NAMESPACE)
-    element = doc.createElementNS(BAKING_NAMESPACE, f"{_PREFIX}:assertion")
+    doc, _, element = _fresh_element(svg, ASSERTION)
     element.setAttribute("verify", payload)
     if assertion_json is not None:
         # "]]>" would close the CDATA section early; it can only occur inside a JSON string,
         # where "\u003e" is the very same character.
         element.appendChild(doc.createCDATASection(assertion_json.replace("]]>", "]]\\u003e")))
-    root.insertBefore(element, root.firstChild)
     baked = doc.toxml(encoding="utf-8")
     # What we hand out must read back: not so if the image is too big before the badge, or holds
     # something that looks like a second one (a commented-out assertion, another namespace's).
@@ -329,6 +337,53 @@ def bake_svg(svg: bytes | str, payload: str, *, signed: bool, assertion_json: st
             f"Une fois cuite, cette image SVG ne pourrait pas être relue : {exc.message}", code="unreadable"
         ) from exc
     if read != payload:  # pragma: no cover - the element was just written with this attribute
+        raise BakingError(
+            "Une fois cuite, cette image SVG ne rendrait pas le badge inséré.", code="unreadable"
+        )
+    return baked
+
+
+def _fresh_element(svg: bytes | str, target: BakedElement) -> tuple[Document, Element, Element]:
+    """The SVG's DOM without any badge of this kind, and a new empty badge element first in it."""
+    doc, root = _parse(svg)
+    # baking again replaces: an SVG never carries two badges
+    for old in list(doc.getElementsByTagNameNS(target.namespace, target.local)):
+        if old.parentNode is not None:  # always: the element was found in the document
+            old.parentNode.removeChild(old)
+    declared = root.getAttributeNS(_XMLNS, _PREFIX)
+    if declared and declared != target.namespace:
+        raise BakingError(
+            "Cette image SVG utilise déjà le préfixe « openbadges » pour autre chose.", code="prefix_clash"
+        )
+    root.setAttributeNS(_XMLNS, f"xmlns:{_PREFIX}", target.namespace)
+    element = doc.createElementNS(target.namespace, f"{_PREFIX}:{target.local}")
+    root.insertBefore(element, root.firstChild)
+    return doc, root, element
+
+
+def bake_svg_credential(svg: bytes | str, credential_json: str) -> bytes:
+    """Bake an Open Badges 3.0 credential (JSON with its embedded proof) into an SVG; replaces.
+
+    The JSON goes in the body of an ``<openbadges:credential>`` element, in a CDATA section, with
+    no ``verify`` attribute (the OB 3.0 rule for an embedded proof).
+    """
+    if not isinstance(credential_json, str) or not credential_json.strip():
+        raise BakingError("Rien à insérer dans l'image : le badge est vide.", code="empty")
+    if _NOT_XML.search(credential_json):
+        raise BakingError(
+            "Le badge à insérer contient des caractères qu'une image SVG ne peut pas porter.",
+            code="bad_payload",
+        )
+    doc, _, element = _fresh_element(svg, CREDENTIAL)
+    element.appendChild(doc.createCDATASection(credential_json.replace("]]>", "]]\\u003e")))
+    baked = doc.toxml(encoding="utf-8")
+    try:
+        read = extract_svg(baked, CREDENTIAL)
+    except BakingError as exc:
+        raise BakingError(
+            f"Une fois cuite, cette image SVG ne pourrait pas être relue : {exc.message}", code="unreadable"
+        ) from exc
+    if json.loads(read) != json.loads(credential_json):  # pragma: no cover - just written
         raise BakingError(
             "Une fois cuite, cette image SVG ne rendrait pas le badge inséré.", code="unreadable"
         )

@@ -30,3 +30,6 @@ JWS_ALG = "RS256"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 BAKING_NAMESPACE = "http://openbadges.org"
 BAKING_KEYWORD = "openbadges"
+# Open Badges 3.0 bakes an OpenBadgeCredential elsewhere: its own PNG keyword and SVG element.
+OB3_BAKING_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+OB3_BAKING_KEYWORD = "openbadgecredential"

@@ -7,6 +7,7 @@ verified against the issuer's own records (``verify_credential``). Nothing here 
 JSON-LD contexts are bundled, keys and status lists come from the injected lookup.
 """
 
+from .baking import bake_credential_png, bake_credential_svg, extract_credential, read_credential
 from .credential import (
     Alignment,
     Evidence,
@@ -55,6 +56,9 @@ __all__ = [
     "Transformed",
     "achievement",
     "achievement_from_badge_class",
+    # baking
+    "bake_credential_png",
+    "bake_credential_svg",
     "canonicalize",
     "check_closed",
     "clean_text",
@@ -65,6 +69,7 @@ __all__ = [
     "did_web_to_url",
     "document_loader",
     "encode_list",
+    "extract_credential",
     "generate_private_key",
     "get_bit",
     "hashed_identifier",
@@ -77,6 +82,7 @@ __all__ = [
     "pick_unused_indices",
     "public_key_multibase",
     "public_key_of",
+    "read_credential",
     "read_proof",
     "set_bit",
     "sign_credential",

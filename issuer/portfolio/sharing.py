@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 import badges
+from badges import ob3
 
 from .. import dates
 from ..awarding.service import live_assertions
@@ -126,6 +127,15 @@ def baked_svg(row: Assertion) -> bytes:
     """The badge as SVG with the signed badge baked in (wrapping the PNG when there is no SVG)."""
     source = row.badge_class.image_svg or png_as_svg(row.badge_class.image_png)
     return badges.bake_svg(source, row.jws, signed=True)
+
+
+def baked_credential(row: Assertion, kind: str) -> bytes:
+    """The badge image with its Open Badges 3.0 credential baked in (OB 3.0 baking rules)."""
+    assert row.credential, "only a badge that has a credential"
+    if kind == "png":
+        return ob3.bake_credential_png(row.badge_class.image_png, row.credential)
+    source = row.badge_class.image_svg or png_as_svg(row.badge_class.image_png)
+    return ob3.bake_credential_svg(source, row.credential)
 
 
 def credential_uids(db: Session, learner_id: int) -> set[str]:

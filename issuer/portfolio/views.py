@@ -215,6 +215,16 @@ def credential(token: str, uid: str) -> ResponseReturnValue:
     return _file(row.credential.encode(), "application/vc+ld+json", f"badge-{row.skill_id}.ob3.json")
 
 
+@bp.get("/p/<token>/badges/<uid>.ob3.<any(png, svg):kind>")
+def baked_credential(token: str, uid: str, kind: str) -> ResponseReturnValue:
+    """A badge image with its Open Badges 3.0 credential baked in, for wallets that read images."""
+    row = _badge(_learner(token), uid)
+    if not row.credential:
+        raise NotFound(Code.BADGE_NOT_ON_PAGE)
+    media = "image/png" if kind == "png" else "image/svg+xml"
+    return _file(sharing.baked_credential(row, kind), media, f"badge-{row.skill_id}.ob3.{kind}")
+
+
 @bp.get("/p/<token>/badges/<uid>/email.ob3.json")
 def credential_twin(token: str, uid: str) -> ResponseReturnValue:
     """The e-mail version of a badge as an Open Badges 3.0 credential."""

@@ -11,8 +11,9 @@ from badges import MAX_JSON_DEPTH, MAX_UPLOAD, BadgeFormatError, Verdict, read_j
 
 from .. import db
 from ..models import utcnow
-from ..runtime import runtime
+from ..runtime import runtime, runtimes
 from ..web.security import cookie_free, csrf, headers_ready, ready_headers, throttled
+from .credentials import NetworkCredentials
 from .lookup import DbLookup, api_view, verify
 from .openapi import description
 from .page import read_upload
@@ -103,7 +104,10 @@ def verify_badge() -> Response:
     except BadRequest as exc:
         return _answer({"error": exc.code, "message": str(exc)}, 400)
     rt = runtime()
-    report = verify(badge, DbLookup(db.engine(), rt.urls), now=utcnow(), identity=identity)
+    credentials = NetworkCredentials(db.session, runtimes(), rt.urls)
+    report = verify(
+        badge, DbLookup(db.engine(), rt.urls, credentials=credentials), now=utcnow(), identity=identity
+    )
     status = 503 if report.verdict is Verdict.UNAVAILABLE else 200
     return _answer(api_view(report), status)
 

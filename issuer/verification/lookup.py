@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import badges
-from badges import LookupUnavailable, Report, StoredAssertion, Verdict
+from badges import LookupUnavailable, Report, StoredAssertion, Verdict, ob3
 from badges.baking import sniff_image
 from badges.report import CODES
 
@@ -25,6 +25,7 @@ from ..caching import Bounded
 from ..hosted.documents import assertion_record, safe_id
 from ..models import ROOT_STRUCTURE_ID, Assertion, SigningKey, Structure
 from ..urls import Urls
+from .credentials import NetworkCredentials, credential_uid, verify_credential
 from .paper import read_typed
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ class DbLookup:
     engine: Engine
     urls: Urls
     db: Session | None = None  # only for ``row``: the verification page reads the ORM objects
+    # Open Badges 3.0 credentials are verified against these; without, they are not recognised.
+    credentials: NetworkCredentials | None = None
 
     def owns(self, url: object) -> bool:
         """Whether ``url`` lives under our BASE_URL (pure: no request ever leaves the server)."""
@@ -186,6 +189,10 @@ def verify(
     A text may also be what a printed cahier shows: a short code or an address typed by hand.
     """
     try:
+        if lookup.credentials is not None:
+            credential = ob3.read_credential(badge)
+            if credential is not None:
+                return verify_credential(credential, lookup.credentials, now=now, identity=identity)
         if isinstance(badge, str):
             try:
                 typed = read_typed(badge, lookup.urls, lookup.engine, now)
@@ -246,16 +253,30 @@ def record_of(lookup: DbLookup, report: Report) -> Assertion | None:
     doc = report.assertion
     if not isinstance(doc, Mapping) or not isinstance(doc.get("id"), str):
         return None
+    if lookup.credentials is not None and credential_uid(doc["id"]) is not None:
+        return lookup.credentials.row(doc["id"])  # an Open Badges 3.0 credential's award
     return lookup.row(doc["id"])
 
 
 def api_view(report: Report) -> dict[str, Any]:
     """The JSON answer of ``/api/verify`` for a report."""
     doc = report.assertion if isinstance(report.assertion, Mapping) else None
-    summary = None
-    if doc is not None:
+    summary, kind = None, None
+    if doc is not None and credential_uid(doc.get("id")) is not None:
+        subject = doc.get("credentialSubject")
+        achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+        kind = "ob3"
+        summary = {
+            "id": doc["id"],
+            "badge": achievement.get("id") if isinstance(achievement, Mapping) else None,
+            "issuedOn": doc.get("validFrom"),
+            "expires": doc.get("validUntil"),
+        }
+    elif doc is not None:
+        kind = "ob2"
         summary = {key: doc.get(key) for key in ("id", "badge", "issuedOn", "expires")}
     return {
+        "format": kind,
         "verdict": report.verdict.value,
         "code": report.code,
         "reasons": list(report.reasons),

@@ -165,7 +165,8 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "badge": {
                 "description": "Un badge signé (JWS), l'adresse d'un badge (tapée avec ou sans https://), "
-                "le code de huit caractères imprimé dans le cahier (« 09C9 3877 »), ou le JSON d'un badge.",
+                "le code de huit caractères imprimé dans le cahier (« 09C9 3877 »), le JSON d'un badge, "
+                "ou une attestation Open Badges 3.0 (OpenBadgeCredential, en JSON).",
                 "oneOf": [{"type": "string", "minLength": 1, "maxLength": 262144}, {"type": "object"}],
             },
             "email": {
@@ -181,7 +182,8 @@ _SCHEMAS: dict[str, Any] = {
             "file": {
                 "type": "string",
                 "contentMediaType": "application/octet-stream",
-                "description": "Une image PNG ou SVG contenant un badge (5 Mo au plus).",
+                "description": "Une image PNG ou SVG contenant un badge Open Badges 2.0 ou une attestation "
+                "Open Badges 3.0 (5 Mo au plus).",
             },
             "badge": {"type": "string"},
             "email": {"type": "string", "maxLength": 254},
@@ -199,6 +201,11 @@ _SCHEMAS: dict[str, Any] = {
             "checkedAt",
         ],
         "properties": {
+            "format": {
+                "enum": ["ob2", "ob3", None],
+                "description": "Ce qui a été vérifié : un badge Open Badges 2.0 (« ob2 »), une attestation "
+                "Open Badges 3.0 (« ob3 »), ou rien de lisible (null).",
+            },
             "verdict": {
                 "enum": VERDICTS,
                 "description": "La réponse ; « valid » seulement si tout a été vérifié.",
@@ -218,7 +225,7 @@ _SCHEMAS: dict[str, Any] = {
                         "required": ["id", "badge", "issuedOn", "expires"],
                         "properties": {
                             "id": {"type": "string"},
-                            "badge": {"type": "string"},
+                            "badge": {"type": ["string", "null"]},
                             "issuedOn": {"type": ["string", "null"]},
                             "expires": {"type": ["string", "null"]},
                         },

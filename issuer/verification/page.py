@@ -14,8 +14,9 @@ from badges import MAX_UPLOAD, Verdict
 
 from .. import db
 from ..models import utcnow
-from ..runtime import runtime
+from ..runtime import runtime, runtimes
 from ..web.pages import public_helpers, published, uncached
+from .credentials import NetworkCredentials
 from .facts import Facts, examine
 from .lookup import DbLookup
 
@@ -48,10 +49,9 @@ def _branch_name(branch_id: str) -> str:
 
 def examine_here(badge: str | bytes | Mapping[str, Any], identity: str | None) -> Facts:
     """Verify ``badge`` against this instance's records and gather what its page shows."""
-    rt = runtime()
-    return examine(
-        badge, DbLookup(db.engine(), rt.urls, db.session()), _branch_name, now=utcnow(), identity=identity
-    )
+    rt, session = runtime(), db.session()
+    lookup = DbLookup(db.engine(), rt.urls, session, NetworkCredentials(db.session, runtimes(), rt.urls))
+    return examine(badge, lookup, _branch_name, now=utcnow(), identity=identity)
 
 
 def render_facts(facts: Facts, status: int, *, asked: bool = False) -> Response:
