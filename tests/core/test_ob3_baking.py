@@ -136,4 +136,3 @@ def test_a_damaged_png_is_left_to_the_2_0_reader_to_explain(signed):
     with pytest.raises(BakingError) as refused:
         ob3.extract_credential(bytes(baked))
     assert refused.value.code == "crc"
-
