@@ -50,6 +50,7 @@ __all__ = [
 LONG = 30 * 24 * 3600
 KEY_AGE = 24 * 3600
 REVALIDATE = 0
+CREDENTIAL_TYPE = "application/vc+ld+json"  # an Open Badges 3.0 credential with its embedded proof
 LD_JSON = "application/ld+json"
 
 
@@ -308,6 +309,25 @@ def _forget(_mapper: Mapper[Assertion], _connection: Connection, target: Asserti
     # A revocation or an erasure in this process is seen at once; other processes at the stamp's bump.
     for cache in list(_records.values()):
         cache.pop(target.uid)
+
+
+def assertion_credential(db: Session, uid: str) -> Hosted | None:
+    """An award's Open Badges 3.0 credential, as stored; 410 once revoked; None if it has none.
+
+    The same facts as its 2.0 assertion (a hashed recipient, the evidence), signed the 3.0 way.
+    """
+    if not safe_id(uid, 36):
+        return None
+    row = db.execute(select(Assertion.credential, Assertion.revoked_at).where(Assertion.uid == uid)).first()
+    if row is None or (row.credential is None and row.revoked_at is None):
+        return None
+    if row.revoked_at is not None:
+        body = badges.canonical_json(
+            {"error": "revoked", "message": "Ce badge a été retiré par la structure qui l'avait délivré."}
+        )
+        return Hosted(body, etag_of(body), REVALIDATE, "application/json", 410)
+    body = row.credential.encode("utf-8")
+    return Hosted(body, etag_of(body), REVALIDATE, CREDENTIAL_TYPE)
 
 
 def revoked_assertion(rt: Runtime, record: HostedAssertion) -> Hosted:

@@ -291,6 +291,15 @@ def assertion(uid: str) -> ResponseReturnValue:
     return serve(Hosted(body, record.etag, hosted.REVALIDATE), vary=True)
 
 
+@bp.get("/assertions/<uid>/ob3.json")
+def assertion_credential(uid: str) -> ResponseReturnValue:
+    """An assertion's Open Badges 3.0 twin (an OpenBadgeCredential), for wallets and verifiers."""
+    doc = hosted.assertion_credential(db.session(), uid)
+    if doc is None:
+        return not_found("Aucun badge Open Badges 3.0 délivré ici ne porte cet identifiant.")
+    return serve(doc)
+
+
 @bp.get("/reconnaissances/<uid>")
 def endorsement(uid: str) -> ResponseReturnValue:
     """An Endorsement this structure made of another's badge (JSON-LD; ``.jws`` for its signed form)."""

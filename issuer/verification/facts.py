@@ -55,6 +55,8 @@ class Facts:
     expires: datetime | None = None
     # Other structures of the network that recognise this badge (signed Endorsements).
     recognised_by: tuple[Recognition, ...] = ()
+    # Where its Open Badges 3.0 credential is published, while it has one.
+    credential_url: str | None = None
 
 
 def row_session(lookup: DbLookup) -> Session:
@@ -100,10 +102,11 @@ def examine(
             row_session(lookup).scalars(select(IssuerProfile).order_by(IssuerProfile.id).limit(1)).first()
         )
         erased = row.owner.erased_at is not None
+        urls = lookup.urls_of(row)
         return Facts(
             report=report,
             uid=row.uid,
-            assertion_url=lookup.urls.assertion(row.uid),
+            assertion_url=urls.assertion(row.uid),
             badge=_badge_facts(row, tree_branch),
             issuer=issuer,
             recipient=row.owner.public_name,
@@ -114,6 +117,9 @@ def examine(
             issued_on=row.issued_on,
             expires=row.expires,
             recognised_by=tuple(recognitions(row_session(lookup), row.structure_id, row.skill_id)),
+            credential_url=(
+                f"{urls.assertion(row.uid)}/ob3.json" if row.credential and row.revoked_at is None else None
+            ),
         )
     except Exception:  # the verdict must never outlive a failure to read what backs it
         log.exception("verification page could not be assembled")

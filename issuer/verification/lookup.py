@@ -24,6 +24,7 @@ from .. import tenancy
 from ..caching import Bounded
 from ..hosted.documents import assertion_record, safe_id
 from ..models import ROOT_STRUCTURE_ID, Assertion, SigningKey, Structure
+from ..runtime import structure_prefix
 from ..urls import Urls
 from .credentials import NetworkCredentials, credential_uid, verify_credential
 from .paper import read_typed
@@ -95,6 +96,26 @@ class DbLookup:
             return row
         except SQLAlchemyError as exc:
             raise LookupUnavailable("La base de données ne répond pas.") from exc
+
+    def urls_of(self, row: Assertion) -> Urls:
+        """The addresses of the structure that issued ``row`` (the network's /verifier shows any)."""
+        if row.structure_id == ROOT_STRUCTURE_ID:
+            return Urls(self.urls.site, site=self.urls.site)
+        try:
+            slug = (
+                self.db.scalar(
+                    select(Structure.slug)
+                    .where(Structure.id == row.structure_id)
+                    .execution_options(**tenancy.ACROSS_STRUCTURES)
+                )
+                if self.db is not None
+                else None
+            )
+        except SQLAlchemyError as exc:
+            raise LookupUnavailable("La base de données ne répond pas.") from exc
+        if slug is None:
+            return self.urls
+        return Urls(self.urls.site + structure_prefix(row.structure_id, slug), site=self.urls.site)
 
     def find_assertion(self, assertion_id: str) -> StoredAssertion | None:
         """Our stored record of this assertion (hosted document, signed twin, revocation)."""

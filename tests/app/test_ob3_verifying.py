@@ -240,3 +240,54 @@ def test_the_verification_page_says_a_revoked_credential_is_revoked(app, client)
     page = verifier_page(client, {"badge": json.dumps(credential)})
     assert "révoqué" in page.lower()
     assert "Badge attribué à la mauvaise personne." in page
+
+
+# ---- The page a cahier's QR code opens ---------------------------------------------------------------
+
+
+def test_the_badges_own_page_offers_its_ob3_credential(app, client):
+    badge = award(app)
+    page = client.get(f"/assertions/{badge.uid}", headers=BROWSER, base_url=BASE).get_data(as_text=True)
+    link = f"{BASE}/assertions/{badge.uid}/ob3.json"
+    assert "Ce badge en Open Badges 3.0" in page and f'href="{link}"' in page
+    resp = client.get(link.removeprefix(BASE), base_url=BASE)
+    assert resp.status_code == 200 and resp.mimetype == "application/vc+ld+json"
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert resp.get_json(force=True) == stored_credential(app, badge.uid)
+    assert api(client, resp.get_json(force=True)).get_json()["verdict"] == "valid"
+
+
+def test_a_revoked_badge_offers_no_credential_and_its_address_answers_gone(app, client):
+    badge = award(app)
+    revoke(app, badge.uid)
+    page = client.get(f"/assertions/{badge.uid}", headers=BROWSER, base_url=BASE).get_data(as_text=True)
+    assert "ob3.json" not in page
+    resp = client.get(f"/assertions/{badge.uid}/ob3.json", base_url=BASE)
+    assert resp.status_code == 410 and resp.get_json()["error"] == "revoked"
+
+
+def test_a_credential_is_published_under_its_own_structures_address_only(app, client):
+    slug = make_structure(app, "voisine")
+    uid = award_elsewhere(app, slug)
+    assert client.get(f"/s/{slug}/assertions/{uid}/ob3.json", base_url=BASE).status_code == 200
+    assert client.get(f"/assertions/{uid}/ob3.json", base_url=BASE).status_code == 404
+    mine = award(app).uid
+    assert client.get(f"/s/{slug}/assertions/{mine}/ob3.json", base_url=BASE).status_code == 404
+    assert client.get("/assertions/pas-un-uid/ob3.json", base_url=BASE).status_code == 404
+
+
+def test_the_network_verifier_links_another_structures_credential_at_its_address(app, client):
+    slug = make_structure(app, "voisine")
+    uid = award_elsewhere(app, slug)
+    form = client.get("/verifier", headers=BROWSER, base_url=BASE).get_data(as_text=True)
+    resp = client.post(
+        "/verifier",
+        data={"badge": json.dumps(stored_credential(app, uid)), "csrf_token": page_csrf_token(form)},
+        headers={**BROWSER, "Referer": f"{BASE}/verifier"},
+        base_url=BASE,
+    )
+    html = resp.get_data(as_text=True)
+    assert "Badge valide" in text_of(html)
+    assert f'href="{BASE}/s/{slug}/assertions/{uid}/ob3.json"' in html
+    # and its 2.0 document, at its structure's address too
+    assert f'href="{BASE}/s/{slug}/assertions/{uid}.json"' in html
