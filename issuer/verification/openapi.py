@@ -9,6 +9,7 @@ __all__ = ["VERDICTS", "description"]
 # The values of badges.Verdict: part of the public API, they never change.
 VERDICTS = ["valid", "revoked", "expired", "invalid", "unknown", "unavailable", "unreadable"]
 LD_JSON = "application/ld+json"
+CREDENTIAL = "application/vc+ld+json"
 # Our integer routes are backed by 32-bit columns; larger numbers are not ids of ours.
 MAX_VERSION = 2**31 - 1
 
@@ -47,6 +48,25 @@ _SCHEMAS: dict[str, Any] = {
             "error": {"type": "string", "examples": ["not_found", "bad_request"]},
             "message": {"type": "string"},
         },
+    },
+    "Credential": {
+        "type": "object",
+        "required": ["@context", "type", "issuer", "validFrom", "proof"],
+        "description": "Une attestation Open Badges 3.0 (W3C Verifiable Credentials 2.0), signée par une "
+        "preuve Data Integrity eddsa-rdfc-2022 de l'identifiant did:web de la structure.",
+        "properties": {
+            "@context": {"type": "array", "items": {"type": "string"}},
+            "type": {"type": "array", "items": {"type": "string"}},
+            "issuer": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "validFrom": {"type": "string"},
+            "proof": {"type": "object"},
+        },
+    },
+    "DidDocument": {
+        "type": "object",
+        "required": ["id", "verificationMethod"],
+        "description": "Le document did:web de la structure : toutes ses clés Ed25519 (Multikey).",
+        "properties": {"id": {"type": "string"}, "verificationMethod": {"type": "array"}},
     },
     "Issuer": _document(
         "Profil de l'émetteur",
@@ -311,6 +331,35 @@ _PATHS: dict[str, Any] = {
         ],
         extra={"410": _json("RevokedAssertion", "Ce badge a été retiré par l'émetteur.")},
     ),
+    "/assertions/{uid}/ob3.json": _get(
+        "Un badge délivré, en Open Badges 3.0",
+        _json(
+            "Credential", "L'attestation Open Badges 3.0 du badge, telle qu'elle a été signée.", CREDENTIAL
+        ),
+        params=[
+            _path_param(
+                "uid",
+                {"type": "string", "minLength": 1, "maxLength": 80},
+                "L'identifiant du badge (un UUID).",
+            )
+        ],
+        extra={"410": _json("Error", "Ce badge a été retiré par l'émetteur.", "application/json")},
+    ),
+    "/.well-known/did.json": _get(
+        "L'identifiant did:web de la structure (Open Badges 3.0)",
+        _json(
+            "DidDocument", "Le document DID, avec toutes les clés de la structure.", "application/did+json"
+        ),
+    ),
+    "/statut/{number}": _get(
+        "La liste de révocation Open Badges 3.0 (Bitstring Status List)",
+        _json("Credential", "La liste, signée (BitstringStatusListCredential)."),
+        params=[
+            _path_param(
+                "number", {"type": "integer", "minimum": 1, "maximum": 1000}, "Le numéro de la liste."
+            )
+        ],
+    ),
     "/destinataires/{token}": _get(
         "L'identité d'un·e destinataire sans adresse électronique",
         _json("RecipientProfile", "Un profil vide (JSON-LD)."),
@@ -320,7 +369,7 @@ _PATHS: dict[str, Any] = {
         "post": {
             "summary": "Vérifier un badge",
             "description": "Un badge signé, une adresse de badge, le code imprimé dans le cahier, le JSON "
-            "d'un badge ou une image PNG/SVG contenant un badge. Aucune adresse n'est jamais consultée : "
+            "d'un badge, une attestation Open Badges 3.0 ou une image PNG/SVG contenant l'un ou l'autre. Aucune adresse n'est jamais consultée : "
             "seuls les registres de l'émetteur font foi. Ce qui ne se lit pas comme un badge répond "
             "« unreadable », jamais « invalid » (réservé à un badge lisible mais faux).",
             "requestBody": {
@@ -357,7 +406,7 @@ def description(base_url: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Palier — Open Badges 2.0",
+            "title": "Palier — Open Badges 2.0 et 3.0",
             "version": "1",
             "description": "Les documents Open Badges publiés par cet émetteur, et la vérification "
             "d'un badge pour les machines. Aucun cookie, aucune donnée personnelle.",
