@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from .. import db
 from ..cli.command import Failure, palier_command, runtime, utcnow
 from ..models import User
+from . import ob3
 from . import service as awarding
 
 
@@ -47,4 +48,33 @@ def revoke_command(assertion: str, reason: str) -> None:
     click.echo(f"Badge révoqué : {runtime().urls.assertion(row.uid)}")
 
 
-COMMANDS = [award_command, revoke_command]
+@click.command("ob3-backfill")
+@click.option(
+    "--lot",
+    "limit",
+    type=click.IntRange(1, 100_000),
+    default=1000,
+    show_default=True,
+    help="Nombre de badges traités au plus par passage (relancez pour continuer).",
+)
+@palier_command
+def ob3_backfill_command(limit: int) -> None:
+    """Donne leur version Open Badges 3.0 aux badges délivrés avant qu'elle existe (structure choisie)."""
+    rt = runtime()
+    if not rt.ob3:
+        raise Failure(
+            "Cette instance ne délivre pas d'Open Badges 3.0 : il lui faut une adresse https "
+            "(PALIER_BASE_URL) et PALIER_OB3_ISSUE activé."
+        )
+    done = ob3.backfill(db.session(), rt, utcnow(), limit=limit)
+    click.echo(f"{done.signed} badge(s) ont maintenant leur version Open Badges 3.0.")
+    if done.unmatched:
+        click.echo(
+            f"{done.unmatched} badge(s) laissé(s) en Open Badges 2.0 seulement : la personne à qui ils "
+            "ont été délivrés ne se retrouve plus dans les dossiers (adresse changée ou retirée)."
+        )
+    if done.remaining:
+        click.echo(f"Il en reste {done.remaining} à traiter : relancez la commande.")
+
+
+COMMANDS = [award_command, revoke_command, ob3_backfill_command]

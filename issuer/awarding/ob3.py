@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import badges
 from badges import ob3
 
 from ..errors import Code, Refused
-from ..models import Assertion, BadgeClassVersion, IssuerProfile, Ob3Key, StatusList
+from ..models import Assertion, BackpackClaim, BadgeClassVersion, IssuerProfile, Ob3Key, StatusList
 from ..runtime import Runtime
 
 LIST_NUMBER = 1  # one list per structure: 131,072 credentials before a second one is needed
@@ -146,6 +146,94 @@ def issue(db: Session, rt: Runtime, rows: list[dict[str, Any]], now: datetime) -
         except badges.BadgesError as exc:  # a text or an address OB 3.0 cannot sign: the whole award waits
             raise Refused(Code.CREDENTIAL_UNSIGNABLE, reason=exc.message) from exc
         row["status_index"] = index
+
+
+@dataclass(frozen=True)
+class Backfilled:
+    """What one run of ``backfill`` did: credentials signed, badges left aside, badges still to do."""
+
+    signed: int
+    unmatched: int  # no address or identifier on record gives back the badge's hashed recipient
+    remaining: int
+
+
+def _identity_of(db: Session, rt: Runtime, row: Assertion) -> tuple[str, str] | None:
+    """The recipient the badge was issued to, as its credential names it, found among the records.
+
+    The 2.0 badge only keeps a salted hash of it: each identity on record is tried against that hash,
+    so the credential never names anyone the 2.0 badge did not.
+    """
+    recipient = json.loads(row.document).get("recipient")
+    owner = row.owner
+    if row.twin_of is None:
+        candidates = [(owner.email, "emailAddress")] if owner.email else []
+        candidates.append((rt.urls.recipient(owner.recipient_token), "identifier"))
+    else:  # an e-mail twin: one of the addresses the young person confirmed
+        claims = db.scalars(
+            select(BackpackClaim.email).where(
+                BackpackClaim.learner_id == owner.id, BackpackClaim.confirmed_at.is_not(None)
+            )
+        )
+        candidates = [(email, "emailAddress") for email in claims]
+    for identity, kind in candidates:
+        if badges.recipient_matches(recipient, identity):
+            return identity, kind
+    return None
+
+
+def backfill(db: Session, rt: Runtime, now: datetime, *, limit: int) -> Backfilled:
+    """Sign the Open Badges 3.0 credential of live badges issued before 3.0 existed, ``limit`` at most.
+
+    Each keeps its dates, evidence and recipient; it gets a fresh bit of the status list. Run again,
+    it goes on where it stopped; revoked badges are left as they are (their 2.0 answer says so).
+    """
+    assert rt.ob3, "only an instance that issues Open Badges 3.0"
+    pending = (
+        select(Assertion)
+        .where(
+            Assertion.structure_id == rt.structure_id,
+            Assertion.credential.is_(None),
+            Assertion.revoked_at.is_(None),
+        )
+        .order_by(Assertion.id)
+    )
+    status_list(db, rt, now)
+    sign = signer(db, rt, now)
+    signed = unmatched = 0
+    after = 0
+    while signed < limit:
+        rows = db.scalars(pending.where(Assertion.id > after).limit(min(200, limit - signed))).all()
+        if not rows:
+            break
+        after = rows[-1].id
+        for row, index in zip(rows, free_indices(db, len(rows)), strict=True):
+            identity = _identity_of(db, rt, row)
+            if identity is None:
+                unmatched += 1
+                continue
+            narrative = row.evidence_narrative + (
+                f"\n\nJeu : {row.evidence_game}" if row.evidence_game else ""
+            )
+            made = ingredients(
+                uid=row.uid,
+                badge_class=row.badge_class,
+                identity=identity[0],
+                identity_type=identity[1],
+                narrative=narrative,
+                url=row.evidence_url,
+                issued_on=row.issued_on,
+                expires=row.expires,
+            )
+            try:
+                row.credential = credential(sign, rt, made, index, now)
+            except badges.BadgesError:  # a text OB 3.0 cannot sign: that badge stays 2.0 only
+                unmatched += 1
+                continue
+            row.status_index = index
+            signed += 1
+        db.flush()
+    left = db.scalar(select(func.count()).select_from(pending.where(Assertion.id > after).subquery()))
+    return Backfilled(signed, unmatched, int(left or 0))
 
 
 def status_list(db: Session, rt: Runtime, now: datetime) -> StatusList:
