@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 
 from . import tenancy
-from .models import Assertion, BadgeClassVersion, IssuerProfile, Learner, SigningKey
+from .models import Assertion, BadgeClassVersion, IssuerProfile, Learner, Ob3Key, SigningKey, StatusList
 
 __all__ = ["Changes", "on_commit"]
 
@@ -38,6 +38,7 @@ class Changes:
     keys: set[str] = field(default_factory=set)  # kids: created, rotated, retired
     badge_classes: set[tuple[str, int]] = field(default_factory=set)  # (skill id, version)
     recipients: set[str] = field(default_factory=set)  # identity tokens that appeared or went away
+    ob3: bool = False  # the did:web document (an Ed25519 key) or the status list (a revocation bit)
     structure_id: int | None = None  # the structure the transaction worked in (whose URLs these are)
 
     def __bool__(self) -> bool:
@@ -48,6 +49,7 @@ class Changes:
             or self.keys
             or self.badge_classes
             or self.recipients
+            or self.ob3
         )
 
     def note(self, obj: object, *, gone: bool = False) -> None:
@@ -62,6 +64,8 @@ class Changes:
             self.keys.add(obj.kid)
         elif isinstance(obj, BadgeClassVersion):
             self.badge_classes.add((obj.skill_id, obj.version))
+        elif isinstance(obj, (Ob3Key, StatusList)):
+            self.ob3 = True
         elif isinstance(obj, Learner) and obj.recipient_token:
             self.recipients.add(obj.recipient_token)
 

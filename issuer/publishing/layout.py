@@ -14,9 +14,12 @@ from urllib.parse import urlsplit
 
 from ..urls import Urls
 
-__all__ = ["GONE", "HTML", "JSON", "TOP_LEVEL", "relative"]
+__all__ = ["CREDENTIAL", "GONE", "HTML", "JSON", "TOP_LEVEL", "relative"]
 
 JSON, HTML, GONE = ".json", ".html", ".gone"
+# An assertion's Open Badges 3.0 credential, beside its folder: ``assertions/<uid>/ob3.json``
+# (``ob3.json.gone`` once revoked), as its URL says.
+CREDENTIAL = "/ob3.json"
 # The entries of a publish directory that publishing owns; anything else in it is left alone
 # (another structure's folder, a file the administrator put there).
 TOP_LEVEL = frozenset(
@@ -31,6 +34,11 @@ TOP_LEVEL = frozenset(
         "destinataires",
         "static",
         "verifier.html",
+        # Open Badges 3.0: the did:web document (at the host's root, or beside a structure's
+        # folder) and the status lists.
+        ".well-known",
+        "did.json",
+        "statut",
     }
 )
 

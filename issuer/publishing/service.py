@@ -22,12 +22,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import badges
+
+from ..awarding import ob3
 from ..changes import Changes
 from ..hosted import documents as hosted
-from ..models import Assertion, BadgeClassVersion, Learner, SigningKey
+from ..models import Assertion, BadgeClassVersion, Learner, SigningKey, utcnow
 from ..runtime import Runtime
 from . import files
-from .layout import GONE, HTML, JSON, TOP_LEVEL, relative, structure_folder
+from .layout import CREDENTIAL, GONE, HTML, JSON, TOP_LEVEL, relative, structure_folder
 
 __all__ = ["Pages", "PublishError", "Report", "Target", "check", "publish", "publish_all", "targets_of"]
 
@@ -134,14 +137,37 @@ def _assertion(ctx: _Context, uid: str) -> dict[str, bytes | None]:
     record = hosted.assertion_record(ctx.db.get_bind().engine, uid)
     if record is None:
         return {rel + JSON: None, rel + HTML: None, rel + GONE: None}
+    credential = hosted.assertion_credential(ctx.db, uid)  # its Open Badges 3.0 twin, if it has one
+    live_credential = credential.body if credential is not None and credential.status == 200 else None
     if record.revoked:
-        # The live file goes first: from then on nginx can only answer 410 (or ask the app).
+        # The live files go first: from then on nginx can only answer 410 (or ask the app).
         return {
             rel + JSON: None,
+            rel + CREDENTIAL: None,
             rel + GONE: hosted.revoked_assertion(ctx.rt, record).body,
+            rel + CREDENTIAL + GONE: credential.body if credential is not None else None,
             rel + HTML: ctx.page(url, allowed=(410,)),
         }
-    return {rel + JSON: record.document.encode("utf-8"), rel + HTML: ctx.page(url), rel + GONE: None}
+    return {
+        rel + JSON: record.document.encode("utf-8"),
+        rel + CREDENTIAL: live_credential,
+        rel + HTML: ctx.page(url),
+        rel + GONE: None,
+        rel + CREDENTIAL + GONE: None,
+    }
+
+
+def _ob3(ctx: _Context) -> dict[str, bytes | None]:
+    """The structure's did:web document and its status list: what verifies its Open Badges 3.0."""
+    rt = ctx.rt
+    if not rt.ob3:
+        return {}
+    did = ob3.did_document(ctx.db, rt)
+    served = ob3.served_list(ctx.db, rt, ob3.LIST_NUMBER, utcnow())
+    return {
+        ctx.rel(rt.urls.did_document): badges.canonical_json(did) if did is not None else None,
+        ctx.rel(rt.urls.status_list(ob3.LIST_NUMBER)) + JSON: served[0].encode() if served else None,
+    }
 
 
 def _recipient(ctx: _Context, token: str) -> dict[str, bytes | None]:
@@ -163,6 +189,7 @@ _RENDER: dict[str, Callable[..., dict[str, bytes | None]]] = {
     "badge_class": _badge_class,
     "assertion": _assertion,
     "recipient": _recipient,
+    "ob3": _ob3,
     "static": lambda _ctx: _static(),
 }
 
@@ -178,7 +205,7 @@ def _static() -> dict[str, bytes | None]:
 
 def _everything(db: Session) -> list[Target]:
     """Every public URL the database holds (read at once: pages are rendered in between)."""
-    found = [Target("static"), Target("issuer"), Target("revocations"), Target("verifier")]
+    found = [Target("static"), Target("issuer"), Target("revocations"), Target("verifier"), Target("ob3")]
     found += [Target("key", (kid,)) for kid in db.scalars(select(SigningKey.kid).order_by(SigningKey.id))]
     found += [
         Target("badge_class", (skill, str(version)))
@@ -202,6 +229,8 @@ def targets_of(db: Session, changes: Changes) -> list[Target]:
         found += [Target("key", (kid,)) for kid in sorted(changes.keys)]
     if changes.revocations:
         found.append(Target("revocations"))
+    if changes.ob3 or changes.revocations:
+        found.append(Target("ob3"))
     found += [Target("badge_class", (s, str(v))) for s, v in sorted(changes.badge_classes)]
     found += [Target("assertion", (uid,)) for uid in sorted(changes.assertions)]
     found += [Target("recipient", (token,)) for token in sorted(changes.recipients)]

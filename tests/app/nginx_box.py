@@ -8,15 +8,18 @@ foreground from a temporary prefix, its configuration templated from the shipped
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from werkzeug.serving import make_server
 
 from benchmarks.nginx import NGINX, Nginx, free_port, start, templated
 
-__all__ = ["NGINX", "AppServer", "Nginx", "free_port", "get", "start_nginx", "templated"]
+__all__ = ["NGINX", "AppServer", "Nginx", "free_port", "get", "published_site", "start_nginx", "templated"]
 
 
 class AppServer:
@@ -54,3 +57,49 @@ def get(port: int, path: str, headers: dict[str, str] | None = None, method: str
         return resp.status, found, resp.read()
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def published_site(tmp: Path, scheme: str = "http") -> Iterator[tuple[Any, AppServer, Nginx]]:
+    """An instance with its key, profile and static copy, behind nginx: (app, its server, nginx).
+
+    ``scheme`` is that of its BASE_URL (nginx itself listens in plain HTTP on loopback): with
+    ``https``, the instance issues Open Badges 3.0 too.
+    """
+    from issuer import create_app, db, migrate
+    from issuer.admin import profile
+    from issuer.models import utcnow
+    from issuer.runtime import runtime
+
+    port = free_port()
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "nginx",
+            "BASE_URL": f"{scheme}://127.0.0.1:{port}",
+            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
+            "KEYS_DIR": str(tmp / "keys"),
+            "PUBLISH_DIR": str(tmp / "public"),
+            "RATELIMIT_ENABLED": False,
+            "PASSWORD_TIME_COST": 1,
+            "PASSWORD_MEMORY_COST": 8,
+            "PASSWORD_PARALLELISM": 1,
+        },
+        instance_path=str(tmp / "instance"),
+    )
+    with app.app_context():
+        migrate.upgrade(db.engine())
+        session = db.session()
+        runtime().keys.create(session, utcnow())
+        profile.get_profile(session, app.config)
+        session.commit()
+    assert app.test_cli_runner().invoke(args=["publish", "--all"]).exit_code == 0
+    upstream = AppServer(app)
+    box = start_nginx(tmp / "nginx", tmp / "public", upstream.port, port)
+    try:
+        yield app, upstream, box
+    finally:
+        box.stop()
+        upstream.stop()
+        with app.app_context():
+            db.engine().dispose()

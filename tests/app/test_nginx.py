@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 from factories import BROWSER, award, revoke, tier_one_skills
-from nginx_box import NGINX, AppServer, free_port, get, start_nginx
+from nginx_box import NGINX, AppServer, get, published_site
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx n'est pas installé (paquet Debian nginx)")
 
@@ -26,44 +26,8 @@ VALIDATOR = {"Accept": "application/ld+json, application/json, image/png, image/
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Palier (werkzeug, in a thread) behind nginx on a loopback port, PUBLISH_DIR switched on."""
-    from issuer import create_app, db, migrate
-    from issuer.admin import profile
-    from issuer.models import utcnow
-    from issuer.runtime import runtime
-
-    tmp = tmp_path_factory.mktemp("palier-nginx")
-    port = free_port()
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "nginx",
-            "BASE_URL": f"http://127.0.0.1:{port}",
-            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
-            "KEYS_DIR": str(tmp / "keys"),
-            "PUBLISH_DIR": str(tmp / "public"),
-            "RATELIMIT_ENABLED": False,
-            "PASSWORD_TIME_COST": 1,
-            "PASSWORD_MEMORY_COST": 8,
-            "PASSWORD_PARALLELISM": 1,
-        },
-        instance_path=str(tmp / "instance"),
-    )
-    with app.app_context():
-        migrate.upgrade(db.engine())
-        session = db.session()
-        runtime().keys.create(session, utcnow())
-        profile.get_profile(session, app.config)
-        session.commit()
-    assert app.test_cli_runner().invoke(args=["publish", "--all"]).exit_code == 0
-    upstream = AppServer(app)
-    box = start_nginx(tmp / "nginx", tmp / "public", upstream.port, port)
-    try:
-        yield app, upstream, box
-    finally:
-        box.stop()
-        upstream.stop()
-        with app.app_context():
-            db.engine().dispose()
+    with published_site(tmp_path_factory.mktemp("palier-nginx")) as found:
+        yield found
 
 
 def here(url: str) -> str:
