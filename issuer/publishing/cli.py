@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask import Flask, current_app
+from sqlalchemy import select
 
-from ..cli.command import Failure, db, palier_command, runtime
+from .. import tenancy
+from ..cli.command import Failure, db, palier_command, runtime, utcnow
+from ..models import Structure
+from ..runtime import use_structure
 from . import service
 from .page import app_pages
 
@@ -29,15 +33,40 @@ def _listed(title: str, paths: list[str]) -> None:
         click.echo(f"  … et {len(paths) - SHOWN} autre(s)")
 
 
+def _expired(folder: str, app: Flask) -> None:
+    """Rewrite, in every structure, the page copies of the badges that expired since they were written."""
+    session, now = db.session(), utcnow()
+    tenancy.unbind(session)
+    places = session.execute(select(Structure.id, Structure.slug).order_by(Structure.id)).all()
+    written = checked = 0
+    for structure_id, slug in places:
+        use_structure(structure_id, slug)
+        targets = service.expired_targets(session, now)
+        report = service.publish(session, runtime(), current_app.config, folder, app_pages(app), targets)
+        written, checked = written + len(report.written), checked + len(targets)
+    click.echo(f"Badges expirés : {checked} vu(s), {written} fichier(s) récrit(s) dans {folder}.")
+
+
 @click.command("publish")
 @click.option("--all", "everything", is_flag=True, help="Récrit toute la copie statique depuis la base.")
 @click.option("--check", is_flag=True, help="Compare la copie statique avec la base, sans rien écrire.")
+@click.option(
+    "--expired",
+    is_flag=True,
+    help="Récrit les pages des badges arrivés à expiration, dans toutes les structures (tâche quotidienne).",
+)
 @palier_command
-def publish_command(everything: bool, check: bool) -> None:
+def publish_command(everything: bool, check: bool, expired: bool) -> None:
     """Publie les documents Open Badges en fichiers statiques dans PALIER_PUBLISH_DIR (pour nginx)."""
-    if everything == check:
-        raise Failure("Choisissez --all (tout récrire) ou --check (comparer avec la base).")
+    if everything + check + expired != 1:
+        raise Failure(
+            "Choisissez --all (tout récrire), --check (comparer avec la base) ou --expired "
+            "(les pages des badges expirés)."
+        )
     folder, app = _folder(), current_app._get_current_object()  # type: ignore[attr-defined]
+    if expired:
+        _expired(folder, app)
+        return
     session = db.session()
     if check:
         report = service.check(session, runtime(), current_app.config, folder, app_pages(app))

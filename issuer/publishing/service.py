@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,17 @@ from ..runtime import Runtime
 from . import files
 from .layout import CREDENTIAL, GONE, HTML, JSON, TOP_LEVEL, relative, structure_folder
 
-__all__ = ["Pages", "PublishError", "Report", "Target", "check", "publish", "publish_all", "targets_of"]
+__all__ = [
+    "Pages",
+    "PublishError",
+    "Report",
+    "Target",
+    "check",
+    "expired_targets",
+    "publish",
+    "publish_all",
+    "targets_of",
+]
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -235,6 +246,16 @@ def targets_of(db: Session, changes: Changes) -> list[Target]:
     found += [Target("assertion", (uid,)) for uid in sorted(changes.assertions)]
     found += [Target("recipient", (token,)) for token in sorted(changes.recipients)]
     return found
+
+
+def expired_targets(db: Session, now: datetime) -> list[Target]:
+    """The live badges whose expiry has passed: their page copy still says « valide » until rewritten."""
+    rows = db.scalars(
+        select(Assertion.uid)
+        .where(Assertion.revoked_at.is_(None), Assertion.expires.is_not(None), Assertion.expires <= now)
+        .order_by(Assertion.id)
+    )
+    return [Target("assertion", (uid,)) for uid in rows]
 
 
 def _expected(ctx: _Context, targets: Iterable[Target]) -> Iterator[tuple[str, bytes | None]]:

@@ -344,3 +344,35 @@ def test_the_archive_verification_page_and_its_script_are_published_for_each_str
     (folder / "verifier.html").unlink()
     checked = runner.invoke(args=["publish", "--check"])
     assert checked.exit_code == 1 and "verifier.html" in checked.output
+
+
+def test_the_nightly_expired_run_rewrites_the_page_of_a_badge_that_expired_since(
+    app, folder, tmp_path, private_pem
+):
+    """The copy of a page says what it said when written: a badge that expired since still reads
+    « valide » there until ``palier publish --expired`` (the nightly timer) rewrites it."""
+    from factories import set_expired
+
+    badge, kept = award(app, name="Lina"), award(app, name="Sacha")
+    page = folder / f"{rel(badge.url)}.html"
+    assert "Badge valide" in page.read_text()
+    app.config["PUBLISH_DIR"] = str(tmp_path / "elsewhere")  # time passing: nothing rewrites the copy
+    set_expired(app, badge.uid, private_pem)
+    app.config["PUBLISH_DIR"] = str(folder)
+    runner = app.test_cli_runner()
+    assert "Badge valide" in page.read_text()
+    assert runner.invoke(args=["publish", "--check"]).exit_code == 1
+    untouched = (folder / f"{rel(kept.url)}.html").stat().st_mtime_ns
+    result = runner.invoke(args=["publish", "--expired"])
+    assert result.exit_code == 0, result.output
+    assert "Badges expirés : 1 vu(s)" in result.output
+    assert "Badge expiré" in page.read_text()
+    assert (folder / f"{rel(kept.url)}.html").stat().st_mtime_ns == untouched
+    assert runner.invoke(args=["publish", "--check"]).exit_code == 0
+    again = runner.invoke(args=["publish", "--expired"])
+    assert "1 vu(s), 0 fichier(s) récrit(s)" in again.output
+
+
+def test_publish_asks_for_exactly_one_mode(app, folder):
+    result = app.test_cli_runner().invoke(args=["publish", "--all", "--expired"])
+    assert result.exit_code == 1 and "--expired" in result.output

@@ -52,3 +52,29 @@ def test_systemd_reads_the_unit_without_complaint():
     )  # fmt: skip
     syntax = [line for line in result.stderr.splitlines() if "Unknown" in line or "Invalid" in line]
     assert not syntax, result.stderr
+
+
+def _read(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str
+    unit.read(DEPLOY / name, encoding="utf-8")
+    return unit
+
+
+def test_a_nightly_timer_rewrites_the_pages_of_expired_badges():
+    timer, job = _read("palier-publish.timer"), _read("palier-publish.service")
+    assert timer["Timer"]["Persistent"] == "true" and "OnCalendar" in timer["Timer"]
+    assert job["Service"]["Type"] == "oneshot"
+    assert job["Service"]["ExecStart"].endswith("palier publish --expired")
+    # It writes where the server writes, no more.
+    assert job["Service"]["ReadWritePaths"] == _unit()["Service"]["ReadWritePaths"]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
+def test_systemd_reads_the_timer_and_its_job_without_complaint():
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(DEPLOY / "palier-publish.timer")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    syntax = [line for line in result.stderr.splitlines() if "Unknown" in line or "Invalid" in line]
+    assert not syntax, result.stderr
