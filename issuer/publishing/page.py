@@ -11,6 +11,7 @@ who awarded or revoked: it is logged, and ``palier publish --all`` repairs the f
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -56,8 +57,44 @@ def publishing_context(app: Flask) -> Iterator[None]:
         yield
 
 
+_background: set[threading.Thread] = set()
+_background_lock = threading.Lock()
+
+
 def publish_changes(app: Flask, done: changes.Changes) -> None:
-    """After a commit: rewrite the files of what it changed (errors logged, never raised)."""
+    """After a commit: rewrite the files of what it changed (errors logged, never raised).
+
+    A profile change rewrites every page that names the issuer (all of them): that is done in a
+    thread of its own, so that the administrator's request answers at once and a server's request
+    timeout never cuts the rewrite short. It is not a daemon: a process waits for it before exiting.
+    """
+    if not done.profile:
+        _publish(app, done)
+        return
+    thread = threading.Thread(target=_publish_then_forget, args=(app, done), name="palier-publish")
+    with _background_lock:
+        _background.add(thread)
+    thread.start()
+
+
+def _publish_then_forget(app: Flask, done: changes.Changes) -> None:
+    try:
+        _publish(app, done)
+    finally:
+        with _background_lock:
+            _background.discard(threading.current_thread())
+
+
+def wait_for_background(timeout: float | None = None) -> bool:
+    """Wait for the rewrites running in the background; whether none is left (tests, shutdown)."""
+    with _background_lock:
+        running = list(_background)
+    for thread in running:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in running)
+
+
+def _publish(app: Flask, done: changes.Changes) -> None:
     folder = app.config["PUBLISH_DIR"]
     try:
         with publishing_context(app):

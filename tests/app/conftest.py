@@ -92,6 +92,9 @@ def app(backend, tmp_path, private_pem, app_settings):
         )
         session.commit()
     yield app
+    from issuer.publishing.page import wait_for_background
+
+    wait_for_background(timeout=60)  # a profile change's rewrite of the static copy, if one runs
     with app.app_context():
         db.engine().dispose()
     if cleanup is not None:

@@ -69,6 +69,7 @@ def published_site(tmp: Path, scheme: str = "http") -> Iterator[tuple[Any, AppSe
     from issuer import create_app, db, migrate
     from issuer.admin import profile
     from issuer.models import utcnow
+    from issuer.publishing.page import wait_for_background
     from issuer.runtime import runtime
 
     port = free_port()
@@ -93,6 +94,7 @@ def published_site(tmp: Path, scheme: str = "http") -> Iterator[tuple[Any, AppSe
         runtime().keys.create(session, utcnow())
         profile.get_profile(session, app.config)
         session.commit()
+    wait_for_background(timeout=60)  # the new profile's first publication
     assert app.test_cli_runner().invoke(args=["publish", "--all"]).exit_code == 0
     upstream = AppServer(app)
     box = start_nginx(tmp / "nginx", tmp / "public", upstream.port, port)

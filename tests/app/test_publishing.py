@@ -109,6 +109,7 @@ def test_a_profile_change_and_a_key_rotation_are_published(app, client, folder):
     from issuer import db
     from issuer.admin import profile
     from issuer.models import utcnow
+    from issuer.publishing.page import wait_for_background
     from issuer.runtime import runtime
 
     badge = award(app)
@@ -126,6 +127,7 @@ def test_a_profile_change_and_a_key_rotation_are_published(app, client, folder):
             now=utcnow(),
         )
         session.commit()
+    assert wait_for_background(timeout=60)  # every page names the issuer: rewritten in the background
     assert json.loads((folder / "issuer.json").read_bytes())["name"] == "Maison des jeunes"
     assert "Maison des jeunes" in (folder / f"{rel(badge.url)}.html").read_text()
     with app.app_context():

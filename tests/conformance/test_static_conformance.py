@@ -31,6 +31,7 @@ def copy(tmp_path_factory):
     from issuer.learners import service as learners
     from issuer.models import utcnow
     from issuer.network import service
+    from issuer.publishing.page import wait_for_background
     from issuer.runtime import runtime, structure_keys, use_structure
 
     tmp = tmp_path_factory.mktemp("palier-static")
@@ -111,6 +112,7 @@ def copy(tmp_path_factory):
         session.commit()
     result = app.test_cli_runner().invoke(args=["publish", "--all"], env={"PALIER_STRUCTURE": "voisine"})
     assert result.exit_code == 0, result.output
+    assert wait_for_background(timeout=60)  # the profiles' first publication, done in the background
     with app.app_context():
         db.engine().dispose()
     stopped = free_port()  # gunicorn is « stopped »: nothing listens where nginx would ask
