@@ -292,6 +292,8 @@ Chaque sous-dossier correspond à un badge :
   assertion.json      le badge lui-même (format Open Badges 2.0, JSON-LD).
   badge.ob3.json      le même badge au format Open Badges 3.0 (attestation vérifiable
                       signée), celui que lisent les portefeuilles numériques récents.
+  badge.ob3.png/.svg  l'image du badge avec, cachée à l'intérieur, son attestation
+                      Open Badges 3.0 (pour les portefeuilles qui lisent les images).
   badge-email.ob3.json  sa version e-mail au format Open Badges 3.0, s'il y en a une.
   classe-de-badge.json  ce que le badge certifie : nom, description, critères.
 
@@ -349,8 +351,10 @@ def export_zip(
             put(folder + "badge.jws", row.jws)
             put(folder + "badge.png", baked_png(row))
             put(folder + "badge.svg", baked_svg(row))
-            if row.credential:  # its Open Badges 3.0 version, for wallets
+            if row.credential:  # its Open Badges 3.0 version, for wallets: as JSON and baked
                 put(folder + "badge.ob3.json", row.credential)
+                put(folder + "badge.ob3.png", baked_credential(row, "png"))
+                put(folder + "badge.ob3.svg", baked_credential(row, "svg"))
             twin = twins.get(row.id)
             if twin is not None and twin.jws:  # the version for backpacks, to the address they confirmed
                 put(folder + "badge-email.png", baked_png(twin))

@@ -291,3 +291,17 @@ def test_the_network_verifier_links_another_structures_credential_at_its_address
     assert f'href="{BASE}/s/{slug}/assertions/{uid}/ob3.json"' in html
     # and its 2.0 document, at its structure's address too
     assert f'href="{BASE}/s/{slug}/assertions/{uid}.json"' in html
+
+
+def test_the_export_zip_holds_the_credential_baked_in_its_images_too(app, client):
+    import zipfile
+
+    badge = award(app)
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/p/{badge.portfolio_token}/export.zip", base_url=BASE).data)
+    )
+    for kind in ("png", "svg"):
+        [name] = [n for n in archive.namelist() if n.endswith(f"badge.ob3.{kind}")]
+        body = api(client, data={"file": (io.BytesIO(archive.read(name)), f"badge.{kind}")}).get_json()
+        assert body["verdict"] == "valid" and body["format"] == "ob3", (kind, body["reasons"])
+    assert "badge.ob3.png/.svg" in archive.read("README.txt").decode()
