@@ -388,3 +388,41 @@ def make_structure(app, slug: str) -> str:
             )
             session.commit()
     return slug
+
+
+def award_in(app, slug: str, narrative: str = "A calmé la partie quand elle dégénérait.") -> str:
+    """A tier-one badge issued by the structure ``slug`` to a new learner of it: its uid."""
+    from issuer import db, tenancy
+    from issuer.awarding import service as awarding
+    from issuer.learners import service as learners
+    from issuer.models import utcnow
+    from issuer.runtime import runtime, use_structure
+
+    with app.app_context():
+        session = db.session()
+        found = tenancy.structure_by_slug(session, slug)
+        use_structure(found.id, found.slug)
+        person = learners.create_learner(session, learners.LearnerData("Noé", None), actor=None, now=utcnow())
+        session.flush()
+        row = awarding.award(
+            session,
+            runtime(),
+            learner_id=person.id,
+            skill_id=tier_one_skills(app)[0],
+            actor=None,
+            evidence=awarding.Evidence(narrative),
+            now=utcnow(),
+        )
+        session.commit()
+        return row.uid
+
+
+def published_to(app, folder):
+    """Switch the app's static copy on, into ``folder``, and fill it as ``palier publish --all`` does."""
+    from issuer.publishing.page import install
+
+    app.config["PUBLISH_DIR"] = str(folder)
+    install(app)
+    result = app.test_cli_runner().invoke(args=["publish", "--all"])
+    assert result.exit_code == 0, result.output
+    return folder

@@ -9,7 +9,7 @@ import io
 import json
 
 import pytest
-from factories import award, make_structure, page_csrf_token, revoke, text_of, tier_one_skills
+from factories import award, award_in, make_structure, page_csrf_token, revoke, text_of
 from sqlalchemy import select
 
 from badges import ob3
@@ -31,33 +31,6 @@ def stored_credential(app, uid: str) -> dict:
         session = db.session()
         tenancy.unbind(session)
         return json.loads(session.scalars(select(Assertion.credential).where(Assertion.uid == uid)).one())
-
-
-def award_elsewhere(app, slug: str) -> str:
-    """A badge issued by another structure of the network: its uid."""
-    from issuer import db, tenancy
-    from issuer.awarding import service as awarding
-    from issuer.learners import service as learners
-    from issuer.models import utcnow
-    from issuer.runtime import runtime, use_structure
-
-    with app.app_context():
-        session = db.session()
-        found = tenancy.structure_by_slug(session, slug)
-        use_structure(found.id, found.slug)
-        person = learners.create_learner(session, learners.LearnerData("Noé", None), actor=None, now=utcnow())
-        session.flush()
-        row = awarding.award(
-            session,
-            runtime(),
-            learner_id=person.id,
-            skill_id=tier_one_skills(app)[0],
-            actor=None,
-            evidence=awarding.Evidence("A calmé la partie quand elle dégénérait."),
-            now=utcnow(),
-        )
-        session.commit()
-        return row.uid
 
 
 def no_ob3(app) -> None:
@@ -112,7 +85,7 @@ def test_the_api_still_says_ob2_for_a_2_0_badge(app, client):
 
 def test_a_credential_of_another_structure_verifies_at_the_network_address(app, client):
     slug = make_structure(app, "voisine")
-    uid = award_elsewhere(app, slug)
+    uid = award_in(app, slug)
     credential = stored_credential(app, uid)
     assert credential["issuer"]["id"] == f"did:web:badges.test:s:{slug}"
     body = api(client, credential).get_json()
@@ -268,7 +241,7 @@ def test_a_revoked_badge_offers_no_credential_and_its_address_answers_gone(app, 
 
 def test_a_credential_is_published_under_its_own_structures_address_only(app, client):
     slug = make_structure(app, "voisine")
-    uid = award_elsewhere(app, slug)
+    uid = award_in(app, slug)
     assert client.get(f"/s/{slug}/assertions/{uid}/ob3.json", base_url=BASE).status_code == 200
     assert client.get(f"/assertions/{uid}/ob3.json", base_url=BASE).status_code == 404
     mine = award(app).uid
@@ -278,7 +251,7 @@ def test_a_credential_is_published_under_its_own_structures_address_only(app, cl
 
 def test_the_network_verifier_links_another_structures_credential_at_its_address(app, client):
     slug = make_structure(app, "voisine")
-    uid = award_elsewhere(app, slug)
+    uid = award_in(app, slug)
     form = client.get("/verifier", headers=BROWSER, base_url=BASE).get_data(as_text=True)
     resp = client.post(
         "/verifier",

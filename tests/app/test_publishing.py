@@ -9,7 +9,7 @@ import os
 import stat
 
 import pytest
-from factories import BROWSER, LD_JSON, award, path, query, revoke, tier_one_skills
+from factories import BROWSER, LD_JSON, award, path, published_to, query, revoke, tier_one_skills
 from sqlalchemy import select
 
 from issuer.models import Assertion
@@ -18,14 +18,7 @@ from issuer.models import Assertion
 @pytest.fixture
 def folder(app, tmp_path):
     """The app's publish directory, switched on for this test and first filled by ``publish --all``."""
-    from issuer.publishing.page import install
-
-    found = tmp_path / "public"
-    app.config["PUBLISH_DIR"] = str(found)
-    install(app)
-    result = app.test_cli_runner().invoke(args=["publish", "--all"])
-    assert result.exit_code == 0, result.output
-    return found
+    return published_to(app, tmp_path / "public")
 
 
 def rel(url: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from factories import award, make_structure, revoke, tier_one_skills
+from factories import award, award_in, make_structure, published_to, revoke
 
 from badges import ob3
 
@@ -20,14 +20,7 @@ def app_settings() -> dict:
 
 @pytest.fixture
 def folder(app, tmp_path):
-    from issuer.publishing.page import install
-
-    found = tmp_path / "public"
-    app.config["PUBLISH_DIR"] = str(found)
-    install(app)
-    result = app.test_cli_runner().invoke(args=["publish", "--all"])
-    assert result.exit_code == 0, result.output
-    return found
+    return published_to(app, tmp_path / "public")
 
 
 class Archive:
@@ -100,30 +93,10 @@ def test_a_key_made_for_the_first_credential_reaches_the_did_document_of_the_cop
 
 
 def test_another_structure_has_its_did_document_and_list_in_its_own_folder(app, folder):
-    from issuer import db, tenancy
-    from issuer.awarding import service as awarding
-    from issuer.learners import service as learners
     from issuer.models import utcnow
-    from issuer.runtime import runtime, use_structure
 
     slug = make_structure(app, "voisine")
-    with app.app_context():
-        session = db.session()
-        found = tenancy.structure_by_slug(session, slug)
-        use_structure(found.id, found.slug)
-        person = learners.create_learner(session, learners.LearnerData("Noé", None), actor=None, now=utcnow())
-        session.flush()
-        row = awarding.award(
-            session,
-            runtime(),
-            learner_id=person.id,
-            skill_id=tier_one_skills(app)[0],
-            actor=None,
-            evidence=awarding.Evidence("A aidé son équipe."),
-            now=utcnow(),
-        )
-        session.commit()
-        uid = row.uid
+    uid = award_in(app, slug, "A aidé son équipe.")
     did = json.loads((folder / f"s/{slug}/did.json").read_bytes())
     assert did["id"] == f"did:web:badges.test:s:{slug}"
     assert (folder / f"s/{slug}/statut/1.json").exists()

@@ -13,11 +13,15 @@ import pytest
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
-def _unit() -> configparser.ConfigParser:
+def _read(name: str) -> configparser.ConfigParser:
     unit = configparser.ConfigParser(strict=False, interpolation=None)
     unit.optionxform = str  # systemd keys are case-sensitive
-    unit.read(DEPLOY / "palier.service", encoding="utf-8")
+    unit.read(DEPLOY / name, encoding="utf-8")
     return unit
+
+
+def _unit() -> configparser.ConfigParser:
+    return _read("palier.service")
 
 
 def test_the_unit_brings_a_killed_master_back():
@@ -44,23 +48,6 @@ def test_gunicorn_logs_every_request_and_every_error():
     assert settings["timeout"] > 60  # longer than a cahier's rendering limit
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
-def test_systemd_reads_the_unit_without_complaint():
-    result = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", str(DEPLOY / "palier.service")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    syntax = [line for line in result.stderr.splitlines() if "Unknown" in line or "Invalid" in line]
-    assert not syntax, result.stderr
-
-
-def _read(name: str) -> configparser.ConfigParser:
-    unit = configparser.ConfigParser(strict=False, interpolation=None)
-    unit.optionxform = str
-    unit.read(DEPLOY / name, encoding="utf-8")
-    return unit
-
-
 def test_a_nightly_timer_rewrites_the_pages_of_expired_badges():
     timer, job = _read("palier-publish.timer"), _read("palier-publish.service")
     assert timer["Timer"]["Persistent"] == "true" and "OnCalendar" in timer["Timer"]
@@ -71,9 +58,10 @@ def test_a_nightly_timer_rewrites_the_pages_of_expired_badges():
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
-def test_systemd_reads_the_timer_and_its_job_without_complaint():
+@pytest.mark.parametrize("name", ["palier.service", "palier-publish.timer"])
+def test_systemd_reads_the_units_without_complaint(name):
     result = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", str(DEPLOY / "palier-publish.timer")],
+        ["systemd-analyze", "verify", "--man=no", str(DEPLOY / name)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     syntax = [line for line in result.stderr.splitlines() if "Unknown" in line or "Invalid" in line]
