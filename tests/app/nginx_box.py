@@ -66,35 +66,20 @@ def published_site(tmp: Path, scheme: str = "http") -> Iterator[tuple[Any, AppSe
     ``scheme`` is that of its BASE_URL (nginx itself listens in plain HTTP on loopback): with
     ``https``, the instance issues Open Badges 3.0 too.
     """
-    from issuer import create_app, db, migrate
-    from issuer.admin import profile
-    from issuer.models import utcnow
-    from issuer.publishing.page import wait_for_background
-    from issuer.runtime import runtime
+    from instances import fresh_app
+
+    from issuer import db
 
     port = free_port()
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "nginx",
-            "BASE_URL": f"{scheme}://127.0.0.1:{port}",
-            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
-            "KEYS_DIR": str(tmp / "keys"),
-            "PUBLISH_DIR": str(tmp / "public"),
-            "RATELIMIT_ENABLED": False,
-            "PASSWORD_TIME_COST": 1,
-            "PASSWORD_MEMORY_COST": 8,
-            "PASSWORD_PARALLELISM": 1,
-        },
-        instance_path=str(tmp / "instance"),
+    app = fresh_app(
+        tmp,
+        f"{scheme}://127.0.0.1:{port}",
+        TESTING=True,
+        PUBLISH_DIR=str(tmp / "public"),
+        PASSWORD_TIME_COST=1,
+        PASSWORD_MEMORY_COST=8,
+        PASSWORD_PARALLELISM=1,
     )
-    with app.app_context():
-        migrate.upgrade(db.engine())
-        session = db.session()
-        runtime().keys.create(session, utcnow())
-        profile.get_profile(session, app.config)
-        session.commit()
-    wait_for_background(timeout=60)  # the new profile's first publication
     assert app.test_cli_runner().invoke(args=["publish", "--all"]).exit_code == 0
     upstream = AppServer(app)
     box = start_nginx(tmp / "nginx", tmp / "public", upstream.port, port)

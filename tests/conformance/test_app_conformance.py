@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from instances import served
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 import badges
 
@@ -136,41 +135,9 @@ class Palier:
 @pytest.fixture(scope="module")
 def palier(tmp_path_factory):
     """Palier on a temporary SQLite instance, served by werkzeug on a random loopback port."""
-    from issuer import create_app, db, migrate
-    from issuer.admin import profile
-    from issuer.models import utcnow
-    from issuer.runtime import runtime
-
     tmp = tmp_path_factory.mktemp("palier-conformance")
-    holder: dict = {}
-    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
-    base = f"http://127.0.0.1:{server.port}"
-    app = create_app(
-        {
-            "SECRET_KEY": "conformance",
-            "BASE_URL": base,
-            "KEYS_DIR": str(tmp / "keys"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
-            "RATELIMIT_ENABLED": False,
-        },
-        instance_path=str(tmp / "instance"),
-    )
-    with app.app_context():
-        migrate.upgrade(db.engine())
-        session = db.session()
-        runtime().keys.create(session, utcnow())
-        profile.get_profile(session, app.config)
-        session.commit()
-    holder["app"] = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served(tmp) as (app, base):
         yield Palier(app, base, tmp)
-    finally:
-        server.shutdown()
-        server.server_close()
-        with app.app_context():
-            db.engine().dispose()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from werkzeug.serving import make_server
+from instances import served as serve_instance
 
 from .obv import run_validator
 
@@ -46,49 +46,24 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """Palier on 127.0.0.1 (random port) sending mail through aiosmtpd on 127.0.0.1 (random port)."""
-    from issuer import create_app, db, migrate
-    from issuer.admin import profile
-    from issuer.models import utcnow
-    from issuer.runtime import runtime
-
     tmp = tmp_path_factory.mktemp("palier-backpack")
     inbox = _Inbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     smtp.start()
-    holder: dict = {}
-    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
-    base = f"http://127.0.0.1:{server.port}"
-    app = create_app(
-        {
-            "SECRET_KEY": "conformance",
-            "BASE_URL": base,
-            "SERVER_NAME": f"127.0.0.1:{server.port}",
-            "KEYS_DIR": str(tmp / "keys"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
-            "RATELIMIT_ENABLED": False,
+
+    def mail_settings(port: int) -> dict:
+        return {
+            "SERVER_NAME": f"127.0.0.1:{port}",
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp.port,
             "SMTP_FROM": "badges@structure.test",
-        },
-        instance_path=str(tmp / "instance"),
-    )
-    with app.app_context():
-        migrate.upgrade(db.engine())
-        session = db.session()
-        runtime().keys.create(session, utcnow())
-        profile.get_profile(session, app.config)
-        session.commit()
-    holder["app"] = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+        }
+
     try:
-        yield app, base, inbox, tmp
+        with serve_instance(tmp, mail_settings) as (app, base):
+            yield app, base, inbox, tmp
     finally:
-        server.shutdown()
-        server.server_close()
         smtp.stop()
-        with app.app_context():
-            db.engine().dispose()
 
 
 def _award_without_email(app) -> tuple[str, str]:

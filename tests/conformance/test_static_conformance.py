@@ -25,8 +25,9 @@ OTHER_EMAIL = "yanis.benali@example.org"
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory):
     """Badges awarded and revoked with PUBLISH_DIR on; nginx in front of an app port nobody answers."""
-    from issuer import create_app, db, migrate, tenancy
-    from issuer.admin import profile
+    from instances import fresh_app
+
+    from issuer import db, tenancy
     from issuer.awarding import service as awarding
     from issuer.learners import service as learners
     from issuer.models import utcnow
@@ -37,24 +38,10 @@ def copy(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("palier-static")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    app = create_app(
-        {
-            "SECRET_KEY": "static-conformance",
-            "BASE_URL": base,
-            "KEYS_DIR": str(tmp / "keys"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
-            "PUBLISH_DIR": str(tmp / "public"),
-            "RATELIMIT_ENABLED": False,
-        },
-        instance_path=str(tmp / "instance"),
-    )
+    app = fresh_app(tmp, base, PUBLISH_DIR=str(tmp / "public"))
     made = {}
     with app.app_context():
-        migrate.upgrade(db.engine())
         session = db.session()
-        runtime().keys.create(session, utcnow())
-        profile.get_profile(session, app.config)
-        session.commit()
         rt = runtime()
         tree = rt.tree
         skills = [s.id for s in tree.topological_order() if tree.status(set())[s.id].status == "unlocked"]

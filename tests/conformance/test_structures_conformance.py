@@ -4,11 +4,10 @@ accepts every badge of both, hosted and signed, and so does Palier's own verifie
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
+from instances import served
 
 import badges
 
@@ -22,53 +21,27 @@ EMAIL = "yanis@example.org"
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
     """Palier with its first structure and a second one, served on a random loopback port."""
-    from issuer import create_app, db, migrate, tenancy
-    from issuer.admin import profile
+    from issuer import db, tenancy
     from issuer.models import utcnow
     from issuer.network import service
-    from issuer.runtime import runtime, structure_keys
+    from issuer.runtime import structure_keys
 
-    tmp = tmp_path_factory.mktemp("palier-network")
-    holder: dict = {}
-    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
-    base = f"http://127.0.0.1:{server.port}"
-    app = create_app(
-        {
-            "SECRET_KEY": "conformance",
-            "BASE_URL": base,
-            "KEYS_DIR": str(tmp / "keys"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'palier.sqlite3'}",
-            "RATELIMIT_ENABLED": False,
-        },
-        instance_path=str(tmp / "instance"),
-    )
-    with app.app_context():
-        migrate.upgrade(db.engine())
-        session = db.session()
-        runtime().keys.create(session, utcnow())
-        profile.get_profile(session, app.config)
-        tenancy.unbind(session)
-        service.create_structure(
-            session,
-            lambda s: structure_keys(app.config, s.id, s.slug),
-            slug="voisine",
-            name="Maison des jeunes voisine",
-            email="contact@voisine.example.org",
-            url="https://voisine.example.org",
-            actor=None,
-            now=utcnow(),
-        )
-        session.commit()
-    holder["app"] = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, base
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(tmp_path_factory.mktemp("palier-network")) as (app, base):
         with app.app_context():
-            db.engine().dispose()
+            session = db.session()
+            tenancy.unbind(session)
+            service.create_structure(
+                session,
+                lambda s: structure_keys(app.config, s.id, s.slug),
+                slug="voisine",
+                name="Maison des jeunes voisine",
+                email="contact@voisine.example.org",
+                url="https://voisine.example.org",
+                actor=None,
+                now=utcnow(),
+            )
+            session.commit()
+        yield app, base
 
 
 def _in(app, slug: str, work):
