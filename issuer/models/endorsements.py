@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Scoped, utcnow
+from .base import Base, Scoped, partial_index, utcnow
 from .structures import Structure
 
 
@@ -18,14 +18,13 @@ class Endorsement(Scoped, Base):
     __tablename__ = "endorsements"
     __table_args__ = (
         # One standing recognition per endorser, endorsed structure and skill.
-        Index(
+        partial_index(
             "uq_endorsements_live",
             "structure_id",
             "endorsed_structure_id",
             "skill_id",
+            where="withdrawn_at IS NULL",
             unique=True,
-            sqlite_where=text("withdrawn_at IS NULL"),
-            postgresql_where=text("withdrawn_at IS NULL"),
         ),
     )
 
