@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from badges import generate_private_key, ob3, public_key_pem
 
-from .errors import Code, Unavailable
+from .errors import Code, Refused, Unavailable
 from .models import Ob3Key, SigningKey
 
 # Not ".pem": the RSA keys' files stay the only ``*.pem`` of the folder, one per signing_keys row.
@@ -79,6 +79,13 @@ class KeyStore:
     def active(self, db: Session) -> SigningKey | None:
         """The key that signs new badges: the newest one not retired."""
         return db.scalars(_standing(SigningKey).limit(1)).first()
+
+    def signing(self, db: Session) -> SigningKey:
+        """The key that signs new badges, or a clear refusal when the instance has none."""
+        key = self.active(db)
+        if key is None:
+            raise Refused(Code.NO_SIGNING_KEY)
+        return key
 
     def rotate(self, db: Session, now: datetime) -> SigningKey:
         """Retire every current key from signing and create a new one; old keys stay published."""

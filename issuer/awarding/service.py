@@ -278,14 +278,6 @@ def row_key(db: Session, row: Assertion) -> SigningKey:
     return key
 
 
-def signing_key(db: Session, rt: Runtime) -> SigningKey:
-    """The key that signs new badges, or a clear refusal when the instance has none."""
-    key = rt.keys.active(db)
-    if key is None:
-        raise Refused(Code.NO_SIGNING_KEY)
-    return key
-
-
 def award(
     db: Session,
     rt: Runtime,
@@ -312,7 +304,7 @@ def award(
         rt,
         learner=learner,
         badge_class=badge_class,
-        key=signing_key(db, rt),
+        key=rt.keys.signing(db),
         evidence=evidence,
         now=now,
         actor=actor,

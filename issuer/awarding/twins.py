@@ -21,7 +21,7 @@ from ..admin.profile import note_revocations_changed
 from ..models import Assertion, BackpackClaim, Learner, User
 from ..runtime import Runtime
 from . import ob3
-from .service import live_assertions, mint_twin, sign_minted, signing_key
+from .service import live_assertions, mint_twin, sign_minted
 
 REPLACED_REASON = "Remplacé : une autre adresse e-mail a été confirmée pour ce badge."
 
@@ -66,7 +66,7 @@ def issue_twins(
     if not wanted:
         return []
     db.flush()  # the replaced twins leave the unique index of live twins before the new ones come
-    key = signing_key(db, rt)
+    key = rt.keys.signing(db)
     minted = [mint_twin(rt, original, learner, email, key) for original in wanted]
     rows = [Assertion(**values) for values in sign_minted(db, rt, key, minted, now)]
     db.add_all(rows)
