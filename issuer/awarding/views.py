@@ -122,7 +122,6 @@ def _render_learner(
         failed_skill=failed_skill,
         failed_is_locked=failed_is_locked,
         badges=badges,
-        tree=tree,
         title=learner.display_name,
         portfolio_url=rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None,
         counts=_counts(states.values()),
