@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Scoped, partial_index, utcnow
+from .base import Base, Scoped, one_standing, partial_index, utcnow
 from .people import Learner, User
 
 
@@ -79,13 +79,11 @@ class Assertion(Scoped, Base):
     __tablename__ = "assertions"
     __table_args__ = (
         # One live badge per learner and skill: a retried award can never duplicate.
-        partial_index(
-            "uq_assertions_live_award", "learner_id", "skill_id", where="revoked_at IS NULL", unique=True
-        ),
+        one_standing("uq_assertions_live_award", "learner_id", "skill_id", until="revoked_at"),
         # The revocation list counts a structure's revoked badges from the index alone.
         Index("ix_assertions_revoked_at", "revoked_at", "structure_id"),
         # One live e-mail twin per badge.
-        partial_index("uq_assertions_live_twin", "twin_of_id", where="revoked_at IS NULL", unique=True),
+        one_standing("uq_assertions_live_twin", "twin_of_id", until="revoked_at"),
         # A person's badges, live ones told apart in the index itself: the learner list counts them
         # for a page of people without reading a row (and SQLite, without statistics, prefers it to
         # the revoked_at index that would walk every live badge).

@@ -46,6 +46,12 @@ def partial_index(name: str, *columns: str, where: str, unique: bool = False) ->
     return Index(name, *columns, unique=unique, sqlite_where=text(where), postgresql_where=text(where))
 
 
+def one_standing(name: str, *columns: str, until: str) -> Index:
+    """At most one row per ``columns`` among those whose ``until`` is not set yet (a badge not revoked,
+    a recognition not withdrawn): a unique partial index."""
+    return partial_index(name, *columns, where=f"{until} IS NULL", unique=True)
+
+
 class Base(DeclarativeBase):
     """Palier's declarative base."""
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Scoped, partial_index, utcnow
+from .base import Base, Scoped, one_standing, utcnow
 from .structures import Structure
 
 
@@ -18,13 +18,8 @@ class Endorsement(Scoped, Base):
     __tablename__ = "endorsements"
     __table_args__ = (
         # One standing recognition per endorser, endorsed structure and skill.
-        partial_index(
-            "uq_endorsements_live",
-            "structure_id",
-            "endorsed_structure_id",
-            "skill_id",
-            where="withdrawn_at IS NULL",
-            unique=True,
+        one_standing(
+            "uq_endorsements_live", "structure_id", "endorsed_structure_id", "skill_id", until="withdrawn_at"
         ),
     )
 
