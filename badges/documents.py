@@ -131,6 +131,13 @@ def _put(doc: dict[str, Any], key: str, value: Any) -> None:
         doc[key] = value
 
 
+def _with(doc: dict[str, str], **optional: str | None) -> dict[str, str]:
+    """``doc`` with each of the ``optional`` properties that has a value (see ``_put``)."""
+    for key, value in optional.items():
+        _put(doc, key, value)
+    return doc
+
+
 def issuer_profile(
     *,
     id: str,
@@ -171,10 +178,12 @@ def _alignment(item: Alignment) -> dict[str, str]:
         "targetName": _text(item.target_name, "targetName"),
         "targetUrl": iri(item.target_url, "targetUrl"),
     }
-    _put(out, "targetFramework", item.target_framework)
-    _put(out, "targetCode", item.target_code)
-    _put(out, "targetDescription", item.target_description)
-    return out
+    return _with(
+        out,
+        targetFramework=item.target_framework,
+        targetCode=item.target_code,
+        targetDescription=item.target_description,
+    )
 
 
 def badge_class(
@@ -249,12 +258,9 @@ def _check_verification(verification: Any) -> dict[str, Any]:
 def _evidence(item: Evidence) -> dict[str, str]:
     if not isinstance(item, Evidence):
         raise DocumentError("Chaque preuve doit être une valeur Evidence.")
-    out: dict[str, str] = {}
-    _put(out, "id", item.id and iri(item.id, "evidence.id"))
-    out["narrative"] = _text(item.narrative, "evidence.narrative")
-    _put(out, "name", item.name)
-    _put(out, "genre", item.genre)
-    return out
+    evidence_id = item.id and iri(item.id, "evidence.id")
+    out = {"narrative": _text(item.narrative, "evidence.narrative")}
+    return _with(out, id=evidence_id, name=item.name, genre=item.genre)
 
 
 def assertion(

@@ -2,9 +2,18 @@
 
 
 class BadgesError(Exception):
-    """Base class of every error raised by the badges package, with a French message and a code."""
+    """Base class of every error raised by the badges package, with a French message and a code.
+
+    Each kind of error names its code with its class (``class SomeError(BadgesError, code="...")``);
+    an error raised may carry a more precise one (``SomeError(message, code)``).
+    """
 
     code = "error"
+
+    def __init_subclass__(cls, code: str | None = None, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
@@ -17,43 +26,29 @@ class BadgesError(Exception):
         return str(self.args[0]) if self.args else ""
 
 
-class DocumentError(BadgesError, ValueError):
+class DocumentError(BadgesError, ValueError, code="bad_document"):
     """A document could not be built from the values given (bad IRI, naive datetime...)."""
 
-    code = "bad_document"
 
-
-class IdentityError(DocumentError):
+class IdentityError(DocumentError, code="bad_identity"):
     """A recipient identity (email, url, telephone) is not acceptable."""
 
-    code = "bad_identity"
 
-
-class ContextError(BadgesError, ValueError):
+class ContextError(BadgesError, ValueError, code="bad_context"):
     """JSON-LD processing failed, or a document asked for a context other than Open Badges v2."""
 
-    code = "bad_context"
 
-
-class BadgeFormatError(BadgesError, ValueError):
+class BadgeFormatError(BadgesError, ValueError, code="malformed"):
     """A signed badge (JWS) or a JSON text is not well formed."""
 
-    code = "malformed"
 
-
-class SignatureError(BadgesError):
+class SignatureError(BadgesError, code="bad_signature"):
     """A JWS signature is refused: algorithm not allowed, or signature not matching the key."""
 
-    code = "bad_signature"
 
-
-class BakingError(BadgesError, ValueError):
+class BakingError(BadgesError, ValueError, code="malformed"):
     """An image cannot be baked or unbaked (not a PNG/SVG, damaged, no badge, two badges...)."""
 
-    code = "malformed"
 
-
-class LookupUnavailable(BadgesError):
+class LookupUnavailable(BadgesError, code="unavailable"):
     """Raised by a Lookup when the issuer's records cannot be read right now (database down)."""
-
-    code = "unavailable"

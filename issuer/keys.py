@@ -7,17 +7,39 @@ import secrets
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from badges import generate_private_key, ob3, public_key_pem
 
-from .errors import Code, Unavailable
+from .errors import Code, Refused, Unavailable
 from .models import Ob3Key, SigningKey
 
 # Not ".pem": the RSA keys' files stay the only ``*.pem`` of the folder, one per signing_keys row.
 ED25519_SUFFIX = ".ed25519.key"
+
+# The two kinds of key rows: RSA (Open Badges 2.0) and Ed25519 (Open Badges 3.0), retired alike.
+KeyRow = TypeVar("KeyRow", SigningKey, Ob3Key)
+
+
+def _standing(model: type[KeyRow]) -> Select[KeyRow]:
+    """The keys of one kind not retired, newest first: the first of them signs."""
+    return select(model).where(model.retired_at.is_(None)).order_by(model.created_at.desc(), model.id.desc())
+
+
+def _retire_standing(db: Session, model: type[KeyRow], now: datetime) -> None:
+    """Retire every key of one kind from signing; their rows stay, published."""
+    for key in db.scalars(_standing(model)):
+        key.retired_at = now
+
+
+def _published(db: Session, row: KeyRow) -> KeyRow:
+    """A new key's public row, staged and flushed (its id known); the caller commits."""
+    db.add(row)
+    db.flush()
+    return row
 
 
 class KeyStore:
@@ -49,26 +71,25 @@ class KeyStore:
         The structure's first key comes with its Open Badges 3.0 (Ed25519) key too."""
         kid = secrets.token_hex(8)
         self._write(f"{kid}.pem", pem)
-        row = SigningKey(kid=kid, public_pem=public_key_pem(pem), created_at=now)
-        db.add(row)
-        db.flush()
+        row = _published(db, SigningKey(kid=kid, public_pem=public_key_pem(pem), created_at=now))
         if self.ob3_active(db) is None:
             self.ob3_create(db, now)
         return row
 
     def active(self, db: Session) -> SigningKey | None:
         """The key that signs new badges: the newest one not retired."""
-        return db.scalars(
-            select(SigningKey)
-            .where(SigningKey.retired_at.is_(None))
-            .order_by(SigningKey.created_at.desc(), SigningKey.id.desc())
-            .limit(1)
-        ).first()
+        return db.scalars(_standing(SigningKey).limit(1)).first()
+
+    def signing(self, db: Session) -> SigningKey:
+        """The key that signs new badges, or a clear refusal when the instance has none."""
+        key = self.active(db)
+        if key is None:
+            raise Refused(Code.NO_SIGNING_KEY)
+        return key
 
     def rotate(self, db: Session, now: datetime) -> SigningKey:
         """Retire every current key from signing and create a new one; old keys stay published."""
-        for key in db.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
-            key.retired_at = now
+        _retire_standing(db, SigningKey, now)
         created = self.create(db, now)
         self.ob3_rotate(db, now)
         return created
@@ -80,21 +101,12 @@ class KeyStore:
         pem = ob3.generate_private_key()
         kid = secrets.token_hex(8)
         self._write(kid + ED25519_SUFFIX, pem)
-        row = Ob3Key(
-            kid=kid, public_multibase=ob3.public_key_multibase(ob3.public_key_of(pem)), created_at=now
-        )
-        db.add(row)
-        db.flush()
-        return row
+        multibase = ob3.public_key_multibase(ob3.public_key_of(pem))
+        return _published(db, Ob3Key(kid=kid, public_multibase=multibase, created_at=now))
 
     def ob3_active(self, db: Session) -> Ob3Key | None:
         """The Ed25519 key that signs new credentials: the newest one not retired."""
-        return db.scalars(
-            select(Ob3Key)
-            .where(Ob3Key.retired_at.is_(None))
-            .order_by(Ob3Key.created_at.desc(), Ob3Key.id.desc())
-            .limit(1)
-        ).first()
+        return db.scalars(_standing(Ob3Key).limit(1)).first()
 
     def ob3_signing(self, db: Session, now: datetime) -> Ob3Key:
         """The Ed25519 key that signs, made at the structure's first Open Badges 3.0 issue if need be."""
@@ -102,8 +114,7 @@ class KeyStore:
 
     def ob3_rotate(self, db: Session, now: datetime) -> Ob3Key:
         """Retire the current Ed25519 keys from signing and add one; none is ever removed."""
-        for key in db.scalars(select(Ob3Key).where(Ob3Key.retired_at.is_(None))):
-            key.retired_at = now
+        _retire_standing(db, Ob3Key, now)
         return self.ob3_create(db, now)
 
     def ob3_keys(self, db: Session) -> list[Ob3Key]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 Names = Callable[[str], str]
 
@@ -49,25 +50,45 @@ class Requires:
         return "" if self.satisfied(earned) else names(self.skill_id)
 
 
-@dataclass(frozen=True)
-class AllOf:
-    """Every item must be satisfied."""
+class _OverItems:
+    """What a condition over several items shares: its items, kept as a tuple, and the skill ids
+    they mention."""
 
     items: tuple[Prerequisite, ...]
 
-    def __post_init__(self) -> None:
+    def _keep_items(self) -> None:
+        # Frozen dataclasses: callers may pass a list, the condition keeps a tuple (hashable).
         object.__setattr__(self, "items", tuple(self.items))
-        if not self.items:
-            raise ValueError("AllOf demande au moins un élément")
-
-    def satisfied(self, earned: Iterable[str]) -> bool:
-        """True when every item is satisfied."""
-        have = _as_set(earned)
-        return all(item.satisfied(have) for item in self.items)
 
     def skill_ids(self) -> frozenset[str]:
         """Every skill id this condition mentions."""
         return _ids(self.items)
+
+
+@dataclass(frozen=True)
+class _Some(_OverItems):
+    """A condition over one item or more, each counting alike: ``every`` tells whether their answers,
+    satisfied or not, satisfy the whole (``all`` of them, or ``any``)."""
+
+    every: ClassVar[Callable[[Iterable[bool]], bool]]
+    items: tuple[Prerequisite, ...]
+
+    def __post_init__(self) -> None:
+        self._keep_items()
+        if not self.items:
+            raise ValueError(f"{type(self).__name__} demande au moins un élément")
+
+    def satisfied(self, earned: Iterable[str]) -> bool:
+        """True when the items satisfied are enough (``every``)."""
+        have = _as_set(earned)
+        return type(self).every(item.satisfied(have) for item in self.items)
+
+
+@dataclass(frozen=True)
+class AllOf(_Some):
+    """Every item must be satisfied."""
+
+    every = all
 
     def describe(self, names: Names) -> str:
         """The whole condition in French."""
@@ -81,24 +102,10 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class AnyOf:
+class AnyOf(_Some):
     """At least one item must be satisfied."""
 
-    items: tuple[Prerequisite, ...]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "items", tuple(self.items))
-        if not self.items:
-            raise ValueError("AnyOf demande au moins un élément")
-
-    def satisfied(self, earned: Iterable[str]) -> bool:
-        """True when at least one item is satisfied."""
-        have = _as_set(earned)
-        return any(item.satisfied(have) for item in self.items)
-
-    def skill_ids(self) -> frozenset[str]:
-        """Every skill id this condition mentions."""
-        return _ids(self.items)
+    every = any
 
     def describe(self, names: Names) -> str:
         """The whole condition in French."""
@@ -112,14 +119,14 @@ class AnyOf:
 
 
 @dataclass(frozen=True)
-class AtLeast:
+class AtLeast(_OverItems):
     """At least ``n`` of the items must be satisfied."""
 
     n: int
     items: tuple[Prerequisite, ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "items", tuple(self.items))
+        self._keep_items()
         if not 1 <= self.n <= len(self.items):
             raise ValueError(f"AtLeast: n={self.n} doit être entre 1 et {len(self.items)}")
 
@@ -131,10 +138,6 @@ class AtLeast:
     def satisfied(self, earned: Iterable[str]) -> bool:
         """True when at least ``n`` items are satisfied."""
         return self.count(earned) >= self.n
-
-    def skill_ids(self) -> frozenset[str]:
-        """Every skill id this condition mentions."""
-        return _ids(self.items)
 
     def describe(self, names: Names) -> str:
         """The whole condition in French."""

@@ -22,9 +22,7 @@ def _read_password() -> str:
     return line
 
 
-@click.group("mediator")
-def mediator_group() -> None:
-    """Comptes des médiateur·rices."""
+mediator_group = click.Group("mediator", help="Comptes des médiateur·rices.")
 
 
 @mediator_group.command("add")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from ..web.auth import actor, current_user, log_in, require_admin
 from ..web.i18n import gettext as _
 from ..web.i18n import lazy_gettext as _l
 from ..web.i18n import short_date
-from ..web.submit import run_once, submit
+from ..web.submit import Page, answer, run_once, submit
 from . import journal, profile, signing
 from .forms import (
     ROLE_LABELS,
@@ -104,13 +105,16 @@ def users() -> ResponseReturnValue:
             ).id
         },
     )
-    if sent.done:
-        flash(_("Compte créé. Transmettez le mot de passe initial de vive voix."), "success")
-        return redirect(url_for("admin.users"))
-    rows = list(db.session().execute(accounts.members_here(db.session())))
-    return render_template(
-        "admin/users.html", users=rows, form=form, role_labels=ROLE_LABELS, title=_("Comptes")
-    ), sent.status
+    members = list(db.session().execute(accounts.members_here(db.session())))
+    page = Page("admin/users.html", users=members, form=form, role_labels=ROLE_LABELS, title=_("Comptes"))
+    return answer(
+        sent, _("Compte créé. Transmettez le mot de passe initial de vive voix."), _back("admin.users"), page
+    )
+
+
+def _back(endpoint: str) -> Callable[[dict[str, Any]], str]:
+    """Where a form done sends back to: the page ``endpoint`` (whatever the form's result)."""
+    return lambda _result: url_for(endpoint)
 
 
 def _set_active(dbs: Session, user_id: int, active: bool) -> dict[str, Any]:
@@ -234,12 +238,8 @@ def issuer_profile() -> ResponseReturnValue:
         return {"ok": True}
 
     sent = submit(form, act)
-    if sent.done:
-        flash(_("Profil de la structure enregistré."), "success")
-        return redirect(url_for("admin.issuer_profile"))
-    return render_template(
-        "admin/profile.html", form=form, profile=current, title=_("Profil de la structure")
-    ), sent.status
+    page = Page("admin/profile.html", form=form, profile=current, title=_("Profil de la structure"))
+    return answer(sent, _("Profil de la structure enregistré."), _back("admin.issuer_profile"), page)
 
 
 @bp.get("/profil/logo.png")
@@ -294,16 +294,15 @@ def recognitions() -> ResponseReturnValue:
             ).uid
         },
     )
-    if sent.done:
-        flash(_("Reconnaissance publiée : elle paraît sur la page de vérification de ces badges."), "success")
-        return redirect(url_for("admin.recognitions"))
-    return render_template(
+    page = Page(
         "admin/recognitions.html",
         form=form,
         made=endorsements.made_here(dbs),
         has_others=bool(others),
         title=_("Reconnaissances"),
-    ), sent.status
+    )
+    published = _("Reconnaissance publiée : elle paraît sur la page de vérification de ces badges.")
+    return answer(sent, published, _back("admin.recognitions"), page)
 
 
 @bp.get("/journal")

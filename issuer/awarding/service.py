@@ -207,6 +207,26 @@ def mint_assertion(
     return values, signed
 
 
+def mint_twin(
+    rt: Runtime, original: Assertion, learner: Learner, email: str, key: SigningKey
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Mint the e-mail twin of ``original`` (a badge of ``learner``) for ``email``: the same BadgeClass
+    version, evidence, dates, awarder and session, signed anew with ``key`` (see ``mint_assertion``)."""
+    return mint_assertion(
+        rt,
+        learner=learner,
+        badge_class=original.badge_class,
+        key=key,
+        evidence=Evidence(original.evidence_narrative, original.evidence_game, original.evidence_url),
+        now=original.issued_on,
+        actor=original.awarded_by,
+        session_id=original.session_id,
+        override_reason=original.override_reason,
+        twin_of=original,
+        email=email,
+    )
+
+
 def sign_minted(
     db: Session,
     rt: Runtime,
@@ -258,14 +278,6 @@ def row_key(db: Session, row: Assertion) -> SigningKey:
     return key
 
 
-def signing_key(db: Session, rt: Runtime) -> SigningKey:
-    """The key that signs new badges, or a clear refusal when the instance has none."""
-    key = rt.keys.active(db)
-    if key is None:
-        raise Refused(Code.NO_SIGNING_KEY)
-    return key
-
-
 def award(
     db: Session,
     rt: Runtime,
@@ -292,7 +304,7 @@ def award(
         rt,
         learner=learner,
         badge_class=badge_class,
-        key=signing_key(db, rt),
+        key=rt.keys.signing(db),
         evidence=evidence,
         now=now,
         actor=actor,

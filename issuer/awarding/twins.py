@@ -21,7 +21,7 @@ from ..admin.profile import note_revocations_changed
 from ..models import Assertion, BackpackClaim, Learner, User
 from ..runtime import Runtime
 from . import ob3
-from .service import Evidence, live_assertions, mint_assertion, sign_minted, signing_key
+from .service import live_assertions, mint_twin, sign_minted
 
 REPLACED_REASON = "Remplacé : une autre adresse e-mail a été confirmée pour ce badge."
 
@@ -66,23 +66,8 @@ def issue_twins(
     if not wanted:
         return []
     db.flush()  # the replaced twins leave the unique index of live twins before the new ones come
-    key = signing_key(db, rt)
-    minted = [
-        mint_assertion(
-            rt,
-            learner=learner,
-            badge_class=original.badge_class,
-            key=key,
-            evidence=Evidence(original.evidence_narrative, original.evidence_game, original.evidence_url),
-            now=now,
-            actor=original.awarded_by,
-            session_id=original.session_id,
-            override_reason=original.override_reason,
-            twin_of=original,
-            email=email,
-        )
-        for original in wanted
-    ]
+    key = rt.keys.signing(db)
+    minted = [mint_twin(rt, original, learner, email, key) for original in wanted]
     rows = [Assertion(**values) for values in sign_minted(db, rt, key, minted, now)]
     db.add_all(rows)
     db.flush()

@@ -36,19 +36,11 @@ SESSION_CHOICES_DAYS = 60
 
 
 @dataclass(frozen=True)
-class SkillRow:
-    """One skill as the learner's page shows it."""
-
-    skill: Skill
-    state: SkillState
-
-
-@dataclass(frozen=True)
 class BranchView:
-    """A branch and some of its skills, lowest tier first."""
+    """A branch and some of its skills, lowest tier first, each with where the learner stands on it."""
 
     branch: Branch
-    rows: tuple[SkillRow, ...]
+    rows: tuple[tuple[Skill, SkillState], ...]
 
 
 def by_branch(
@@ -58,7 +50,7 @@ def by_branch(
     out = []
     for branch in tree.branches:
         rows = [
-            SkillRow(skill, states[skill.id])
+            (skill, states[skill.id])
             for skill in sorted(tree.skills_of(branch.id), key=lambda s: s.tier)
             if states[skill.id].status in wanted or skill.id == also
         ]
@@ -130,7 +122,6 @@ def _render_learner(
         failed_skill=failed_skill,
         failed_is_locked=failed_is_locked,
         badges=badges,
-        tree=tree,
         title=learner.display_name,
         portfolio_url=rt.urls.portfolio(learner.portfolio_token) if learner.portfolio_token else None,
         counts=_counts(states.values()),

@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy.orm import Session, selectinload
 
-from skilltree import SkillTree
+from skilltree import Alignment, SkillTree
 
 from .. import dates
 from ..awarding import service as awarding
@@ -21,15 +21,6 @@ from ..network.endorsements import recognitions
 from ..runtime import Runtime
 from . import images
 from .tree_map import EarnedMark, TreeMap, legend, progress_emblem, safe_colour, tree_map
-
-
-@dataclass(frozen=True)
-class AlignmentLine:
-    """A framework the badge is aligned with (CléA domain, ESCO skill...)."""
-
-    framework: str
-    code: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -55,7 +46,7 @@ class BadgeEntry:
     branch: str
     colour: str
     tier: int | None
-    alignments: tuple[AlignmentLine, ...]
+    alignments: tuple[Alignment, ...]  # as the badge was issued, not as the tree says today
     recognised_by: tuple[str, ...] = ()  # other structures of the network that recognise this badge
 
 
@@ -206,15 +197,16 @@ def _session_line(row: Assertion, zone: tzinfo) -> str:
     return f"{session.title}{place} ({dates.day(session.held_on, zone)})"
 
 
-def _alignments(doc: dict[str, Any]) -> list[AlignmentLine]:
+def _alignments(doc: dict[str, Any]) -> list[Alignment]:
     found = doc.get("alignment") or []
     if isinstance(found, dict):
         found = [found]
     return [
-        AlignmentLine(
-            str(a.get("targetFramework") or ""),
-            str(a.get("targetCode") or ""),
-            str(a.get("targetName") or ""),
+        Alignment(
+            framework=str(a.get("targetFramework") or ""),
+            code=str(a.get("targetCode") or "") or None,
+            name=str(a.get("targetName") or ""),
+            url=str(a.get("targetUrl") or ""),
         )
         for a in found
         if isinstance(a, dict)

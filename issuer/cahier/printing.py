@@ -68,14 +68,7 @@ def learner_cahier(
     here: bool = False,
 ) -> PrintedPdf:
     """The cahier of one young person (erased records have none); ``here``: render in this process."""
-    learner = learners.get(db, learner_id)
-    return _print(
-        rt,
-        config,
-        [_gather(db, rt, config, learner, now)],
-        f"cahier-open-badges-{_slug(learner)}.pdf",
-        here=here,
-    )
+    return _one_cahier(db, rt, config, learners.get(db, learner_id), now, here=here)
 
 
 def portfolio_cahier(
@@ -85,9 +78,7 @@ def portfolio_cahier(
     learner = learners.by_portfolio_token(db, token)
     if learner is None:
         raise NotFound(Code.LINK_INVALID)
-    return _print(
-        rt, config, [_gather(db, rt, config, learner, now)], f"cahier-open-badges-{_slug(learner)}.pdf"
-    )
+    return _one_cahier(db, rt, config, learner, now)
 
 
 def session_cahiers(
@@ -111,6 +102,20 @@ def session_cahiers(
         raise Refused(Code.GROUP_TOO_LARGE, count=len(people), max=limit)
     cahiers = [_gather(db, rt, config, person, now) for person in people]
     return _print(rt, config, cahiers, f"cahiers-seance-{session.id}.pdf", here=here)
+
+
+def _one_cahier(
+    db: Session,
+    rt: Runtime,
+    config: Mapping[str, Any],
+    learner: Learner,
+    now: datetime,
+    *,
+    here: bool = False,
+) -> PrintedPdf:
+    """One young person's cahier, in a file named after them (their record's number without consent)."""
+    cahier = _gather(db, rt, config, learner, now)
+    return _print(rt, config, [cahier], f"cahier-open-badges-{_slug(learner)}.pdf", here=here)
 
 
 def _gather(db: Session, rt: Runtime, config: Mapping[str, Any], learner: Learner, now: datetime) -> Cahier:

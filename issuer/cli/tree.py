@@ -13,9 +13,7 @@ from skilltree import SkillTree, SkillTreeError
 _MARKS = {"earned": "✔", "unlocked": "○", "locked": "✖"}
 
 
-@click.group("tree")
-def tree() -> None:
-    """Arbre de compétences : vérifier le fichier YAML, l'afficher."""
+tree = click.Group("tree", help="Arbre de compétences : vérifier le fichier YAML, l'afficher.")
 
 
 @tree.command("check")

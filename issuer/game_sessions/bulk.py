@@ -25,7 +25,6 @@ from ..awarding.service import (
     check_evidence,
     mint_assertion,
     sign_minted,
-    signing_key,
     skill_name,
 )
 from ..errors import Code, PalierError, Refused
@@ -228,7 +227,7 @@ def bulk_award(
     if dry_run:
         return report
 
-    key = signing_key(db, rt)
+    key = rt.keys.signing(db)
     classes = {skill: current_version(db, rt, skill, now) for skill in {row.skill_id for row, _, _ in plan}}
     values = sign_minted(
         db,

@@ -9,10 +9,7 @@ from ..cli.command import any_base_url, palier_command, utcnow
 from ..models import AgeBand
 from . import service as learners
 
-
-@click.group("learner")
-def learner_group() -> None:
-    """Jeunes accompagné·es."""
+learner_group = click.Group("learner", help="Jeunes accompagné·es.")
 
 
 @learner_group.command("add")

@@ -39,9 +39,7 @@ def init_command(demo: bool) -> None:
         click.echo(f"  Mot de passe (les deux comptes) : {password}")
 
 
-@click.group("key")
-def key_group() -> None:
-    """Clés de signature."""
+key_group = click.Group("key", help="Clés de signature.")
 
 
 @key_group.command("rotate")

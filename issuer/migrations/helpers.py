@@ -7,10 +7,15 @@ exactly what it builds today. A migration that needs something else gets a new h
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from alembic.operations import BatchOperations
 from sqlalchemy.schema import SchemaItem
+
+from issuer.models.base import UTCDateTime
 
 
 def foreign_key(
@@ -52,3 +57,36 @@ def create_table(
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in indexed:
                 batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
+
+
+def moment(name: str, *, nullable: bool = False) -> sa.Column[datetime]:
+    """A date and time column, as Palier stores them (``UTCDateTime``: in UTC, without a zone)."""
+    return sa.Column(name, UTCDateTime(), nullable=nullable)
+
+
+def learner_secret_table(
+    table: str,
+    kept: sa.Column[Any],
+    digest: str,
+    *,
+    columns: tuple[sa.Column[Any], ...] = (),
+    references: tuple[tuple[str, str, str | None], ...] = (),
+) -> None:
+    """A table of secrets handed to one young person (the models' ``LearnerSecret``), in this order: the
+    ``id`` column, ``learner_id``, ``kept`` (what the secret is made with, or sent to), the secret's
+    ``digest`` (unique), ``created_at``, ``expires_at``, then ``columns``; the foreign key to the learner
+    (the rows go with their record), then one for each ``(column, target, ondelete)`` of ``references``;
+    an index of ``learner_id``."""
+    create_table(
+        table,
+        sa.Column("learner_id", sa.Integer(), nullable=False),
+        kept,
+        sa.Column(digest, sa.String(length=64), nullable=False),
+        moment("created_at"),
+        moment("expires_at"),
+        *columns,
+        foreign_key(table, "learner_id", "learners", ondelete="CASCADE"),
+        *(foreign_key(table, column, target, ondelete=ondelete) for column, target, ondelete in references),
+        unique=(digest,),
+        indexed=("learner_id",),
+    )

@@ -7,10 +7,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Scoped, utcnow
+from .base import Base, Scoped, one_standing, partial_index, utcnow
 from .people import Learner, User
 
 
@@ -79,24 +79,11 @@ class Assertion(Scoped, Base):
     __tablename__ = "assertions"
     __table_args__ = (
         # One live badge per learner and skill: a retried award can never duplicate.
-        Index(
-            "uq_assertions_live_award",
-            "learner_id",
-            "skill_id",
-            unique=True,
-            sqlite_where=text("revoked_at IS NULL"),
-            postgresql_where=text("revoked_at IS NULL"),
-        ),
+        one_standing("uq_assertions_live_award", "learner_id", "skill_id", until="revoked_at"),
         # The revocation list counts a structure's revoked badges from the index alone.
         Index("ix_assertions_revoked_at", "revoked_at", "structure_id"),
         # One live e-mail twin per badge.
-        Index(
-            "uq_assertions_live_twin",
-            "twin_of_id",
-            unique=True,
-            sqlite_where=text("revoked_at IS NULL"),
-            postgresql_where=text("revoked_at IS NULL"),
-        ),
+        one_standing("uq_assertions_live_twin", "twin_of_id", until="revoked_at"),
         # A person's badges, live ones told apart in the index itself: the learner list counts them
         # for a page of people without reading a row (and SQLite, without statistics, prefers it to
         # the revoked_at index that would walk every live badge).
@@ -104,13 +91,12 @@ class Assertion(Scoped, Base):
         # one more constrained column than the revoked_at one above).
         Index("ix_assertions_learner_id_revoked_at", "learner_id", "revoked_at", "structure_id"),
         # Each Open Badges 3.0 credential has its own bit in its structure's status list.
-        Index(
+        partial_index(
             "uq_assertions_status_index",
             "structure_id",
             "status_index",
+            where="status_index IS NOT NULL",
             unique=True,
-            sqlite_where=text("status_index IS NOT NULL"),
-            postgresql_where=text("status_index IS NOT NULL"),
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Dialect, ForeignKey, MetaData
+from sqlalchemy import DateTime, Dialect, ForeignKey, Index, MetaData, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -38,6 +38,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index of the rows ``where`` holds for, on SQLite and PostgreSQL alike (as the migrations'
+    ``partial_index`` builds it)."""
+    return Index(name, *columns, unique=unique, sqlite_where=text(where), postgresql_where=text(where))
+
+
+def one_standing(name: str, *columns: str, until: str) -> Index:
+    """At most one row per ``columns`` among those whose ``until`` is not set yet (a badge not revoked,
+    a recognition not withdrawn): a unique partial index."""
+    return partial_index(name, *columns, where=f"{until} IS NULL", unique=True)
 
 
 class Base(DeclarativeBase):

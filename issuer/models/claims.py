@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
+from .people import LearnerSecret
 
 
-class BackpackClaim(Base):
+class BackpackClaim(LearnerSecret, Base):
     """An address a young person (or their guardian) asked to attach, confirmed by a link sent to it.
 
     The link's token is never stored, only its digest; it works once, for 48 hours. The address is
@@ -19,12 +20,8 @@ class BackpackClaim(Base):
 
     __tablename__ = "backpack_claims"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     # Consents are dates: a guardian's for under-15s, and the wish to be told of each new badge.
     guardian_consent_at: Mapped[datetime | None]

@@ -8,9 +8,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
+from .people import LearnerSecret
 
 
-class HandoverCode(Base):
+class HandoverCode(LearnerSecret, Base):
     """A single-use code, valid a few minutes, that opens one learner's personal page.
 
     The code itself is never stored: it is derived from the app's secret and ``salt`` when the
@@ -19,11 +20,7 @@ class HandoverCode(Base):
 
     __tablename__ = "handover_codes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
     salt: Mapped[str] = mapped_column(String(32))
     code_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Scoped, utcnow
+from .base import Base, Scoped, one_standing, utcnow
 from .structures import Structure
 
 
@@ -18,14 +18,8 @@ class Endorsement(Scoped, Base):
     __tablename__ = "endorsements"
     __table_args__ = (
         # One standing recognition per endorser, endorsed structure and skill.
-        Index(
-            "uq_endorsements_live",
-            "structure_id",
-            "endorsed_structure_id",
-            "skill_id",
-            unique=True,
-            sqlite_where=text("withdrawn_at IS NULL"),
-            postgresql_where=text("withdrawn_at IS NULL"),
+        one_standing(
+            "uq_endorsements_live", "structure_id", "endorsed_structure_id", "skill_id", until="withdrawn_at"
         ),
     )
 

@@ -6,11 +6,11 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..folding import fold
-from .base import Base, Scoped, utcnow
+from .base import Base, Scoped, partial_index, utcnow
 
 
 class Role(StrEnum):
@@ -65,14 +65,7 @@ class Learner(Scoped, Base):
     __tablename__ = "learners"
     __table_args__ = (
         # The list and its search walk the standing records in name order, a page at a time.
-        Index(
-            "ix_learners_listing",
-            "structure_id",
-            "search_key",
-            "id",
-            sqlite_where=text("erased_at IS NULL"),
-            postgresql_where=text("erased_at IS NULL"),
-        ),
+        partial_index("ix_learners_listing", "structure_id", "search_key", "id", where="erased_at IS NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,6 +106,19 @@ class Learner(Scoped, Base):
     def public_name(self) -> str:
         """The name to show publicly: the learner's own only with consent."""
         return self.display_name if self.name_is_public else "Un·e jeune accompagné·e par la structure"
+
+
+class LearnerSecret:
+    """A secret handed to one young person for a while (a handover code, a backpack link): the row is
+    theirs (and goes with their record), made at ``created_at``, good until ``expires_at``.
+
+    Only a digest of the secret is ever stored; the model that mixes this in names that column.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
 
 
 class StaffSession(Base):

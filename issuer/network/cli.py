@@ -12,10 +12,7 @@ from ..models import Role
 from ..runtime import structure_keys
 from . import service
 
-
-@click.group("structure")
-def structure_group() -> None:
-    """Les structures du réseau qui partagent cette instance."""
+structure_group = click.Group("structure", help="Les structures du réseau qui partagent cette instance.")
 
 
 @structure_group.command("create")

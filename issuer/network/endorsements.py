@@ -20,7 +20,7 @@ import badges
 
 from .. import audit, tenancy
 from ..accounts.permissions import Action, require
-from ..awarding.service import signing_key, skill_name
+from ..awarding.service import skill_name
 from ..errors import Code, NotFound, Refused
 from ..models import BadgeClassVersion, Endorsement, Structure, User
 from ..runtime import Runtime
@@ -68,7 +68,7 @@ def endorse(
     )
     if standing:
         raise Refused(Code.ENDORSE_TWICE, structure=endorsed.name, name=name)
-    key = signing_key(db, rt)
+    key = rt.keys.signing(db)
     uid = str(uuid.uuid4())
     fields: dict[str, Any] = dict(
         id=rt.urls.endorsement(uid),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, url_for
 from flask.typing import ResponseReturnValue
 
 from .. import db
@@ -11,7 +11,7 @@ from ..models import utcnow
 from ..runtime import structure_keys
 from ..web.auth import actor, require_network_admin
 from ..web.i18n import gettext as _
-from ..web.submit import submit
+from ..web.submit import Page, answer, submit
 from . import service
 from .forms import StructureForm
 
@@ -43,13 +43,14 @@ def index() -> ResponseReturnValue:
             ).id
         },
     )
-    if sent.done:
-        flash(_("Structure créée, avec son profil d'émetteur et sa propre clé de signature."), "success")
-        return redirect(url_for("network.index"))
     rows = service.figures(db.session())
-    return render_template(
-        "network/index.html", rows=rows, form=form, base=config["BASE_URL"], title=_("Réseau")
-    ), sent.status
+    page = Page("network/index.html", rows=rows, form=form, base=config["BASE_URL"], title=_("Réseau"))
+    return answer(
+        sent,
+        _("Structure créée, avec son profil d'émetteur et sa propre clé de signature."),
+        lambda _result: url_for("network.index"),
+        page,
+    )
 
 
 BLUEPRINTS = (bp,)

@@ -6,26 +6,18 @@
 import sqlalchemy as sa
 from alembic import op
 
-import issuer.models.base
-from issuer.migrations.helpers import create_table, foreign_key
+from issuer.migrations.helpers import learner_secret_table, moment
 
 revision, down_revision, branch_labels, depends_on = "0004", "0003", None, None
 
 
 def upgrade() -> None:
-    create_table(
+    learner_secret_table(
         "handover_codes",
-        sa.Column("learner_id", sa.Integer(), nullable=False),
         sa.Column("salt", sa.String(length=32), nullable=False),
-        sa.Column("code_digest", sa.String(length=64), nullable=False),
-        sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
-        sa.Column("expires_at", issuer.models.base.UTCDateTime(), nullable=False),
-        sa.Column("used_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.Column("created_by_id", sa.Integer(), nullable=True),
-        foreign_key("handover_codes", "learner_id", "learners", ondelete="CASCADE"),
-        foreign_key("handover_codes", "created_by_id", "users", ondelete="SET NULL"),
-        unique=("code_digest",),
-        indexed=("learner_id",),
+        "code_digest",
+        columns=(moment("used_at", nullable=True), sa.Column("created_by_id", sa.Integer(), nullable=True)),
+        references=(("created_by_id", "users", "SET NULL"),),
     )
 
 

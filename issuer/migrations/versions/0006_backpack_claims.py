@@ -6,27 +6,20 @@
 import sqlalchemy as sa
 from alembic import op
 
-import issuer.models.base
-from issuer.migrations.helpers import create_table, foreign_key, partial_index
+from issuer.migrations.helpers import learner_secret_table, moment, partial_index
 
 revision, down_revision, branch_labels, depends_on = "0006", "0005", None, None
 
 
 def upgrade() -> None:
-    create_table(
+    learner_secret_table(
         "backpack_claims",
-        sa.Column("learner_id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
-        sa.Column("token_digest", sa.String(length=64), nullable=False),
-        sa.Column("created_at", issuer.models.base.UTCDateTime(), nullable=False),
-        sa.Column("expires_at", issuer.models.base.UTCDateTime(), nullable=False),
-        sa.Column("confirmed_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.Column("guardian_consent_at", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.Column("notify_since", issuer.models.base.UTCDateTime(), nullable=True),
-        sa.Column("ended_at", issuer.models.base.UTCDateTime(), nullable=True),
-        foreign_key("backpack_claims", "learner_id", "learners", ondelete="CASCADE"),
-        unique=("token_digest",),
-        indexed=("learner_id",),
+        "token_digest",
+        columns=tuple(
+            moment(name, nullable=True)
+            for name in ("confirmed_at", "guardian_consent_at", "notify_since", "ended_at")
+        ),
     )
 
     with op.batch_alter_table("assertions", schema=None) as batch_op:
