@@ -29,6 +29,7 @@ FEATURES = (
     "backpack",
     "cahier",
     "publishing",
+    "api",
 )
 
 
