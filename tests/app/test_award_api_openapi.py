@@ -36,24 +36,29 @@ def test_the_award_api_is_described_with_its_bearer_scheme():
     assert any(p["name"] == "Idempotency-Key" and p["required"] for p in posted["parameters"])
 
 
-def _run(app, headers: dict, modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE), examples: int = 20):
+def _check(operation, mode, headers: dict, keys=None, examples: int = 20) -> None:
+    """Drive one operation with hypothesis; ``keys`` gives each case a fresh Idempotency-Key."""
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def run(case):
+        extra = dict(headers)
+        if keys is not None:
+            extra["Idempotency-Key"] = f"k{next(keys)}"  # each case is a new request
+        case.call_and_validate(headers={**HOST, **extra}, checks=CHECKS)
+
+    run()
+
+
+def _run(app, headers: dict, examples: int = 20):
     app.extensions["palier.limiter"].enabled = False  # the rate limit has its own test
     api = schemathesis.openapi.from_wsgi("/openapi.json", app, headers=HOST)
     keys = itertools.count()
-    for (method, path), mode in itertools.product(OPERATIONS, modes):
-        operation = api[path][method]
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(
-            max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        def run(case):
-            extra = dict(headers)
-            if method == "POST" and "Authorization" in extra and mode is GenerationMode.POSITIVE:
-                extra["Idempotency-Key"] = f"k{next(keys)}"  # fresh: each case is a new request
-            case.call_and_validate(headers={**HOST, **extra}, checks=CHECKS)
-
-        run()
+    for (method, path), mode in itertools.product(
+        OPERATIONS, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    ):
+        fresh = method == "POST" and mode is GenerationMode.POSITIVE and "Authorization" in headers
+        _check(api[path][method], mode, headers, keys if fresh else None, examples)
 
 
 def test_without_a_token_every_call_answers_a_described_401_never_a_500(app):
