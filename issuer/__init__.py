@@ -30,6 +30,7 @@ FEATURES = (
     "cahier",
     "publishing",
     "api",
+    "tournaments",
 )
 
 
