@@ -431,3 +431,21 @@ def test_the_token_form_refuses_what_a_token_may_not_be(app, client, fields):
     login(client, ADMIN)
     resp = post(client, "/admin/api/", {"days": "30", **fields})
     assert resp.status_code == 400 and count(app, ApiToken) == 0
+
+
+def test_erasing_a_young_person_forgets_the_machine_ids_and_drafts(app, client):
+    from issuer import db
+    from issuer.learners import erasure
+    from issuer.models import utcnow
+
+    secret = api_token(app, *ALL, integration=True)
+    link(client, secret)
+    call(client, "POST", "/api/v1/awards", secret, award_body(tier_one_skills(app)[0]))
+    (person,) = rows(app, select(Learner))
+    with app.app_context():
+        session = db.session()
+        erasure.erase(session, session.get(Learner, person.id), actor=None, now=utcnow())
+        session.commit()
+    assert count(app, ApiRecipient) == 0 and count(app, AwardDraft) == 0
+    again = link(client, secret, key="after")
+    assert again.status_code == 201 and again.get_json()["recipient"]["created"] is True
