@@ -17,7 +17,7 @@ from .. import db
 from ..errors import Code, PalierError
 from ..models import ApiToken, utcnow
 from ..runtime import runtime
-from ..web.auth import actor, require_admin, require_staff
+from ..web.auth import actor, require_admin, require_not_volunteer
 from ..web.errors import message_of
 from ..web.forms import choice
 from ..web.i18n import gettext as _
@@ -244,8 +244,9 @@ def withdraw(token_id: int) -> ResponseReturnValue:
 
 
 @drafts_bp.before_request
-def _staff_only() -> ResponseReturnValue | None:
-    return require_staff()
+def _mediators_only() -> ResponseReturnValue | None:
+    # A volunteer awards only in the sessions entrusted to them: the integrations' drafts are not theirs.
+    return require_not_volunteer()
 
 
 @drafts_bp.get("/")

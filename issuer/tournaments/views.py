@@ -16,7 +16,7 @@ from ..game_sessions import bulk
 from ..game_sessions import service as sessions
 from ..models import GameSession, utcnow
 from ..runtime import runtime
-from ..web.auth import actor, require_staff
+from ..web.auth import actor, require_not_volunteer
 from ..web.errors import message_of
 from ..web.i18n import gettext as _
 from ..web.i18n import ngettext
@@ -28,8 +28,9 @@ bp = Blueprint("tournaments", __name__, url_prefix="/seances")
 
 
 @bp.before_request
-def _staff_only() -> ResponseReturnValue | None:
-    return require_staff()
+def _mediators_only() -> ResponseReturnValue | None:
+    # The draft may create records: a volunteer, who manages none, awards from the session page instead.
+    return require_not_volunteer()
 
 
 def _skills() -> list[tuple[str, str]]:

@@ -449,3 +449,19 @@ def test_erasing_a_young_person_forgets_the_machine_ids_and_drafts(app, client):
     assert count(app, ApiRecipient) == 0 and count(app, AwardDraft) == 0
     again = link(client, secret, key="after")
     assert again.status_code == 201 and again.get_json()["recipient"]["created"] is True
+
+
+def test_a_volunteer_neither_confirms_drafts_nor_imports_standings(app, client):
+    from issuer import db
+    from issuer.accounts import service as accounts
+    from issuer.models import Role, utcnow
+
+    with app.app_context():
+        session = db.session()
+        accounts.create_user(session, email="benevole@test.fr", name="Bénévole", password="mot-de-passe-de-test",
+                             role=Role.VOLUNTEER, actor=None, now=utcnow())  # fmt: skip
+        session.commit()
+    login(client, "benevole@test.fr")
+    assert client.get("/propositions/").status_code == 403
+    assert "Propositions" not in text(client.get("/seances/"))
+    assert client.get("/seances/1/tournoi").status_code == 403
