@@ -147,6 +147,7 @@ def _post(summary: str, text: str, request: str, responses: dict[str, Any]) -> d
                     f"Corps illisible (objet JSON de {MAX_BODY // 1024} Kio au plus) ou clé manquante."
                 ),
                 "422": _error("Idempotency-Key déjà utilisée pour une autre requête."),
+                "413": _error("Requête de plus de 2 Mio."),
                 **_COMMON,
             },
         }

@@ -143,7 +143,13 @@ def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status == 429:
         return _error(429, "rate_limited", _("Trop d'appels en peu de temps : patientez une minute."))
-    return _error(status, str(status), exc.description or "")
+    if status == 413:
+        return _error(
+            413, "too_large", _("La requête dépasse la taille autorisée : rien n'a été enregistré.")
+        )
+    return _error(
+        status, f"http_{status}", _("La requête n'a pas pu être traitée : rien n'a été enregistré.")
+    )
 
 
 def _token_key() -> str:

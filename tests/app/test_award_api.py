@@ -465,3 +465,12 @@ def test_a_volunteer_neither_confirms_drafts_nor_imports_standings(app, client):
     assert client.get("/propositions/").status_code == 403
     assert "Propositions" not in text(client.get("/seances/"))
     assert client.get("/seances/1/tournoi").status_code == 403
+
+
+def test_a_body_too_large_is_refused_with_a_structured_error(app, client):
+    secret = api_token(app, *ALL)
+    big = {"external_id": "j", "pseudo": "x" * (20 * 1024)}
+    refusal(call(client, "POST", "/api/v1/recipients", secret, big), 400, "request_invalid")
+    huge = {"external_id": "j", "pseudo": "x" * (3 * 1024 * 1024)}
+    refusal(call(client, "POST", "/api/v1/recipients", secret, huge, key="h"), 413, "too_large")
+    assert count(app, Learner) == 0
