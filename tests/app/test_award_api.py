@@ -405,6 +405,10 @@ def test_an_administrator_creates_a_token_and_sees_its_secret_once(app, client):
     assert new != secret and call(client, "GET", "/api/v1/awards/x", secret).status_code == 401
     post(client, f"/admin/api/{token.id}/retirer", {"token": "f-3"})
     assert call(client, "GET", "/api/v1/awards/x", new).status_code == 401
+    listed = text(client.get("/admin/api/"))
+    assert "retiré le" in listed and "Renouveler le secret" not in listed
+    journal = text(client.get("/admin/journal"))
+    assert "Jeton de l'API créé" in journal and "Jeton de l'API retiré" in journal
 
 
 def test_the_token_page_is_for_administrators_and_protected_by_csrf(app, client):
