@@ -478,3 +478,26 @@ def test_a_body_too_large_is_refused_with_a_structured_error(app, client):
     huge = {"external_id": "j", "pseudo": "x" * (3 * 1024 * 1024)}
     refusal(call(client, "POST", "/api/v1/recipients", secret, huge, key="h"), 413, "too_large")
     assert count(app, Learner) == 0
+
+
+def test_two_copies_of_one_request_racing_still_make_one_award(app):
+    import threading
+
+    secret = api_token(app, *ALL)
+    link(app.test_client(), secret)
+    body = award_body(tier_one_skills(app)[0])
+    start, answers = threading.Barrier(2), []
+
+    def send():
+        client = app.test_client()
+        start.wait()
+        answers.append(call(client, "POST", "/api/v1/awards", secret, body, key="course"))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert count(app, Assertion) == 1
