@@ -209,11 +209,12 @@ def paths() -> dict[str, Any]:
     }
 
 
-def schemas() -> dict[str, Any]:
-    """The award API's schemas."""
-    return SCHEMAS
-
-
-def security_schemes() -> dict[str, Any]:
-    """How the award API authenticates: a bearer token made by the structure's administrator."""
-    return {BEARER: {"type": "http", "scheme": "bearer", "description": "Un jeton de l'API de la structure."}}
+def components(others: dict[str, Any]) -> dict[str, Any]:
+    """The document's components: ``others``' schemas with the award API's, and its bearer scheme (a
+    token made by the structure's administrator)."""
+    return {
+        "schemas": {**others, **SCHEMAS},
+        "securitySchemes": {
+            BEARER: {"type": "http", "scheme": "bearer", "description": "Un jeton de l'API de la structure."}
+        },
+    }

@@ -358,10 +358,6 @@ def description(base_url: str) -> dict[str, Any]:
             "d'un badge pour les machines. Aucun cookie, aucune donnée personnelle.",
         },
         "servers": [{"url": base_url.rstrip("/") or "/"}],
-        "paths": {**_PATHS, **award_api.paths()},
-        # ---- The award API for machines (issue #16): described in issuer/api/openapi.py ----
-        "components": {
-            "schemas": {**_SCHEMAS, **award_api.schemas()},
-            "securitySchemes": award_api.security_schemes(),
-        },
+        "paths": {**_PATHS, **award_api.paths()},  # the award API (#16): issuer/api/openapi.py
+        "components": award_api.components(_SCHEMAS),
     }
