@@ -29,6 +29,8 @@ FEATURES = (
     "backpack",
     "cahier",
     "publishing",
+    "api",
+    "tournaments",
 )
 
 

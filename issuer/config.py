@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT": "5 per minute;30 per hour",
     "LOGIN_ADDRESS_LIMIT": "30 per minute;200 per hour",
     "VERIFY_LIMIT": "30 per minute;300 per hour",
+    # The award API: per token, and per address (whatever tokens it sends).
+    "API_LIMIT": "60 per minute;1000 per hour",
+    "API_ADDRESS_LIMIT": "120 per minute",
     # Codes typed by young people to open their page (/r): a few tries for typos, not a guessing run.
     "COLLECT_LIMIT": "10 per minute;60 per hour",
     # Addresses attached by young people for their backpack (« sac à badges »): claims sent from one

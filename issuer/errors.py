@@ -121,6 +121,12 @@ class Code(StrEnum):
     ENDORSE_NOTHING_PUBLISHED = "endorse_nothing_published"
     ENDORSE_TWICE = "endorse_twice"
     ENDORSE_COMMENT_REQUIRED = "endorse_comment_required"
+    # the award API for machines, and tournament files
+    API_TOKEN_MISSING, API_TOKEN_INVALID = "token_missing", "token_invalid"
+    API_SCOPE_MISSING, API_SKILL_NOT_ALLOWED = "scope_missing", "skill_not_allowed"
+    API_REQUEST_INVALID, NO_SUCH_API_TOKEN = "request_invalid", "no_such_api_token"
+    IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_REUSED = "idempotency_key_required", "idempotency_key_reused"
+    NO_SUCH_DRAFT, TOURNAMENT_FILE_INVALID = "no_such_draft", "tournament_file_invalid"
     # the web layer
     CONFLICT = "conflict"
     FORM_TOKEN_REUSED = "form_token_reused"
@@ -182,6 +188,20 @@ MESSAGES: dict[Code, str] = {
     Code.ENDORSE_COMMENT_REQUIRED: N_(
         "Dites en une phrase ce que votre structure reconnaît dans ce badge (1000 caractères au plus)."
     ),
+    Code.API_TOKEN_MISSING: N_("Authentification requise : en-tête « Authorization: Bearer <jeton> »."),
+    Code.API_TOKEN_INVALID: N_("Ce jeton n'est pas (ou plus) valide : expiré, renouvelé ou retiré."),
+    Code.API_SCOPE_MISSING: N_("Ce jeton n'a pas la permission « %(scope)s » : rien n'a été enregistré."),
+    Code.API_SKILL_NOT_ALLOWED: N_("Ce jeton ne peut pas délivrer le badge « %(skill)s »."),
+    Code.API_REQUEST_INVALID: N_("Requête incorrecte : %(detail)s Rien n'a été enregistré."),
+    Code.NO_SUCH_API_TOKEN: N_("Ce jeton n'existe pas dans cette structure."),
+    Code.IDEMPOTENCY_KEY_REQUIRED: N_(
+        "En-tête « Idempotency-Key » requis : 1 à 64 lettres, chiffres, - ou _."
+    ),
+    Code.IDEMPOTENCY_KEY_REUSED: N_(
+        "Cette Idempotency-Key a servi à une autre requête : rien n'a été enregistré."
+    ),
+    Code.NO_SUCH_DRAFT: N_("Cette proposition de badge n'existe pas ou a déjà été traitée."),
+    Code.TOURNAMENT_FILE_INVALID: N_("Fichier de résultats refusé, rien n'a été enregistré : %(detail)s"),
     Code.OVERRIDE_ADMIN_ONLY: N_("Seul·e un·e administrateur·rice peut passer outre les prérequis."),
     Code.CREDENTIAL_UNSIGNABLE: N_(
         "Ce badge ne peut pas être délivré au format Open Badges 3.0 : %(reason)s Rien n'a été enregistré."

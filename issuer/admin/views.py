@@ -65,6 +65,17 @@ ACTIONS = {
     "user.join": _l("Compte ajouté à la structure"),
     "user.allowances": _l("Badges et séances confiés à un·e bénévole"),
     "structure.create": _l("Structure créée"),
+    "api.token.create": _l("Jeton de l'API créé"),
+    "api.token.rotate": _l("Secret d'un jeton de l'API renouvelé"),
+    "api.token.withdraw": _l("Jeton de l'API retiré"),
+    "api.recipient": _l("API : jeune relié·e"),
+    "api.award": _l("API : badge délivré"),
+    "api.draft": _l("API : badge proposé"),
+    "api.read": _l("API : badge consulté"),
+    "api.replay": _l("API : requête déjà traitée, réponse renvoyée"),
+    "api.draft.confirm": _l("Badge proposé, confirmé"),
+    "api.draft.reject": _l("Badge proposé, refusé"),
+    "tournament.import": _l("Résultats de tournoi importés"),
 }
 
 

@@ -27,8 +27,10 @@ from .. import audit, tenancy
 from ..admin.profile import note_revocations_changed
 from ..awarding import ob3
 from ..models import (
+    ApiRecipient,
     Assertion,
     AuditEvent,
+    AwardDraft,
     BackpackClaim,
     BulkRequest,
     GameSession,
@@ -109,6 +111,9 @@ def erase(
     )
     # The addresses they attached for their backpack, confirmed or not, go entirely.
     db.execute(delete(BackpackClaim).where(BackpackClaim.learner_id == learner.id))
+    # The pseudonymous ids machines gave them, and what those machines proposed for them, go too.
+    db.execute(delete(ApiRecipient).where(ApiRecipient.learner_id == learner.id))
+    db.execute(delete(AwardDraft).where(AwardDraft.learner_id == learner.id))
     # Their records in other structures no longer count here, nor this one there.
     db.execute(
         delete(LearnerLink)

@@ -1,5 +1,6 @@
 """Palier's typed SQLAlchemy models."""
 
+from .api import ApiRecipient, ApiRequest, ApiToken, AwardDraft
 from .awards import Assertion, BadgeClassVersion, GameSession, SessionParticipant
 from .base import Base, utcnow
 from .claims import BackpackClaim
@@ -16,8 +17,12 @@ __all__ = [
     "AGE_BAND_LABELS",
     "ROOT_STRUCTURE_ID",
     "AgeBand",
+    "ApiRecipient",
+    "ApiRequest",
+    "ApiToken",
     "Assertion",
     "AuditEvent",
+    "AwardDraft",
     "BackpackClaim",
     "BadgeClassVersion",
     "Base",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..api import openapi as award_api
+
 __all__ = ["VERDICTS", "description"]
 
 # The values of badges.Verdict: part of the public API, they never change.
@@ -412,6 +414,6 @@ def description(base_url: str) -> dict[str, Any]:
             "d'un badge pour les machines. Aucun cookie, aucune donnée personnelle.",
         },
         "servers": [{"url": base_url.rstrip("/") or "/"}],
-        "paths": _PATHS,
-        "components": {"schemas": _SCHEMAS},
+        "paths": {**_PATHS, **award_api.paths()},  # the award API (#16): issuer/api/openapi.py
+        "components": award_api.components(_SCHEMAS),
     }

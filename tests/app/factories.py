@@ -426,3 +426,23 @@ def published_to(app, folder):
     result = app.test_cli_runner().invoke(args=["publish", "--all"])
     assert result.exit_code == 0, result.output
     return folder
+
+
+def api_token(
+    app, *scopes: str, slug: str | None = None, integration: bool = False, skills=(), days=90
+) -> str:
+    """A token of the award API (of structure ``slug``, the first one unless told); its secret."""
+    from issuer import db, tenancy
+    from issuer.api import tokens
+    from issuer.models import utcnow
+    from issuer.runtime import runtime, use_structure
+
+    with app.app_context():
+        session = db.session()
+        if slug is not None:
+            found = tenancy.structure_by_slug(session, slug)
+            use_structure(found.id, found.slug)
+        spec = tokens.TokenSpec("Plateforme de test", scopes, tuple(skills), integration, days)
+        _row, secret = tokens.create_token(session, runtime(), spec, actor=None, now=utcnow())
+        session.commit()
+        return secret

@@ -1,0 +1,1 @@
+"""The award API for machines: structure tokens with scopes, awards or drafts, recipients by external id."""

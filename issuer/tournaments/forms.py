@@ -1,0 +1,29 @@
+"""Sending a tournament's standings, then confirming the draft the mediator filled in."""
+
+from __future__ import annotations
+
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import Optional
+
+from ..learners.forms import AGE_CHOICES
+from ..web.forms import FileField, FileRequired, PalierForm, trimmed
+from ..web.i18n import lazy_gettext as _l
+
+
+class StandingsForm(PalierForm):
+    """A start.gg or Toornament JSON export, or a CSV of pseudos and places."""
+
+    file = FileField(
+        _l("Classement du tournoi (start.gg, Toornament ou CSV)"),
+        validators=[FileRequired(_l("Choisissez un fichier de classement."))],
+        render_kw={"accept": ".json,.csv,application/json,text/csv"},
+    )
+
+
+class DraftForm(PalierForm):
+    """The draft: per player a badge and an observation (``skill-<n>``, ``obs-<n>``, read by the view)."""
+
+    content = HiddenField()
+    narrative = trimmed(TextAreaField, _l("Observation commune (pour les lignes sans observation)"), max=4000)
+    age_band = RadioField(_l("Tranche d'âge des joueur·ses qui n'ont pas encore de fiche"), choices=AGE_CHOICES,
+                          validators=[Optional()])  # fmt: skip
