@@ -6,17 +6,16 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired
 
 from ..awarding.forms import evidence_url
-from ..learners.forms import AGE_CHOICES
-from ..web.forms import FileField, FileRequired, PalierForm, trimmed
+from ..learners.forms import age_band_for_new_records
+from ..web.forms import PalierForm, trimmed, upload
 from ..web.i18n import lazy_gettext as _l
 
 
@@ -49,11 +48,7 @@ class BulkAwardForm(PalierForm):
 class CsvImportForm(PalierForm):
     """A tournament's results as a CSV file (columns jeune;competence;observation;lien)."""
 
-    file = FileField(
-        _l("Fichier CSV des résultats"),
-        validators=[FileRequired(_l("Choisissez un fichier CSV."))],
-        render_kw={"accept": ".csv,text/csv"},
-    )
+    file = upload(_l("Fichier CSV des résultats"), _l("Choisissez un fichier CSV."), ".csv,text/csv")
 
 
 class CsvConfirmForm(PalierForm):
@@ -61,5 +56,4 @@ class CsvConfirmForm(PalierForm):
 
     content = HiddenField()
     create_missing = BooleanField(_l("Créer les fiches des nouveaux participant·es"))
-    age_band = RadioField(_l("Tranche d'âge des nouveaux participant·es"), choices=AGE_CHOICES,
-                          validators=[Optional()])  # fmt: skip
+    age_band = age_band_for_new_records(_l("Tranche d'âge des nouveaux participant·es"))

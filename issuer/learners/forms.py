@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..models import AgeBand, Learner
 from ..web.forms import PalierForm, choice, email_address, trimmed
@@ -15,6 +17,11 @@ AGE_CHOICES = [
     choice(AgeBand.TEEN.value, _l("15 à 17 ans")),
     choice(AgeBand.ADULT.value, _l("18 ans et plus")),
 ]
+
+
+def age_band_for_new_records(label: Any) -> Any:
+    """The age band asked once for the records an import creates (optional until one is created)."""
+    return RadioField(label, choices=AGE_CHOICES, validators=[Optional()])
 
 
 class LearnerForm(PalierForm):

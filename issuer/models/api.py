@@ -3,13 +3,12 @@ name by an external id, and the drafts an integration's token proposes to a medi
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Scoped, utcnow
+from .base import Base, Scoped, listed, utcnow
 
 
 class ApiToken(Scoped, Base):
@@ -37,12 +36,12 @@ class ApiToken(Scoped, Base):
     @property
     def scope_set(self) -> frozenset[str]:
         """The scopes this token holds."""
-        return frozenset(str(s) for s in json.loads(self.scopes or "[]"))
+        return listed(self.scopes, str)
 
     @property
     def skill_set(self) -> frozenset[str]:
         """The skills this token may award or propose (empty: every skill)."""
-        return frozenset(str(s) for s in json.loads(self.allowed_skills or "[]"))
+        return listed(self.allowed_skills, str)
 
     @property
     def label(self) -> str:
@@ -50,32 +49,34 @@ class ApiToken(Scoped, Base):
         return f"jeton API « {self.name} » ({self.prefix}…)"
 
 
-class ApiRequest(Scoped, Base):
+class _OfToken(Scoped):
+    """A row that belongs to one token, and goes with it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiRequest(_OfToken, Base):
     """A POST already answered under an ``Idempotency-Key``: sent again, it gets the same answer."""
 
     __tablename__ = "api_requests"
     __table_args__ = (UniqueConstraint("token_id", "idempotency_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
     idempotency_key: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(64))  # what was asked: method, path, body
     status: Mapped[int]
     response: Mapped[str] = mapped_column(Text)  # the JSON answered
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ApiRecipient(Scoped, Base):
+class ApiRecipient(_OfToken, Base):
     """A young person as one token's machine names them: a pseudonymous id, nothing else about them."""
 
     __tablename__ = "api_recipients"
     __table_args__ = (UniqueConstraint("token_id", "external_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(128))
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AwardDraft(Scoped, Base):

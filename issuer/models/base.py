@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Dialect, ForeignKey, Index, MetaData, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+_T = TypeVar("_T")
 
 # Stable constraint names, so that Alembic migrations read the same on every backend.
 NAMING = {
@@ -38,6 +43,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def listed(column: str | None, kind: Callable[[Any], _T]) -> frozenset[_T]:
+    """The members of a JSON list stored in a text column (an allowance, scopes), as a set."""
+    return frozenset(kind(item) for item in json.loads(column or "[]"))
 
 
 def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, listed, utcnow
 from .people import Role
 
 # The structure an instance had before it became a network: its badges keep their URLs (no prefix).
@@ -52,9 +51,9 @@ class Membership(Base):
     @property
     def skills(self) -> frozenset[str]:
         """The skills a volunteer may award."""
-        return frozenset(str(s) for s in json.loads(self.allowed_skills or "[]"))
+        return listed(self.allowed_skills, str)
 
     @property
     def sessions(self) -> frozenset[int]:
         """The game sessions a volunteer may award in."""
-        return frozenset(int(s) for s in json.loads(self.allowed_sessions or "[]"))
+        return listed(self.allowed_sessions, int)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import HiddenField, TextAreaField
 
-from ..learners.forms import AGE_CHOICES
-from ..web.forms import FileField, FileRequired, PalierForm, trimmed
+from ..learners.forms import age_band_for_new_records
+from ..web.forms import PalierForm, trimmed, upload
 from ..web.i18n import lazy_gettext as _l
 
 
 class StandingsForm(PalierForm):
     """A start.gg or Toornament JSON export, or a CSV of pseudos and places."""
 
-    file = FileField(
+    file = upload(
         _l("Classement du tournoi (start.gg, Toornament ou CSV)"),
-        validators=[FileRequired(_l("Choisissez un fichier de classement."))],
-        render_kw={"accept": ".json,.csv,application/json,text/csv"},
+        _l("Choisissez un fichier de classement."),
+        ".json,.csv,application/json,text/csv",
     )
 
 
@@ -25,5 +24,4 @@ class DraftForm(PalierForm):
 
     content = HiddenField()
     narrative = trimmed(TextAreaField, _l("Observation commune (pour les lignes sans observation)"), max=4000)
-    age_band = RadioField(_l("Tranche d'âge des joueur·ses qui n'ont pas encore de fiche"), choices=AGE_CHOICES,
-                          validators=[Optional()])  # fmt: skip
+    age_band = age_band_for_new_records(_l("Tranche d'âge des joueur·ses qui n'ont pas encore de fiche"))

@@ -72,6 +72,11 @@ def trimmed(
     return field(label, filters=[strip], validators=[*checks, *validators], **options)
 
 
+def upload(label: Any, missing: Any, accept: str) -> Any:
+    """A required file field: ``missing`` says what to choose, ``accept`` what the picker offers."""
+    return FileField(label, validators=[FileRequired(missing)], render_kw={"accept": accept})
+
+
 def choice(value: Any, label: Any) -> Any:
     """One option of a select, radio or checkbox list, in the form this WTForms version prefers."""
     return _Choice(value, label) if _Choice is not None else (value, label)

@@ -3,8 +3,7 @@
 import sqlalchemy as sa
 from alembic import op
 
-from issuer.migrations.helpers import create_table, foreign_key, partial_index
-from issuer.models.base import UTCDateTime
+from issuer.migrations.helpers import create_table, foreign_key, moment, partial_index
 
 revision, down_revision, branch_labels, depends_on = "0010", "0009", None, None
 
@@ -15,8 +14,8 @@ def upgrade() -> None:
         "ob3_keys",
         sa.Column("kid", sa.String(length=40), nullable=False),
         sa.Column("public_multibase", sa.String(length=100), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("retired_at", UTCDateTime(), nullable=True),
+        moment("created_at"),
+        moment("retired_at", nullable=True),
         sa.Column("structure_id", sa.Integer(), nullable=False),
         foreign_key("ob3_keys", "structure_id", "structures"),
         unique=("kid",),
@@ -28,7 +27,7 @@ def upgrade() -> None:
         sa.Column("bits", sa.LargeBinary(), nullable=False),
         sa.Column("document", sa.Text(), nullable=True),
         sa.Column("etag", sa.String(length=64), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        moment("updated_at"),
         sa.Column("structure_id", sa.Integer(), nullable=False),
         foreign_key("ob3_status_lists", "structure_id", "structures"),
         sa.UniqueConstraint("structure_id", "number", name="uq_ob3_status_lists_number"),

@@ -4,8 +4,7 @@ young people it names by an external id, and the drafts an integration proposes"
 import sqlalchemy as sa
 from alembic import op
 
-from issuer.migrations.helpers import create_table, foreign_key
-from issuer.models.base import UTCDateTime
+from issuer.migrations.helpers import create_table, foreign_key, moment
 
 revision, down_revision, branch_labels, depends_on = "0011", "0010", None, None
 
@@ -19,12 +18,12 @@ def upgrade() -> None:
         sa.Column("scopes", sa.Text(), nullable=False),
         sa.Column("allowed_skills", sa.Text(), nullable=False),
         sa.Column("integration", sa.Boolean(), nullable=False),
-        sa.Column("expires_at", UTCDateTime(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        moment("expires_at"),
+        moment("created_at"),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("rotated_at", UTCDateTime(), nullable=True),
-        sa.Column("last_used_at", UTCDateTime(), nullable=True),
-        sa.Column("revoked_at", UTCDateTime(), nullable=True),
+        moment("rotated_at", nullable=True),
+        moment("last_used_at", nullable=True),
+        moment("revoked_at", nullable=True),
         sa.Column("structure_id", sa.Integer(), nullable=False),
         foreign_key("api_tokens", "created_by_id", "users", ondelete="SET NULL"),
         foreign_key("api_tokens", "structure_id", "structures"),
@@ -37,7 +36,7 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
         sa.Column("response", sa.Text(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        moment("created_at"),
         sa.Column("structure_id", sa.Integer(), nullable=False),
         foreign_key("api_requests", "token_id", "api_tokens", ondelete="CASCADE"),
         foreign_key("api_requests", "structure_id", "structures"),
@@ -48,7 +47,7 @@ def upgrade() -> None:
         sa.Column("token_id", sa.Integer(), nullable=False),
         sa.Column("external_id", sa.String(length=128), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        moment("created_at"),
         sa.Column("structure_id", sa.Integer(), nullable=False),
         foreign_key("api_recipients", "token_id", "api_tokens", ondelete="CASCADE"),
         foreign_key("api_recipients", "learner_id", "learners", ondelete="CASCADE"),
@@ -66,8 +65,8 @@ def upgrade() -> None:
         sa.Column("evidence_game", sa.String(length=160), nullable=False),
         sa.Column("evidence_url", sa.String(length=500), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("decided_at", UTCDateTime(), nullable=True),
+        moment("created_at"),
+        moment("decided_at", nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("assertion_uid", sa.String(length=36), nullable=True),
         sa.Column("structure_id", sa.Integer(), nullable=False),
