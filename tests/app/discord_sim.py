@@ -54,8 +54,16 @@ class Discord:
     sent: list[tuple[str, str]] = field(default_factory=list)  # (timestamp, signature) of each request
     count: int = 0
 
-    def post(self, payload: dict, *, timestamp: int | None = None, key=None, signature: str | None = None,
-             body: bytes | None = None, headers: dict | None = None):
+    def post(
+        self,
+        payload: dict,
+        *,
+        timestamp: int | None = None,
+        key=None,
+        signature: str | None = None,
+        body: bytes | None = None,
+        headers: dict | None = None,
+    ):
         raw = body if body is not None else json.dumps(payload).encode()
         stamp = str(int(time.time()) if timestamp is None else timestamp)
         sig = signature if signature is not None else (key or self.key).sign(stamp.encode() + raw).hex()
@@ -92,7 +100,9 @@ class Discord:
         return self._base(4, user, {"id": "1", "name": "reconnaitre", "type": 1, "options": opts})
 
     def user_entry(self, user: str, target: str) -> dict:
-        return self._base(2, user, {"id": "2", "name": "Reconnaître une compétence", "type": 2, "target_id": target})
+        return self._base(
+            2, user, {"id": "2", "name": "Reconnaître une compétence", "type": 2, "target_id": target}
+        )
 
     def select(self, user: str, custom_id: str, value: str) -> dict:
         return self._base(3, user, {"custom_id": custom_id, "component_type": 3, "values": [value]})

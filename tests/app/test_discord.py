@@ -300,7 +300,9 @@ def test_autocomplete_offers_the_skills_whose_prerequisites_are_met(app, mediato
 
     with app.app_context():
         tree = runtime().tree
-        opened = [s.id for s in tree.topological_order() if tree.status({first[0]})[s.id].status == "unlocked"]
+        opened = [
+            s.id for s in tree.topological_order() if tree.status({first[0]})[s.id].status == "unlocked"
+        ]
         name = tree.display_name(first[1])
     assert offered == opened[:25]
     typed = mediator.post(mediator.autocomplete(MEDIATOR_DISCORD, name[:5].lower(), YOUNG_DISCORD)).get_json()
@@ -397,3 +399,233 @@ def test_a_wrong_code_on_the_claim_page_is_refused_in_french(app, discord, clien
     resp = claim(client, "ZZZZ-ZZZZ")
     assert resp.status_code == 404 and "ne marche pas" in text(resp)
     assert rows(app, select(Learner)) == []
+
+
+# ---- Refusals: an ephemeral French answer, nothing written ----------------------------------------------
+
+
+def make_volunteer(app, email: str = "benevole@test.fr") -> None:
+    from issuer.accounts import service as accounts
+    from issuer.models import Role, utcnow
+
+    with app.app_context():
+        session = session_in(app)
+        accounts.create_user(session, email=email, name="Bénévole", password=PASSWORD, role=Role.VOLUNTEER,
+                             actor=None, now=utcnow())  # fmt: skip
+        session.commit()
+
+
+def deactivate(app, email: str = MEDIATOR) -> None:
+    from issuer.accounts import service as accounts
+    from issuer.models import utcnow
+
+    with app.app_context():
+        session = session_in(app)
+        accounts.set_active(session, user_id(app, email), False, actor=None, now=utcnow())
+        session.commit()
+
+
+def refusal_case(app, mediator: Discord, case: str) -> tuple[str, str]:
+    """Arrange one refusal; return (the skill to ask for, the words the answer must hold)."""
+    skill = tier_one_skills(app)[0]
+    if case == "unlinked guild":
+        mediator.guild_id = "999999999999999999"
+        return skill, "serveur Discord n'est pas relié"
+    if case == "direct message":
+        mediator.guild_id = None
+        return skill, "serveur Discord n'est pas relié"
+    if case == "unlinked user":
+        return skill, "n'est relié à aucun compte"
+    if case == "volunteer":  # linked, but their role awards only in sessions entrusted to them
+        make_volunteer(app)
+        link_mediator(mediator, app, "benevole@test.fr", STRANGER_DISCORD)
+        return skill, "bénévole"
+    if case == "inactive account":
+        deactivate(app)
+        return skill, "n'est relié à aucun compte"
+    if case == "locked skill":
+        link_young(app)
+        return locked_skill(app), "n'est pas encore débloqué"
+    if case == "locked skill, not linked":
+        return locked_skill(app), "n'est pas encore débloqué"
+    if case == "minor without guardian consent":
+        link_young(app, band="under15", consent=False)
+        return skill, "moins de 15 ans"
+    if case == "already earned":
+        link_young(app)
+        ephemeral_text(recognise(mediator, skill))
+        return skill, "déjà obtenu"
+    if case == "to themselves":
+        return skill, "ne permet pas"
+    raise AssertionError(case)
+
+
+CASES = ["unlinked guild", "direct message", "unlinked user", "volunteer", "inactive account", "locked skill",
+         "locked skill, not linked", "minor without guardian consent", "already earned", "to themselves"]  # fmt: skip
+
+
+def _who(case: str) -> str:
+    return STRANGER_DISCORD if case in ("unlinked user", "volunteer") else MEDIATOR_DISCORD
+
+
+def _young(case: str) -> str:
+    return MEDIATOR_DISCORD if case == "to themselves" else YOUNG_DISCORD
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_refusal_of_the_slash_command_answers_in_french_and_writes_nothing(app, mediator, case):
+    skill, words = refusal_case(app, mediator, case)
+    before = counts(app)
+    answer = ephemeral_text(
+        mediator.post(mediator.slash(_who(case), "reconnaitre", jeune=_young(case), competence=skill))
+    )
+    assert words in answer, answer
+    assert counts(app) == before
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_refusal_of_the_modal_submit_answers_in_french_and_writes_nothing(app, mediator, case):
+    skill, words = refusal_case(app, mediator, case)
+    before = counts(app)
+    answer = ephemeral_text(recognise(mediator, skill, young=_young(case), who=_who(case)))
+    assert words in answer, answer
+    assert counts(app) == before
+
+
+def test_a_young_person_whose_guardian_consent_was_withdrawn_receives_nothing_from_discord(app, mediator):
+    from issuer.learners import service as learners
+    from issuer.models import utcnow
+
+    person = link_young(app, band="under15", consent=True)
+    assert "délivré" in ephemeral_text(recognise(mediator, tier_one_skills(app)[0]))
+    with app.app_context():
+        session = session_in(app)
+        learners.update_learner(session, person, learners.LearnerData("Sami", None, "under15", False, False),
+                                actor=None, now=utcnow())  # fmt: skip
+        session.commit()
+    before = counts(app)
+    answer = ephemeral_text(recognise(mediator, tier_one_skills(app)[1]))
+    assert "aucun accord d'un parent" in answer and counts(app) == before
+
+
+def test_an_empty_observation_is_refused_and_nothing_is_written(app, mediator):
+    link_young(app)
+    before = counts(app)
+    custom_id = f"reconnaitre:{YOUNG_DISCORD}:{tier_one_skills(app)[0]}"
+    answer = ephemeral_text(mediator.post(mediator.modal_submit(MEDIATOR_DISCORD, custom_id, "   ")))
+    assert "Décrivez ce que vous avez observé" in answer and counts(app) == before
+
+
+def test_an_unknown_command_is_answered_in_french(app, mediator):
+    answer = ephemeral_text(mediator.post(mediator.slash(MEDIATOR_DISCORD, "autre")))
+    assert "ne connaît pas cette commande" in answer
+
+
+# ---- Structures stay apart ------------------------------------------------------------------------------
+
+
+def test_a_server_linked_to_one_structure_cannot_award_in_another(app, client, key, sender):
+    from factories import make_structure
+
+    set_up(app, key)  # the first structure: its application, its server GUILD_ID
+    make_structure(app, "voisine")
+    other_key = new_key()
+    set_up(app, other_key, slug="voisine", application_id="100000000000000009", guild_id="200000000000000009")
+    first = Discord(client, key)
+    link_mediator(first, app)
+    link_young(app)
+    skill = tier_one_skills(app)[0]
+    before = counts(app)
+    # The first structure's application, signing for the neighbour's endpoint: not the neighbour's key.
+    wrong_key = Discord(client, key, path="/s/voisine/discord/interactions")
+    assert wrong_key.post(wrong_key.ping()).status_code == 401
+    # The neighbour's own application, but typed on the first structure's server.
+    other = Discord(client, other_key, path="/s/voisine/discord/interactions",
+                    application_id="100000000000000009")  # fmt: skip
+    answer = ephemeral_text(recognise(other, skill))
+    assert "n'est pas relié à cette structure" in answer
+    # On its own server, the first structure's mediator is nobody there.
+    other.guild_id = "200000000000000009"
+    assert "n'est relié à aucun compte" in ephemeral_text(recognise(other, skill))
+    assert counts(app) == before
+    assert "délivré" in ephemeral_text(recognise(first, skill))
+
+
+def test_a_server_or_an_application_belongs_to_one_structure_only(app, key):
+    from factories import make_structure
+
+    from issuer.discord import service
+    from issuer.errors import PalierError
+    from issuer.models import utcnow
+
+    set_up(app, key)
+    make_structure(app, "voisine")
+    with app.app_context():
+        session = session_in(app, "voisine")
+        for application_id, guild in (("100000000000000001", "7"), ("100000000000000009", GUILD_ID)):
+            with pytest.raises(PalierError) as refused:
+                service.save_settings(session, application_id=application_id, public_key=public_hex(key),
+                                      guild_id=guild, actor=None, now=utcnow())  # fmt: skip
+            assert "autre structure" in refused.value.message
+
+
+# ---- Erasure, the settings page, the command line -------------------------------------------------------
+
+
+def test_erasing_a_young_person_removes_their_discord_link_and_their_pending_awards(app, mediator):
+    from issuer.learners import service as learners
+    from issuer.models import utcnow
+
+    person = link_young(app)
+    ephemeral_text(recognise(mediator, tier_one_skills(app)[0]))
+    with app.app_context():  # an award still waiting for the same account (made before it was linked)
+        session = session_in(app)
+        session.add(DiscordPendingAward(uid="u-1", code_digest="d" * 64, discord_user_id=YOUNG_DISCORD,
+                                        skill_id="x", evidence_narrative="…", expires_at=utcnow()))  # fmt: skip
+        session.commit()
+        learners.erase(session, person, actor=None, now=utcnow())
+        session.commit()
+    assert rows(app, select(DiscordLearner)) == [] and rows(app, select(DiscordPendingAward)) == []
+    # Their Discord account now names nobody: a new badge would wait for a new claim.
+    assert "Donnez-lui ce code" in ephemeral_text(recognise(mediator, tier_one_skills(app)[0]))
+
+
+def test_the_administrator_sets_the_application_on_the_settings_page(app, client, key):
+    from factories import ADMIN, login
+
+    login(client, MEDIATOR, PASSWORD)
+    assert client.get("/admin/discord/").status_code in (302, 403)
+    post(client, "/logout")
+    login(client, ADMIN, PASSWORD)
+    page = text(client.get("/admin/discord/"))
+    assert "http://badges.test/discord/interactions" in page
+    bad = post(client, "/admin/discord/", {"application_id": "abc", "public_key": "00", "guild_id": ""})
+    assert bad.status_code == 409 and "nombre" in text(bad)
+    done = post(client, "/admin/discord/", {"application_id": "100000000000000001",
+                                            "public_key": public_hex(key), "guild_id": GUILD_ID})  # fmt: skip
+    assert done.status_code == 302
+    from issuer.models import DiscordApp
+
+    (row,) = rows(app, select(DiscordApp))
+    assert row.guild_id == GUILD_ID and row.public_key == public_hex(key)
+
+
+def test_palier_discord_register_prints_the_commands_hidden_by_default(app, runner, key, monkeypatch):
+    import json
+
+    import issuer.discord.outbound as outbound
+
+    monkeypatch.setattr(outbound.urllib.request, "urlopen", lambda *a, **k: pytest.fail("network"))
+    assert "palier discord setup" in runner.invoke(args=["discord", "register"]).output
+    result = runner.invoke(args=["discord", "setup", "--application-id", "100000000000000001",
+                                 "--public-key", public_hex(key), "--guild-id", GUILD_ID])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    printed = json.loads(runner.invoke(args=["discord", "register"]).output)
+    by_name = {c["name"]: c for c in printed}
+    assert by_name["reconnaitre"]["default_member_permissions"] == "0"
+    assert by_name["Reconnaître une compétence"]["default_member_permissions"] == "0"
+    options = {o["name"]: o for o in by_name["reconnaitre"]["options"]}
+    assert options["jeune"]["type"] == 6 and options["competence"]["autocomplete"] is True
+    monkeypatch.delenv("PALIER_DISCORD_BOT_TOKEN", raising=False)
+    refused = runner.invoke(args=["discord", "register", "--send"])
+    assert refused.exit_code == 1 and "PALIER_DISCORD_BOT_TOKEN" in refused.output
