@@ -24,9 +24,15 @@ def discord_group() -> None:
 @click.option(
     "--application-id", required=True, help="Application ID (Developer Portal > General Information)."
 )
-@click.option("--public-key", required=True, help="Public Key de l'application (64 caractères hexadécimaux).")
 @click.option(
-    "--guild-id", default="", help="Identifiant du serveur Discord relié à la structure (Server ID)."
+    "--public-key",
+    required=True,
+    help="Clé publique de l'application (64 caractères hexadécimaux, dans le Developer Portal).",
+)
+@click.option(
+    "--guild-id",
+    default="",
+    help="Identifiant du serveur Discord relié à la structure (clic droit sur le serveur, « Copier l'identifiant »).",
 )
 @palier_command
 def discord_setup(application_id: str, public_key: str, guild_id: str) -> None:
