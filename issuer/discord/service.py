@@ -22,7 +22,7 @@ from ..accounts.permissions import Action, require, require_award
 from ..accounts.service import membership
 from ..awarding import service as awarding
 from ..collecting.codes import ALPHABET, LENGTH, read, written
-from ..errors import Code, Refused
+from ..errors import Code, NotFound, Refused
 from ..folding import fold
 from ..models import (
     AgeBand,
@@ -42,6 +42,7 @@ from .interactions import Interaction, snowflake
 LINK_CODE_LIFE = timedelta(minutes=10)
 CLAIM_CODE_LIFE = timedelta(days=30)
 CLAIM_PATH = "/discord/badge"
+MAX_SKILL_ID = 64  # Discord carries a modal's custom_id (« reconnaitre:<id>:<skill> ») up to 100 characters
 
 
 def new_code() -> str:
@@ -212,6 +213,8 @@ def check(
     if young is None or young == it.user_id:
         raise Refused(Code.NOT_ALLOWED)
     skill_id = (skill_id or "").strip()[:80]
+    if len(skill_id) > MAX_SKILL_ID:  # the modal's custom_id (100 characters) must carry it
+        raise NotFound(Code.NO_SUCH_SKILL, skill=skill_id)
     name = awarding.skill_name(rt, skill_id)
     require_award(db, actor, skill_id=skill_id, skill_name=name, session_id=None)
     person = young_person(db, young)
