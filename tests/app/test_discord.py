@@ -629,3 +629,13 @@ def test_palier_discord_register_prints_the_commands_hidden_by_default(app, runn
     monkeypatch.delenv("PALIER_DISCORD_BOT_TOKEN", raising=False)
     refused = runner.invoke(args=["discord", "register", "--send"])
     assert refused.exit_code == 1 and "PALIER_DISCORD_BOT_TOKEN" in refused.output
+
+
+def test_the_claim_page_is_throttled_against_guessing(app, discord, client):
+    answers = [claim(client, f"ZZZZ-ZZZ{c}").status_code for c in "23456789ABCD"]
+    assert answers[:10] == [404] * 10 and answers[-1] == 429
+
+
+def test_an_oversized_body_is_refused_before_anything_is_read(app, discord):
+    resp = discord.post({}, body=b"{" + b" " * (70 * 1024) + b"}")
+    assert resp.status_code == 401 and resp.get_json()["error"]["code"] == "discord_signature"
