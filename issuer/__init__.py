@@ -31,6 +31,7 @@ FEATURES = (
     "publishing",
     "api",
     "tournaments",
+    "discord",
 )
 
 

@@ -44,6 +44,11 @@ DEFAULTS: dict[str, Any] = {
     "API_ADDRESS_LIMIT": "120 per minute",
     # Codes typed by young people to open their page (/r): a few tries for typos, not a guessing run.
     "COLLECT_LIMIT": "10 per minute;60 per hour",
+    # Discord: interactions per structure's endpoint (Discord's own servers call it), the claim codes
+    # young people type, and how long (seconds) an award may take before its answer is deferred.
+    "DISCORD_LIMIT": "300 per minute",
+    "DISCORD_CLAIM_LIMIT": "10 per minute;60 per hour",
+    "DISCORD_ANSWER_WITHIN": 2.0,
     # Addresses attached by young people for their backpack (« sac à badges »): claims sent from one
     # address; the confirmation link works once, for this many hours.
     "CLAIM_LIMIT": "5 per minute;20 per hour",

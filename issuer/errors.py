@@ -127,6 +127,10 @@ class Code(StrEnum):
     API_REQUEST_INVALID, NO_SUCH_API_TOKEN = "request_invalid", "no_such_api_token"
     IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_REUSED = "idempotency_key_required", "idempotency_key_reused"
     NO_SUCH_DRAFT, TOURNAMENT_FILE_INVALID = "no_such_draft", "tournament_file_invalid"
+    # Discord (their French sentences: issuer/discord/refusals.py)
+    DISCORD_SIGNATURE, DISCORD_STALE, DISCORD_GUILD = "discord_signature", "discord_stale", "discord_guild"
+    DISCORD_USER, DISCORD_LINK_CODE, DISCORD_CLAIM = "discord_user", "discord_link_code", "discord_claim"
+    DISCORD_MINOR, DISCORD_SETTINGS, DISCORD_UNKNOWN = "discord_minor", "discord_settings", "discord_unknown"
     # the web layer
     CONFLICT = "conflict"
     FORM_TOKEN_REUSED = "form_token_reused"

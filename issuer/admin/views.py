@@ -76,6 +76,12 @@ ACTIONS = {
     "api.draft.confirm": _l("Badge proposé, confirmé"),
     "api.draft.reject": _l("Badge proposé, refusé"),
     "tournament.import": _l("Résultats de tournoi importés"),
+    "discord.settings": _l("Discord : application de la structure réglée"),
+    "discord.link_code": _l("Discord : code de liaison créé"),
+    "discord.link": _l("Discord : compte de médiateur·rice relié"),
+    "discord.award": _l("Discord : badge délivré"),
+    "discord.pending": _l("Discord : badge en attente d'un code"),
+    "discord.claim": _l("Discord : code utilisé, badge reçu"),
 }
 
 

@@ -12,7 +12,17 @@ from . import french
 from .tree import tree
 
 # The features that have commands; each ``<feature>.cli`` lists its own in ``COMMANDS``.
-FEATURES = ("maintenance", "accounts", "network", "learners", "awarding", "portfolio", "cahier", "publishing")
+FEATURES = (
+    "maintenance",
+    "accounts",
+    "network",
+    "learners",
+    "awarding",
+    "portfolio",
+    "cahier",
+    "publishing",
+    "discord",
+)
 
 
 def commands() -> list[click.Command]:

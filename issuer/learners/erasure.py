@@ -33,6 +33,8 @@ from ..models import (
     AwardDraft,
     BackpackClaim,
     BulkRequest,
+    DiscordLearner,
+    DiscordPendingAward,
     GameSession,
     Learner,
     LearnerLink,
@@ -114,6 +116,13 @@ def erase(
     # The pseudonymous ids machines gave them, and what those machines proposed for them, go too.
     db.execute(delete(ApiRecipient).where(ApiRecipient.learner_id == learner.id))
     db.execute(delete(AwardDraft).where(AwardDraft.learner_id == learner.id))
+    # Their Discord account's link, and the awards still waiting for that account to claim them.
+    discord_ids = list(
+        db.scalars(select(DiscordLearner.discord_user_id).where(DiscordLearner.learner_id == learner.id))
+    )
+    if discord_ids:
+        db.execute(delete(DiscordPendingAward).where(DiscordPendingAward.discord_user_id.in_(discord_ids)))
+    db.execute(delete(DiscordLearner).where(DiscordLearner.learner_id == learner.id))
     # Their records in other structures no longer count here, nor this one there.
     db.execute(
         delete(LearnerLink)

@@ -5,6 +5,14 @@ from .awards import Assertion, BadgeClassVersion, GameSession, SessionParticipan
 from .base import Base, utcnow
 from .claims import BackpackClaim
 from .collecting import HandoverCode
+from .discord import (
+    DiscordApp,
+    DiscordLearner,
+    DiscordLinkCode,
+    DiscordMember,
+    DiscordPendingAward,
+    DiscordSeen,
+)
 from .endorsements import Endorsement
 from .keys import SigningKey
 from .links import LearnerLink
@@ -27,6 +35,12 @@ __all__ = [
     "BadgeClassVersion",
     "Base",
     "BulkRequest",
+    "DiscordApp",
+    "DiscordLearner",
+    "DiscordLinkCode",
+    "DiscordMember",
+    "DiscordPendingAward",
+    "DiscordSeen",
     "Endorsement",
     "GameSession",
     "HandoverCode",

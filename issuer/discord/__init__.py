@@ -1,0 +1,1 @@
+"""Discord: award badges from a structure's own Discord server through HTTP interactions."""
